@@ -1,0 +1,218 @@
+/**
+ * Auto-capture: turns `data-pz-*` markup into shopper events with no site JavaScript.
+ *
+ * - `[data-pz-item]` tiles: `click`; `view` once ≥ 50 % visible for ≥ 1 s (IntersectionObserver).
+ * - `[data-pz-action="add-to-cart|remove-from-cart|favorite|purchase"]` buttons: that event for the item
+ *   named on the button or its closest item / page item.
+ * - `[data-pz-page-item]` (a product page): a `view` with visible dwell time, sent when the page is
+ *   hidden or left (single-page-app navigation included).
+ * - `form[data-pz-search]`: a `search` event; the query stays on the device.
+ */
+import type { Client } from './client';
+import { ITEM_SELECTOR, PAGE_ITEM_SELECTOR, itemFromElement } from './item-from-element';
+import type { DeviceClass, EventType, ShopperEvent } from '../core/types';
+import { SLOT_SELECTOR, slotItems } from './dom-rerank';
+
+const ACTIONS: Record<string, EventType> = {
+  'add-to-cart': 'add_to_cart',
+  'remove-from-cart': 'remove_from_cart',
+  favorite: 'favorite',
+  purchase: 'purchase',
+  click: 'click',
+  view: 'view',
+};
+
+/** Coarse device class from the viewport and pointer; nothing finer is ever recorded. */
+export function deviceClass(): DeviceClass {
+  try {
+    const w = innerWidth;
+    const coarse = matchMedia('(pointer: coarse)').matches;
+    if (coarse && w < 768) return 'mobile';
+    if (coarse) return 'tablet';
+    return 'desktop';
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Where an item element sits: its slot, position and shown-list id, when it is in a slot. */
+function placement(el: Element): Pick<ShopperEvent, 'slot' | 'position' | 'listId'> {
+  const container = el.parentElement?.closest<HTMLElement>(SLOT_SELECTOR);
+  if (!container || el.parentElement !== container) return {};
+  const position = slotItems(container).indexOf(el as HTMLElement);
+  const out: Pick<ShopperEvent, 'slot' | 'position' | 'listId'> = { slot: container.dataset.pzRerank || 'default' };
+  if (position >= 0) out.position = position;
+  if (container.dataset.pzList) out.listId = container.dataset.pzList;
+  return out;
+}
+
+/** Options for {@link startCapture}. */
+export interface CaptureOptions {
+  /** Visible share and time that make an impression a view (defaults 0.5 and 1000 ms). */
+  viewThreshold?: number;
+  viewDelayMs?: number;
+}
+
+/** Starts auto-capture on the document. Returns a function that stops it. */
+export function startCapture(client: Client, opts: CaptureOptions = {}): () => void {
+  const device = deviceClass();
+  const track = (e: ShopperEvent) => client.track({ ...e, device });
+  const stops: (() => void)[] = [];
+  const on = <E extends Event>(type: string, fn: (ev: E) => void, target: EventTarget = document) => {
+    const guarded = (ev: Event) => {
+      try {
+        fn(ev as E);
+      } catch {
+        // Never let capture break the host page.
+      }
+    };
+    target.addEventListener(type, guarded, { capture: true, passive: true });
+    stops.push(() => target.removeEventListener(type, guarded, { capture: true }));
+  };
+
+  on<MouseEvent>('click', (ev) => {
+    const target = ev.target instanceof Element ? ev.target : null;
+    if (!target) return;
+    const action = target.closest<HTMLElement>('[data-pz-action]');
+    if (action) {
+      const type = ACTIONS[action.dataset.pzAction ?? ''];
+      const host = action.matches(`${ITEM_SELECTOR},${PAGE_ITEM_SELECTOR}`)
+        ? action
+        : action.closest(`${ITEM_SELECTOR},${PAGE_ITEM_SELECTOR}`) ?? document.querySelector(PAGE_ITEM_SELECTOR);
+      const item = host ? itemFromElement(host) : undefined;
+      if (type && item) {
+        const value = action.dataset.pzValue !== undefined ? Number(action.dataset.pzValue) : undefined;
+        track({ type, item, ...(value !== undefined ? { value } : {}), ...(host ? placement(host) : {}) });
+      }
+      return;
+    }
+    const tile = target.closest(ITEM_SELECTOR);
+    const item = tile ? itemFromElement(tile) : undefined;
+    if (tile && item) track({ type: 'click', item, ...placement(tile) });
+  });
+
+  on<SubmitEvent>('submit', (ev) => {
+    const form = ev.target instanceof HTMLFormElement ? ev.target : null;
+    if (!form?.hasAttribute('data-pz-search')) return;
+    const field = form.querySelector<HTMLInputElement>('input[type="search"], input[name="q"], input');
+    const query = field?.value.trim();
+    if (query) track({ type: 'search', query: query.slice(0, 200) });
+  });
+
+  // Views: ≥ threshold visible for ≥ delay, once per element and page.
+  const threshold = opts.viewThreshold ?? 0.5;
+  const delay = opts.viewDelayMs ?? 1000;
+  if (typeof IntersectionObserver !== 'undefined') {
+    const timers = new Map<Element, ReturnType<typeof setTimeout>>();
+    const viewed = new WeakSet<Element>();
+    const io = new IntersectionObserver(
+      (entries) => {
+        for (const entry of entries) {
+          const el = entry.target;
+          if (entry.isIntersecting && entry.intersectionRatio >= threshold) {
+            if (viewed.has(el) || timers.has(el)) continue;
+            timers.set(
+              el,
+              setTimeout(() => {
+                timers.delete(el);
+                if (!el.isConnected) return;
+                viewed.add(el);
+                const item = itemFromElement(el);
+                if (item) track({ type: 'view', item, ...placement(el) });
+              }, delay),
+            );
+          } else {
+            const t = timers.get(el);
+            if (t !== undefined) clearTimeout(t);
+            timers.delete(el);
+          }
+        }
+      },
+      { threshold: [0, threshold] },
+    );
+    const observed = new WeakSet<Element>();
+    const observeAll = () => {
+      for (const el of Array.from(document.querySelectorAll(ITEM_SELECTOR))) {
+        if (observed.has(el)) continue;
+        observed.add(el);
+        io.observe(el);
+      }
+    };
+    observeAll();
+    if (typeof MutationObserver !== 'undefined') {
+      const mo = new MutationObserver(observeAll);
+      mo.observe(document.documentElement, { childList: true, subtree: true });
+      stops.push(() => mo.disconnect());
+    }
+    stops.push(() => io.disconnect());
+  }
+
+  // Product page dwell: visible time only, reported when the page hides or the SPA navigates away.
+  let pageItem: { el: Element; visibleMs: number; since: number | undefined } | undefined;
+  const now = () => performance.now();
+  const closePageItem = () => {
+    if (!pageItem) return;
+    if (pageItem.since !== undefined) pageItem.visibleMs += now() - pageItem.since;
+    const item = itemFromElement(pageItem.el);
+    if (item) track({ type: 'view', item, dwellMs: Math.round(pageItem.visibleMs) });
+    pageItem = undefined;
+  };
+  const openPageItem = () => {
+    const el = document.querySelector(PAGE_ITEM_SELECTOR);
+    if (el === pageItem?.el) return;
+    closePageItem();
+    if (el) pageItem = { el, visibleMs: 0, since: document.visibilityState === 'visible' ? now() : undefined };
+  };
+  openPageItem();
+  on('visibilitychange', () => {
+    if (!pageItem) return;
+    if (document.visibilityState === 'hidden') {
+      closePageItem();
+      client.flush().catch(() => undefined);
+    } else if (pageItem.since === undefined) pageItem.since = now();
+  });
+  on(
+    'pagehide',
+    () => {
+      closePageItem();
+      client.flush().catch(() => undefined);
+    },
+    window,
+  );
+
+  // Single-page apps: follow history navigation and look for the new page's product.
+  const onNavigate = () => setTimeout(() => {
+    try {
+      openPageItem();
+    } catch {
+      // ignore
+    }
+  }, 0);
+  const hist = history as History & { __pzPatched?: boolean };
+  if (!hist.__pzPatched) {
+    hist.__pzPatched = true;
+    for (const method of ['pushState', 'replaceState'] as const) {
+      const original = hist[method];
+      hist[method] = function (this: History, ...args: Parameters<History['pushState']>) {
+        const r = original.apply(this, args);
+        window.dispatchEvent(new Event('pz:navigate'));
+        return r;
+      };
+    }
+  }
+  on('popstate', onNavigate, window);
+  on('pz:navigate', onNavigate, window);
+  if (typeof MutationObserver !== 'undefined') {
+    // Frameworks may render the product after the URL changes.
+    const mo = new MutationObserver(() => {
+      if (!pageItem || !pageItem.el.isConnected) onNavigate();
+    });
+    mo.observe(document.documentElement, { childList: true, subtree: true });
+    stops.push(() => mo.disconnect());
+  }
+
+  return () => {
+    closePageItem();
+    for (const s of stops) s();
+  };
+}

@@ -1,0 +1,17 @@
+/** npm entry: `import { createPersonalizer } from 'on-device-personalizer'`. Re-exports only. */
+export { createPersonalizer, VERSION } from './personalizer';
+export type { Command, Personalizer, PersonalizerOptions } from './personalizer';
+export type { ClientEvents, ClientOptions } from './client';
+export type { ExportBundle, Explanation, TrackAck, WorkerConfig, WorkerStatus } from '../core/api';
+export type {
+  Candidate,
+  ConsentState,
+  DeviceClass,
+  EventType,
+  Impression,
+  ItemFeatures,
+  RankedItem,
+  RerankOptions,
+  RerankResult,
+  ShopperEvent,
+} from '../core/types';

@@ -1,0 +1,120 @@
+/**
+ * The public personalizer object: what `window.pz` is after the script tag loads, and what the npm
+ * entry's `createPersonalizer` returns.
+ */
+import { type Client, type ClientEvents, type ClientOptions, createClient } from './client';
+import { startCapture } from './capture';
+import { watchSlots } from './dom-rerank';
+import type { ExportBundle, Explanation } from '../core/api';
+import type { ConsentState, RerankOptions, RerankResult, ShopperEvent } from '../core/types';
+
+/** Library version, replaced at build time. */
+declare const __PZ_VERSION__: string | undefined;
+export const VERSION: string = typeof __PZ_VERSION__ === 'string' ? __PZ_VERSION__ : '0.1.0';
+
+/** A queued command: `['track', event]`, `['rerank', candidates, options]`, … or a function called with the API. */
+export type Command = [string, ...unknown[]] | ((pz: Personalizer) => void);
+
+/** Options for {@link createPersonalizer}. */
+export interface PersonalizerOptions extends ClientOptions {
+  /** Capture events from `data-pz-*` markup and rerank `[data-pz-rerank]` slots (default true). */
+  autoCapture?: boolean;
+}
+
+/**
+ * The personalizer API. Every method is safe to call at any time and never throws into the page
+ * (except `erase`, which rejects if the data could not be deleted, so callers can tell the shopper).
+ */
+export interface Personalizer {
+  /** Records one shopper event (validated in the worker; invalid ones are reported, never stored). */
+  track(event: ShopperEvent): void;
+  /** Reranks server candidates for this shopper; on any problem resolves to the server order. */
+  rerank(candidates: unknown, options?: RerankOptions): Promise<RerankResult>;
+  /** The shopper's profile, as stored on this device. */
+  profile(): Promise<unknown>;
+  /** Why an item sits where it does. */
+  explain(id: string): Promise<Explanation | undefined>;
+  /** Everything stored about the shopper, as one JSON-serialisable object. */
+  exportData(): Promise<ExportBundle | undefined>;
+  /** Deletes every event, the profile and the model on this device, in every open tab. */
+  erase(): Promise<void>;
+  /** Sets (or with `undefined` removes) an attribute the shopper declared, such as a size. */
+  setDeclared(key: string, value: string | undefined): Promise<void>;
+  /** Reads or changes consent. */
+  consent(state?: ConsentState): ConsentState;
+  /** Subscribes to `ready`, `error`, `reranked`, `consent`, `erased`, `tracked`; returns an unsubscribe function. */
+  on<K extends keyof ClientEvents>(name: K, fn: (detail: ClientEvents[K]) => void): () => void;
+  /** Command-queue entry point (`pz.push(['track', {...}])`), kept working after load. */
+  push(...commands: Command[]): number;
+  /** Sends buffered events now. */
+  flush(): Promise<unknown>;
+  readonly version: string;
+  /** Stops capture and the worker. */
+  destroy(): void;
+}
+
+/**
+ * Creates a personalizer for sites that bundle the library.
+ * @example
+ * import { createPersonalizer } from 'on-device-personalizer';
+ * const pz = createPersonalizer({ workerUrl: new URL('on-device-personalizer/worker', import.meta.url) });
+ * pz.track({ type: 'click', item: { id: 'sku-1', category: 'beauty/lipstick' } });
+ * const { items } = await pz.rerank(serverCandidates, { slot: 'home-recs' });
+ */
+export function createPersonalizer(options: PersonalizerOptions): Personalizer {
+  const client: Client = createClient(options);
+  const stops: (() => void)[] = [];
+  const api: Personalizer = {
+    track: (e) => client.track(e),
+    rerank: (c, o) => client.rerank(c, o),
+    profile: () => client.profile(),
+    explain: (id) => client.explain(id),
+    exportData: () => client.exportData(),
+    erase: () => client.erase(),
+    setDeclared: (k, v) => client.setDeclared(k, v),
+    consent: (s) => client.consent(s),
+    on: (n, f) => client.on(n, f),
+    flush: () => client.flush(),
+    push(...commands) {
+      for (const cmd of commands) runCommand(api, cmd);
+      return commands.length;
+    },
+    version: VERSION,
+    destroy() {
+      for (const s of stops.splice(0)) s();
+      client.destroy();
+    },
+  };
+  if (options.autoCapture ?? true) {
+    const begin = () => {
+      try {
+        stops.push(startCapture(client), watchSlots(client));
+      } catch (err) {
+        if (options.debug) console.warn('[pz] capture failed', err);
+      }
+    };
+    if (typeof document === 'undefined') return api;
+    if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', begin, { once: true });
+    else begin();
+  }
+  return api;
+}
+
+/** Runs one queued command against the API; unknown commands are reported, never thrown. */
+export function runCommand(api: Personalizer, cmd: unknown): void {
+  try {
+    if (typeof cmd === 'function') {
+      (cmd as (pz: Personalizer) => void)(api);
+      return;
+    }
+    if (!Array.isArray(cmd) || typeof cmd[0] !== 'string') throw new TypeError('a command is [name, ...args] or a function');
+    const [name, ...args] = cmd as [string, ...unknown[]];
+    const allowed = ['track', 'rerank', 'profile', 'explain', 'exportData', 'erase', 'setDeclared', 'consent', 'on', 'flush'];
+    if (!allowed.includes(name)) throw new TypeError(`unknown command "${name}"`);
+    const fn = api[name as keyof Personalizer] as (...a: unknown[]) => unknown;
+    const r = fn(...args);
+    if (r instanceof Promise) r.catch(() => undefined);
+  } catch (err) {
+    console.warn(`[pz] ${err instanceof Error ? err.message : String(err)}`);
+  }
+}

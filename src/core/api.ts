@@ -1,0 +1,84 @@
+/**
+ * The one interface between the page and the worker (types only). `client/` calls it through comlink,
+ * `worker/` implements it; neither imports the other.
+ */
+import type { ConsentState, Impression, RerankOptions, RerankResult } from './types';
+
+/** Configuration the loader passes to the worker at start. All fields optional. */
+export interface WorkerConfig {
+  /** IndexedDB database name (tests and multi-tenant pages use their own). */
+  dbName?: string;
+  /** Event log retention: at most this many events… */
+  maxEvents?: number;
+  /** …and none older than this many days. */
+  maxAgeDays?: number;
+  /** Preference half-life in days (default 14). */
+  halfLifeDays?: number;
+  /** Same-origin URL of the site-wide prior model JSON (optional). */
+  priorUrl?: string;
+  /** Same-origin URL of the site's segment file: centroids and value thresholds (optional). */
+  segmentsUrl?: string;
+  /** Default personalization strength for reranks (0..1). */
+  personalization?: number;
+  /** Seed for exploration; a fresh one per page load when absent. */
+  seed?: number;
+  /** Local time-zone offset in minutes east of UTC, for the hour-of-day context. */
+  tzOffsetMinutes?: number;
+  debug?: boolean;
+}
+
+/** What `init` reports. */
+export interface WorkerStatus {
+  ready: true;
+  version: string;
+  events: number;
+  /** Present when storage failed and the worker runs in memory only. */
+  storageError?: string;
+}
+
+/** Acknowledgement of a batch of events: returned only once the accepted ones are durable. */
+export interface TrackAck {
+  /** Ids of accepted events, in input order. */
+  accepted: string[];
+  /** Events that failed validation, with the reason. */
+  rejected: { index: number; error: string }[];
+  /** Accepted events skipped as duplicates (counted once). */
+  duplicates: number;
+  /** False when storage is unavailable and events live in memory only. */
+  durable: boolean;
+}
+
+/** Everything stored about the shopper, for the privacy panel and export. */
+export interface ExportBundle {
+  format: 'on-device-personalizer/export';
+  version: number;
+  exportedAt: number;
+  consent: ConsentState;
+  profile: unknown;
+  segments: unknown;
+  events: unknown[];
+  model: unknown;
+}
+
+/** A candidate's explanation: the reason and the feature families behind it. */
+export interface Explanation {
+  id: string;
+  reason?: string;
+  /** Contribution per feature family, largest magnitude first. */
+  contributions: { family: string; value: number }[];
+}
+
+/** The worker's API, exposed with comlink. Every method validates its input and never throws on bad data. */
+export interface WorkerApi {
+  init(config: WorkerConfig): Promise<WorkerStatus>;
+  track(events: unknown[]): Promise<TrackAck>;
+  rerank(candidates: unknown, options: RerankOptions): Promise<RerankResult>;
+  /** Records a shown list so later clicks on it train the model. */
+  impression(impression: Impression): Promise<void>;
+  profile(): Promise<unknown>;
+  explain(id: string): Promise<Explanation | undefined>;
+  exportData(): Promise<ExportBundle>;
+  /** Deletes every event, the profile and the model, in every tab. */
+  erase(): Promise<void>;
+  setDeclared(key: string, value: string | undefined): Promise<void>;
+}

@@ -1,0 +1,5 @@
+export * from './types';
+export * from './api';
+export { createRng, gaussian } from './rng';
+export type { Rng } from './rng';
+export { serverOrder } from './server-order';

@@ -1,0 +1,52 @@
+/**
+ * Multi-tab coordination: every tab runs its own worker over the same IndexedDB database.
+ * - BroadcastChannel tells the other tabs' workers about new events (so their in-memory profiles
+ *   stay equal to the log) and about erasure (so an erase reaches every tab at once).
+ * - Web Locks serialise the writes that rewrite shared records (retention, snapshots).
+ * Both are feature-detected; without them a tab still works on its own.
+ */
+import type { StoredEvent } from '../core/types';
+
+/** Messages between tabs. */
+export type TabMessage = { kind: 'events'; events: StoredEvent[] } | { kind: 'erased' } | { kind: 'consent'; state: string };
+
+/** A channel to the other tabs of the same database. */
+export interface Tabs {
+  post(message: TabMessage): void;
+  /** Runs `fn` holding the named cross-tab lock (or directly when Web Locks are missing). */
+  withLock<T>(name: string, fn: () => Promise<T>): Promise<T>;
+  close(): void;
+}
+
+export function openTabs(dbName: string, onMessage: (m: TabMessage) => void): Tabs {
+  let channel: BroadcastChannel | undefined;
+  try {
+    channel = new BroadcastChannel(`pz:${dbName}`);
+    channel.onmessage = (ev: MessageEvent<TabMessage>) => {
+      try {
+        onMessage(ev.data);
+      } catch {
+        // a bad message from another tab must not stop this one
+      }
+    };
+  } catch {
+    channel = undefined;
+  }
+  const locks = (globalThis.navigator as Navigator | undefined)?.locks;
+  return {
+    post(message) {
+      try {
+        channel?.postMessage(message);
+      } catch {
+        // closed channel: nothing to tell
+      }
+    },
+    withLock(name, fn) {
+      if (!locks) return fn();
+      return locks.request(`pz:${dbName}:${name}`, fn) as Promise<Awaited<ReturnType<typeof fn>>>;
+    },
+    close() {
+      channel?.close();
+    },
+  };
+}

@@ -1,0 +1,32 @@
+import { expect, test } from '@playwright/test';
+import { pzReady, storedEvents, watch } from './helpers';
+
+test('clicks persist in IndexedDB and reorder the slot after a reload, with queued calls replayed in order', async ({ page, baseURL }) => {
+  const seen = watch(page);
+  await page.goto('/test/store.html');
+  await pzReady(page);
+  await expect(page.locator('#recs')).toHaveAttribute('data-pz-ready', '');
+
+  for (const id of ['g1', 'g2', 'g3']) await page.click(`[data-pz-item="${id}"]`);
+  await page.evaluate(() => (window as unknown as { pz: { flush(): Promise<unknown> } }).pz.flush());
+
+  const events = await storedEvents(page, 'pz-e2e');
+  const ids = events.map((e) => e.id);
+  // Queued before load, replayed in order, before anything the page did later.
+  expect(ids.indexOf('queued-1')).toBeGreaterThanOrEqual(0);
+  expect(ids.indexOf('queued-1')).toBeLessThan(ids.indexOf('queued-2'));
+  expect(await page.evaluate(() => (window as unknown as { __order: string[] }).__order)).toEqual([
+    'fn-after-first',
+    'fn-after-second:function',
+  ]);
+  const clicks = events.filter((e) => e.type === 'click').map((e) => e.item?.id);
+  expect(clicks).toEqual(['g1', 'g2', 'g3']);
+
+  await page.reload();
+  await expect(page.locator('#recs')).toHaveAttribute('data-pz-ready', '');
+  await expect(page.locator('#recs > li').first()).toHaveAttribute('data-pz-category', 'beauty/lipstick');
+
+  expect(seen.errors).toEqual([]);
+  const foreign = seen.requests.filter((u) => !u.startsWith(baseURL!));
+  expect(foreign).toEqual([]);
+});
