@@ -1,0 +1,85 @@
+import 'fake-indexeddb/auto';
+import { openDB } from 'idb';
+import { describe, expect, it } from 'vitest';
+import type { StoredEvent } from '../../src/core/types';
+import { SCHEMA_VERSION, openStore } from '../../src/worker/store';
+
+let n = 0;
+const fresh = () => `pz-test-${n++}`;
+const ev = (i: number, ts = 1_700_000_000_000 + i * 1000): StoredEvent => ({
+  id: `e${i}`,
+  type: 'click',
+  ts,
+  item: { id: `i${i % 7}`, category: 'a/b' },
+});
+
+describe('store', () => {
+  it('opens from nothing at the current schema version with every store', async () => {
+    const store = await openStore(fresh());
+    expect(store.db.version).toBe(SCHEMA_VERSION);
+    expect([...store.db.objectStoreNames].sort()).toEqual(['batches', 'meta', 'model', 'profile']);
+    expect(await store.readEvents()).toEqual([]);
+    store.close();
+  });
+
+  it('round-trips events in batches, profile, model and meta records', async () => {
+    const store = await openStore(fresh());
+    await store.appendEvents([ev(2), ev(1)]);
+    await store.appendEvents([ev(3)]);
+    expect((await store.readEvents()).map((e) => e.id)).toEqual(['e1', 'e2', 'e3']);
+    expect(await store.countEvents()).toBe(3);
+    await store.putProfile({ v: 3, value: { a: 1 }, savedAt: 5 });
+    await store.putModel({ v: 1, value: { w: [1, 2] }, savedAt: 6 });
+    await store.putMeta('consent', 'granted');
+    expect(await store.getProfile()).toEqual({ v: 3, value: { a: 1 }, savedAt: 5 });
+    expect(await store.getModel()).toEqual({ v: 1, value: { w: [1, 2] }, savedAt: 6 });
+    expect(await store.getMeta('consent')).toBe('granted');
+    await store.clear();
+    expect(await store.readEvents()).toEqual([]);
+    expect(await store.getProfile()).toBeUndefined();
+    store.close();
+  });
+
+  it('upgrades schema v1 data to the current version and keeps every event', async () => {
+    const name = fresh();
+    const v1 = await openDB(name, 1, {
+      upgrade(db) {
+        db.createObjectStore('events', { keyPath: 'id' }).createIndex('ts', 'ts');
+        db.createObjectStore('profile');
+        db.createObjectStore('meta');
+      },
+    });
+    const old = Array.from({ length: 1234 }, (_, i) => ev(i));
+    const tx = v1.transaction('events', 'readwrite');
+    for (const e of old) await tx.store.put(e);
+    await tx.done;
+    await v1.put('profile', { categories: { x: 1 } }, 'current');
+    v1.close();
+
+    const store = await openStore(name);
+    expect(store.db.version).toBe(SCHEMA_VERSION);
+    const events = await store.readEvents();
+    expect(events).toHaveLength(old.length);
+    expect(events.map((e) => e.id).sort()).toEqual(old.map((e) => e.id).sort());
+    expect(events).toEqual([...old].sort((a, b) => a.ts - b.ts));
+    expect(store.db.objectStoreNames.contains('events' as never)).toBe(false);
+    // The placeholder-era snapshot is dropped so the profile is rebuilt from the log.
+    expect(await store.getProfile()).toBeUndefined();
+    store.close();
+  });
+
+  it('enforces retention by count and by age, oldest first', async () => {
+    const store = await openStore(fresh());
+    const t0 = 1_700_000_000_000;
+    const day = 86_400_000;
+    for (let b = 0; b < 10; b++) await store.appendEvents(Array.from({ length: 10 }, (_, i) => ev(b * 10 + i, t0 + (b * 10 + i) * day)));
+    // Age: keep events from the last 50 days before now = t0 + 99 days.
+    const droppedByAge = await store.enforceRetention(1000, 50 * day, t0 + 99 * day);
+    expect(droppedByAge).toBe(49);
+    const droppedByCount = await store.enforceRetention(20, 1000 * day, t0 + 99 * day);
+    expect(droppedByCount).toBe(31);
+    const left = await store.readEvents();
+    expect(left.map((e) => e.id)).toEqual(Array.from({ length: 20 }, (_, i) => `e${80 + i}`));
+    store.close();
+  });
+});
