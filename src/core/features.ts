@@ -1,0 +1,191 @@
+/**
+ * Candidate features: `features(profile, candidates, context)` turns each candidate into a fixed-length
+ * vector the ranking model scores. One documented, versioned schema ({@link FEATURES}); bump
+ * {@link FEATURE_SCHEMA_VERSION} whenever the list or a definition changes (the worker then restarts the
+ * learner from the prior and replays the retained event log).
+ *
+ * Every feature is bounded (roughly [-1, 1] or [0, 1]) and missing candidate fields give 0 (neutral),
+ * never NaN. Per-list work (profile totals, recent embeddings, context) is done once per call.
+ */
+import {
+  affinityTotals,
+  brandAffinity,
+  categoryAffinity,
+  itemMemory,
+  type Profile,
+  priceBand,
+  priceFit,
+  tagAffinity,
+} from './profile';
+import type { Candidate } from './types';
+
+/** Bump on any change to {@link FEATURES} or to how a feature is computed. */
+export const FEATURE_SCHEMA_VERSION = 1;
+
+/** Feature families, used to group contributions into human reasons. */
+export type FeatureFamily = 'category' | 'brand' | 'price' | 'tags' | 'item' | 'similar' | 'server' | 'context';
+
+/** One feature of the schema: its name, family and meaning. */
+export interface FeatureSpec {
+  name: string;
+  family: FeatureFamily;
+  doc: string;
+}
+
+/** The feature schema, in vector order. */
+export const FEATURES: readonly FeatureSpec[] = [
+  { name: 'cat_long', family: 'category', doc: 'long-term (14 d) share of the candidate category, backing off up its path' },
+  { name: 'cat_short', family: 'category', doc: 'short-term (1 h) share of the candidate category' },
+  { name: 'cat_depth', family: 'category', doc: 'how specific the matched category level is (matched depth / path depth)' },
+  { name: 'cat_known', family: 'category', doc: '1 when the shopper has any affinity for the category (or a parent)' },
+  { name: 'brand_long', family: 'brand', doc: 'long-term share of the brand' },
+  { name: 'brand_short', family: 'brand', doc: 'short-term share of the brand' },
+  { name: 'price_fit', family: 'price', doc: 'fit of the price to the shopper\'s log-price band for the category (−1..1)' },
+  { name: 'price_below', family: 'price', doc: 'how far below the shopper\'s usual price the candidate is (0..1), for bargain hunters' },
+  { name: 'tag_mean', family: 'tags', doc: 'mean long-term share of the candidate tags / attributes' },
+  { name: 'tag_max', family: 'tags', doc: 'largest long-term share among the candidate tags' },
+  { name: 'tag_short', family: 'tags', doc: 'mean short-term share of the candidate tags' },
+  { name: 'tag_overlap', family: 'tags', doc: 'fraction of the candidate tags the shopper has interacted with' },
+  { name: 'item_seen', family: 'item', doc: '1 when the shopper interacted with this exact item before' },
+  { name: 'item_recent', family: 'item', doc: 'recency of the last interaction with this item (1 now, halves every hour)' },
+  { name: 'item_day', family: 'item', doc: 'recency of the last interaction with this item (halves every day)' },
+  { name: 'item_strength', family: 'item', doc: 'strongest past interaction with the item (view 1/6 … purchase 6/6)' },
+  { name: 'item_weight', family: 'item', doc: 'decayed interaction weight with the item, squashed to 0..1' },
+  { name: 'bought_oneoff', family: 'item', doc: '1 when already bought and not consumable (demote)' },
+  { name: 'bought_consumable', family: 'item', doc: '1 when already bought and consumable (re-buy)' },
+  { name: 'emb_max', family: 'similar', doc: 'largest cosine similarity of the candidate embedding to a recent item\'s' },
+  { name: 'emb_mean', family: 'similar', doc: 'recency-weighted mean cosine similarity to recent items' },
+  { name: 'emb_last', family: 'similar', doc: 'cosine similarity to the most recent item with an embedding' },
+  { name: 'server_rank', family: 'server', doc: 'server position, log-scaled: 1 at the top, 0 at the bottom' },
+  { name: 'ctx_new', family: 'context', doc: '1 for a shopper with little history (interacts with the rest through the FM)' },
+  { name: 'ctx_session', family: 'context', doc: 'activity in the last hour, squashed to 0..1' },
+  { name: 'ctx_hour', family: 'context', doc: 'share of the shopper\'s events at this hour of the day' },
+];
+
+/** Number of features (the model's input dimension). */
+export const FEATURE_DIM = FEATURES.length;
+
+/** Index of each feature by name. */
+export const FEATURE_INDEX: Readonly<Record<string, number>> = Object.freeze(
+  Object.fromEntries(FEATURES.map((f, i) => [f.name, i])),
+);
+
+const F = FEATURE_INDEX as Record<string, number>;
+const HOUR = 3_600_000;
+const DAY = 86_400_000;
+const STRENGTH: Record<string, number> = { view: 1, click: 2, rating: 3, favorite: 4, add_to_cart: 5, purchase: 6 };
+
+/** What the features need besides the profile and the candidates. */
+export interface FeatureContext {
+  /** Epoch ms of the request. */
+  now: number;
+}
+
+function cosine(a: readonly number[], b: readonly number[], bNorm: number): number {
+  const n = Math.min(a.length, b.length);
+  let dot = 0;
+  let na = 0;
+  for (let i = 0; i < n; i++) {
+    const x = a[i]!;
+    dot += x * b[i]!;
+    na += x * x;
+  }
+  const denom = Math.sqrt(na) * bNorm;
+  return denom > 0 ? dot / denom : 0;
+}
+
+const clamp = (x: number, lo: number, hi: number) => (x < lo ? lo : x > hi ? hi : x);
+const finite = (x: number) => (Number.isFinite(x) ? x : 0);
+
+/**
+ * Feature vectors for a candidate list, row-major (`n × FEATURE_DIM`), in candidate order.
+ * Pass `out` to reuse a buffer on the hot path.
+ * @example
+ * const X = features(profile, candidates, { now });
+ * const scores = model.score(X, candidates.length);
+ */
+export function features(
+  profile: Profile,
+  candidates: readonly Candidate[],
+  context: FeatureContext,
+  out?: Float32Array,
+): Float32Array {
+  const n = candidates.length;
+  const d = FEATURE_DIM;
+  const X = out && out.length >= n * d ? out : new Float32Array(n * d);
+  X.fill(0, 0, n * d);
+  const { now } = context;
+
+  // Per-list values.
+  const recent = profile.embeddings;
+  const recentNorms = recent.map(([, e]) => Math.sqrt(e.reduce((s, x) => s + x * x, 0)));
+  const events = profile.eventCount;
+  const ctxNew = events < 5 ? 1 : 0;
+  const shortTotal = affinityTotals(profile, now).categories.short;
+  const ctxSession = finite(1 - Math.exp(-shortTotal / 5));
+  const hour = Math.floor((((now + profile.tzOffsetMinutes * 60_000) % DAY) + DAY) % DAY / HOUR);
+  const hourTotal = profile.hours.reduce((s, x) => s + x, 0);
+  const ctxHour = hourTotal > 0 ? (profile.hours[hour] ?? 0) / hourTotal : 0;
+  const globalBand = priceBand(profile);
+  const logN = Math.log1p(n);
+
+  for (let i = 0; i < n; i++) {
+    const c = candidates[i]!;
+    const o = i * d;
+    if (c.category) {
+      const long = categoryAffinity(profile, c.category, now, 'long');
+      if (long.depth > 0) {
+        X[o + F.cat_long!] = clamp(long.share, -1, 1);
+        X[o + F.cat_depth!] = long.depth / Math.max(1, c.category.split('/').length);
+        X[o + F.cat_known!] = 1;
+      }
+      X[o + F.cat_short!] = clamp(categoryAffinity(profile, c.category, now, 'short').share, -1, 1);
+    }
+    if (c.brand) {
+      X[o + F.brand_long!] = clamp(brandAffinity(profile, c.brand, now, 'long').share, -1, 1);
+      X[o + F.brand_short!] = clamp(brandAffinity(profile, c.brand, now, 'short').share, -1, 1);
+    }
+    if (c.price !== undefined && Number.isFinite(c.price) && c.price > 0) {
+      X[o + F.price_fit!] = finite(priceFit(profile, c.category, c.price));
+      const band = c.category ? priceBand(profile, c.category) : globalBand;
+      if (band) X[o + F.price_below!] = clamp(finite((band.mean - Math.log(c.price)) / (3 * band.sd)), 0, 1);
+    }
+    if (c.tags && c.tags.length) {
+      const long = tagAffinity(profile, c.tags, now, 'long');
+      X[o + F.tag_mean!] = clamp(long.mean, -1, 1);
+      X[o + F.tag_max!] = clamp(long.max, -1, 1);
+      X[o + F.tag_short!] = clamp(tagAffinity(profile, c.tags, now, 'short').mean, -1, 1);
+      X[o + F.tag_overlap!] = long.matched / Math.min(c.tags.length, 32);
+    }
+    const mem = itemMemory(profile, c.id, now);
+    if (mem) {
+      const age = Math.max(0, now - mem.lastTs);
+      X[o + F.item_seen!] = 1;
+      X[o + F.item_recent!] = 2 ** (-age / HOUR);
+      X[o + F.item_day!] = 2 ** (-age / DAY);
+      X[o + F.item_strength!] = (mem.strongest ? (STRENGTH[mem.strongest] ?? 0) : 0) / 6;
+      X[o + F.item_weight!] = finite(1 - Math.exp(-Math.max(0, mem.weight) / 3));
+      if (mem.bought > 0) X[o + (mem.consumable || c.consumable ? F.bought_consumable! : F.bought_oneoff!)] = 1;
+    }
+    if (c.embedding && c.embedding.length && recent.length) {
+      let max = -1;
+      let wsum = 0;
+      let mean = 0;
+      for (let r = 0; r < recent.length; r++) {
+        const s = finite(cosine(c.embedding, recent[r]![1], recentNorms[r]!));
+        if (s > max) max = s;
+        const w = 0.7 ** r;
+        mean += w * s;
+        wsum += w;
+        if (r === 0) X[o + F.emb_last!] = s;
+      }
+      X[o + F.emb_max!] = max;
+      X[o + F.emb_mean!] = mean / wsum;
+    }
+    X[o + F.server_rank!] = n > 1 ? 1 - Math.log1p(i) / logN : 1;
+    X[o + F.ctx_new!] = ctxNew;
+    X[o + F.ctx_session!] = ctxSession;
+    X[o + F.ctx_hour!] = ctxHour;
+  }
+  return X;
+}

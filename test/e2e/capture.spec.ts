@@ -1,0 +1,97 @@
+import { expect, test } from '@playwright/test';
+import { pzReady, storedEvents, watch } from './helpers';
+
+type Pz = { flush(): Promise<unknown>; rerank(c: unknown, o?: unknown): Promise<{ items: { id: string }[]; fellBack: false | string; tookMs: number }> };
+const flush = (page: import('@playwright/test').Page) => page.evaluate(() => (window as unknown as { pz: Pz }).pz.flush());
+
+test('every auto-capture path records its event, with no site JavaScript', async ({ page, baseURL }) => {
+  const seen = watch(page);
+  await page.goto('/test/capture.html');
+  await pzReady(page);
+  // Views: tiles visible for ≥ 1 s.
+  await page.waitForTimeout(1300);
+  await page.click('#fav-t2');
+  await page.click('[data-pz-item="t1"]');
+  await page.click('#add');
+  await page.click('#remove');
+  await page.click('#buy');
+  await page.fill('#q', 'red lipstick');
+  await page.press('#q', 'Enter');
+  // SPA navigation: the product page's view is sent with its dwell when the shopper moves on.
+  await page.click('#spa-next');
+  await page.waitForTimeout(100);
+  await flush(page);
+  const events = await storedEvents(page, 'pz-e2e-capture');
+  const summary = events.map((e) => `${e.type}:${e.item?.id ?? ''}`);
+  expect(summary).toEqual(expect.arrayContaining([
+    'view:t1', 'view:t2', 'favorite:t2', 'click:t1', 'add_to_cart:p1', 'remove_from_cart:p1', 'purchase:p1', 'search:', 'view:p1',
+  ]));
+  const purchase = events.find((e) => e.type === 'purchase') as { value?: number } | undefined;
+  expect(purchase?.value).toBe(2);
+  const pageView = events.find((e) => e.type === 'view' && e.item?.id === 'p1') as { dwellMs?: number } | undefined;
+  expect(pageView?.dwellMs).toBeGreaterThan(500);
+  // The favourite button sits inside tile t2: it is a favourite, not also a click.
+  expect(summary.filter((s) => s === 'click:t2')).toEqual([]);
+  expect(seen.errors).toEqual([]);
+  // The search query stays on the device: no request carries it.
+  expect(seen.requests.filter((u) => !u.startsWith(baseURL!) || u.includes('lipstick'))).toEqual([]);
+});
+
+test('slots: reordered in place with zero layout shift, listeners kept, pins kept, re-rendered lists reranked', async ({ page }) => {
+  const seen = watch(page);
+  await page.goto('/test/slots.html');
+  await pzReady(page);
+  await expect(page.locator('#recs')).toHaveAttribute('data-pz-ready', '');
+  // Teach a taste: three lipstick events.
+  await page.evaluate(() => {
+    const pz = (window as unknown as { pz: { track(e: unknown): void } }).pz;
+    for (const id of ['x1', 'x2', 'x3']) pz.track({ type: 'add_to_cart', item: { id, category: 'beauty/lipstick', price: 13 } });
+  });
+  await flush(page);
+  await page.reload();
+  await expect(page.locator('#recs')).toHaveAttribute('data-pz-ready', '');
+  const order = await page.locator('#recs > li').evaluateAll((els) => els.map((e) => e.getAttribute('data-pz-item')));
+  expect(order.slice(0, 2).sort()).toEqual(['r5', 'r6']);
+  expect(order[2]).toBe('r3'); // pinned: keeps its server position
+  await expect(page.locator('#recs > li[data-pz-item="r5"]')).toHaveAttribute('data-pz-reason', /.+/);
+  // Listeners survive.
+  await page.click('[data-pz-item="r5"]');
+  expect(await page.evaluate(() => (window as unknown as { __clicks: string[] }).__clicks)).toEqual(['r5']);
+  // No layout shift from the reorder.
+  await page.waitForTimeout(200);
+  expect(await page.evaluate(() => (window as unknown as { __shifts: number[] }).__shifts)).toEqual([]);
+  // The site replaces the list: it is reranked again.
+  await page.click('#rerender');
+  await expect.poll(() => page.locator('#recs > li').first().getAttribute('data-pz-category')).toBe('beauty/lipstick');
+  expect(await page.evaluate(() => (window as unknown as { __reranked: string[] }).__reranked.length)).toBeGreaterThanOrEqual(2);
+  expect(seen.errors).toEqual([]);
+});
+
+test('two script tags make one instance and one worker', async ({ page }) => {
+  const seen = watch(page);
+  await page.goto('/test/twice.html');
+  await pzReady(page);
+  await page.evaluate(() => (window as unknown as { pz: { profile(): Promise<unknown> } }).pz.profile());
+  await page.waitForTimeout(300);
+  expect(await page.evaluate(() => (window as unknown as { __workers: number }).__workers)).toBe(1);
+  expect(seen.errors).toEqual([]);
+});
+
+for (const [name, path] of [['crashed', '/test/broken-worker.html'], ['slow', '/test/slow-worker.html']] as const) {
+  test(`a ${name} worker gives the server order within the budget, and the page keeps working`, async ({ page }) => {
+    const seen = watch(page);
+    await page.goto(path);
+    await pzReady(page);
+    const r = await page.evaluate(async () => {
+      const t0 = performance.now();
+      const res = await (window as unknown as { pz: Pz }).pz.rerank([{ id: 'a' }, { id: 'b' }, { id: 'c' }], { slot: 's' });
+      return { ids: res.items.map((i) => i.id), fellBack: res.fellBack, ms: performance.now() - t0 };
+    });
+    expect(r.ids).toEqual(['a', 'b', 'c']);
+    expect(r.fellBack).toBeTruthy();
+    // Ready-timeout (800 ms) is the bound while a worker is still starting; a crash answers at once.
+    expect(r.ms).toBeLessThan(name === 'crashed' ? 200 : 1000);
+    await expect(page.locator('[data-pz-rerank] > li').first()).toHaveAttribute('data-pz-item', 'a');
+    expect(seen.errors).toEqual([]);
+  });
+}
