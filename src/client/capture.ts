@@ -205,7 +205,7 @@ export function startCapture(client: Client, opts: CaptureOptions = {}): () => v
   if (typeof MutationObserver !== 'undefined') {
     // Frameworks may render the product after the URL changes.
     const mo = new MutationObserver(() => {
-      if (!pageItem || !pageItem.el.isConnected) onNavigate();
+      if (!pageItem?.el.isConnected) onNavigate();
     });
     mo.observe(document.documentElement, { childList: true, subtree: true });
     stops.push(() => mo.disconnect());

@@ -270,7 +270,7 @@ export function createClient(options: ClientOptions): Client {
       try {
         await flush();
         await start();
-        return await remote!.exportData();
+        return { ...(await remote!.exportData()), consent };
       } catch (err) {
         fail('export', err);
         return undefined;

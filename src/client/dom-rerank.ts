@@ -54,7 +54,7 @@ export function applyOrder(container: HTMLElement, result: RerankResult): HTMLEl
     el.replaceWith(mark);
     return mark;
   });
-  marks.forEach((mark, i) => mark.replaceWith(ordered[i]!));
+  for (let i = 0; i < marks.length; i++) marks[i]!.replaceWith(ordered[i]!);
   if (before) {
     for (const el of ordered) {
       const a = before.get(el);

@@ -7,6 +7,7 @@
  * (global name, default `pz`), `data-personalization` (0..1), `data-consent` (granted | pending | denied),
  * `data-prior`, `data-segments` (same-origin JSON URLs), `data-db`, `data-budget-ms`, `data-debug`.
  */
+import { registerElements } from './elements';
 import { type Command, type Personalizer, createPersonalizer, runCommand } from './personalizer';
 import type { ConsentState } from '../core/types';
 
@@ -33,6 +34,7 @@ function boot(): void {
   });
   Object.defineProperty(pz, '__pz', { value: true });
   w[name] = pz;
+  registerElements(pz);
   for (const cmd of queue) runCommand(pz, cmd);
 }
 

@@ -94,7 +94,7 @@ function cosine(a: readonly number[], b: readonly number[], bNorm: number): numb
   return denom > 0 ? dot / denom : 0;
 }
 
-const clamp = (x: number, lo: number, hi: number) => (x < lo ? lo : x > hi ? hi : x);
+const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
 const finite = (x: number) => (Number.isFinite(x) ? x : 0);
 
 /**
@@ -150,7 +150,7 @@ export function features(
       const band = c.category ? priceBand(profile, c.category) : globalBand;
       if (band) X[o + F.price_below!] = clamp(finite((band.mean - Math.log(c.price)) / (3 * band.sd)), 0, 1);
     }
-    if (c.tags && c.tags.length) {
+    if (c.tags?.length) {
       const long = tagAffinity(profile, c.tags, now, 'long');
       X[o + F.tag_mean!] = clamp(long.mean, -1, 1);
       X[o + F.tag_max!] = clamp(long.max, -1, 1);
@@ -167,7 +167,7 @@ export function features(
       X[o + F.item_weight!] = finite(1 - Math.exp(-Math.max(0, mem.weight) / 3));
       if (mem.bought > 0) X[o + (mem.consumable || c.consumable ? F.bought_consumable! : F.bought_oneoff!)] = 1;
     }
-    if (c.embedding && c.embedding.length && recent.length) {
+    if (c.embedding?.length && recent.length) {
       let max = -1;
       let wsum = 0;
       let mean = 0;

@@ -172,10 +172,7 @@ function wireDialogs(): void {
   $('#open-cart').addEventListener('click', () => $<HTMLDialogElement>('#cart-dialog').showModal());
   $('#checkout').addEventListener('click', checkout);
   $('#open-privacy').addEventListener('click', openPrivacy);
-  $('#notice-privacy').addEventListener('click', (ev) => {
-    ev.preventDefault();
-    openPrivacy();
-  });
+  $('#notice-privacy').addEventListener('click', openPrivacy);
   $('#export-data').addEventListener('click', () =>
     withPz(async (pz) => {
       const data = await pz.exportData();

@@ -6,11 +6,11 @@ function hue(s: string): number {
   return h;
 }
 
-const escape = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+const escapeXml = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
 /** A local placeholder picture (inline SVG): the demo never loads remote images. */
 export function placeholderSvg(p: Product): string {
   const h = hue(p.category);
   const initials = p.title.split(/\s+/).slice(0, 2).map((w) => w[0] ?? '').join('').toUpperCase();
-  return `<svg viewBox="0 0 160 120" role="img" aria-label="${escape(p.category)} placeholder image" xmlns="http://www.w3.org/2000/svg"><rect width="160" height="120" fill="hsl(${h} 60% 88%)"/><circle cx="80" cy="52" r="30" fill="hsl(${h} 55% 62%)"/><text x="80" y="60" text-anchor="middle" font-size="22" font-family="sans-serif" fill="#fff">${escape(initials)}</text><text x="80" y="108" text-anchor="middle" font-size="11" font-family="sans-serif" fill="hsl(${h} 40% 30%)">${escape(p.category)}</text></svg>`;
+  return `<svg viewBox="0 0 160 120" role="img" aria-label="${escapeXml(p.category)} placeholder image" xmlns="http://www.w3.org/2000/svg"><rect width="160" height="120" fill="hsl(${h} 60% 88%)"/><circle cx="80" cy="52" r="30" fill="hsl(${h} 55% 62%)"/><text x="80" y="60" text-anchor="middle" font-size="22" font-family="sans-serif" fill="#fff">${escapeXml(initials)}</text><text x="80" y="108" text-anchor="middle" font-size="11" font-family="sans-serif" fill="hsl(${h} 40% 30%)">${escapeXml(p.category)}</text></svg>`;
 }

@@ -28,6 +28,8 @@ export interface Versioned<T> {
   v: number;
   value: T;
   savedAt: number;
+  /** Key of the newest event batch the value already includes (profile snapshots). */
+  upTo?: number;
 }
 
 interface PzSchemaV2 extends DBSchema {
@@ -96,13 +98,14 @@ export class Store {
   constructor(readonly db: IDBPDatabase<PzSchemaV2>) {}
 
   /** Appends events as one batch record; resolves once the transaction has committed (durable). */
-  async appendEvents(events: readonly StoredEvent[]): Promise<void> {
-    if (events.length === 0) return;
+  async appendEvents(events: readonly StoredEvent[]): Promise<number | undefined> {
+    if (events.length === 0) return undefined;
     let lastTs = 0;
     for (const e of events) lastTs = Math.max(lastTs, e.ts);
     const tx = this.db.transaction('batches', 'readwrite', { durability: 'strict' });
-    await tx.store.add({ lastTs, events: [...events] });
+    const key = await tx.store.add({ lastTs, events: [...events] });
     await tx.done;
+    return key;
   }
 
   /** Every stored event, oldest first. */
@@ -112,6 +115,12 @@ export class Store {
     for (const b of batches) for (const e of b.events) out.push(e);
     out.sort((a, b) => a.ts - b.ts);
     return out;
+  }
+
+  /** Batches with a key above `afterKey` (all when undefined), in key order. */
+  async readBatchesAfter(afterKey: number | undefined): Promise<EventBatch[]> {
+    const range = afterKey === undefined ? undefined : IDBKeyRange.lowerBound(afterKey, true);
+    return this.db.getAll('batches', range);
   }
 
   /** Number of stored events. */

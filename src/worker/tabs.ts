@@ -8,7 +8,7 @@
 import type { StoredEvent } from '../core/types';
 
 /** Messages between tabs. */
-export type TabMessage = { kind: 'events'; events: StoredEvent[] } | { kind: 'erased' } | { kind: 'consent'; state: string };
+export type TabMessage = { kind: 'events'; key: number; events: StoredEvent[] } | { kind: 'erased' } | { kind: 'consent'; state: string };
 
 /** A channel to the other tabs of the same database. */
 export interface Tabs {

@@ -1,0 +1,14 @@
+import { applyEventMut, emptyProfile } from '../src/core/profile';
+import { randomEvents, T0 } from '../test/unit/profile-helpers';
+const n = Number(process.argv[2] ?? 20000);
+const t00 = performance.now();
+const evs = randomEvents(n, 2, { hostile: true });
+console.log('gen ms', performance.now() - t00);
+const p = emptyProfile(T0);
+const t0 = performance.now();
+for (const e of evs) applyEventMut(p, e, e.ts);
+console.log('apply ms', performance.now() - t0);
+const parts: Record<string, number> = {};
+for (const [k, v] of Object.entries(p)) parts[k] = JSON.stringify(v).length;
+console.log(JSON.stringify(p).length, parts);
+console.log(JSON.stringify(p.categories).length, JSON.stringify(p.categories.long).length, JSON.stringify(p.categories.short).length);

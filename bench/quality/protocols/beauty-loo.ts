@@ -1,0 +1,125 @@
+/**
+ * beauty-loo: the S3-Rec leave-one-out protocol on Amazon Beauty. Per user with sequence s (length n):
+ * validation target s[n-2] with history s[:n-2], test target s[n-1] with history s[:n-1]; candidates =
+ * target + the user's 99 fixed negatives; server order = training-split popularity, ties broken by a
+ * seeded random key. Site knowledge is built from the training split only (every user's s[:n-2]).
+ */
+import { createRng } from '../../../src/core/rng';
+import type { Candidate, StoredEvent } from '../../../src/core/types';
+import { type ItemKnowledge, type ItemKnowledgeOptions, buildItemKnowledge } from '../../../src/site/item-knowledge';
+import type { BeautyData } from '../data/beauty';
+import { placeTarget } from '../metrics';
+import { StepRecords } from '../records';
+import { mixSeed } from '../seeds';
+import type { ReplayPolicy, SiteKnowledge } from '../types';
+import { type RankRunResult, checkScores, learningCurve, sliceMetrics } from './common';
+
+/** Synthetic event times: position i of a sequence happens at BASE + i days. */
+export const BEAUTY_BASE_TS = Date.UTC(2014, 0, 1);
+export const DAY_MS = 86_400_000;
+
+export interface BeautyLooSetup {
+  site: SiteKnowledge;
+  knowledge: ItemKnowledge;
+  /** Public features per item (shared, frozen): tags = attribute ids, embedding from the training split. */
+  features: Map<string, Candidate>;
+  /** Indices into data.users of the evaluated users. */
+  userIndices: number[];
+  data: BeautyData;
+  seed: number;
+  knowledgeSeconds: number;
+}
+
+/** The training split: every user's s[:n-2]. */
+export function beautyTrainingSequences(data: BeautyData): string[][] {
+  return data.users.map((u) => u.items.slice(0, Math.max(0, u.items.length - 2)));
+}
+
+export function setupBeautyLoo(
+  data: BeautyData,
+  opts: { seed: number; userIndices?: number[]; knowledge?: ItemKnowledgeOptions },
+): BeautyLooSetup {
+  const t0 = performance.now();
+  const knowledge = buildItemKnowledge(beautyTrainingSequences(data), { seed: opts.seed, ...opts.knowledge });
+  const knowledgeSeconds = (performance.now() - t0) / 1000;
+  const features = new Map<string, Candidate>();
+  const feature = (id: string): Candidate => {
+    let f = features.get(id);
+    if (!f) {
+      const c: Candidate = { id, tags: data.attributes.get(id) ?? [] };
+      const e = knowledge.embedding(id);
+      if (e) c.embedding = Array.from(e);
+      f = Object.freeze(c);
+      features.set(id, f);
+    }
+    return f;
+  };
+  for (const u of data.users) {
+    for (const id of u.items) feature(id);
+    for (const id of u.negatives) feature(id);
+  }
+  return {
+    site: { protocol: 'beauty-loo', items: knowledge, embeddingDim: knowledge.dim },
+    knowledge,
+    features,
+    userIndices: opts.userIndices ?? data.users.map((_, i) => i),
+    data,
+    seed: opts.seed,
+    knowledgeSeconds,
+  };
+}
+
+/** Candidates for one step in server order, and the target's position. */
+export function beautyCandidates(
+  setup: BeautyLooSetup,
+  userIndex: number,
+  split: 'valid' | 'test',
+): { candidates: Candidate[]; target: number } {
+  const u = setup.data.users[userIndex]!;
+  const targetId = u.items[u.items.length - (split === 'test' ? 1 : 2)]!;
+  const rng = createRng(mixSeed(setup.seed, 11, userIndex, split === 'test' ? 1 : 0));
+  const ids = [targetId, ...u.negatives];
+  const keyed = ids.map((id) => ({ id, pop: setup.knowledge.popularity(id), key: rng() }));
+  keyed.sort((a, b) => b.pop - a.pop || a.key - b.key);
+  const candidates = keyed.map((k) => setup.features.get(k.id)!);
+  return { candidates, target: keyed.findIndex((k) => k.id === targetId) };
+}
+
+function purchase(setup: BeautyLooSetup, userId: string, id: string, pos: number): StoredEvent {
+  return { id: `${userId}:${pos}`, type: 'purchase', item: setup.features.get(id)!, ts: BEAUTY_BASE_TS + pos * DAY_MS };
+}
+
+/** Runs one policy over the evaluated users (validation step, then test step, one session per user). */
+export function runBeautyLoo(setup: BeautyLooSetup, policy: ReplayPolicy): RankRunResult {
+  const t0 = performance.now();
+  policy.prepare?.(setup.site);
+  const records = new StepRecords();
+  for (const ui of setup.userIndices) {
+    const u = setup.data.users[ui]!;
+    const n = u.items.length;
+    const rec = records.addUser(u.id);
+    const session = policy.newShopper(u.id, mixSeed(setup.seed, 13, ui));
+    for (let i = 0; i < n - 2; i++) session.observe(purchase(setup, u.id, u.items[i]!, i));
+    for (const split of ['valid', 'test'] as const) {
+      const pos = split === 'valid' ? n - 2 : n - 1;
+      if (split === 'test') session.observe(purchase(setup, u.id, u.items[n - 2]!, n - 2));
+      const { candidates, target } = beautyCandidates(setup, ui, split);
+      const scores = session.rank(candidates, BEAUTY_BASE_TS + pos * DAY_MS);
+      checkScores(policy.name, scores, candidates.length);
+      records.add(rec, pos, split, placeTarget(scores, target), false);
+    }
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  return {
+    protocol: 'beauty-loo',
+    policy: policy.name,
+    slices: {
+      valid: sliceMetrics(records, (r) => r.split === 'valid'),
+      test: sliceMetrics(records, (r) => r.split === 'test'),
+    },
+    curve: learningCurve(records, (s) => s === 'test'),
+    records,
+    seconds,
+    stepsPerSecond: records.length / Math.max(seconds, 1e-9),
+  };
+}

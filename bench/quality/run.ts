@@ -1,0 +1,182 @@
+/**
+ * The benchmark driver as a function, so other scripts (and the product pipeline) can run it with
+ * their own policies: `runQuality({ beautyDir, taobaoFile, replayPolicies: [...] })`.
+ */
+import { execSync } from 'node:child_process';
+import { join } from 'node:path';
+import { createRng } from '../../src/core/rng';
+import { loadBeauty } from './data/beauty';
+import { loadTaobao } from './data/taobao';
+import type { RankRunResult } from './protocols/common';
+import { runBeautyLoo, setupBeautyLoo } from './protocols/beauty-loo';
+import { type IntentRunResult, INTENT_DAYS, INTENT_FIRST_DAY, INTENT_TUNE_DAYS, runTaobaoIntent } from './protocols/taobao-intent';
+import { TAOBAO_CANDIDATES, TAOBAO_MIN_EVENTS, runTaobaoReplay, setupTaobaoReplay, taobaoEligibleUsers } from './protocols/taobao-replay';
+import { BEAUTY_REFERENCE } from './reference';
+import {
+  beautyMarkdown,
+  ensureDir,
+  intentMarkdown,
+  intentRunJson,
+  learningCurveSvg,
+  rankRunJson,
+  taobaoMarkdown,
+  writeRanks,
+  writeText,
+} from './report';
+import { mixSeed, sampleIndices } from './seeds';
+import type { IntentPolicy, ProtocolName, ReplayPolicy } from './types';
+
+export interface QualityOptions {
+  /** Directory with Beauty.txt, Beauty_item2attributes.json, Beauty_negatives_99.txt.gz; omit to skip beauty-loo. */
+  beautyDir?: string;
+  /** Taobao CSV (gzip or plain); omit to skip the Taobao protocols. */
+  taobaoFile?: string;
+  outDir: string;
+  replayPolicies: ReplayPolicy[];
+  intentPolicies: IntentPolicy[];
+  seed?: number;
+  /** Sample users (seeded) for a < 60 s run. */
+  quick?: boolean;
+  /** Write per-step ranks (default true). */
+  writeRanks?: boolean;
+  log?: (msg: string) => void;
+}
+
+export const QUICK_BEAUTY_USERS = 4000;
+export const QUICK_TAOBAO_USERS = 200;
+
+const supports = (p: ReplayPolicy, protocol: ProtocolName): boolean => !p.protocols || p.protocols.includes(protocol);
+
+function gitCommit(): string | null {
+  try {
+    return execSync('git rev-parse HEAD', { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+  } catch {
+    return null;
+  }
+}
+
+/** Runs the selected protocols and writes every output; returns the Markdown report. */
+export async function runQuality(o: QualityOptions): Promise<{ markdown: string; json: Record<string, unknown> }> {
+  const seed = o.seed ?? 20_240_601;
+  const log = o.log ?? ((m: string) => process.stderr.write(`${m}\n`));
+  const t0 = performance.now();
+  ensureDir(o.outDir);
+  const md: string[] = [];
+  const protocols: Record<string, unknown> = {};
+  const files: string[] = [];
+
+  const emitRank = async (protocol: ProtocolName, runs: RankRunResult[]): Promise<void> => {
+    files.push(writeText(o.outDir, `${protocol}.learning-curve.svg`, learningCurveSvg(`${protocol}: NDCG@10 vs events seen`, runs)));
+    if (o.writeRanks === false) return;
+    for (const r of runs) {
+      const p = join(o.outDir, `${protocol}-${r.policy}.ranks.jsonl.gz`);
+      await writeRanks(p, r);
+      files.push(p);
+    }
+  };
+
+  if (o.beautyDir) {
+    log(`beauty-loo: loading ${o.beautyDir}`);
+    const data = loadBeauty(o.beautyDir);
+    const userIndices = o.quick
+      ? sampleIndices(data.users.length, QUICK_BEAUTY_USERS, createRng(mixSeed(seed, 1)))
+      : undefined;
+    const setup = setupBeautyLoo(data, { seed, ...(userIndices ? { userIndices } : {}) });
+    log(`beauty-loo: ${data.users.length} users (${setup.userIndices.length} evaluated), site knowledge ${setup.knowledgeSeconds.toFixed(1)} s`);
+    const runs: RankRunResult[] = [];
+    for (const p of o.replayPolicies.filter((q) => supports(q, 'beauty-loo'))) {
+      const r = runBeautyLoo(setup, p);
+      runs.push(r);
+      log(`beauty-loo: ${p.name.padEnd(24)} test NDCG@10 ${r.slices.test?.['NDCG@10'].toFixed(4)}  valid ${r.slices.valid?.['NDCG@10'].toFixed(4)}  (${r.seconds.toFixed(1)} s)`);
+    }
+    md.push(beautyMarkdown(runs));
+    await emitRank('beauty-loo', runs);
+    protocols['beauty-loo'] = {
+      params: {
+        users: data.users.length,
+        evaluatedUsers: setup.userIndices.length,
+        candidates: 100,
+        negatives: 'Beauty_negatives_99.txt.gz (fixed)',
+        serverOrder: 'training-split popularity, ties by seeded random key',
+        trainingSplit: "every user's s[:n-2]",
+        syntheticEventSpacingMs: 86_400_000,
+        siteKnowledge: { dim: setup.knowledge.dim, items: setup.knowledge.itemIds.length, seconds: setup.knowledgeSeconds },
+      },
+      policies: Object.fromEntries(runs.map((r) => [r.policy, rankRunJson(r)])),
+      reference: { note: 'published / measured server-side, not rerun here', rows: BEAUTY_REFERENCE },
+    };
+  }
+
+  if (o.taobaoFile) {
+    log(`taobao: loading ${o.taobaoFile}`);
+    const tlog = loadTaobao(o.taobaoFile);
+    const eligible = taobaoEligibleUsers(tlog);
+    const userIndices = o.quick
+      ? sampleIndices(eligible.length, QUICK_TAOBAO_USERS, createRng(mixSeed(seed, 2))).map((i) => eligible[i]!)
+      : eligible;
+    const ts = performance.now();
+    const setup = setupTaobaoReplay(tlog, { seed, userIndices });
+    log(`taobao-replay: ${userIndices.length} shoppers, ${setup.targetPos.length} steps, candidates drawn in ${((performance.now() - ts) / 1000).toFixed(1)} s`);
+    const runs: RankRunResult[] = [];
+    for (const p of o.replayPolicies.filter((q) => supports(q, 'taobao-replay'))) {
+      const r = runTaobaoReplay(setup, p);
+      runs.push(r);
+      log(`taobao-replay: ${p.name.padEnd(24)} all NDCG@10 ${r.slices.all?.['NDCG@10'].toFixed(4)}  second-half ${r.slices['second-half']?.['NDCG@10'].toFixed(4)}  (${r.seconds.toFixed(1)} s)`);
+    }
+    md.push(taobaoMarkdown(runs));
+    await emitRank('taobao-replay', runs);
+    protocols['taobao-replay'] = {
+      params: {
+        rows: tlog.rows,
+        users: tlog.users.length,
+        evaluatedUsers: userIndices.length,
+        minEvents: TAOBAO_MIN_EVENTS,
+        candidates: TAOBAO_CANDIDATES,
+        steps: setup.targetPos.length,
+        distinctItems: tlog.itemIds.length,
+        negatives: "uniform over the file's distinct items, excluding the target and items the shopper touched before t",
+        serverOrder: 'seeded random permutation',
+        candidateFeatures: ['id', 'category'],
+        halves: "first = step index < floor(m/2) of the shopper's m steps; tune only on first",
+      },
+      policies: Object.fromEntries(runs.map((r) => [r.policy, rankRunJson(r)])),
+    };
+
+    const intentRuns: IntentRunResult[] = [];
+    for (const p of o.intentPolicies) {
+      const r = runTaobaoIntent(tlog, p, { seed, userIndices });
+      intentRuns.push(r);
+      log(`taobao-intent: ${p.name.padEnd(24)} test AUC ${r.test.auc.toFixed(4)} F1 ${r.test.f1.toFixed(4)} (${r.seconds.toFixed(1)} s)`);
+    }
+    if (intentRuns.length) {
+      md.push(intentMarkdown(intentRuns));
+      protocols['taobao-intent'] = {
+        params: {
+          timezone: 'UTC+8 (Beijing)',
+          firstPredictionDay: new Date(((INTENT_FIRST_DAY * 86_400 - 8 * 3600) * 1000)).toISOString(),
+          predictionDays: INTENT_DAYS,
+          thresholdDays: INTENT_TUNE_DAYS,
+          point: 'end of each Beijing day on which the shopper had ≥ 1 event; label = ≥ 1 buy on the next Beijing day',
+          threshold: 'max F1 on the first-half days',
+        },
+        policies: Object.fromEntries(intentRuns.map((r) => [r.policy, intentRunJson(r)])),
+      };
+    }
+  }
+
+  const totalSeconds = (performance.now() - t0) / 1000;
+  const json = {
+    version: 1,
+    git: gitCommit(),
+    node: process.version,
+    seed,
+    quick: !!o.quick,
+    inputs: { beautyDir: o.beautyDir ?? null, taobaoFile: o.taobaoFile ?? null },
+    tieBreaking: 'exact expectation over a uniform random tie-break (never optimistic)',
+    protocols,
+    totalSeconds,
+  };
+  files.push(writeText(o.outDir, 'quality.json', `${JSON.stringify(json, null, 2)}\n`));
+  log(`wrote ${files.length} files to ${o.outDir} in ${totalSeconds.toFixed(1)} s`);
+  return { markdown: `${md.join('\n\n')}\n`, json };
+}

@@ -1,0 +1,34 @@
+/**
+ * Registers the library's custom elements. The script-tag loader calls it with `window.pz`, so sites
+ * using `pz.js` only write the markup.
+ */
+import { PzPrivacyPanel } from './panel';
+import type { Personalizer } from './personalizer';
+import { PzRecommendations } from './widget';
+
+/**
+ * Defines `<pz-recommendations>` and `<pz-privacy-panel>`, bound to `pz`. Safe to call more than once
+ * and never throws: an element name already defined (a second loader, or the site's own element)
+ * is left alone, so the first personalizer to register wins. Elements already in the page upgrade now.
+ * @example
+ * import { createPersonalizer } from 'on-device-personalizer';
+ * registerElements(createPersonalizer({ workerUrl: '/pz-worker.js' }));
+ */
+export function registerElements(pz: Personalizer): void {
+  try {
+    if (typeof customElements === 'undefined') return;
+    if (!customElements.get('pz-recommendations')) {
+      PzRecommendations.personalizer = pz;
+      customElements.define('pz-recommendations', PzRecommendations);
+    }
+    if (!customElements.get('pz-privacy-panel')) {
+      PzPrivacyPanel.personalizer = pz;
+      customElements.define('pz-privacy-panel', PzPrivacyPanel);
+    }
+  } catch {
+    // Custom elements are an extra: the personalizer works without them.
+  }
+}
+
+export { PzPrivacyPanel, PzRecommendations };
+export type { WidgetCandidate } from './widget';

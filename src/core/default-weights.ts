@@ -1,0 +1,47 @@
+/**
+ * The built-in scoring weights: the "profile heuristics" a shopper starts from when the site publishes
+ * no prior. Linear weights only (the pairwise FM factors start at zero and are learned); each weight
+ * says how much a feature of `features.ts` should lift a candidate. Chosen by hand for their signs
+ * and rough sizes, then checked on the benchmarks' validation splits (never on test data).
+ */
+import { FEATURES, FEATURE_DIM } from './features';
+import type { FmWeights } from './fm';
+
+const HAND: Record<string, number> = {
+  cat_long: 2.0,
+  cat_short: 2.0,
+  cat_depth: 0.3,
+  cat_known: 1.0,
+  brand_long: 1.0,
+  brand_short: 0.8,
+  price_fit: 0.4,
+  tag_mean: 1.0,
+  tag_max: 1.0,
+  tag_short: 0.5,
+  tag_overlap: 0.8,
+  item_seen: 1.0,
+  item_recent: 1.5,
+  item_day: 0.8,
+  item_strength: 0.5,
+  item_weight: 0.5,
+  bought_oneoff: -2.0,
+  bought_consumable: 0.5,
+  emb_max: 1.5,
+  emb_mean: 1.0,
+  emb_last: 0.8,
+};
+
+/** Latent dimension of the factorization machine. */
+export const FM_K = 8;
+
+/** Builds weights from a name → weight table (missing names weigh 0). */
+export function weightsFromTable(table: Record<string, number>, k = FM_K): FmWeights {
+  const w = new Float32Array(FEATURE_DIM);
+  FEATURES.forEach((f, i) => {
+    w[i] = table[f.name] ?? 0;
+  });
+  return { d: FEATURE_DIM, k, w0: 0, w, V: new Float32Array(FEATURE_DIM * k) };
+}
+
+/** The built-in heuristic weights. */
+export const DEFAULT_WEIGHTS: FmWeights = weightsFromTable(HAND);

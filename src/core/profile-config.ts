@@ -1,0 +1,100 @@
+/**
+ * Tunables of the shopper profile: half-lives, session gap, per-event-type weights and the hard
+ * caps that keep the stored record under 64 KB.
+ */
+import type { EventType } from './types';
+
+/** One day in ms. */
+export const DAY_MS = 86_400_000;
+/** One hour in ms. */
+export const HOUR_MS = 3_600_000;
+
+/** Settings of the profile reducer. Half-lives and timezone are fixed when the profile is created. */
+export interface ProfileConfig {
+  /** Half-life of long-term preferences (default 14 days). */
+  halfLifeMs: number;
+  /** Half-life of the short-term view (default 1 hour). */
+  shortHalfLifeMs: number;
+  /** Minutes added to UTC to get the shop's local time for hour/weekday histograms (default 0). */
+  tzOffsetMinutes: number;
+  /** Inactivity that ends a session (default 30 minutes). */
+  sessionGapMs: number;
+  /** Purchases closer than this belong to one order (default 30 minutes). */
+  orderGapMs: number;
+  /**
+   * Credit per event type. `rating` is multiplied by `(rating - 3)`, so 1-2 stars count against;
+   * `remove_from_cart` should be negative; `search` carries no item and earns no credit.
+   */
+  weights: Record<EventType, number>;
+  /** Dwell (ms) at which a view earns double credit; longer dwell earns no more. */
+  dwellFullMs: number;
+}
+
+/** Default settings (purchase > add_to_cart > favorite > click > view; removals count against). */
+export const DEFAULT_PROFILE_CONFIG: Readonly<ProfileConfig> = Object.freeze({
+  halfLifeMs: 14 * DAY_MS,
+  shortHalfLifeMs: HOUR_MS,
+  tzOffsetMinutes: 0,
+  sessionGapMs: 30 * 60_000,
+  orderGapMs: 30 * 60_000,
+  weights: Object.freeze({
+    view: 0.5,
+    click: 1,
+    favorite: 2,
+    add_to_cart: 3,
+    purchase: 5,
+    remove_from_cart: -2,
+    rating: 1,
+    search: 0,
+  }),
+  dwellFullMs: 60_000,
+});
+
+/**
+ * Hard caps of every map and list in the profile. Together with the key-length limits they bound
+ * the JSON record (see the size test): eviction removes the entries with the lowest current |value|.
+ */
+export const PROFILE_CAPS = Object.freeze({
+  categories: 200,
+  categoriesShort: 48,
+  brands: 200,
+  brandsShort: 48,
+  tags: 300,
+  tagsShort: 48,
+  priceBands: 100,
+  items: 500,
+  recentItems: 20,
+  recentEmbeddings: 6,
+  declared: 32,
+  /** Category path levels kept ("a/b/c/d/e"). */
+  categoryDepth: 5,
+  /** Key-length limits: longer strings are stored as prefix + hash. */
+  itemKeyLength: 16,
+  categoryKeyLength: 32,
+  brandKeyLength: 16,
+  tagKeyLength: 16,
+});
+
+const cache = new WeakMap<Partial<ProfileConfig>, ProfileConfig>();
+
+/** Merges a partial config over the defaults (memoised per config object, so per-event calls are cheap). */
+export function resolveConfig(config?: Partial<ProfileConfig>): ProfileConfig {
+  if (config === undefined || config === DEFAULT_PROFILE_CONFIG) return DEFAULT_PROFILE_CONFIG as ProfileConfig;
+  const hit = cache.get(config);
+  if (hit) return hit;
+  const merged: ProfileConfig = {
+    ...DEFAULT_PROFILE_CONFIG,
+    ...config,
+    weights: { ...DEFAULT_PROFILE_CONFIG.weights, ...(config.weights ?? {}) },
+  };
+  for (const k of ['halfLifeMs', 'shortHalfLifeMs', 'sessionGapMs', 'orderGapMs', 'dwellFullMs'] as const) {
+    if (!(Number.isFinite(merged[k]) && merged[k] > 0)) throw new RangeError(`config.${k} must be a finite number > 0`);
+  }
+  // Integer half-lives keep the forward-decay split exact.
+  merged.halfLifeMs = Math.round(merged.halfLifeMs);
+  merged.shortHalfLifeMs = Math.round(merged.shortHalfLifeMs);
+  if (!Number.isFinite(merged.tzOffsetMinutes)) throw new RangeError('config.tzOffsetMinutes must be finite');
+  cache.set(config, merged);
+  cache.set(merged, merged);
+  return merged;
+}

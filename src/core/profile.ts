@@ -1,0 +1,725 @@
+/**
+ * The shopper profile: a bounded, JSON-serialisable summary of the shopper's own events, and the
+ * pure reducer that folds events into it.
+ *
+ * Preferences use forward decay (see `decay.ts`): every decayed number is stored scaled to the
+ * profile's anchor, so an event costs O(1) whatever the profile holds; read them through the
+ * accessors (`profile-accessors.ts`, re-exported here), which apply the decay to `now`.
+ *
+ * Maps are null-prototype objects (untrusted keys such as `__proto__` stay plain data) and are
+ * capped ({@link PROFILE_CAPS}); when full, the entries with the lowest current |value| are evicted.
+ * A profile loaded from JSON or IndexedDB should go through {@link reviveProfile}.
+ */
+import { growth, halfLifeIndex, pow2, quantize } from './decay';
+import { evictLowest } from './evict';
+import { cloneDeduper, createDeduper, type DedupeState, isDuplicate, rememberEventMut } from './dedupe';
+import { DAY_MS, HOUR_MS, PROFILE_CAPS, type ProfileConfig, resolveConfig } from './profile-config';
+import { brandKey, categoryKeys, itemKey, tagKey } from './profile-keys';
+import { type DeviceClass, EVENT_TYPES, type EventType, type StoredEvent } from './types';
+
+export * from './profile-accessors';
+export { DEFAULT_PROFILE_CONFIG, PROFILE_CAPS, type ProfileConfig } from './profile-config';
+export { brandKey, categoryKeys, itemKey, tagKey } from './profile-keys';
+
+/** A string-keyed map stored as a null-prototype object (JSON-friendly, prototype-safe). */
+export type Dict<T> = Record<string, T>;
+
+/**
+ * Decayed affinities of one kind (categories, brands or tags) on two horizons. Values and totals
+ * are stored forward-scaled (long: `anchorLong`, short: `anchorShort`); totals sum |credit| once
+ * per event, so `value / total` is a scale-free share in [-1, 1].
+ */
+export interface AffinityMaps {
+  long: Dict<number>;
+  short: Dict<number>;
+  totalLong: number;
+  totalShort: number;
+  sizeLong: number;
+  sizeShort: number;
+}
+
+/** Log-price statistics with decayed weights: `[weight, Σ w·ln p, Σ w·(ln p)², events]` (forward-scaled, long horizon). */
+export type PriceBand = [weight: number, sumLog: number, sumLog2: number, events: number];
+
+/**
+ * Per-item memory: `[last minute (epoch ms / 60000), strongest interaction rank (see STRONGEST_TYPES),
+ * decayed weight (forward-scaled, long), units bought, consumable 0|1]`.
+ */
+export type ItemMemoryTuple = [lastMinute: number, strongest: number, weight: number, bought: number, consumable: 0 | 1];
+
+/** Session statistics; sums are over closed sessions, the open one is described by start/last/depth. */
+export interface SessionStats {
+  count: number;
+  start: number;
+  last: number;
+  /** Item views and clicks in the open session. */
+  depth: number;
+  depthSum: number;
+  durationSum: number;
+  /** Long-decayed session count (forward-scaled). */
+  weight: number;
+  /** The open session had an add_to_cart / a purchase. */
+  cart: 0 | 1;
+  bought: 0 | 1;
+  /** Closed sessions with an add_to_cart, and those of them without a purchase. */
+  cartSessions: number;
+  abandoned: number;
+}
+
+/** Purchase statistics. An order is a run of purchase events less than `orderGapMs` apart. */
+export interface PurchaseStats {
+  orders: number;
+  lines: number;
+  units: number;
+  /** Σ price × quantity (2 decimals). */
+  spend: number;
+  lastTs: number | null;
+  /** Start of the latest order. */
+  orderTs: number | null;
+  intervalCount: number;
+  intervalSum: number;
+  lastInterval: number | null;
+}
+
+/** Values a site or shopper declared explicitly (never inferred). */
+export type DeclaredValue = string | number | boolean;
+
+/**
+ * The stored shopper profile (schema version 1). Treat it as opaque data: read it through the
+ * accessors, change it through {@link applyEvent} / {@link setDeclared}.
+ */
+export interface Profile {
+  version: 1;
+  /** Fixed at creation: long and short half-lives (ms), timezone offset (minutes). */
+  halfLifeMs: number;
+  shortHalfLifeMs: number;
+  tzOffsetMinutes: number;
+  /** Forward-decay anchors, as half-life indices (`floor(ts / halfLife)`). */
+  anchorLong: number;
+  anchorShort: number;
+  firstTs: number | null;
+  lastTs: number | null;
+  /** Events counted, and duplicates dropped. */
+  eventCount: number;
+  duplicates: number;
+  /** Events decayed with the short half-life (forward-scaled, short): activity in the last hour or so. */
+  activityShort: number;
+  counts: Record<EventType, number>;
+  sessions: SessionStats;
+  dwell: { count: number; totalMs: number };
+  purchases: PurchaseStats;
+  categories: AffinityMaps;
+  brands: AffinityMaps;
+  tags: AffinityMaps;
+  prices: { byCategory: Dict<PriceBand>; all: PriceBand; size: number };
+  items: { map: Dict<ItemMemoryTuple>; size: number };
+  /** Recent item keys, most recent first. */
+  recent: string[];
+  /** Recent `[item key, embedding]` pairs (4 decimals), most recent first. */
+  embeddings: Array<[string, number[]]>;
+  /** Event counts by local hour (24) and weekday (7, 0 = Sunday). */
+  hours: number[];
+  weekdays: number[];
+  devices: Record<DeviceClass, number>;
+  lastDevice: DeviceClass | null;
+  declared: Dict<DeclaredValue>;
+  dedupe: DedupeState;
+}
+
+/** Interaction strength ranks stored in item memory: index → event type (0 = none yet). */
+export const STRONGEST_TYPES: readonly (EventType | null)[] = [
+  null,
+  'view',
+  'click',
+  'rating',
+  'favorite',
+  'add_to_cart',
+  'purchase',
+];
+
+const RANK: Partial<Record<EventType, number>> = {
+  view: 1,
+  click: 2,
+  rating: 3,
+  favorite: 4,
+  add_to_cart: 5,
+  purchase: 6,
+};
+
+/** Re-anchor once credits grow past 2^16: keeps stored numbers short and far from overflow. */
+const REANCHOR_AFTER = 16;
+/** Stored values below this (≈ current value at the new anchor) are dropped when re-anchoring. */
+const PRUNE_BELOW = 1e-4;
+const bandWeight = (b: PriceBand): number => b[0];
+const itemScore = (t: ItemMemoryTuple): number => Math.abs(t[2]);
+const MINUTE_MS = 60_000;
+
+function dict<T>(): Dict<T> {
+  return Object.create(null) as Dict<T>;
+}
+
+function emptyAffinity(): AffinityMaps {
+  return { long: dict(), short: dict(), totalLong: 0, totalShort: 0, sizeLong: 0, sizeShort: 0 };
+}
+
+function zeroCounts(): Record<EventType, number> {
+  const c = {} as Record<EventType, number>;
+  for (const t of EVENT_TYPES) c[t] = 0;
+  return c;
+}
+
+/**
+ * A profile with no events. `now` only seeds the decay anchors (reset at the first event), so two
+ * empty profiles fed the same events are equal whenever they were created.
+ * @example let p = emptyProfile(Date.now()); p = applyEvent(p, ev, Date.now());
+ */
+export function emptyProfile(now: number, config?: Partial<ProfileConfig>): Profile {
+  const cfg = resolveConfig(config);
+  return {
+    version: 1,
+    halfLifeMs: cfg.halfLifeMs,
+    shortHalfLifeMs: cfg.shortHalfLifeMs,
+    tzOffsetMinutes: cfg.tzOffsetMinutes,
+    anchorLong: halfLifeIndex(now, cfg.halfLifeMs),
+    anchorShort: halfLifeIndex(now, cfg.shortHalfLifeMs),
+    firstTs: null,
+    lastTs: null,
+    eventCount: 0,
+    duplicates: 0,
+    activityShort: 0,
+    counts: zeroCounts(),
+    sessions: {
+      count: 0,
+      start: 0,
+      last: 0,
+      depth: 0,
+      depthSum: 0,
+      durationSum: 0,
+      weight: 0,
+      cart: 0,
+      bought: 0,
+      cartSessions: 0,
+      abandoned: 0,
+    },
+    dwell: { count: 0, totalMs: 0 },
+    purchases: {
+      orders: 0,
+      lines: 0,
+      units: 0,
+      spend: 0,
+      lastTs: null,
+      orderTs: null,
+      intervalCount: 0,
+      intervalSum: 0,
+      lastInterval: null,
+    },
+    categories: emptyAffinity(),
+    brands: emptyAffinity(),
+    tags: emptyAffinity(),
+    prices: { byCategory: dict(), all: [0, 0, 0, 0], size: 0 },
+    items: { map: dict(), size: 0 },
+    recent: [],
+    embeddings: [],
+    hours: new Array<number>(24).fill(0),
+    weekdays: new Array<number>(7).fill(0),
+    devices: { mobile: 0, tablet: 0, desktop: 0, unknown: 0 },
+    lastDevice: null,
+    declared: dict(),
+    dedupe: createDeduper(),
+  };
+}
+
+function copyDict<T>(d: Dict<T>, copyValue?: (v: T) => T): Dict<T> {
+  const out = dict<T>();
+  for (const k of Object.keys(d)) {
+    const v = d[k] as T;
+    out[k] = copyValue ? copyValue(v) : v;
+  }
+  return out;
+}
+
+function copyAffinity(a: AffinityMaps): AffinityMaps {
+  return { ...a, long: copyDict(a.long), short: copyDict(a.short) };
+}
+
+const copyTuple = <T extends number[]>(t: T): T => t.slice() as T;
+
+/**
+ * A deep copy that the caller owns exclusively (safe to pass to {@link applyEventMut}). Maps come out
+ * with a null prototype, so this also repairs profiles loaded by structured clone.
+ */
+export function cloneProfile(p: Profile): Profile {
+  return {
+    ...p,
+    counts: { ...p.counts },
+    sessions: { ...p.sessions },
+    dwell: { ...p.dwell },
+    purchases: { ...p.purchases },
+    categories: copyAffinity(p.categories),
+    brands: copyAffinity(p.brands),
+    tags: copyAffinity(p.tags),
+    prices: { byCategory: copyDict(p.prices.byCategory, copyTuple), all: copyTuple(p.prices.all), size: p.prices.size },
+    items: { map: copyDict(p.items.map, copyTuple), size: p.items.size },
+    recent: p.recent.slice(),
+    embeddings: p.embeddings.map(([k, e]) => [k, e]),
+    hours: p.hours.slice(),
+    weekdays: p.weekdays.slice(),
+    devices: { ...p.devices },
+    declared: copyDict(p.declared),
+    dedupe: cloneDeduper(p.dedupe),
+  };
+}
+
+function creditLong(a: AffinityMaps, key: string, delta: number, cap: number): void {
+  const old = a.long[key];
+  if (old === undefined) {
+    if (a.sizeLong >= cap) a.sizeLong = evictLowest(a.long, cap, Math.abs);
+    a.long[key] = quantize(delta);
+    a.sizeLong++;
+  } else a.long[key] = quantize(old + delta);
+}
+
+function creditShort(a: AffinityMaps, key: string, delta: number, cap: number): void {
+  const old = a.short[key];
+  if (old === undefined) {
+    if (a.sizeShort >= cap) a.sizeShort = evictLowest(a.short, cap, Math.abs);
+    a.short[key] = quantize(delta);
+    a.sizeShort++;
+  } else a.short[key] = quantize(old + delta);
+}
+
+function rescaleNumbers(d: Dict<number>, f: number): number {
+  let size = 0;
+  for (const k of Object.keys(d)) {
+    const v = quantize((d[k] ?? 0) * f);
+    if (Math.abs(v) < PRUNE_BELOW) delete d[k];
+    else {
+      d[k] = v;
+      size++;
+    }
+  }
+  return size;
+}
+
+function rescaleBand(b: PriceBand, f: number): void {
+  b[0] = quantize(b[0] * f);
+  b[1] = quantize(b[1] * f);
+  b[2] = quantize(b[2] * f);
+}
+
+function reanchorLong(p: Profile, anchor: number): void {
+  const f = pow2(p.anchorLong - anchor);
+  p.anchorLong = anchor;
+  for (const a of [p.categories, p.brands, p.tags]) {
+    a.sizeLong = rescaleNumbers(a.long, f);
+    a.totalLong = quantize(a.totalLong * f);
+  }
+  let size = 0;
+  for (const k of Object.keys(p.prices.byCategory)) {
+    const b = p.prices.byCategory[k] as PriceBand;
+    rescaleBand(b, f);
+    if (b[0] < PRUNE_BELOW) delete p.prices.byCategory[k];
+    else size++;
+  }
+  p.prices.size = size;
+  rescaleBand(p.prices.all, f);
+  // Items are not pruned by weight: a long-ago purchase is still worth remembering.
+  for (const k of Object.keys(p.items.map)) {
+    const t = p.items.map[k] as ItemMemoryTuple;
+    t[2] = quantize(t[2] * f);
+  }
+  p.sessions.weight = quantize(p.sessions.weight * f);
+}
+
+function reanchorShort(p: Profile, anchor: number): void {
+  const f = pow2(p.anchorShort - anchor);
+  p.anchorShort = anchor;
+  for (const a of [p.categories, p.brands, p.tags]) {
+    a.sizeShort = rescaleNumbers(a.short, f);
+    a.totalShort = quantize(a.totalShort * f);
+  }
+  p.activityShort = quantize(p.activityShort * f);
+}
+
+function isNullProto(o: object): boolean {
+  return Object.getPrototypeOf(o) === null;
+}
+
+function ensureNullProtoMut(p: Profile): void {
+  for (const a of [p.categories, p.brands, p.tags]) {
+    if (!isNullProto(a.long)) a.long = copyDict(a.long);
+    if (!isNullProto(a.short)) a.short = copyDict(a.short);
+  }
+  if (!isNullProto(p.prices.byCategory)) p.prices.byCategory = copyDict(p.prices.byCategory);
+  if (!isNullProto(p.items.map)) p.items.map = copyDict(p.items.map);
+  if (!isNullProto(p.declared)) p.declared = copyDict(p.declared);
+}
+
+/** Credit of one event for preferences (before forward scaling). */
+export function eventWeight(event: StoredEvent, config?: Partial<ProfileConfig>): number {
+  const cfg = resolveConfig(config);
+  const w = cfg.weights[event.type];
+  switch (event.type) {
+    case 'rating': {
+      const r = Math.min(5, Math.max(1, event.value ?? 3));
+      return w * (r - 3);
+    }
+    case 'add_to_cart':
+    case 'purchase':
+    case 'remove_from_cart': {
+      const q = Math.min(1000, Math.max(1, event.value ?? 1));
+      return w * (1 + Math.log(q));
+    }
+    case 'view':
+      return event.dwellMs === undefined ? w : w * (1 + Math.min(1, event.dwellMs / cfg.dwellFullMs));
+    default:
+      return w;
+  }
+}
+
+function mod(a: number, b: number): number {
+  return ((a % b) + b) % b;
+}
+
+function closeSession(s: SessionStats): void {
+  s.depthSum += s.depth;
+  s.durationSum += s.last - s.start;
+  if (s.cart) {
+    s.cartSessions++;
+    if (!s.bought) s.abandoned++;
+  }
+}
+
+/**
+ * Folds one event into `profile` IN PLACE and returns it. Faster than {@link applyEvent}; use it
+ * only on a profile nobody else holds (fresh from {@link emptyProfile}, {@link cloneProfile} or
+ * {@link rebuildProfile}). Duplicates (see `dedupe.ts`) only increment `duplicates`.
+ * Events are expected in timestamp order; a late event is still counted, but session and
+ * purchase-interval statistics then only approximate a sorted replay.
+ */
+export function applyEventMut(
+  profile: Profile,
+  event: StoredEvent,
+  now: number,
+  config?: Partial<ProfileConfig>,
+): Profile {
+  const p = profile;
+  const cfg = resolveConfig(config);
+  ensureNullProtoMut(p);
+  if (isDuplicate(p.dedupe, event)) {
+    p.duplicates++;
+    return p;
+  }
+  rememberEventMut(p.dedupe, event);
+  // The cleaner clamps future timestamps; this guards replays of uncleaned logs.
+  const ts = Math.min(event.ts, now);
+  const hl = p.halfLifeMs;
+  const hs = p.shortHalfLifeMs;
+  if (p.eventCount === 0) {
+    p.anchorLong = halfLifeIndex(ts, hl);
+    p.anchorShort = halfLifeIndex(ts, hs);
+  } else {
+    const qL = halfLifeIndex(ts, hl);
+    if (qL - p.anchorLong > REANCHOR_AFTER) reanchorLong(p, qL);
+    const qS = halfLifeIndex(ts, hs);
+    if (qS - p.anchorShort > REANCHOR_AFTER) reanchorShort(p, qS);
+  }
+  const gL = growth(ts, hl, p.anchorLong);
+  const gS = growth(ts, hs, p.anchorShort);
+  const type = event.type;
+
+  const s = p.sessions;
+  if (p.lastTs === null || ts - s.last > cfg.sessionGapMs) {
+    if (s.count > 0) closeSession(s);
+    s.count++;
+    s.start = ts;
+    s.last = ts;
+    s.depth = 0;
+    s.cart = 0;
+    s.bought = 0;
+    s.weight = quantize(s.weight + gL);
+  } else if (ts > s.last) s.last = ts;
+  if (type === 'view' || type === 'click') s.depth++;
+  if (type === 'add_to_cart') s.cart = 1;
+  if (type === 'purchase') s.bought = 1;
+
+  p.firstTs = p.firstTs === null || ts < p.firstTs ? ts : p.firstTs;
+  p.lastTs = p.lastTs === null || ts > p.lastTs ? ts : p.lastTs;
+  p.eventCount++;
+  p.counts[type]++;
+  p.activityShort = quantize(p.activityShort + gS);
+
+  const local = ts + p.tzOffsetMinutes * MINUTE_MS;
+  const hour = Math.floor(mod(local, DAY_MS) / HOUR_MS);
+  // 1970-01-01 was a Thursday (weekday 4).
+  const weekday = mod(Math.floor(local / DAY_MS) + 4, 7);
+  p.hours[hour] = (p.hours[hour] ?? 0) + 1;
+  p.weekdays[weekday] = (p.weekdays[weekday] ?? 0) + 1;
+  if (event.device !== undefined) {
+    p.devices[event.device] = (p.devices[event.device] ?? 0) + 1;
+    p.lastDevice = event.device;
+  }
+  if (event.dwellMs !== undefined) {
+    p.dwell.count++;
+    p.dwell.totalMs += event.dwellMs;
+  }
+
+  const item = event.item;
+  const qty = Math.min(1000, Math.max(1, event.value ?? 1));
+  if (type === 'purchase') {
+    const b = p.purchases;
+    if (b.lastTs === null || ts - b.lastTs > cfg.orderGapMs) {
+      if (b.orderTs !== null) {
+        const interval = ts - b.orderTs;
+        b.intervalCount++;
+        b.intervalSum += interval;
+        b.lastInterval = interval;
+      }
+      b.orders++;
+      b.orderTs = ts;
+    }
+    b.lines++;
+    b.units += qty;
+    b.spend = Math.round((b.spend + (item?.price ?? 0) * qty) * 100) / 100;
+    if (b.lastTs === null || ts > b.lastTs) b.lastTs = ts;
+  }
+  if (item === undefined) return p;
+
+  const w = eventWeight(event, cfg);
+  if (w !== 0) {
+    const aw = Math.abs(w);
+    const cats = item.category === undefined ? [] : categoryKeys(item.category);
+    if (cats.length > 0) {
+      const c = p.categories;
+      for (const k of cats) {
+        creditLong(c, k, w * gL, PROFILE_CAPS.categories);
+        creditShort(c, k, w * gS, PROFILE_CAPS.categoriesShort);
+      }
+      c.totalLong = quantize(c.totalLong + aw * gL);
+      c.totalShort = quantize(c.totalShort + aw * gS);
+    }
+    const bk = item.brand === undefined ? undefined : brandKey(item.brand);
+    if (bk !== undefined) {
+      const b = p.brands;
+      creditLong(b, bk, w * gL, PROFILE_CAPS.brands);
+      creditShort(b, bk, w * gS, PROFILE_CAPS.brandsShort);
+      b.totalLong = quantize(b.totalLong + aw * gL);
+      b.totalShort = quantize(b.totalShort + aw * gS);
+    }
+    if (item.tags !== undefined && item.tags.length > 0) {
+      const t = p.tags;
+      let any = false;
+      for (const raw of item.tags) {
+        const k = tagKey(raw);
+        if (k === undefined) continue;
+        any = true;
+        creditLong(t, k, w * gL, PROFILE_CAPS.tags);
+        creditShort(t, k, w * gS, PROFILE_CAPS.tagsShort);
+      }
+      if (any) {
+        t.totalLong = quantize(t.totalLong + aw * gL);
+        t.totalShort = quantize(t.totalShort + aw * gS);
+      }
+    }
+    // Price bands learn only from positive interest: a removal says little about the right price.
+    if (w > 0 && item.price !== undefined && item.price > 0) {
+      const lp = Math.log(item.price);
+      const ww = w * gL;
+      addBand(p.prices.all, ww, lp);
+      const pr = p.prices;
+      for (const k of cats) {
+        let band = pr.byCategory[k];
+        if (band === undefined) {
+          if (pr.size >= PROFILE_CAPS.priceBands) pr.size = evictLowest(pr.byCategory, PROFILE_CAPS.priceBands, bandWeight);
+          band = [0, 0, 0, 0];
+          pr.byCategory[k] = band;
+          pr.size++;
+        }
+        addBand(band, ww, lp);
+      }
+    }
+  }
+
+  const key = itemKey(item.id);
+  const im = p.items;
+  let mem = im.map[key];
+  if (mem === undefined) {
+    if (im.size >= PROFILE_CAPS.items) im.size = evictLowest(im.map, PROFILE_CAPS.items, itemScore);
+    mem = [0, 0, 0, 0, 0];
+    im.map[key] = mem;
+    im.size++;
+  }
+  mem[0] = Math.max(mem[0], Math.floor(ts / MINUTE_MS));
+  const rank = type === 'rating' && (event.value ?? 0) < 4 ? 0 : (RANK[type] ?? 0);
+  if (rank > mem[1]) mem[1] = rank;
+  if (w !== 0) mem[2] = quantize(mem[2] + w * gL);
+  if (type === 'purchase') mem[3] += qty;
+  if (item.consumable === true) mem[4] = 1;
+  else if (item.consumable === false) mem[4] = 0;
+
+  if (type !== 'remove_from_cart') {
+    const r = p.recent;
+    if (r[0] !== key) {
+      const at = r.indexOf(key);
+      if (at >= 0) r.splice(at, 1);
+      r.unshift(key);
+      if (r.length > PROFILE_CAPS.recentItems) r.length = PROFILE_CAPS.recentItems;
+    }
+    if (item.embedding !== undefined && item.embedding.length > 0) {
+      const e = p.embeddings;
+      const at = e.findIndex((x) => x[0] === key);
+      if (at >= 0) e.splice(at, 1);
+      e.unshift([key, item.embedding.map((x) => Math.round(x * 1e4) / 1e4)]);
+      if (e.length > PROFILE_CAPS.recentEmbeddings) e.length = PROFILE_CAPS.recentEmbeddings;
+    }
+  }
+  return p;
+}
+
+function addBand(b: PriceBand, w: number, lp: number): void {
+  b[0] = quantize(b[0] + w);
+  b[1] = quantize(b[1] + w * lp);
+  b[2] = quantize(b[2] + w * lp * lp);
+  b[3]++;
+}
+
+/**
+ * Pure reducer: returns a new profile with `event` folded in; `profile` is not modified.
+ * `now` is the current time (events stamped later are treated as happening now).
+ * Copies the profile (O(profile size)); hot loops that own their profile can use {@link applyEventMut}.
+ * @example
+ * let p = emptyProfile(now);
+ * p = applyEvent(p, { id: 'e1', type: 'view', ts: now, item: { id: 'sku-1', category: 'beauty/lipstick' } }, now);
+ * categoryAffinity(p, 'beauty/lipstick/matte', now, 'long').level; // 'beauty/lipstick'
+ */
+export function applyEvent(profile: Profile, event: StoredEvent, now: number, config?: Partial<ProfileConfig>): Profile {
+  return applyEventMut(cloneProfile(profile), event, now, config);
+}
+
+/**
+ * Pure batch reducer: folds `events` (in the given order) into a copy of `profile`, copying once
+ * for the whole batch, so it runs at {@link applyEventMut} speed while leaving `profile` untouched.
+ * Equal to folding {@link applyEvent} over the events.
+ * @example p = applyEvents(p, queuedEvents, now);
+ */
+export function applyEvents(
+  profile: Profile,
+  events: readonly StoredEvent[],
+  now: number,
+  config?: Partial<ProfileConfig>,
+): Profile {
+  const p = cloneProfile(profile);
+  for (const e of events) applyEventMut(p, e, now, config);
+  return p;
+}
+
+/**
+ * Returns a copy re-anchored at `now`, with preferences that have decayed to nothing dropped.
+ * Accessor results are unchanged (up to that pruning and 6-digit rounding); call it before
+ * persisting so stored numbers stay small.
+ * @example await store.put(decayTo(profile, Date.now()));
+ */
+export function decayTo(profile: Profile, now: number): Profile {
+  const p = cloneProfile(profile);
+  const qL = halfLifeIndex(now, p.halfLifeMs);
+  if (qL > p.anchorLong) reanchorLong(p, qL);
+  const qS = halfLifeIndex(now, p.shortHalfLifeMs);
+  if (qS > p.anchorShort) reanchorShort(p, qS);
+  return p;
+}
+
+/**
+ * Rebuilds a profile by replaying an event log in timestamp order (stable for equal timestamps),
+ * then {@link decayTo} `now`. Equals the incrementally built profile given the same events in
+ * the same order, followed by `decayTo(now)`. Declared attributes are not events: re-apply them.
+ * @example const p = rebuildProfile(await store.allEvents(), Date.now());
+ */
+export function rebuildProfile(events: readonly StoredEvent[], now: number, config?: Partial<ProfileConfig>): Profile {
+  const sorted = events.slice().sort((a, b) => a.ts - b.ts);
+  const p = emptyProfile(sorted[0]?.ts ?? now, config);
+  for (const e of sorted) applyEventMut(p, e, now, config);
+  return decayTo(p, now);
+}
+
+/** Thrown by {@link setDeclared} for a bad key or value; `field` names it. */
+export class InvalidDeclaredError extends Error {
+  override name = 'InvalidDeclaredError';
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const DECLARED_KEY = /^[A-Za-z][A-Za-z0-9_.-]{0,31}$/;
+
+/**
+ * Returns a copy with a declared attribute set (or removed, when `value` is `null`). Declared
+ * values come from the site or the shopper (age band, region, sizes) and are never inferred.
+ * Keys: a letter then up to 31 of `[A-Za-z0-9_.-]`; strings are capped at 64 characters; at most 32 keys.
+ * @example p = setDeclared(p, 'shoeSize', 42);
+ */
+export function setDeclared(profile: Profile, key: string, value: DeclaredValue | null): Profile {
+  if (typeof key !== 'string' || !DECLARED_KEY.test(key)) {
+    throw new InvalidDeclaredError('key', `declared key must match ${DECLARED_KEY}, got ${JSON.stringify(key)}`);
+  }
+  let v: DeclaredValue | null = value;
+  if (typeof v === 'string') v = v.slice(0, 64);
+  else if (typeof v === 'number' && !Number.isFinite(v)) {
+    throw new InvalidDeclaredError(key, `declared.${key} must be a finite number, string or boolean, got ${v}`);
+  } else if (v !== null && typeof v !== 'number' && typeof v !== 'boolean') {
+    throw new InvalidDeclaredError(key, `declared.${key} must be a finite number, string or boolean`);
+  }
+  const declared = copyDict(profile.declared);
+  if (v === null) delete declared[key];
+  else {
+    if (!(key in declared) && Object.keys(declared).length >= PROFILE_CAPS.declared) {
+      throw new InvalidDeclaredError(key, `at most ${PROFILE_CAPS.declared} declared attributes`);
+    }
+    declared[key] = v;
+  }
+  return { ...cloneProfile(profile), declared };
+}
+
+/**
+ * Value of a declared attribute, if set.
+ * @example getDeclared(p, 'region'); // 'EU' | undefined
+ */
+export function getDeclared(profile: Profile, key: string): DeclaredValue | undefined {
+  return Object.hasOwn(profile.declared, key) ? profile.declared[key] : undefined;
+}
+
+/** Thrown by {@link reviveProfile} when stored data is not a version-1 profile. */
+export class InvalidProfileError extends Error {
+  override name = 'InvalidProfileError';
+}
+
+/**
+ * Checks a profile read back from JSON, IndexedDB or postMessage and returns an owned copy whose
+ * maps have a null prototype. Throws {@link InvalidProfileError} when the shape is wrong.
+ * @example const p = reviveProfile(JSON.parse(text));
+ */
+export function reviveProfile(raw: unknown): Profile {
+  const r = raw as Profile;
+  const ok =
+    typeof raw === 'object' &&
+    raw !== null &&
+    r.version === 1 &&
+    Number.isFinite(r.halfLifeMs) &&
+    Number.isFinite(r.shortHalfLifeMs) &&
+    Number.isFinite(r.anchorLong) &&
+    Number.isFinite(r.anchorShort) &&
+    typeof r.categories?.long === 'object' &&
+    typeof r.brands?.long === 'object' &&
+    typeof r.tags?.long === 'object' &&
+    typeof r.items?.map === 'object' &&
+    typeof r.prices?.byCategory === 'object' &&
+    Array.isArray(r.recent) &&
+    Array.isArray(r.hours) &&
+    Array.isArray(r.dedupe?.ids);
+  if (!ok) throw new InvalidProfileError('not a version-1 shopper profile');
+  const p = cloneProfile(r);
+  for (const t of EVENT_TYPES) if (typeof p.counts[t] !== 'number') p.counts[t] = 0;
+  return p;
+}

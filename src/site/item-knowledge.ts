@@ -1,0 +1,388 @@
+/**
+ * Site-side, non-personal item knowledge: what a storefront can compute from aggregate
+ * (all-shopper) interaction sequences and publish as a static file that every browser downloads.
+ * Nothing here is about one shopper: per-item popularity, top-K co-occurrence neighbours and small
+ * dense item embeddings. Pure and deterministic (seeded); no DOM, no I/O.
+ */
+import { createRng, gaussian } from '../core/rng';
+
+/** One published neighbour of an item. */
+export interface Neighbour {
+  id: string;
+  /** Normalized co-occurrence similarity, > 0; higher = more related. */
+  weight: number;
+}
+
+/** Options for {@link buildItemKnowledge}. */
+export interface ItemKnowledgeOptions {
+  /** Pairs at most this many positions apart in a sequence co-occur (default 10). */
+  window?: number;
+  /** Weight of a pair at distance `d` is `distanceDecay ** (d - 1)` (default 0.7). */
+  distanceDecay?: number;
+  /** Weight of the backward direction (later item → earlier item) relative to forward (default 0.3). */
+  backwardWeight?: number;
+  /**
+   * IDF-style popularity normalization: `sim(a, b) = C(a→b) / (pop(a)^(1-beta) · pop(b)^beta)`;
+   * 0.5 is cosine; lower favours popular targets less harshly (default 0.3).
+   */
+  beta?: number;
+  /** Published neighbours per item (default 200; a size/quality trade-off). */
+  topK?: number;
+  /** Embedding dimension; 0 disables embeddings (default 32, at most 64). */
+  dim?: number;
+  /** Subspace (power) iterations for the embedding (default 12). */
+  iterations?: number;
+  /** Seed for the random start of the subspace iteration (default 1). */
+  seed?: number;
+}
+
+/**
+ * Knowledge about items derived from aggregate data; the same for every shopper.
+ * @example
+ * const k = buildItemKnowledge([['a', 'b', 'c'], ['a', 'c']]);
+ * k.popularity('a'); // 2
+ * k.neighbours('a')[0]?.id; // 'c' or 'b'
+ */
+export interface ItemKnowledge {
+  /** Every item seen in the aggregate data, in first-seen order. */
+  readonly itemIds: readonly string[];
+  /** Embedding dimension (0 when embeddings were not built). */
+  readonly dim: number;
+  /** Index of an item in {@link itemIds}, or -1 when unknown. */
+  indexOf(id: string): number;
+  /** Number of sequences containing the item (0 when unknown). */
+  popularity(id: string): number;
+  /** Top-K neighbours, strongest first (empty when unknown). */
+  neighbours(id: string): readonly Neighbour[];
+  /** Neighbour similarity `sim(from → to)`, 0 when `to` is not among `from`'s top-K. */
+  similarity(from: string, to: string): number;
+  /** L2-normalized embedding, or undefined when unknown or when the item has no co-occurrences. */
+  embedding(id: string): Float32Array | undefined;
+}
+
+/** The published, JSON-serializable form of {@link ItemKnowledge}. */
+export interface PublishedItemKnowledge {
+  version: 1;
+  dim: number;
+  /** Per item: popularity, neighbours as `[id, weight]`, embedding (rounded) or null. */
+  items: Record<string, { pop: number; nb: [string, number][]; emb: number[] | null }>;
+}
+
+const DEFAULTS: Required<ItemKnowledgeOptions> = {
+  window: 10,
+  distanceDecay: 0.7,
+  backwardWeight: 0.3,
+  beta: 0.3,
+  topK: 200,
+  dim: 32,
+  iterations: 12,
+  seed: 1,
+};
+
+/** Per-item popularity: the number of sequences that contain the item (each counted once per sequence). */
+export function itemPopularity(sequences: readonly (readonly string[])[]): Map<string, number> {
+  const pop = new Map<string, number>();
+  for (const seq of sequences) {
+    for (const id of new Set(seq)) pop.set(id, (pop.get(id) ?? 0) + 1);
+  }
+  return pop;
+}
+
+/** A symmetric sparse matrix in compressed-row form. */
+interface Csr {
+  n: number;
+  rowStart: Int32Array;
+  col: Int32Array;
+  val: Float64Array;
+}
+
+/**
+ * Builds popularity, neighbours and embeddings from chronological item sequences (one per shopper).
+ * Deterministic for a given input order and seed.
+ */
+export function buildItemKnowledge(
+  sequences: readonly (readonly string[])[],
+  options: ItemKnowledgeOptions = {},
+): ItemKnowledge {
+  const o = { ...DEFAULTS, ...options };
+  if (!(o.window >= 1)) throw new RangeError(`window must be ≥ 1, got ${o.window}`);
+  if (!(o.dim >= 0 && o.dim <= 64)) throw new RangeError(`dim must be in 0..64, got ${o.dim}`);
+  const index = new Map<string, number>();
+  const ids: string[] = [];
+  const encoded: Int32Array[] = sequences.map((seq) => {
+    const out = new Int32Array(seq.length);
+    seq.forEach((id, i) => {
+      let k = index.get(id);
+      if (k === undefined) {
+        k = ids.length;
+        index.set(id, k);
+        ids.push(id);
+      }
+      out[i] = k;
+    });
+    return out;
+  });
+  const n = ids.length;
+  const pop = new Float64Array(n);
+  const seenIn = new Int32Array(n).fill(-1);
+  encoded.forEach((seq, s) => {
+    for (const k of seq) {
+      if (seenIn[k] !== s) {
+        seenIn[k] = s;
+        pop[k]! += 1;
+      }
+    }
+  });
+
+  // Directed, window- and distance-weighted co-occurrence counts, keyed a * n + b.
+  const counts = new Map<number, number>();
+  const add = (a: number, b: number, w: number): void => {
+    if (a === b) return;
+    const key = a * n + b;
+    counts.set(key, (counts.get(key) ?? 0) + w);
+  };
+  for (const seq of encoded) {
+    // Long sequences are damped so one very active shopper does not dominate.
+    const damp = 1 / Math.log2(2 + seq.length / 10);
+    for (let i = 0; i < seq.length; i++) {
+      const a = seq[i]!;
+      const end = Math.min(seq.length, i + o.window + 1);
+      for (let j = i + 1; j < end; j++) {
+        const b = seq[j]!;
+        const w = damp * o.distanceDecay ** (j - i - 1);
+        add(a, b, w);
+        add(b, a, w * o.backwardWeight);
+      }
+    }
+  }
+
+  // Normalize and keep the top-K per source item.
+  const rows: { col: number; w: number }[][] = Array.from({ length: n }, () => []);
+  for (const [key, c] of counts) {
+    const a = Math.floor(key / n);
+    const b = key - a * n;
+    const w = c / (pop[a]! ** (1 - o.beta) * pop[b]! ** o.beta);
+    rows[a]!.push({ col: b, w });
+  }
+  const neighbours: Neighbour[][] = rows.map((row) => {
+    row.sort((x, y) => y.w - x.w || x.col - y.col);
+    return row.slice(0, o.topK).map((e) => ({ id: ids[e.col]!, weight: e.w }));
+  });
+  const neighbourMaps = neighbours.map((nb) => new Map(nb.map((e) => [e.id, e.weight])));
+
+  const emb = o.dim > 0 && n > 0 ? spectralEmbedding(symmetricNormalized(rows, n), o.dim, o.iterations, o.seed) : null;
+  const dim = emb ? o.dim : 0;
+  const hasEmbedding = new Uint8Array(n);
+  if (emb) {
+    for (let i = 0; i < n; i++) {
+      let norm = 0;
+      for (let k = 0; k < dim; k++) norm += emb[i * dim + k]! ** 2;
+      if (norm > 1e-24) {
+        hasEmbedding[i] = 1;
+        const inv = 1 / Math.sqrt(norm);
+        for (let k = 0; k < dim; k++) emb[i * dim + k]! *= inv;
+      }
+    }
+  }
+
+  return {
+    itemIds: ids,
+    dim,
+    indexOf: (id) => index.get(id) ?? -1,
+    popularity: (id) => {
+      const k = index.get(id);
+      return k === undefined ? 0 : pop[k]!;
+    },
+    neighbours: (id) => {
+      const k = index.get(id);
+      return k === undefined ? [] : neighbours[k]!;
+    },
+    similarity: (from, to) => {
+      const k = index.get(from);
+      return k === undefined ? 0 : (neighbourMaps[k]!.get(to) ?? 0);
+    },
+    embedding: (id) => {
+      const k = index.get(id);
+      if (k === undefined || !emb || !hasEmbedding[k]) return undefined;
+      return emb.subarray(k * dim, (k + 1) * dim);
+    },
+  };
+}
+
+/** `S = D^-1/2 · (A + Aᵀ)/2 · D^-1/2` over the normalized co-occurrence weights, in CSR form. */
+function symmetricNormalized(rows: readonly { col: number; w: number }[][], n: number): Csr {
+  const sym = new Map<number, number>();
+  rows.forEach((row, a) => {
+    for (const { col: b, w } of row) {
+      const key = a < b ? a * n + b : b * n + a;
+      sym.set(key, (sym.get(key) ?? 0) + w / 2);
+    }
+  });
+  const degree = new Float64Array(n);
+  const rowCount = new Int32Array(n);
+  for (const [key, w] of sym) {
+    const a = Math.floor(key / n);
+    const b = key - a * n;
+    degree[a]! += w;
+    degree[b]! += w;
+    rowCount[a]! += 1;
+    rowCount[b]! += 1;
+  }
+  const rowStart = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) rowStart[i + 1] = rowStart[i]! + rowCount[i]!;
+  const fill = rowStart.slice(0, n);
+  const col = new Int32Array(rowStart[n]!);
+  const val = new Float64Array(rowStart[n]!);
+  // Map iteration order is insertion order, so this is deterministic.
+  for (const [key, w] of sym) {
+    const a = Math.floor(key / n);
+    const b = key - a * n;
+    const v = w / Math.sqrt(degree[a]! * degree[b]!);
+    col[fill[a]!] = b;
+    val[fill[a]!++] = v;
+    col[fill[b]!] = a;
+    val[fill[b]!++] = v;
+  }
+  return { n, rowStart, col, val };
+}
+
+/**
+ * Top-`dim` eigenvectors of the PSD matrix `M = (I + S) / 2` by seeded randomized subspace iteration,
+ * scaled by the square root of their eigenvalues (so `E·Eᵀ ≈ M`). Returns a row-major n × dim array.
+ */
+function spectralEmbedding(s: Csr, dim: number, iterations: number, seed: number): Float32Array {
+  const { n } = s;
+  const d = Math.min(dim, n);
+  const rng = createRng(seed);
+  let q = new Float64Array(n * d);
+  for (let i = 0; i < q.length; i++) q[i] = gaussian(rng);
+  orthonormalizeColumns(q, n, d);
+  let y = new Float64Array(n * d);
+  for (let it = 0; it < iterations; it++) {
+    multiplyM(s, q, y, d);
+    [q, y] = [y, q];
+    orthonormalizeColumns(q, n, d);
+  }
+  // Rayleigh–Ritz: T = Qᵀ M Q, then eigenvectors of the small symmetric T.
+  multiplyM(s, q, y, d);
+  const t = new Float64Array(d * d);
+  for (let i = 0; i < n; i++) {
+    for (let a = 0; a < d; a++) {
+      const qa = q[i * d + a]!;
+      for (let b = 0; b < d; b++) t[a * d + b]! += qa * y[i * d + b]!;
+    }
+  }
+  const { values, vectors } = jacobiEigen(t, d);
+  const out = new Float32Array(n * dim);
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < d; k++) {
+      let v = 0;
+      for (let a = 0; a < d; a++) v += q[i * d + a]! * vectors[a * d + k]!;
+      out[i * dim + k] = v * Math.sqrt(Math.max(0, values[k]!));
+    }
+  }
+  // Items with no co-occurrence only carry the `I/2` part: zero them so they read as "unknown".
+  for (let i = 0; i < n; i++) {
+    if (s.rowStart[i + 1] === s.rowStart[i]) out.fill(0, i * dim, (i + 1) * dim);
+  }
+  return out;
+}
+
+/** `out = (q + S·q) / 2` for a row-major n × d block. */
+function multiplyM(s: Csr, q: Float64Array, out: Float64Array, d: number): void {
+  for (let i = 0; i < s.n; i++) {
+    const base = i * d;
+    for (let k = 0; k < d; k++) out[base + k] = q[base + k]! / 2;
+    for (let p = s.rowStart[i]!; p < s.rowStart[i + 1]!; p++) {
+      const v = s.val[p]! / 2;
+      const jb = s.col[p]! * d;
+      for (let k = 0; k < d; k++) out[base + k]! += v * q[jb + k]!;
+    }
+  }
+}
+
+/** Modified Gram–Schmidt on the columns of a row-major n × d block (twice, for stability). */
+function orthonormalizeColumns(q: Float64Array, n: number, d: number): void {
+  for (let pass = 0; pass < 2; pass++) {
+    for (let a = 0; a < d; a++) {
+      for (let b = 0; b < a; b++) {
+        let dot = 0;
+        for (let i = 0; i < n; i++) dot += q[i * d + a]! * q[i * d + b]!;
+        for (let i = 0; i < n; i++) q[i * d + a]! -= dot * q[i * d + b]!;
+      }
+      let norm = 0;
+      for (let i = 0; i < n; i++) norm += q[i * d + a]! ** 2;
+      const inv = norm > 1e-300 ? 1 / Math.sqrt(norm) : 0;
+      for (let i = 0; i < n; i++) q[i * d + a]! *= inv;
+    }
+  }
+}
+
+/** Cyclic Jacobi eigen-decomposition of a small symmetric d × d matrix; eigenvalues descending. */
+function jacobiEigen(input: Float64Array, d: number): { values: Float64Array; vectors: Float64Array } {
+  const a = Float64Array.from(input);
+  for (let i = 0; i < d; i++) {
+    for (let j = i + 1; j < d; j++) {
+      const m = (a[i * d + j]! + a[j * d + i]!) / 2;
+      a[i * d + j] = m;
+      a[j * d + i] = m;
+    }
+  }
+  const v = new Float64Array(d * d);
+  for (let i = 0; i < d; i++) v[i * d + i] = 1;
+  for (let sweep = 0; sweep < 100; sweep++) {
+    let off = 0;
+    for (let p = 0; p < d; p++) for (let r = p + 1; r < d; r++) off += a[p * d + r]! ** 2;
+    if (off < 1e-22) break;
+    for (let p = 0; p < d; p++) {
+      for (let r = p + 1; r < d; r++) {
+        const apr = a[p * d + r]!;
+        if (Math.abs(apr) < 1e-300) continue;
+        const theta = (a[r * d + r]! - a[p * d + p]!) / (2 * apr);
+        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+        const c = 1 / Math.sqrt(t * t + 1);
+        const sn = t * c;
+        for (let k = 0; k < d; k++) {
+          const akp = a[k * d + p]!;
+          const akr = a[k * d + r]!;
+          a[k * d + p] = c * akp - sn * akr;
+          a[k * d + r] = sn * akp + c * akr;
+        }
+        for (let k = 0; k < d; k++) {
+          const apk = a[p * d + k]!;
+          const ark = a[r * d + k]!;
+          a[p * d + k] = c * apk - sn * ark;
+          a[r * d + k] = sn * apk + c * ark;
+        }
+        for (let k = 0; k < d; k++) {
+          const vkp = v[k * d + p]!;
+          const vkr = v[k * d + r]!;
+          v[k * d + p] = c * vkp - sn * vkr;
+          v[k * d + r] = sn * vkp + c * vkr;
+        }
+      }
+    }
+  }
+  const order = Array.from({ length: d }, (_, i) => i).sort((x, y) => a[y * d + y]! - a[x * d + x]! || x - y);
+  const values = new Float64Array(d);
+  const vectors = new Float64Array(d * d);
+  order.forEach((src, k) => {
+    values[k] = a[src * d + src]!;
+    for (let r = 0; r < d; r++) vectors[r * d + k] = v[r * d + src]!;
+  });
+  return { values, vectors };
+}
+
+/** Serializes knowledge for publishing (embeddings rounded to 4 decimals). */
+export function publishItemKnowledge(k: ItemKnowledge): PublishedItemKnowledge {
+  const items: PublishedItemKnowledge['items'] = {};
+  for (const id of k.itemIds) {
+    const e = k.embedding(id);
+    items[id] = {
+      pop: k.popularity(id),
+      nb: k.neighbours(id).map((x) => [x.id, Math.round(x.weight * 1e6) / 1e6]),
+      emb: e ? Array.from(e, (v) => Math.round(v * 1e4) / 1e4) : null,
+    };
+  }
+  return { version: 1, dim: k.dim, items };
+}

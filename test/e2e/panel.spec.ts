@@ -1,0 +1,104 @@
+import { readFileSync } from 'node:fs';
+import { expect, type Page, test } from '@playwright/test';
+import { pzReady, storedEvents, watch } from './helpers';
+import type { Personalizer } from '../../src/client/personalizer';
+
+const DB = 'pz-e2e-panel';
+
+/**
+ * Tracks three clicks (two lipsticks, one pot) through the public API and waits until they are
+ * durable. Through the API rather than captured tiles: visible tiles would add view events on a timer.
+ */
+async function clickItems(page: Page): Promise<void> {
+  await pzReady(page);
+  await page.evaluate(() => {
+    const pz = (window as unknown as { pz: Personalizer }).pz;
+    pz.track({ type: 'click', item: { id: 'p1', category: 'beauty/lipstick', brand: 'Rouge', price: 10 } });
+    pz.track({ type: 'click', item: { id: 'p2', category: 'beauty/lipstick', brand: 'Rouge', price: 14 } });
+    pz.track({ type: 'click', item: { id: 'p3', category: 'home/kitchen', brand: 'Forge', price: 30 } });
+    return pz.flush();
+  });
+}
+
+const summary = (page: Page) => page.locator('#panel [part~="summary"]');
+const status = (page: Page) => page.getByRole('status');
+
+test('shows what is stored: event count, top categories and the consent state', async ({ page, baseURL }) => {
+  const seen = watch(page);
+  await page.goto('/test/panel.html');
+  await expect(page.getByRole('heading', { name: 'Your data on this device' })).toBeVisible();
+  await clickItems(page);
+  await expect(summary(page)).toContainText(/Stored events\s*3/);
+  await expect(summary(page)).toContainText('beauty/lipstick');
+  await expect(page.getByRole('switch', { name: 'Personalisation' })).toHaveAttribute('aria-checked', 'true');
+  expect(seen.errors).toEqual([]);
+  expect(seen.requests.filter((u) => !u.startsWith(baseURL!))).toEqual([]);
+});
+
+test('"Download my data" downloads a JSON file holding the stored events', async ({ page }) => {
+  await page.goto('/test/panel.html');
+  await clickItems(page);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Download my data' }).click(),
+  ]);
+  expect(download.suggestedFilename()).toBe('my-shopping-data.json');
+  const data = JSON.parse(readFileSync((await download.path())!, 'utf8')) as {
+    format: string;
+    events: { type: string; item: { id: string } }[];
+  };
+  expect(data.format).toBe('on-device-personalizer/export');
+  expect(data.events.filter((e) => e.type === 'click').map((e) => e.item.id)).toEqual(['p1', 'p2', 'p3']);
+  await expect(status(page)).toContainText('Downloaded 3 events');
+});
+
+test('"Erase everything" asks inside the panel, then empties IndexedDB and says so', async ({ page }) => {
+  await page.goto('/test/panel.html');
+  await clickItems(page);
+  expect(await storedEvents(page, DB)).toHaveLength(3);
+
+  const erase = page.getByRole('button', { name: 'Erase everything' });
+  // Cancel (also the focused, safe choice) keeps everything.
+  await erase.click();
+  await expect(page.getByRole('button', { name: 'Cancel' })).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('button', { name: 'Yes, erase' })).toBeHidden();
+  await expect(erase).toBeFocused();
+  expect(await storedEvents(page, DB)).toHaveLength(3);
+
+  // Keyboard only: Enter opens the confirmation, Shift+Tab reaches "Yes, erase".
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Shift+Tab');
+  await expect(page.getByRole('button', { name: 'Yes, erase' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(status(page)).toHaveText('Everything stored on this device was erased.');
+  await expect(summary(page)).toContainText(/Stored events\s*0/);
+  expect(await storedEvents(page, DB)).toEqual([]);
+});
+
+test('turning consent off stops new events being stored', async ({ page }) => {
+  await page.goto('/test/panel.html');
+  await clickItems(page);
+  const toggle = page.getByRole('switch', { name: 'Personalisation' });
+  await toggle.click();
+  await expect(toggle).toHaveAttribute('aria-checked', 'false');
+  await expect(status(page)).toContainText('Personalisation is off');
+  expect(await page.evaluate(() => (window as unknown as { pz: { consent(): string } }).pz.consent())).toBe('denied');
+
+  await clickItems(page);
+  expect(await storedEvents(page, DB)).toHaveLength(3);
+
+  await toggle.press('Space');
+  await expect(toggle).toHaveAttribute('aria-checked', 'true');
+  await clickItems(page);
+  expect(await storedEvents(page, DB)).toHaveLength(6);
+});
+
+test('custom properties theme the panel', async ({ page }) => {
+  await page.goto('/test/panel.html');
+  await pzReady(page);
+  const bg = () => page.locator('#panel').evaluate((el) => getComputedStyle(el).backgroundColor);
+  expect(await bg()).toBe('rgb(255, 255, 255)');
+  await page.locator('#panel').evaluate((el) => el.style.setProperty('--pz-card-bg', 'rgb(9, 8, 7)'));
+  expect(await bg()).toBe('rgb(9, 8, 7)');
+});

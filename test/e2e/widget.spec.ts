@@ -1,0 +1,202 @@
+import { expect, type Page, test } from '@playwright/test';
+import { pzReady, storedEvents, watch } from './helpers';
+
+const DB = 'pz-e2e-widget';
+// Playwright's CSS locators pierce open shadow roots.
+const cards = (page: Page) => page.locator('#recs [part~="card"]');
+const state = (page: Page) => page.locator('#recs');
+
+async function shownIds(page: Page): Promise<string[]> {
+  return page.locator('#recs').evaluate((el) =>
+    Array.from(el.shadowRoot!.querySelectorAll('[part~="card"]')).map((c) => {
+      const href = c.getAttribute('href') ?? '';
+      return href.includes('#p-') ? href.slice(href.indexOf('#p-') + 3) : (c.textContent ?? '');
+    }),
+  );
+}
+
+test('renders accessible cards from the src URL, with safe images and links, without leaving the origin', async ({ page, baseURL }) => {
+  const seen = watch(page);
+  await page.goto('/test/widget.html');
+  await expect(state(page)).toHaveAttribute('data-pz-state', 'ready');
+
+  await expect(page.getByRole('heading', { name: 'Picked for you' })).toBeVisible();
+  const list = page.getByRole('list', { name: 'Picked for you' });
+  await expect(list.getByRole('listitem')).toHaveCount(6);
+  await expect(cards(page)).toHaveCount(6);
+  await expect(page.getByRole('link', { name: /Cast-iron pan/ })).toHaveAttribute('href', `${baseURL}/test/widget.html#p-w1`);
+  // A foreign URL is never linked: that card becomes a button.
+  await expect(page.getByRole('button', { name: /Phone with a rather long name/ })).toBeVisible();
+  await expect(page.locator('#recs [part~="price"]').first()).toHaveText(/€|EUR/);
+
+  const images = await page.locator('#recs').evaluate((el) =>
+    Array.from(el.shadowRoot!.querySelectorAll('img')).map((i) => i.getAttribute('src') ?? ''),
+  );
+  expect(images[0]).toBe(`${baseURL}/test/widget-item.svg`);
+  // cdn.example.com is swapped for the local placeholder; data: URLs are kept.
+  expect(images.every((src) => src.startsWith(baseURL!) || src.startsWith('data:image/'))).toBe(true);
+
+  // Every card is visible and laid out at the themed size.
+  await page.screenshot({ path: test.info().outputPath('widget.png'), fullPage: true });
+  for (const box of await cards(page).evaluateAll((els) => els.map((e) => e.getBoundingClientRect().toJSON()))) {
+    expect(box.width).toBeGreaterThanOrEqual(160);
+    expect(box.height).toBe(240);
+  }
+  for (const card of await cards(page).all()) await expect(card).toBeVisible();
+
+  expect(seen.errors).toEqual([]);
+  expect(seen.requests.filter((u) => !u.startsWith(baseURL!) && !u.startsWith('data:'))).toEqual([]);
+});
+
+test('clicks are stored with slot and position, and the clicked category comes first after a reload', async ({ page }) => {
+  const seen = watch(page);
+  await page.goto('/test/widget.html');
+  await expect(state(page)).toHaveAttribute('data-pz-state', 'ready');
+  expect((await shownIds(page))[0]).toBe('w1');
+
+  const lipstick = page.getByRole('link', { name: /Red lipstick/ });
+  for (let i = 0; i < 3; i++) await lipstick.click();
+  await pzReady(page);
+  await page.evaluate(() => (window as unknown as { pz: { flush(): Promise<unknown> } }).pz.flush());
+
+  const clicks = (await storedEvents(page, DB)).filter((e) => e.type === 'click') as unknown as {
+    item: { id: string; category: string; image?: string };
+    slot: string;
+    position: number;
+  }[];
+  expect(clicks.map((e) => e.item.id)).toEqual(['w5', 'w5', 'w5']);
+  expect(clicks[0]).toMatchObject({ slot: 'widget', position: 4, item: { category: 'beauty/lipstick', brand: 'Rouge' } });
+  // Display-only fields never reach the stored profile.
+  expect(clicks[0]!.item.image).toBeUndefined();
+
+  await page.reload();
+  await expect(state(page)).toHaveAttribute('data-pz-state', 'ready');
+  await expect.poll(async () => (await shownIds(page))[0]).toBe('w5');
+  await expect(page.locator('#recs [part~="reason"]').first()).not.toBeEmpty();
+  expect(seen.errors).toEqual([]);
+});
+
+test('cards at least half visible for a second are tracked as views of the widget slot, once each', async ({ page }) => {
+  await page.goto('/test/widget.html');
+  await expect(state(page)).toHaveAttribute('data-pz-state', 'ready');
+  await pzReady(page);
+  await page.waitForTimeout(1500);
+  await page.evaluate(() => (window as unknown as { pz: { flush(): Promise<unknown> } }).pz.flush());
+  const views = (await storedEvents(page, DB)).filter((e) => e.type === 'view') as unknown as {
+    item: { id: string };
+    slot: string;
+    position: number;
+  }[];
+  expect(views.map((v) => `${v.item.id}@${v.position}`).sort()).toEqual(['w1@0', 'w2@1', 'w3@2', 'w4@3', 'w5@4', 'w6@5']);
+  expect(views.every((v) => v.slot === 'widget')).toBe(true);
+});
+
+test('is one tab stop; arrow keys, Home and End move focus between cards and Enter follows the link', async ({ page }) => {
+  await page.goto('/test/widget.html');
+  await expect(state(page)).toHaveAttribute('data-pz-state', 'ready');
+  const ids = await shownIds(page);
+
+  await page.locator('#before').focus();
+  await page.keyboard.press('Tab');
+  await expect(cards(page).nth(0)).toBeFocused();
+  // The focus ring is visible.
+  const outline = await cards(page).nth(0).evaluate((el) => getComputedStyle(el).outlineStyle);
+  expect(outline).not.toBe('none');
+
+  await page.keyboard.press('ArrowRight');
+  await expect(cards(page).nth(1)).toBeFocused();
+  await page.keyboard.press('ArrowLeft');
+  await expect(cards(page).nth(0)).toBeFocused();
+  await page.keyboard.press('End');
+  await expect(cards(page).nth(5)).toBeFocused();
+  await page.keyboard.press('ArrowRight');
+  await expect(cards(page).nth(5)).toBeFocused();
+  await page.keyboard.press('Home');
+  await expect(cards(page).nth(0)).toBeFocused();
+  await page.keyboard.press('ArrowRight');
+
+  // Tab leaves the list from the card that has focus; Shift+Tab comes back to that same card.
+  await page.keyboard.press('Tab');
+  await expect(page.locator('#after')).toBeFocused();
+  await page.keyboard.press('Shift+Tab');
+  await expect(cards(page).nth(1)).toBeFocused();
+
+  await page.keyboard.press('End');
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(new RegExp(`#p-${ids[5]}$`));
+});
+
+test('a card without a safe link is a button: Enter selects it and fires pz:select', async ({ page }) => {
+  await page.goto('/test/widget.html');
+  await expect(state(page)).toHaveAttribute('data-pz-state', 'ready');
+  await page.getByRole('button', { name: /Phone/ }).focus();
+  await page.keyboard.press('Enter');
+  await expect.poll(() => page.evaluate(() => (window as unknown as { __selected: string[] }).__selected)).toEqual(['w3']);
+});
+
+test('no layout shift while the loader and the candidates arrive late and the rerank replaces the server order', async ({ page }) => {
+  const seen = watch(page);
+  await page.goto('/test/widget-slow.html');
+  const below = await page.locator('#below').boundingBox();
+  await expect(state(page)).toHaveAttribute('data-pz-state', 'ready', { timeout: 10_000 });
+  await expect(cards(page)).toHaveCount(6);
+  expect((await page.locator('#below').boundingBox())?.y).toBe(below?.y);
+  await page.waitForTimeout(300);
+  expect(await page.evaluate(() => (window as unknown as { __shifts: unknown[] }).__shifts)).toEqual([]);
+  // wait="0": the server order was shown first, then replaced by the reranked order, still without a shift.
+  expect(await page.evaluate(() => (window as unknown as { __states: string[] }).__states)).toEqual(['loading', 'shown', 'ready']);
+  expect(seen.errors).toEqual([]);
+});
+
+test('a <template> child replaces the card body and its fields are filled as text', async ({ page }) => {
+  const seen = watch(page);
+  await page.goto('/test/widget-template.html');
+  await expect(state(page)).toHaveAttribute('data-pz-state', 'ready');
+  await expect(cards(page)).toHaveCount(3);
+  const first = cards(page).first();
+  await expect(first.locator('strong.t')).toHaveText('Cast-iron pan');
+  await expect(first.locator('span.b')).toHaveText('Forge');
+  await expect(first.locator('span.p')).toHaveText('39.50');
+  await expect(first.locator('span.tags')).toHaveText('iron');
+  await expect(first.locator('img')).toHaveAttribute('alt', '');
+  expect(seen.errors).toEqual([]);
+});
+
+test('custom properties and ::part theme the cards', async ({ page }) => {
+  await page.goto('/test/widget.html');
+  await expect(state(page)).toHaveAttribute('data-pz-state', 'ready');
+  const style = () =>
+    page.locator('#recs').evaluate((el) => {
+      const root = el.shadowRoot!;
+      return {
+        bg: getComputedStyle(root.querySelector('[part~="card"]')!).backgroundColor,
+        accent: getComputedStyle(root.querySelector('[part~="price"]')!).color,
+        title: getComputedStyle(root.querySelector('[part~="title"]')!).textTransform,
+      };
+    });
+  expect(await style()).toMatchObject({ bg: 'rgb(255, 255, 255)', title: 'none' });
+  await page.locator('#recs').evaluate((el) => {
+    el.style.setProperty('--pz-card-bg', 'rgb(1, 2, 3)');
+    el.style.setProperty('--pz-accent', 'rgb(200, 0, 100)');
+    el.classList.add('themed');
+  });
+  expect(await style()).toEqual({ bg: 'rgb(1, 2, 3)', accent: 'rgb(200, 0, 100)', title: 'uppercase' });
+});
+
+test('the candidates property overrides src and an unreachable src never throws into the page', async ({ page }) => {
+  const seen = watch(page);
+  await page.goto('/test/widget.html');
+  await pzReady(page);
+  await page.evaluate(() => {
+    const el = document.createElement('pz-recommendations') as HTMLElement & { candidates: unknown };
+    el.id = 'bad';
+    el.setAttribute('src', 'https://cdn.example.com/recs.json');
+    document.body.append(el);
+    const good = document.querySelector('#recs') as HTMLElement & { candidates: unknown };
+    good.candidates = [{ id: 'x1', title: 'Only one', price: 1, category: 'a/b' }];
+  });
+  await expect(page.locator('#bad')).toHaveAttribute('data-pz-state', 'error');
+  await expect(cards(page)).toHaveCount(1);
+  await expect(cards(page).first()).toContainText('Only one');
+  expect(seen.errors).toEqual([]);
+});

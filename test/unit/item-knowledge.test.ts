@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { buildItemKnowledge, itemPopularity, publishItemKnowledge } from '../../src/site/item-knowledge';
+
+// Two clusters of items that co-occur only within their cluster.
+const sequences: string[][] = [];
+for (let u = 0; u < 40; u++) {
+  const cluster = u % 2 === 0 ? ['a1', 'a2', 'a3', 'a4'] : ['b1', 'b2', 'b3', 'b4'];
+  const rot = u % 4;
+  sequences.push([...cluster.slice(rot), ...cluster.slice(0, rot)]);
+}
+
+const cos = (x: Float32Array, y: Float32Array): number => x.reduce((s, v, i) => s + v * y[i]!, 0);
+
+describe('site item knowledge', () => {
+  it('counts popularity once per sequence', () => {
+    const pop = itemPopularity([['x', 'y', 'x'], ['x']]);
+    expect(pop.get('x')).toBe(2);
+    expect(pop.get('y')).toBe(1);
+  });
+
+  it('publishes neighbours only from co-occurrence, strongest first', () => {
+    const k = buildItemKnowledge(sequences, { dim: 4 });
+    const nb = k.neighbours('a1');
+    expect(nb.length).toBe(3);
+    expect(nb.every((n) => n.id.startsWith('a'))).toBe(true);
+    for (let i = 1; i < nb.length; i++) expect(nb[i - 1]!.weight).toBeGreaterThanOrEqual(nb[i]!.weight);
+    expect(k.similarity('a1', 'b1')).toBe(0);
+    expect(k.similarity('a1', nb[0]!.id)).toBe(nb[0]!.weight);
+    expect(k.neighbours('unknown')).toEqual([]);
+    expect(k.popularity('unknown')).toBe(0);
+    expect(k.indexOf('unknown')).toBe(-1);
+  });
+
+  it('builds unit-norm embeddings that separate the clusters', () => {
+    const k = buildItemKnowledge(sequences, { dim: 4, seed: 3 });
+    const a1 = k.embedding('a1')!;
+    const a2 = k.embedding('a2')!;
+    const b1 = k.embedding('b1')!;
+    expect(a1.length).toBe(4);
+    expect(cos(a1, a1)).toBeCloseTo(1, 6);
+    expect(cos(a1, a2)).toBeGreaterThan(cos(a1, b1) + 0.5);
+    expect(k.embedding('unknown')).toBeUndefined();
+  });
+
+  it('is deterministic for a seed', () => {
+    const a = publishItemKnowledge(buildItemKnowledge(sequences, { dim: 4, seed: 9 }));
+    const b = publishItemKnowledge(buildItemKnowledge(sequences, { dim: 4, seed: 9 }));
+    expect(a).toEqual(b);
+    expect(a.items.a1?.emb?.length).toBe(4);
+    expect(JSON.parse(JSON.stringify(a))).toEqual(a);
+  });
+
+  it('gives an item without co-occurrences no embedding', () => {
+    const k = buildItemKnowledge([['lonely'], ['p', 'q']], { dim: 2 });
+    expect(k.embedding('lonely')).toBeUndefined();
+    expect(k.embedding('p')).toBeDefined();
+  });
+
+  it('rejects bad options by name', () => {
+    expect(() => buildItemKnowledge(sequences, { dim: 65 })).toThrow(/dim/);
+    expect(() => buildItemKnowledge(sequences, { window: 0 })).toThrow(/window/);
+  });
+});

@@ -1,0 +1,323 @@
+/**
+ * Leakage and contract checks for the quality-benchmark protocols on tiny synthetic datasets
+ * written inline: a step never sees its target or anything after it, candidates carry only the
+ * allowed public features, site knowledge comes from the training split only, and outputs allow
+ * recomputing every metric.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { baselineIntentPolicies, baselineReplayPolicies } from '../../bench/quality/baselines/registry';
+import { loadBeauty } from '../../bench/quality/data/beauty';
+import { loadTaobao } from '../../bench/quality/data/taobao';
+import { stepMetrics } from '../../bench/quality/metrics';
+import { beautyCandidates, runBeautyLoo, setupBeautyLoo } from '../../bench/quality/protocols/beauty-loo';
+import { beijingDay, INTENT_FIRST_DAY, runTaobaoIntent } from '../../bench/quality/protocols/taobao-intent';
+import { runTaobaoReplay, setupTaobaoReplay, TAOBAO_CANDIDATES } from '../../bench/quality/protocols/taobao-replay';
+import { runQuality } from '../../bench/quality/run';
+import type { IntentPolicy, ReplayPolicy, SiteKnowledge } from '../../bench/quality/types';
+import { createRng } from '../../src/core/rng';
+import type { Candidate, StoredEvent } from '../../src/core/types';
+
+let dir: string;
+const taobaoUsers = 6;
+// 2017-11-25 00:00 Beijing = 2017-11-24 16:00 UTC.
+const T0 = Date.UTC(2017, 10, 24, 16) / 1000;
+
+function writeTaobao(path: string, gzip: boolean): void {
+  const rng = createRng(7);
+  const rows = ['user_id,item_id,category_id,behavior_type,timestamp'];
+  const behaviours = ['pv', 'pv', 'pv', 'cart', 'fav', 'buy'];
+  for (let u = 1; u <= taobaoUsers; u++) {
+    const n = u === 1 ? 3 : 10 + u * 3; // user 1 has < 5 events and must be skipped
+    let ts = T0 + u * 1000;
+    for (let t = 0; t < n; t++) {
+      ts += Math.floor(rng() * 40_000);
+      // Every third event revisits an earlier item of the same user.
+      const item = t % 3 === 2 ? 1000 * u + t - 2 : 1000 * u + t;
+      rows.push(`${u},${item},${item % 7},${behaviours[Math.floor(rng() * behaviours.length)]},${ts}`);
+    }
+  }
+  // Filler items so negatives can be drawn: 300 one-event users (too short to be evaluated).
+  for (let k = 0; k < 300; k++) rows.push(`${100 + k},${50_000 + k},${k % 7},pv,${T0 + k}`);
+  const text = `${rows.join('\n')}\n`;
+  writeFileSync(path, gzip ? gzipSync(text) : text);
+}
+
+function writeBeauty(d: string): void {
+  const rng = createRng(11);
+  const lines: string[] = [];
+  const neg: string[] = [];
+  const attrs: Record<string, number[]> = {};
+  for (let i = 1; i <= 300; i++) attrs[String(i)] = [1 + (i % 5), 10 + (i % 3)];
+  for (let u = 1; u <= 30; u++) {
+    const n = 5 + (u % 4);
+    const items = new Set<number>();
+    while (items.size < n) items.add(1 + Math.floor(rng() * 200));
+    // Items 250..279 appear only as final (test) targets: they must not be in the training split.
+    const seq = [...items];
+    seq[n - 1] = 249 + u;
+    lines.push(`${u} ${seq.join(' ')}`);
+    const negs = new Set<number>();
+    while (negs.size < 99) {
+      const k = 1 + Math.floor(rng() * 300);
+      if (!seq.includes(k)) negs.add(k);
+    }
+    neg.push(`${u} ${[...negs].join(' ')}`);
+  }
+  writeFileSync(join(d, 'Beauty.txt'), `${lines.join('\n')}\n`);
+  writeFileSync(join(d, 'Beauty_item2attributes.json'), JSON.stringify(attrs));
+  writeFileSync(join(d, 'Beauty_negatives_99.txt.gz'), gzipSync(`${neg.join('\n')}\n`));
+}
+
+/** A policy that records what it saw and checks, at every rank call, that nothing leaked. */
+function spyPolicy(protocolCheck: (c: Candidate) => void): ReplayPolicy & { calls: number; sites: SiteKnowledge[] } {
+  const spy = {
+    name: 'spy',
+    calls: 0,
+    sites: [] as SiteKnowledge[],
+    prepare: (site: SiteKnowledge) => {
+      spy.sites.push(site);
+    },
+    newShopper: () => {
+      const seen: StoredEvent[] = [];
+      return {
+        observe: (e: StoredEvent) => {
+          if (seen.length) expect(e.ts).toBeGreaterThanOrEqual(seen[seen.length - 1]!.ts);
+          seen.push(e);
+        },
+        rank: (candidates: readonly Candidate[], now: number) => {
+          spy.calls++;
+          expect(candidates.length).toBe(100);
+          expect(new Set(candidates.map((c) => c.id)).size).toBe(100);
+          for (const e of seen) expect(e.ts).toBeLessThanOrEqual(now);
+          candidates.forEach(protocolCheck);
+          return new Float64Array(candidates.length);
+        },
+      };
+    },
+  };
+  return spy;
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'pz-quality-'));
+  writeTaobao(join(dir, 'taobao.csv.gz'), true);
+  writeTaobao(join(dir, 'taobao.csv'), false);
+  writeBeauty(dir);
+});
+
+describe('taobao-replay protocol', () => {
+  it('reads gzip and plain CSV identically', () => {
+    const a = loadTaobao(join(dir, 'taobao.csv.gz'));
+    const b = loadTaobao(join(dir, 'taobao.csv'));
+    expect(a).toEqual(b);
+    expect(a.users.length).toBe(taobaoUsers + 300);
+  });
+
+  it('skips users with < 5 events and ranks every later event once', () => {
+    const log = loadTaobao(join(dir, 'taobao.csv.gz'));
+    const setup = setupTaobaoReplay(log, { seed: 1 });
+    const eligible = log.users.filter((u) => u.items.length >= 5);
+    expect(setup.userIndices.length).toBe(eligible.length);
+    expect(setup.targetPos.length).toBe(eligible.reduce((s, u) => s + u.items.length - 1, 0));
+  });
+
+  it('draws negatives the shopper never touched before the step, never the target', () => {
+    const log = loadTaobao(join(dir, 'taobao.csv.gz'));
+    const setup = setupTaobaoReplay(log, { seed: 1 });
+    setup.userIndices.forEach((ui, j) => {
+      const u = log.users[ui]!;
+      for (let t = 1; t < u.items.length; t++) {
+        const step = setup.stepOffset[j]! + t - 1;
+        const cands = Array.from(setup.candidateIndex.subarray(step * TAOBAO_CANDIDATES, (step + 1) * TAOBAO_CANDIDATES));
+        const tp = setup.targetPos[step]!;
+        expect(cands[tp]).toBe(u.items[t]);
+        expect(cands.filter((c) => c === u.items[t]).length).toBe(1);
+        const before = new Set(u.items.subarray(0, t));
+        cands.forEach((c, i) => {
+          if (i !== tp) expect(before.has(c)).toBe(false);
+        });
+      }
+    });
+  });
+
+  it('is deterministic for a seed and differs across seeds', () => {
+    const log = loadTaobao(join(dir, 'taobao.csv.gz'));
+    const a = setupTaobaoReplay(log, { seed: 5 });
+    const b = setupTaobaoReplay(log, { seed: 5 });
+    const c = setupTaobaoReplay(log, { seed: 6 });
+    expect(a.candidateIndex).toEqual(b.candidateIndex);
+    expect(a.candidateIndex).not.toEqual(c.candidateIndex);
+  });
+
+  it('never shows a step its target event or anything after it, and candidates carry only id and category', () => {
+    const log = loadTaobao(join(dir, 'taobao.csv.gz'));
+    const setup = setupTaobaoReplay(log, { seed: 1 });
+    const events: StoredEvent[][] = [];
+    const policy: ReplayPolicy = {
+      name: 'leak-check',
+      newShopper: (userId) => {
+        const seen: StoredEvent[] = [];
+        events.push(seen);
+        let step = 0;
+        return {
+          observe: (e) => seen.push(e),
+          rank: (candidates, now) => {
+            step++;
+            expect(seen.length).toBe(step); // exactly events 0..t-1
+            expect(seen.every((e) => e.id.startsWith(`${userId}:`))).toBe(true);
+            expect(seen.every((e) => e.ts <= now)).toBe(true);
+            for (const c of candidates) expect(Object.keys(c).sort()).toEqual(['category', 'id']);
+            return new Float64Array(candidates.length);
+          },
+        };
+      },
+    };
+    const r = runTaobaoReplay(setup, policy);
+    expect(r.records.length).toBe(setup.targetPos.length);
+    // Constant scores: neutral tie-breaking gives exactly the random expectation.
+    expect(r.slices.all!['HR@10']).toBeCloseTo(0.1, 12);
+    expect(r.slices.all!.steps).toBe(r.slices['first-half']!.steps + r.slices['second-half']!.steps);
+    expect(r.slices.all!.steps).toBe(r.slices.repeat!.steps + r.slices.new!.steps);
+    expect(r.slices.repeat!.steps).toBeGreaterThan(0);
+  });
+
+  it('recency ranks every repeat target first', () => {
+    const log = loadTaobao(join(dir, 'taobao.csv.gz'));
+    const recency = baselineReplayPolicies().find((p) => p.name === 'recency')!;
+    const r = runTaobaoReplay(setupTaobaoReplay(log, { seed: 1 }), recency);
+    expect(r.slices.repeat!['HR@1']).toBe(1);
+  });
+});
+
+describe('taobao-intent protocol', () => {
+  it('scores each active Beijing day after observing only that day and earlier', () => {
+    const log = loadTaobao(join(dir, 'taobao.csv.gz'));
+    const userIndices = log.users.map((_, i) => i).filter((i) => log.users[i]!.items.length >= 5);
+    const policy: IntentPolicy = {
+      name: 'leak-check',
+      newShopper: () => {
+        let last = Number.NEGATIVE_INFINITY;
+        return {
+          observe: (e) => {
+            last = Math.max(last, e.ts);
+          },
+          intent: (now) => {
+            expect(last).toBeLessThan(now);
+            // `now` is a Beijing midnight.
+            expect(((now / 1000 + 8 * 3600) % 86_400) === 0).toBe(true);
+            return last;
+          },
+        };
+      },
+    };
+    const r = runTaobaoIntent(log, policy, { seed: 1, userIndices });
+    expect(r.points.length).toBeGreaterThan(0);
+    for (const p of r.points) expect(p.day).toBeGreaterThanOrEqual(0);
+    // Labels: a buy on the next Beijing day.
+    for (const p of r.points) {
+      const u = log.users.find((x) => x.id === p.user)!;
+      const buyNext = Array.from(u.ts).some((ts, i) => u.behaviours[i] === 3 && beijingDay(ts) === INTENT_FIRST_DAY + p.day + 1);
+      expect(p.label).toBe(buyNext);
+    }
+  });
+});
+
+describe('beauty-loo protocol', () => {
+  it('builds site knowledge from s[:n-2] only and shows each step only its history', () => {
+    const data = loadBeauty(dir);
+    const setup = setupBeautyLoo(data, { seed: 3, knowledge: { dim: 4 } });
+    for (const u of data.users) {
+      // Final targets (items 250..279) never occur in training: popularity 0, no neighbours.
+      expect(setup.knowledge.popularity(u.items[u.items.length - 1]!)).toBe(0);
+    }
+    const policy: ReplayPolicy = {
+      name: 'leak-check',
+      newShopper: (userId) => {
+        const u = data.users.find((x) => x.id === userId)!;
+        const seen: string[] = [];
+        let call = 0;
+        return {
+          observe: (e) => seen.push(e.item!.id),
+          rank: (candidates) => {
+            const n = u.items.length;
+            expect(seen).toEqual(u.items.slice(0, call === 0 ? n - 2 : n - 1));
+            call++;
+            for (const c of candidates) {
+              expect(Object.keys(c).every((k) => k === 'id' || k === 'tags' || k === 'embedding')).toBe(true);
+            }
+            return new Float64Array(candidates.length);
+          },
+        };
+      },
+    };
+    const r = runBeautyLoo(setup, policy);
+    expect(r.slices.valid!.steps).toBe(data.users.length);
+    expect(r.slices.test!.steps).toBe(data.users.length);
+    expect(r.slices.test!['HR@10']).toBeCloseTo(0.1, 12);
+  });
+
+  it('serves target + the 99 fixed negatives in non-increasing training popularity', () => {
+    const data = loadBeauty(dir);
+    const setup = setupBeautyLoo(data, { seed: 3, knowledge: { dim: 0 } });
+    data.users.forEach((u, ui) => {
+      for (const split of ['valid', 'test'] as const) {
+        const { candidates, target } = beautyCandidates(setup, ui, split);
+        const targetId = u.items[u.items.length - (split === 'test' ? 1 : 2)];
+        expect(candidates[target]!.id).toBe(targetId);
+        expect(new Set(candidates.map((c) => c.id))).toEqual(new Set([targetId, ...u.negatives]));
+        const pops = candidates.map((c) => setup.knowledge.popularity(c.id));
+        for (let i = 1; i < pops.length; i++) expect(pops[i - 1]!).toBeGreaterThanOrEqual(pops[i]!);
+      }
+    });
+  });
+
+  it('hands policies the training-split site knowledge once and ranks twice per user', () => {
+    const data = loadBeauty(dir);
+    const setup = setupBeautyLoo(data, { seed: 3, knowledge: { dim: 0 } });
+    const spy = spyPolicy(() => {});
+    runBeautyLoo(setup, spy);
+    expect(spy.calls).toBe(2 * data.users.length);
+    expect(spy.sites[0]?.items).toBe(setup.knowledge);
+  });
+});
+
+describe('runQuality end to end', () => {
+  it('writes JSON, SVG and gzipped ranks from which the metrics can be recomputed', async () => {
+    const out = join(dir, 'out');
+    const { json, markdown } = await runQuality({
+      beautyDir: dir,
+      taobaoFile: join(dir, 'taobao.csv.gz'),
+      outDir: out,
+      replayPolicies: baselineReplayPolicies(),
+      intentPolicies: baselineIntentPolicies(),
+      seed: 1,
+      log: () => {},
+    });
+    expect(markdown).toContain('not rerun here');
+    const saved = JSON.parse(readFileSync(join(out, 'quality.json'), 'utf8'));
+    expect(saved.protocols).toEqual(JSON.parse(JSON.stringify(json.protocols)));
+    const svg = readFileSync(join(out, 'taobao-replay.learning-curve.svg'), 'utf8');
+    expect(svg.startsWith('<svg')).toBe(true);
+    for (const [protocol, slice, split] of [
+      ['taobao-replay', 'second-half', 'second'],
+      ['beauty-loo', 'test', 'test'],
+    ] as const) {
+      const lines = gunzipSync(readFileSync(join(out, `${protocol}-recency.ranks.jsonl.gz`)))
+        .toString()
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { split: string; rank: number; ties?: number; repeat: boolean });
+      const kept = lines.filter((l) => l.split === split);
+      const ndcg =
+        kept.reduce((s, l) => {
+          const ties = l.ties ?? 0;
+          return s + stepMetrics({ greater: l.rank - 1 - ties / 2, ties })['NDCG@10'];
+        }, 0) / kept.length;
+      expect(ndcg).toBeCloseTo(saved.protocols[protocol].policies.recency.slices[slice]['NDCG@10'], 10);
+    }
+  });
+});
