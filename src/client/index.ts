@@ -1,5 +1,7 @@
 /** npm entry: `import { createPersonalizer } from 'on-device-personalizer'`. Re-exports only. */
 export { createPersonalizer, VERSION } from './personalizer';
+export { PzPrivacyPanel, PzRecommendations, registerElements } from './elements';
+export type { WidgetCandidate } from './elements';
 export type { Command, Personalizer, PersonalizerOptions } from './personalizer';
 export type { ClientEvents, ClientOptions } from './client';
 export type { ExportBundle, Explanation, TrackAck, WorkerConfig, WorkerStatus } from '../core/api';

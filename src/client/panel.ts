@@ -8,7 +8,7 @@ import type { Personalizer } from './personalizer';
 import { ElementBase, h, styledShadow } from './shadow';
 
 const CSS =
-  ':host{padding:var(--pz-gap,.75rem);background:var(--pz-card-bg,#fff);border:1px solid #0003;border-radius:var(--pz-radius,.5rem)}' +
+  ':host{padding:var(--pz-gap,.75rem);background:var(--pz-card-bg,Canvas);color:var(--pz-card-color,CanvasText);border:1px solid #0003;border-radius:var(--pz-radius,.5rem)}' +
   'h2{margin:0 0 var(--pz-gap,.75rem);font-size:1.25em}dl{display:grid;grid-template-columns:auto 1fr;gap:.25rem 1rem;margin:0}' +
   'dt{font-weight:600}dd{margin:0}div{display:flex;flex-wrap:wrap;gap:var(--pz-gap,.75rem);margin-top:var(--pz-gap,.75rem)}' +
   'button{padding:.5rem .9rem;border:2px solid var(--pz-accent,#1d4ed8);border-radius:var(--pz-radius,.5rem);background:none;color:inherit}' +
@@ -19,14 +19,15 @@ type Dict = Record<string, unknown>;
 const isDict = (v: unknown): v is Dict => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
- * Top keys of an affinity map, strongest first. Accepts a plain `{ key: number }` map or the profile's
- * `{ long: { key: number } }` form; a category is left out when a deeper path under it also ranks,
- * so the shopper reads "beauty/lipstick" rather than "beauty" and "beauty/lipstick".
+ * Top keys of an affinity map, strongest first. Accepts a `{ key: number }` object or a `Map` (what a
+ * structured-cloned profile map arrives as), bare or as the profile's `{ long: … }` form; a category
+ * is left out when a deeper path under it also ranks, so the shopper reads "beauty/lipstick" rather
+ * than "beauty" and "beauty/lipstick".
  */
 function top(m: unknown, n = 3): string[] {
-  const d = isDict(m) && isDict(m.long) ? m.long : m;
-  if (!isDict(d)) return [];
-  const keys = Object.entries(d)
+  const long = isDict(m) && !(m instanceof Map) ? m.long : undefined;
+  const d = long !== null && typeof long === 'object' ? long : m;
+  const keys = (d instanceof Map ? [...d] : isDict(d) ? Object.entries(d) : [])
     .filter((e): e is [string, number] => typeof e[1] === 'number' && e[1] > 0)
     .sort((a, b) => b[1] - a[1])
     .slice(0, 12)
@@ -34,7 +35,9 @@ function top(m: unknown, n = 3): string[] {
   return keys.filter((k) => !keys.some((o) => o.startsWith(k + '/'))).slice(0, n);
 }
 
+/** Segment names from `{ names: [...] }` or an array of names or `{ name }` objects. */
 function segmentNames(v: unknown): string[] {
+  if (isDict(v)) v = v.names;
   if (!Array.isArray(v)) return [];
   return v
     .map((s) => (typeof s === 'string' ? s : isDict(s) ? (s.name ?? s.id) : undefined))
@@ -142,7 +145,9 @@ export class PzPrivacyPanel extends ElementBase {
     if (!pz) return;
     try {
       const p = await pz.profile();
-      const profile: Dict = isDict(p) ? p : {};
+      // `profile()` answers `{ profile, segments, … }`; a bare profile is read the same way.
+      const view: Dict = isDict(p) ? p : {};
+      const profile: Dict = isDict(view.profile) ? view.profile : view;
       let count: number | undefined = typeof profile.eventCount === 'number' ? profile.eventCount : undefined;
       // Profiles without a counter: count what export would hand the shopper.
       if (count === undefined) count = (await pz.exportData())?.events.length ?? 0;
@@ -150,7 +155,7 @@ export class PzPrivacyPanel extends ElementBase {
         ['Stored events', String(count)],
         ['Top categories', top(profile.categories).join(', ')],
         ['Top brands', top(profile.brands).join(', ')],
-        ['Segments', segmentNames(profile.segments).join(', ')],
+        ['Segments', segmentNames(view.segments ?? profile.segments).join(', ')],
         ['Personalisation', consent === 'granted' ? 'on' : consent === 'pending' ? 'waiting for your consent' : 'off'],
       ];
       this.summary.replaceChildren(

@@ -6,7 +6,7 @@ import { type Client, type ClientEvents, type ClientOptions, createClient } from
 import { startCapture } from './capture';
 import { watchSlots } from './dom-rerank';
 import type { ExportBundle, Explanation } from '../core/api';
-import type { ConsentState, RerankOptions, RerankResult, ShopperEvent } from '../core/types';
+import type { ConsentState, Impression, RerankOptions, RerankResult, ShopperEvent } from '../core/types';
 
 /** Library version, replaced at build time. */
 declare const __PZ_VERSION__: string | undefined;
@@ -30,6 +30,8 @@ export interface Personalizer {
   track(event: ShopperEvent): void;
   /** Reranks server candidates for this shopper; on any problem resolves to the server order. */
   rerank(candidates: unknown, options?: RerankOptions): Promise<RerankResult>;
+  /** Records the order a list was actually shown in (slots and the widget do this themselves). */
+  impression(impression: Impression): void;
   /** The shopper's profile, as stored on this device. */
   profile(): Promise<unknown>;
   /** Why an item sits where it does. */
@@ -67,6 +69,7 @@ export function createPersonalizer(options: PersonalizerOptions): Personalizer {
   const api: Personalizer = {
     track: (e) => client.track(e),
     rerank: (c, o) => client.rerank(c, o),
+    impression: (i) => client.impression(i),
     profile: () => client.profile(),
     explain: (id) => client.explain(id),
     exportData: () => client.exportData(),
@@ -109,7 +112,7 @@ export function runCommand(api: Personalizer, cmd: unknown): void {
     }
     if (!Array.isArray(cmd) || typeof cmd[0] !== 'string') throw new TypeError('a command is [name, ...args] or a function');
     const [name, ...args] = cmd as [string, ...unknown[]];
-    const allowed = ['track', 'rerank', 'profile', 'explain', 'exportData', 'erase', 'setDeclared', 'consent', 'on', 'flush'];
+    const allowed = ['track', 'rerank', 'impression', 'profile', 'explain', 'exportData', 'erase', 'setDeclared', 'consent', 'on', 'flush'];
     if (!allowed.includes(name)) throw new TypeError(`unknown command "${name}"`);
     const fn = api[name as keyof Personalizer] as (...a: unknown[]) => unknown;
     const r = fn(...args);

@@ -35,7 +35,7 @@ const CSS =
   'min-height:calc(var(--pz-rows,1)*var(--_h) + (var(--pz-rows,1) - 1)*var(--pz-gap,.75rem))}' +
   'li{min-width:0}' +
   '[part~=card]{box-sizing:border-box;display:flex;flex-direction:column;gap:.25rem;width:100%;height:100%;margin:0;padding:.5rem;' +
-  'overflow:hidden;background:var(--pz-card-bg,#fff);color:inherit;border:1px solid #0003;border-radius:var(--pz-radius,.5rem);' +
+  'overflow:hidden;background:var(--pz-card-bg,Canvas);color:var(--pz-card-color,CanvasText);border:1px solid #0003;border-radius:var(--pz-radius,.5rem);' +
   'text-align:start;text-decoration:none;font:inherit}' +
   '[part~=card]:hover [part~=title]{text-decoration:underline}' +
   '[part~=image]{display:block;flex:none;width:100%;height:var(--pz-image-height,9rem);object-fit:cover;border-radius:calc(var(--pz-radius,.5rem)/2)}' +
@@ -80,6 +80,10 @@ function num(v: string | null): number | undefined {
  * Reflects progress in `data-pz-state` (`loading` → `shown` → `ready`, or `empty` / `error`), and like
  * `[data-pz-rerank]` slots sets `data-pz-list` / `data-pz-fell-back` and dispatches `pz:reranked`
  * (`detail: { slot, result }`). A button card (no `url`) dispatches `pz:select` (`detail: { item, position, slot }`).
+ *
+ * Parts: `heading`, `list`, `card`, `image`, `title`, `price`, `reason`. Custom properties:
+ * `--pz-card-bg`, `--pz-card-color`, `--pz-accent`, `--pz-gap`, `--pz-card-width`, `--pz-card-height`,
+ * `--pz-image-height`, `--pz-radius`, `--pz-font`, `--pz-rows`. Property: `candidates`, `personalizer`.
  * @example
  * <pz-recommendations src="/api/recs.json" heading="Picked for you" limit="8"></pz-recommendations>
  */
@@ -121,6 +125,13 @@ export class PzRecommendations extends ElementBase {
     this.list.addEventListener('click', (e) => this.onClick(e));
     // Whatever the shopper focused (click or Tab) becomes the list's single tab stop.
     this.list.addEventListener('focusin', (e) => this.rove(this.cardIndex(e)));
+    // pz.js loads async: a site may set `candidates` before the element is upgraded, which leaves an
+    // own property shadowing the setter. Move it through the setter.
+    if (Object.hasOwn(this, 'candidates')) {
+      const early = this.candidates;
+      delete (this as { candidates?: unknown }).candidates;
+      this.candidates = early;
+    }
   }
 
   /** Candidates in server order; setting them overrides `src` and reranks. */

@@ -23,13 +23,15 @@ async function clickItems(page: Page): Promise<void> {
 const summary = (page: Page) => page.locator('#panel [part~="summary"]');
 const status = (page: Page) => page.getByRole('status');
 
-test('shows what is stored: event count, top categories and the consent state', async ({ page, baseURL }) => {
+test('shows what is stored: event count, top categories and brands, and the consent state', async ({ page, baseURL }) => {
   const seen = watch(page);
   await page.goto('/test/panel.html');
   await expect(page.getByRole('heading', { name: 'Your data on this device' })).toBeVisible();
   await clickItems(page);
   await expect(summary(page)).toContainText(/Stored events\s*3/);
   await expect(summary(page)).toContainText('beauty/lipstick');
+  await expect(summary(page)).toContainText(/rouge/i);
+  await page.screenshot({ path: test.info().outputPath('panel.png') });
   await expect(page.getByRole('switch', { name: 'Personalisation' })).toHaveAttribute('aria-checked', 'true');
   expect(seen.errors).toEqual([]);
   expect(seen.requests.filter((u) => !u.startsWith(baseURL!))).toEqual([]);

@@ -55,7 +55,11 @@ test('clicks are stored with slot and position, and the clicked category comes f
   expect((await shownIds(page))[0]).toBe('w1');
 
   const lipstick = page.getByRole('link', { name: /Red lipstick/ });
-  for (let i = 0; i < 3; i++) await lipstick.click();
+  for (let i = 0; i < 3; i++) {
+    // The same click on the same item within 1 s is one event (dedupe), so space them out.
+    if (i) await page.waitForTimeout(1100);
+    await lipstick.click();
+  }
   await pzReady(page);
   await page.evaluate(() => (window as unknown as { pz: { flush(): Promise<unknown> } }).pz.flush());
 
@@ -198,5 +202,13 @@ test('the candidates property overrides src and an unreachable src never throws 
   await expect(page.locator('#bad')).toHaveAttribute('data-pz-state', 'error');
   await expect(cards(page)).toHaveCount(1);
   await expect(cards(page).first()).toContainText('Only one');
+  expect(seen.errors).toEqual([]);
+});
+
+test('candidates set by the page before pz.js has loaded are rendered after the upgrade', async ({ page }) => {
+  const seen = watch(page);
+  await page.goto('/test/widget-early.html');
+  await expect(state(page)).toHaveAttribute('data-pz-state', 'ready');
+  await expect(cards(page)).toHaveText([/Early one/, /Early two/]);
   expect(seen.errors).toEqual([]);
 });
