@@ -76,8 +76,9 @@ export function learningCurveSvg(title: string, runs: RankRunResult[]): string {
   labels.sort((a, b) => lo(a) - lo(b));
   const maxY = Math.max(0.1, ...runs.flatMap((r) => r.curve.map((p) => p.ndcg10)));
   const yTop = Math.ceil(maxY * 10) / 10;
-  const x = (i: number): number => m.l + (labels.length <= 1 ? 0 : (i * (W - m.l - m.r)) / (labels.length - 1));
-  const y = (v: number): number => H - m.b - (v / yTop) * (H - m.t - m.b);
+  const r1 = (v: number): number => Math.round(v * 10) / 10;
+  const x = (i: number): number => r1(m.l + (labels.length <= 1 ? 0 : (i * (W - m.l - m.r)) / (labels.length - 1)));
+  const y = (v: number): number => r1(H - m.b - (v / yTop) * (H - m.t - m.b));
   const colors = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
   const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
   const out: string[] = [

@@ -61,8 +61,13 @@ function renderRecs(): void {
   $('#recs').replaceChildren(...popularCandidates(catalog, 2).map(card));
 }
 
-function renderGrid(category = ''): void {
-  const list = catalog.filter((p) => !category || p.category === category);
+function renderGrid(category = '', query = ''): void {
+  const words = query.toLowerCase().split(/\s+/).filter(Boolean);
+  const list = catalog.filter(
+    (p) =>
+      (!category || p.category === category) &&
+      words.every((w) => `${p.title} ${p.brand ?? ''} ${p.category} ${p.tags.join(' ')}`.toLowerCase().includes(w)),
+  );
   $('#grid').replaceChildren(...list.map(card));
 }
 
@@ -197,6 +202,13 @@ async function main(): Promise<void> {
   const filter = $<HTMLSelectElement>('#category-filter');
   for (const c of [...new Set(catalog.map((p) => p.category))].sort()) filter.append(el('option', { value: c }, c));
   filter.addEventListener('change', () => renderGrid(filter.value));
+  // Search runs in the page: the query is matched locally and never sent anywhere.
+  $<HTMLFormElement>('form[data-pz-search]').addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    if (!$('#detail').hidden) navigate(undefined);
+    renderGrid(filter.value, $<HTMLInputElement>('#q').value);
+    $('#grid-title').textContent = $<HTMLInputElement>('#q').value ? 'Search results' : 'All products';
+  });
   renderRecs();
   renderGrid();
   renderCart();

@@ -23,7 +23,7 @@ export interface ItemKnowledgeOptions {
   backwardWeight?: number;
   /**
    * IDF-style popularity normalization: `sim(a, b) = C(a→b) / (pop(a)^(1-beta) · pop(b)^beta)`;
-   * 0.5 is cosine; lower favours popular targets less harshly (default 0.3).
+   * 0.5 is cosine; a lower beta penalizes popular neighbours less (default 0.3).
    */
   beta?: number;
   /** Published neighbours per item (default 200; a size/quality trade-off). */

@@ -2,7 +2,7 @@
  * Category affinity: time-decayed, type-weighted counts of the shopper's categories (Taobao) or
  * attributes (Beauty tags); optionally also of the items themselves (repeat interest).
  */
-import type { ReplayPolicy } from '../types';
+import type { ProtocolName, ReplayPolicy } from '../types';
 import { DecayedCounts, TYPE_WEIGHT, categoryKeys, serverTiebreak } from './util';
 
 const DAY_MS = 86_400_000;
@@ -11,6 +11,8 @@ export interface AffinityOptions {
   name?: string;
   /** Half-life of category/attribute affinity (default 3 days). */
   halfLifeMs?: number;
+  /** Per-protocol overrides of {@link halfLifeMs} (sessions and days have different time scales). */
+  halfLifeByProtocol?: Partial<Record<ProtocolName, number>>;
   /** Weight of the item's own decayed count; 0 = categories only (default 0). */
   itemWeight?: number;
   /** Half-life of item affinity (default 1 day). */
@@ -18,12 +20,15 @@ export interface AffinityOptions {
 }
 
 export function categoryAffinityPolicy(o: AffinityOptions = {}): ReplayPolicy {
-  const halfLife = o.halfLifeMs ?? 3 * DAY_MS;
+  let halfLife = o.halfLifeMs ?? 3 * DAY_MS;
   const itemWeight = o.itemWeight ?? 0;
   const itemHalfLife = o.itemHalfLifeMs ?? DAY_MS;
   return {
     name: o.name ?? 'category-affinity',
     ...(itemWeight > 0 ? { protocols: ['taobao-replay'] as const } : {}),
+    prepare: (site) => {
+      halfLife = o.halfLifeByProtocol?.[site.protocol] ?? o.halfLifeMs ?? 3 * DAY_MS;
+    },
     newShopper: () => {
       const cats = new DecayedCounts(halfLife);
       const items = new DecayedCounts(itemHalfLife);

@@ -6,6 +6,8 @@ import { recencyPolicy } from './recency';
 import { recencyFrequencyIntent } from './recency-frequency';
 import { popularityPolicy, randomPolicy, serverOrderPolicy } from './simple';
 
+const HOUR_MS = 3_600_000;
+
 /** Fresh instances of every baseline ranking policy. */
 export function baselineReplayPolicies(): ReplayPolicy[] {
   return [
@@ -13,8 +15,14 @@ export function baselineReplayPolicies(): ReplayPolicy[] {
     serverOrderPolicy(),
     popularityPolicy(),
     recencyPolicy(),
-    categoryAffinityPolicy(),
-    categoryAffinityPolicy({ name: 'item-category-affinity', itemWeight: 10 }),
+    // Taobao half-lives tuned on the first half of each shopper's steps only.
+    categoryAffinityPolicy({ halfLifeByProtocol: { 'taobao-replay': HOUR_MS } }),
+    categoryAffinityPolicy({
+      name: 'item-category-affinity',
+      halfLifeMs: 2 * HOUR_MS,
+      itemWeight: 1000,
+      itemHalfLifeMs: 72 * HOUR_MS,
+    }),
     itemKnnPolicy(),
     itemKnnPolicy({ decay: 0.7 }),
     // Tuned on the beauty-loo validation split only.

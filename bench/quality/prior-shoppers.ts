@@ -1,0 +1,66 @@
+/**
+ * Adapters from the benchmark datasets to {@link PriorShopper}s, for fitting the prior on the tuning
+ * data only: Beauty's training split (every user's s[:n-2]) and the first half of each Taobao
+ * shopper's steps. Lists mimic the protocols (target + uniformly sampled negatives, in the protocol's
+ * server order), so the prior learns the same task the shopper's device faces.
+ */
+import { createRng } from '../../src/core/rng';
+import type { Candidate, StoredEvent } from '../../src/core/types';
+import type { PriorShopper } from '../../src/site/prior-examples';
+import { TAOBAO_CANDIDATES, taobaoEvent, type TaobaoReplaySetup } from './protocols/taobao-replay';
+import { BEAUTY_BASE_TS, DAY_MS, type BeautyLooSetup } from './protocols/beauty-loo';
+import { mixSeed } from './seeds';
+
+/** Beauty: every user's training prefix; negatives uniform over items the user never touched; popularity order. */
+export function beautyPriorShoppers(setup: BeautyLooSetup, userIndices: readonly number[], seed: number): PriorShopper[] {
+  const allIds = [...setup.features.keys()];
+  return userIndices.map((ui) => {
+    const u = setup.data.users[ui]!;
+    const train = u.items.slice(0, Math.max(0, u.items.length - 2));
+    const touched = new Set(u.items);
+    const events: StoredEvent[] = train.map((id, i) => ({
+      id: `${u.id}:${i}`,
+      type: 'purchase',
+      item: setup.features.get(id)!,
+      ts: BEAUTY_BASE_TS + i * DAY_MS,
+    }));
+    const rng = createRng(mixSeed(seed, 31, ui));
+    return {
+      events,
+      listFor(t: number) {
+        const target = train[t]!;
+        const ids = new Set<string>([target]);
+        while (ids.size < 100) {
+          const id = allIds[Math.floor(rng() * allIds.length)]!;
+          if (!touched.has(id)) ids.add(id);
+        }
+        const keyed = [...ids].map((id) => ({ id, pop: setup.knowledge.popularity(id), key: rng() }));
+        keyed.sort((a, b) => b.pop - a.pop || a.key - b.key);
+        const candidates: Candidate[] = keyed.map((k) => setup.features.get(k.id)!);
+        return { candidates, target: keyed.findIndex((k) => k.id === target) };
+      },
+    };
+  });
+}
+
+/** Taobao: the protocol's own lists for the first half of each shopper's steps (the tuning split). */
+export function taobaoPriorShoppers(setup: TaobaoReplaySetup): PriorShopper[] {
+  const { log, features } = setup;
+  return setup.userIndices.map((ui, j) => {
+    const u = log.users[ui]!;
+    const m = u.items.length - 1;
+    const half = Math.floor(m / 2);
+    // Only events up to the end of the first half: nothing from the reported half is seen.
+    const events = Array.from({ length: half + 1 }, (_, t) => taobaoEvent(log, features, ui, t));
+    return {
+      events,
+      listFor(t: number) {
+        const k = t - 1;
+        if (k < 0 || k >= half) return undefined;
+        const step = setup.stepOffset[j]! + k;
+        const candidates = Array.from({ length: TAOBAO_CANDIDATES }, (_, c) => features[setup.candidateIndex[step * TAOBAO_CANDIDATES + c]!]!);
+        return { candidates, target: setup.targetPos[step]! };
+      },
+    };
+  });
+}

@@ -1,0 +1,53 @@
+import { expect, test } from '@playwright/test';
+import { pzReady } from './helpers';
+
+/**
+ * The privacy promise, tested: a shopper browses the demo storefront (views, clicks, cart, purchase,
+ * search) and every request the page and its worker make is watched. Only the site's own static
+ * files are fetched, with GET, and no request carries anything the shopper did.
+ */
+test('no personal data leaves the browser while shopping the demo storefront', async ({ context, page, baseURL }) => {
+  const requests: { url: string; method: string; body: string | null }[] = [];
+  context.on('request', (r) => requests.push({ url: r.url(), method: r.method(), body: r.postData() }));
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+
+  await page.goto('/');
+  await pzReady(page);
+  await expect(page.locator('#recs > li').first()).toBeVisible();
+  await page.waitForTimeout(1200); // impressions become views
+  const first = page.locator('#grid > li a').first();
+  const title = (await first.locator('.title').textContent()) ?? '';
+  await first.click();
+  await page.locator('#detail [data-pz-action="add-to-cart"]').click();
+  await page.locator('#detail [data-pz-action="favorite"]').click();
+  await page.goBack();
+  await page.fill('#q', 'secret lipstick');
+  await page.press('#q', 'Enter');
+  await page.click('#open-cart');
+  await page.click('#checkout');
+  await page.evaluate(() => (window as unknown as { pz: { flush(): Promise<unknown> } }).pz.flush());
+  const events = await page.evaluate(async () => {
+    const data = await (window as unknown as { pz: { exportData(): Promise<{ events: { type: string }[] }> } }).pz.exportData();
+    return data.events.map((e) => e.type);
+  });
+  // The shopper's actions were recorded, on the device…
+  expect(events).toEqual(expect.arrayContaining(['click', 'add_to_cart', 'favorite', 'purchase', 'search', 'view']));
+
+  // …and nothing of them went anywhere.
+  const origin = new URL(baseURL!).origin;
+  for (const r of requests) {
+    const url = new URL(r.url);
+    if (url.protocol === 'data:' || url.protocol === 'blob:') continue;
+    expect(url.origin, r.url).toBe(origin);
+    expect(r.method, r.url).toBe('GET');
+    expect(r.body, r.url).toBeNull();
+    expect(url.search, r.url).toBe('');
+    expect(decodeURIComponent(r.url)).not.toContain('secret');
+    if (title) expect(decodeURIComponent(r.url)).not.toContain(title);
+  }
+  // Every file fetched is one of the site's static assets.
+  const paths = new Set(requests.map((r) => new URL(r.url).pathname));
+  for (const p of paths) expect(p).toMatch(/^\/($|index\.html$|assets\/|catalog\/|pz\.js$|pz-worker\.js$|pz-chunks\/|favicon\.ico$)/);
+  expect(errors).toEqual([]);
+});
