@@ -11,15 +11,67 @@ import type { FmWeights } from '../../src/core/fm';
 import { FmRanker } from '../../src/core/model';
 import { createRng } from '../../src/core/rng';
 import type { Candidate } from '../../src/core/types';
-import type { ReplayPolicy, ShopperSession } from './types';
+import { fitPrior } from '../../src/core/prior-fit';
+import { priorExamples } from '../../src/site/prior-examples';
+import type { ReplayPolicy, ShopperSession, SiteKnowledge } from './types';
+
+/** How the benchmark prior is fitted (chosen on the tuning data by bench/tune.ts). */
+export const PRIOR_FIT = { maxExamples: 160_000, negativesPerStep: 6, epochs: 2, lr: 0.2, lrFloor: 0.01, l2: 1e-3 };
+/** The per-shopper online learner's settings (chosen on the tuning data by bench/tune.ts). */
+export const LEARNER = { lr: 0.5, lrFloor: 0.1, l2: 0.01 };
+const priors = new Map<string, FmWeights>();
+
+/**
+ * The prior for a protocol, fitted once on its tuning data through the same `priorExamples` +
+ * `fitPrior` path as `npm run train-prior`, and shared by every product row of that protocol.
+ */
+export function trainedPrior(site: SiteKnowledge, fit: Partial<typeof PRIOR_FIT> = {}): FmWeights {
+  const f = { ...PRIOR_FIT, ...fit };
+  const key = `${site.protocol}:${site.priorShoppers ? 'data' : 'none'}:${JSON.stringify(f)}`;
+  const cached = priors.get(key);
+  if (cached) return cached;
+  if (!site.priorShoppers) return DEFAULT_WEIGHTS;
+  const t0 = performance.now();
+  const pairs = priorExamples(site.priorShoppers(), { rng: createRng(5), negativesPerStep: f.negativesPerStep, maxExamples: f.maxExamples });
+  const prior = fitPrior(pairs, {
+    d: FEATURE_DIM,
+    k: FM_K,
+    seed: 3,
+    epochs: f.epochs,
+    lr: f.lr,
+    lrFloor: f.lrFloor,
+    l2: f.l2,
+    version: `bench-${site.protocol}`,
+    featureSchemaVersion: FEATURE_SCHEMA_VERSION,
+  });
+  process.stderr.write(`${site.protocol}: prior fitted on ${pairs.length} pairs in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+  priors.set(key, prior.weights);
+  return prior.weights;
+}
+
+/** The product rows of the report. */
+export function productPolicies(personalization: Partial<Record<string, number>> = {}): ReplayPolicy[] {
+  const p = (name: string) => personalization[name] ?? 1;
+  return [
+    productPolicy({ name: 'pz-heuristics', learn: false, personalization: p('pz-heuristics'), exploration: 0 }),
+    productPolicy({ name: 'pz-learner', learn: true, personalization: p('pz-learner'), exploration: 0 }),
+    productPolicy({ name: 'pz-prior', learn: false, prior: true, personalization: p('pz-prior'), exploration: 0 }),
+    productPolicy({ name: 'pz-prior-learner', learn: true, prior: true, personalization: p('pz-prior-learner'), exploration: 0 }),
+    productPolicy({ name: 'pz-prior-learner-explore', learn: true, prior: true, personalization: p('pz-prior-learner'), exploration: 0.05 }),
+  ];
+}
 
 /** Options of one product configuration. */
 export interface ProductPolicyOptions {
   name: string;
   /** Online learning from the shopper's own feedback. */
   learn: boolean;
-  /** Starting weights (a trained prior); the built-in heuristics when absent. */
-  prior?: FmWeights;
+  /** Start from a prior fitted on the protocol's tuning data (`train-prior`); else the built-in heuristics. */
+  prior?: boolean;
+  /** Prior fit settings (defaults: {@link PRIOR_FIT}). */
+  priorFit?: Partial<typeof PRIOR_FIT>;
+  /** Per-shopper learner settings (defaults: {@link LEARNER}). */
+  learner?: Partial<typeof LEARNER>;
   personalization: number;
   /** Exploration rate (Thompson sampling); 0 = off. */
   exploration: number;
@@ -29,10 +81,13 @@ export interface ProductPolicyOptions {
 /** A replay policy running the product engine. */
 export function productPolicy(o: ProductPolicyOptions): ReplayPolicy {
   let current: FmRanker | undefined;
-  const weights = o.prior ?? DEFAULT_WEIGHTS;
+  let weights: FmWeights = DEFAULT_WEIGHTS;
   return {
     name: o.name,
     protocols: ['beauty-loo', 'taobao-replay'],
+    prepare(site: SiteKnowledge) {
+      weights = o.prior ? trainedPrior(site, o.priorFit) : DEFAULT_WEIGHTS;
+    },
     newShopper(_userId, seed): ShopperSession {
       // One shopper at a time: the previous shopper's tensors go before the next one starts.
       current?.dispose();
@@ -53,6 +108,8 @@ export function productPolicy(o: ProductPolicyOptions): ReplayPolicy {
           prior: { version: o.prior ? 'bench-prior' : 'built-in', featureSchemaVersion: FEATURE_SCHEMA_VERSION, weights },
           featureSchemaVersion: FEATURE_SCHEMA_VERSION,
           seed,
+          ...LEARNER,
+          ...o.learner,
         });
         engine.attachLearner(current);
       }

@@ -24,6 +24,7 @@ import {
   writeText,
 } from './report';
 import { mixSeed, sampleIndices } from './seeds';
+import { beautyPriorShoppers, taobaoPriorShoppers } from './prior-shoppers';
 import type { IntentPolicy, ProtocolName, ReplayPolicy } from './types';
 
 export interface QualityOptions {
@@ -82,6 +83,7 @@ export async function runQuality(o: QualityOptions): Promise<{ markdown: string;
       ? sampleIndices(data.users.length, QUICK_BEAUTY_USERS, createRng(mixSeed(seed, 1)))
       : undefined;
     const setup = setupBeautyLoo(data, { seed, ...(userIndices ? { userIndices } : {}) });
+    setup.site.priorShoppers = () => beautyPriorShoppers(setup, setup.userIndices, seed);
     log(`beauty-loo: ${data.users.length} users (${setup.userIndices.length} evaluated), site knowledge ${setup.knowledgeSeconds.toFixed(1)} s`);
     const runs: RankRunResult[] = [];
     for (const p of o.replayPolicies.filter((q) => supports(q, 'beauty-loo'))) {
@@ -116,6 +118,7 @@ export async function runQuality(o: QualityOptions): Promise<{ markdown: string;
       : eligible;
     const ts = performance.now();
     const setup = setupTaobaoReplay(tlog, { seed, userIndices });
+    setup.site.priorShoppers = () => taobaoPriorShoppers(setup);
     log(`taobao-replay: ${userIndices.length} shoppers, ${setup.targetPos.length} steps, candidates drawn in ${((performance.now() - ts) / 1000).toFixed(1)} s`);
     const runs: RankRunResult[] = [];
     for (const p of o.replayPolicies.filter((q) => supports(q, 'taobao-replay'))) {

@@ -4,6 +4,7 @@
  */
 import type { Candidate, StoredEvent } from '../../src/core/types';
 import type { ItemKnowledge } from '../../src/site/item-knowledge';
+import type { PriorShopper } from '../../src/site/prior-examples';
 
 /** The protocols the harness runs. */
 export type ProtocolName = 'beauty-loo' | 'taobao-replay' | 'taobao-intent';
@@ -18,6 +19,11 @@ export interface SiteKnowledge {
   items?: ItemKnowledge;
   /** Embedding dimension attached to candidates (0 when none). */
   embeddingDim: number;
+  /**
+   * The site's own training log for fitting a prior, restricted to the tuning data (Beauty: the
+   * training split; Taobao: the first half of each shopper's steps). Never includes reported steps.
+   */
+  priorShoppers?: () => PriorShopper[];
 }
 
 /** One shopper's personal state inside a policy: sees only that shopper's own events. */

@@ -234,7 +234,8 @@ export function createClient(options: ClientOptions): Client {
         // Events still in the buffer belong to this shopper's present: let the rerank see them.
         if (pending.length) await flush();
         const merged: RerankOptions = { personalization: options.personalization, ...opts };
-        const result = await withTimeout(remote!.rerank(candidates, merged), budgetMs + 20, 'rerank');
+        // The worker keeps its own budget; this one also covers messaging and a busy main thread.
+        const result = await withTimeout(remote!.rerank(candidates, merged), budgetMs + 50, 'rerank');
         emit('reranked', { slot: opts.slot, result });
         return result;
       } catch (err) {

@@ -21,6 +21,7 @@ const HAND: Record<string, number> = {
   tag_overlap: 0.8,
   item_seen: 1.0,
   item_recent: 1.5,
+  item_rank: 1.0,
   item_day: 0.8,
   item_strength: 0.5,
   item_weight: 0.5,
@@ -29,6 +30,8 @@ const HAND: Record<string, number> = {
   emb_max: 1.5,
   emb_mean: 1.0,
   emb_last: 0.8,
+  rel_sum: 2.0,
+  rel_max: 1.0,
 };
 
 /** Latent dimension of the factorization machine. */

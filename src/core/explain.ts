@@ -1,6 +1,6 @@
 /**
  * Explanations: per-feature contributions of the model, grouped by feature family and turned into a
- * short human reason ("You viewed 3 items in Lipstick", "In your usual price range").
+ * short human reason ("You often look at Lipstick", "In your usual price range").
  */
 import { FEATURES, FEATURE_DIM, type FeatureFamily } from './features';
 import { brandAffinity, categoryAffinity, itemMemory, type Profile, recentItems } from './profile';
@@ -43,7 +43,7 @@ const VERB: Record<string, string> = {
 /**
  * A short reason for a candidate from its strongest positive family, or undefined when nothing personal
  * lifted it (server-order items need no reason).
- * @example reasonFor(profile, candidate, groupContributions(c), now); // "You viewed 3 items in Lipstick"
+ * @example reasonFor(profile, candidate, groupContributions(c), now); // "You often look at Lipstick"
  */
 export function reasonFor(
   profile: Profile,
@@ -58,9 +58,9 @@ export function reasonFor(
         if (!candidate.category) break;
         const a = categoryAffinity(profile, candidate.category, now, 'long');
         if (a.depth === 0) break;
-        const n = Math.round(a.value);
+        // Decayed credit, not a count: phrase it by strength rather than invent a number.
         const name = categoryName(a.level);
-        return n >= 2 ? `You viewed ${n} items in ${name}` : `You looked at ${name}`;
+        return a.value >= 2 ? `You often look at ${name}` : `You looked at ${name}`;
       }
       case 'brand':
         if (candidate.brand && brandAffinity(profile, candidate.brand, now).value > 0) return `You like ${candidate.brand}`;

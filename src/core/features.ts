@@ -11,6 +11,7 @@ import {
   affinityTotals,
   brandAffinity,
   categoryAffinity,
+  itemKey,
   itemMemory,
   type Profile,
   priceBand,
@@ -20,7 +21,7 @@ import {
 import type { Candidate } from './types';
 
 /** Bump on any change to {@link FEATURES} or to how a feature is computed. */
-export const FEATURE_SCHEMA_VERSION = 1;
+export const FEATURE_SCHEMA_VERSION = 2;
 
 /** Feature families, used to group contributions into human reasons. */
 export type FeatureFamily = 'category' | 'brand' | 'price' | 'tags' | 'item' | 'similar' | 'server' | 'context';
@@ -49,6 +50,7 @@ export const FEATURES: readonly FeatureSpec[] = [
   { name: 'item_seen', family: 'item', doc: '1 when the shopper interacted with this exact item before' },
   { name: 'item_recent', family: 'item', doc: 'recency of the last interaction with this item (1 now, halves every hour)' },
   { name: 'item_day', family: 'item', doc: 'recency of the last interaction with this item (halves every day)' },
+  { name: 'item_rank', family: 'item', doc: 'place of the item among the shopper\'s 20 most recent items, by event order (1 = the last one, ×0.8 per step back)' },
   { name: 'item_strength', family: 'item', doc: 'strongest past interaction with the item (view 1/6 … purchase 6/6)' },
   { name: 'item_weight', family: 'item', doc: 'decayed interaction weight with the item, squashed to 0..1' },
   { name: 'bought_oneoff', family: 'item', doc: '1 when already bought and not consumable (demote)' },
@@ -56,6 +58,8 @@ export const FEATURES: readonly FeatureSpec[] = [
   { name: 'emb_max', family: 'similar', doc: 'largest cosine similarity of the candidate embedding to a recent item\'s' },
   { name: 'emb_mean', family: 'similar', doc: 'recency-weighted mean cosine similarity to recent items' },
   { name: 'emb_last', family: 'similar', doc: 'cosine similarity to the most recent item with an embedding' },
+  { name: 'rel_sum', family: 'similar', doc: 'sum of the candidate\'s site-published related-item scores that point at the shopper\'s recent items, recency-weighted (×0.8 per step back), divided by 5 (its bound)' },
+  { name: 'rel_max', family: 'similar', doc: 'largest related-item score of the candidate pointing at one of the shopper\'s recent items' },
   { name: 'server_rank', family: 'server', doc: 'server position, log-scaled: 1 at the top, 0 at the bottom' },
   { name: 'ctx_new', family: 'context', doc: '1 for a shopper with little history (interacts with the rest through the FM)' },
   { name: 'ctx_session', family: 'context', doc: 'activity in the last hour, squashed to 0..1' },
@@ -127,6 +131,11 @@ export function features(
   const hourTotal = profile.hours.reduce((s, x) => s + x, 0);
   const ctxHour = hourTotal > 0 ? (profile.hours[hour] ?? 0) / hourTotal : 0;
   const globalBand = priceBand(profile);
+  // Recent items by event order: key → 0.8^(steps back).
+  const recentRank = new Map<string, number>();
+  profile.recent.forEach((key, k) => {
+    if (!recentRank.has(key)) recentRank.set(key, 0.8 ** k);
+  });
   const logN = Math.log1p(n);
 
   for (let i = 0; i < n; i++) {
@@ -166,6 +175,20 @@ export function features(
       X[o + F.item_strength!] = (mem.strongest ? (STRENGTH[mem.strongest] ?? 0) : 0) / 6;
       X[o + F.item_weight!] = finite(1 - Math.exp(-Math.max(0, mem.weight) / 3));
       if (mem.bought > 0) X[o + (mem.consumable || c.consumable ? F.bought_consumable! : F.bought_oneoff!)] = 1;
+    }
+    const rank = recentRank.get(itemKey(c.id));
+    if (rank !== undefined) X[o + F.item_rank!] = rank;
+    if (c.related?.length && recentRank.size) {
+      let sum = 0;
+      let max = 0;
+      for (const r of c.related) {
+        const w = recentRank.get(itemKey(r.id));
+        if (w === undefined) continue;
+        sum += r.score * w;
+        if (r.score > max) max = r.score;
+      }
+      X[o + F.rel_sum!] = finite(sum / 5);
+      X[o + F.rel_max!] = max;
     }
     if (c.embedding?.length && recent.length) {
       let max = -1;

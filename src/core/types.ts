@@ -37,10 +37,22 @@ export interface ItemFeatures {
   tags?: string[];
   /** Site-computed embedding from aggregate data (≤ 64 finite numbers). */
   embedding?: number[];
+  /**
+   * Items the site found related to this one in aggregate data (co-views, co-purchases), strongest
+   * first, at most 100, `score` in (0, 1]. Public and the same for every shopper; the device matches
+   * it against the shopper's own recent items.
+   */
+  related?: RelatedItem[];
   /** Display title; used only to phrase reasons ("Like X you added to cart"). */
   title?: string;
   /** True for things people buy again (groceries, cosmetics): buying one does not demote it. */
   consumable?: boolean;
+}
+
+/** An entry of {@link ItemFeatures.related}. */
+export interface RelatedItem {
+  id: string;
+  score: number;
 }
 
 /**

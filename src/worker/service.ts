@@ -134,6 +134,7 @@ export class PersonalizerService implements WorkerApi {
       this.storageError = describeError(err);
     }
     this.tabs = openTabs(dbName, (m) => this.onTabMessage(m));
+    this.warmUp();
     // tfjs is loaded after start-up, so the first rerank never waits for it.
     setTimeout(() => this.loadLearner().catch(() => undefined), LEARNER_DELAY_MS);
     return {
@@ -142,6 +143,21 @@ export class PersonalizerService implements WorkerApi {
       events,
       ...(this.storageError ? { storageError: this.storageError } : {}),
     };
+  }
+
+  /**
+   * Runs the rerank path once on a throwaway engine (sharing the read-only profile), so the page's
+   * first real rerank does not pay the JIT warm-up against its time budget.
+   */
+  private warmUp(): void {
+    try {
+      const scratch = new Engine(this.engineOptions, this.now());
+      scratch.profile = this.engine.profile;
+      const candidates = Array.from({ length: 40 }, (_, i) => ({ id: `warm-${i}`, category: `w/${i % 5}`, price: 10 + i, tags: ['a'] }));
+      scratch.rerank(candidates, { slot: 'warm-up' }, createRng(1), this.now(), () => performance.now());
+    } catch {
+      // warm-up is best effort
+    }
   }
 
   /** Applies every stored batch this tab has not applied yet. */

@@ -5,6 +5,7 @@ import { itemKnnPolicy } from './item-knn';
 import { recencyPolicy } from './recency';
 import { recencyFrequencyIntent } from './recency-frequency';
 import { popularityPolicy, randomPolicy, serverOrderPolicy } from './simple';
+import { productPolicies } from '../product';
 
 const HOUR_MS = 3_600_000;
 
@@ -27,6 +28,7 @@ export function baselineReplayPolicies(): ReplayPolicy[] {
     itemKnnPolicy({ decay: 0.7 }),
     // Tuned on the beauty-loo validation split only.
     itemKnnPolicy({ name: 'item-knn-blend', decay: 0.7, tagWeight: 0.003, embeddingWeight: 0.01 }),
+    ...productPolicies(),
   ];
 }
 

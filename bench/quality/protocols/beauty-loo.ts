@@ -17,6 +17,8 @@ import { type RankRunResult, checkScores, learningCurve, sliceMetrics } from './
 /** Synthetic event times: position i of a sequence happens at BASE + i days. */
 export const BEAUTY_BASE_TS = Date.UTC(2014, 0, 1);
 export const DAY_MS = 86_400_000;
+/** Related items published per item (the product keeps at most 50). */
+export const RELATED_PER_ITEM = 100;
 
 export interface BeautyLooSetup {
   site: SiteKnowledge;
@@ -43,12 +45,19 @@ export function setupBeautyLoo(
   const knowledge = buildItemKnowledge(beautyTrainingSequences(data), { seed: opts.seed, ...opts.knowledge });
   const knowledgeSeconds = (performance.now() - t0) / 1000;
   const features = new Map<string, Candidate>();
+  // The 95th percentile of items' strongest neighbour weight maps to score 1.
+  const tops = knowledge.itemIds.map((id) => knowledge.neighbours(id)[0]?.weight ?? 0).filter((w) => w > 0).sort((a, b) => a - b);
+  const relatedScale = tops[Math.floor(tops.length * 0.95)] ?? 1;
   const feature = (id: string): Candidate => {
     let f = features.get(id);
     if (!f) {
       const c: Candidate = { id, tags: data.attributes.get(id) ?? [] };
       const e = knowledge.embedding(id);
       if (e) c.embedding = Array.from(e);
+      // Site-published related items (top co-occurrence neighbours from the training split), on one
+      // scale for all items so scores compare across candidates.
+      const nb = knowledge.neighbours(id).slice(0, RELATED_PER_ITEM);
+      if (nb.length) c.related = nb.map((n) => ({ id: n.id, score: Math.min(1, n.weight / relatedScale) }));
       f = Object.freeze(c);
       features.set(id, f);
     }
