@@ -4,7 +4,7 @@
  * time. Only public knowledge crosses shoppers: the prior (trained on the tuning split) and the
  * per-item public features the protocol attaches to candidates.
  */
-import { DEFAULT_WEIGHTS, FM_K } from '../../src/core/default-weights';
+import { DEFAULT_WEIGHTS, FM_K, weightsFromTable } from '../../src/core/default-weights';
 import { Engine } from '../../src/core/engine';
 import { FEATURE_DIM, FEATURE_SCHEMA_VERSION } from '../../src/core/features';
 import type { FmWeights } from '../../src/core/fm';
@@ -32,7 +32,11 @@ export function trainedPrior(site: SiteKnowledge, fit: Partial<typeof PRIOR_FIT>
   if (cached) return cached;
   if (!site.priorShoppers) return DEFAULT_WEIGHTS;
   const t0 = performance.now();
-  const pairs = priorExamples(site.priorShoppers(), { rng: createRng(5), negativesPerStep: f.negativesPerStep, maxExamples: f.maxExamples });
+  const pairs = priorExamples(site.priorShoppers(), {
+    rng: createRng(5),
+    negativesPerStep: f.negativesPerStep,
+    maxExamples: f.maxExamples,
+  });
   const prior = fitPrior(pairs, {
     d: FEATURE_DIM,
     k: FM_K,
@@ -70,6 +74,8 @@ export interface ProductPolicyOptions {
   prior?: boolean;
   /** Prior fit settings (defaults: {@link PRIOR_FIT}). */
   priorFit?: Partial<typeof PRIOR_FIT>;
+  /** Heuristic weights by feature name, replacing the built-in table (tuning only). */
+  weights?: Record<string, number>;
   /** Per-shopper learner settings (defaults: {@link LEARNER}). */
   learner?: Partial<typeof LEARNER>;
   personalization: number;
@@ -86,7 +92,7 @@ export function productPolicy(o: ProductPolicyOptions): ReplayPolicy {
     name: o.name,
     protocols: ['beauty-loo', 'taobao-replay'],
     prepare(site: SiteKnowledge) {
-      weights = o.prior ? trainedPrior(site, o.priorFit) : DEFAULT_WEIGHTS;
+      weights = o.prior ? trainedPrior(site, o.priorFit) : o.weights ? weightsFromTable(o.weights) : DEFAULT_WEIGHTS;
     },
     newShopper(_userId, seed): ShopperSession {
       // One shopper at a time: the previous shopper's tensors go before the next one starts.

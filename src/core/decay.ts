@@ -6,7 +6,7 @@
  * and nothing is rewritten as time passes. Anchors are integer multiples of the half-life and every
  * factor is split into an exact power of two times `2^(fraction)`, where the fraction depends only
  * on the timestamp: moving the anchor therefore multiplies stored values by an exact power of two,
- * so re-anchoring does not change results (apart from the 6-digit quantisation, see {@link quantize}).
+ * so re-anchoring does not change results.
  */
 
 const POW2_MIN = -1074;
@@ -53,25 +53,48 @@ export function decayFactor(now: number, halfLife: number, anchor: number): numb
   return 2 ** (-r / halfLife) * pow2(anchor - q);
 }
 
-const POW10 = (() => {
+const F64 = new Float64Array(1);
+const U32 = new Uint32Array(F64.buffer);
+// Index of the high word of a float64 in the platform's byte order.
+const HI = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
+const LOG10_2 = Math.log10(2);
+
+/** floor(log10(a)) for finite a > 0, from the binary exponent (no Math.log10 on the hot path). */
+function exp10(a: number): number {
+  F64[0] = a;
+  const e2 = ((U32[HI] as number) >>> 20) - 1023;
+  let e = Math.floor(e2 * LOG10_2);
+  // The estimate is off by at most one either way; the table settles it.
+  if (e >= -40 && e < 40) {
+    while (e + 1 <= 40 && a >= pow10(e + 1)) e++;
+    while (e >= -40 && a < pow10(e)) e--;
+    return e;
+  }
+  return Math.floor(Math.log10(a));
+}
+
+const POW10_TABLE = (() => {
   const t: number[] = [];
-  for (let k = 0; k <= 40; k++) t.push(Number(`1e${k}`));
+  for (let k = -41; k <= 41; k++) t.push(Number(`1e${k}`));
   return t;
 })();
 
+function pow10(k: number): number {
+  return POW10_TABLE[k + 41] ?? 10 ** k;
+}
+
 /**
- * Rounds to 6 significant digits. Every stored decayed value goes through this so that the JSON
- * record stays small (short decimal forms) and deterministic; 6 digits keep a sum exact enough for
- * about a million equal credits.
+ * Rounds to 6 significant digits (deterministically). Profile maps write their numbers through
+ * this in JSON (`json-map.ts`), so the stored record stays small.
+ * @example quantize(1.23456789); // 1.23457
  */
 export function quantize(v: number): number {
   if (v === 0 || !Number.isFinite(v)) return v === 0 ? 0 : v;
-  const e = Math.floor(Math.log10(v < 0 ? -v : v));
-  const p = 5 - e;
+  const p = 5 - exp10(v < 0 ? -v : v);
   if (p >= 0) {
-    const m = POW10[p];
-    return m === undefined ? 0 : Math.round(v * m) / m;
+    const m = pow10(p);
+    return Math.round(v * m) / m;
   }
-  const m = POW10[-p];
-  return m === undefined ? v : Math.round(v / m) * m;
+  const m = pow10(-p);
+  return Math.round(v / m) * m;
 }

@@ -1,10 +1,10 @@
 /**
- * Batch eviction for capped profile maps: when a map is full, drop the quarter of its entries with
- * the lowest score (|current decayed value|). Evicting a batch makes the amortised cost per insert
- * O(1) (one linear selection every cap/4 inserts) instead of a scan per insert.
+ * Batch eviction for capped profile maps: when a map is full, drop a fixed share of its entries
+ * with the lowest score (|current decayed value|). Evicting a batch makes the amortised cost per
+ * insert O(1) (one linear selection every `cap × fraction` inserts) instead of a scan per insert.
  */
 
-/** Share of a full map evicted at once; a full map keeps between 75 % and 100 % of its cap. */
+/** Default share of a full map evicted at once; such a map keeps between 75 % and 100 % of its cap. */
 export const EVICT_FRACTION = 0.25;
 
 /** k-th smallest (0-based) of `a` by in-place quickselect (Hoare partition, middle pivot: deterministic). */
@@ -34,30 +34,31 @@ function select(a: Float64Array, k: number): number {
 }
 
 /**
- * Removes the lowest-scoring entries so that at most `floor(cap * (1 - EVICT_FRACTION))` remain,
- * and returns the new size. Ties at the threshold are broken by key order (insertion order), so
- * the result is deterministic.
+ * Removes the lowest-scoring entries so that `floor(cap * (1 - fraction))` remain.
+ * Ties at the threshold are broken by insertion order, so the result is deterministic.
  */
-export function evictLowest<T>(d: Record<string, T>, cap: number, score: (v: T) => number): number {
-  const keys = Object.keys(d);
-  const keep = Math.floor(cap * (1 - EVICT_FRACTION));
-  const remove = keys.length - keep;
-  if (remove <= 0) return keys.length;
-  const scores = new Float64Array(keys.length);
-  for (let i = 0; i < keys.length; i++) scores[i] = score(d[keys[i] as string] as T);
-  const threshold = select(scores.slice(), remove - 1);
+export function evictLowest<T>(
+  m: Map<string, T>,
+  cap: number,
+  score: (v: T) => number,
+  fraction = EVICT_FRACTION,
+): void {
+  const keep = Math.floor(cap * (1 - fraction));
+  const remove = m.size - keep;
+  if (remove <= 0) return;
+  const scores = new Float64Array(m.size);
+  let i = 0;
+  for (const v of m.values()) scores[i++] = score(v);
+  // select() reorders `scores`; the deletion pass recomputes scores from the map instead of copying.
+  const threshold = select(scores, remove - 1);
   let removed = 0;
-  for (let i = 0; i < keys.length && removed < remove; i++) {
-    if ((scores[i] as number) < threshold) {
-      delete d[keys[i] as string];
+  const ties: string[] = [];
+  for (const [k, v] of m) {
+    const sc = score(v);
+    if (sc < threshold) {
+      m.delete(k);
       removed++;
-    }
+    } else if (sc === threshold) ties.push(k);
   }
-  for (let i = 0; i < keys.length && removed < remove; i++) {
-    if (scores[i] === threshold) {
-      delete d[keys[i] as string];
-      removed++;
-    }
-  }
-  return keys.length - removed;
+  for (let j = 0; j < ties.length && removed < remove; j++, removed++) m.delete(ties[j] as string);
 }

@@ -11,6 +11,7 @@ import {
   affinityTotals,
   brandAffinity,
   categoryAffinity,
+  categoryKeys,
   itemKey,
   itemMemory,
   type Profile,
@@ -21,7 +22,7 @@ import {
 import type { Candidate } from './types';
 
 /** Bump on any change to {@link FEATURES} or to how a feature is computed. */
-export const FEATURE_SCHEMA_VERSION = 2;
+export const FEATURE_SCHEMA_VERSION = 3;
 
 /** Feature families, used to group contributions into human reasons. */
 export type FeatureFamily = 'category' | 'brand' | 'price' | 'tags' | 'item' | 'similar' | 'server' | 'context';
@@ -38,6 +39,7 @@ export const FEATURES: readonly FeatureSpec[] = [
   { name: 'cat_long', family: 'category', doc: 'long-term (14 d) share of the candidate category, backing off up its path' },
   { name: 'cat_short', family: 'category', doc: 'short-term (1 h) share of the candidate category' },
   { name: 'cat_depth', family: 'category', doc: 'how specific the matched category level is (matched depth / path depth)' },
+  { name: 'cat_rank', family: 'category', doc: 'place of the candidate category (or a parent/child of it) among the shopper\'s recent categories, by event order (1 = the last one, ×0.8 per step back)' },
   { name: 'cat_known', family: 'category', doc: '1 when the shopper has any affinity for the category (or a parent)' },
   { name: 'brand_long', family: 'brand', doc: 'long-term share of the brand' },
   { name: 'brand_short', family: 'brand', doc: 'short-term share of the brand' },
@@ -131,6 +133,11 @@ export function features(
   const hourTotal = profile.hours.reduce((s, x) => s + x, 0);
   const ctxHour = hourTotal > 0 ? (profile.hours[hour] ?? 0) / hourTotal : 0;
   const globalBand = priceBand(profile);
+  // Recent categories by event order, every level of each path: key → 0.8^(steps back).
+  const catRank = new Map<string, number>();
+  (profile.recentCategories ?? []).forEach((path, k) => {
+    for (const key of categoryKeys(path)) if (!catRank.has(key)) catRank.set(key, 0.8 ** k);
+  });
   // Recent items by event order: key → 0.8^(steps back).
   const recentRank = new Map<string, number>();
   profile.recent.forEach((key, k) => {
@@ -149,6 +156,14 @@ export function features(
         X[o + F.cat_known!] = 1;
       }
       X[o + F.cat_short!] = clamp(categoryAffinity(profile, c.category, now, 'short').share, -1, 1);
+      const keys = categoryKeys(c.category);
+      for (let k = keys.length - 1; k >= 0; k--) {
+        const r = catRank.get(keys[k]!);
+        if (r !== undefined) {
+          X[o + F.cat_rank!] = r * ((k + 1) / keys.length);
+          break;
+        }
+      }
     }
     if (c.brand) {
       X[o + F.brand_long!] = clamp(brandAffinity(profile, c.brand, now, 'long').share, -1, 1);
@@ -164,7 +179,7 @@ export function features(
       X[o + F.tag_mean!] = clamp(long.mean, -1, 1);
       X[o + F.tag_max!] = clamp(long.max, -1, 1);
       X[o + F.tag_short!] = clamp(tagAffinity(profile, c.tags, now, 'short').mean, -1, 1);
-      X[o + F.tag_overlap!] = long.matched / Math.min(c.tags.length, 32);
+      X[o + F.tag_overlap!] = Math.min(1, long.matched / Math.min(c.tags.length, 32));
     }
     const mem = itemMemory(profile, c.id, now);
     if (mem) {

@@ -5,14 +5,15 @@
  * scale-free (and independent of `now`, since both sides decay alike).
  */
 import { decayFactor } from './decay';
+import { mapEntries, mapGet } from './map-get';
 import type { Dict, ItemMemoryTuple, PriceBand, Profile } from './profile';
+import { STRONGEST_TYPES } from './profile-config';
 import { brandKey, categoryKeys, itemKey, tagKey } from './profile-keys';
 import type { EventType } from './types';
 
 /** Which horizon to read: long-term (default half-life 14 days) or short-term (1 hour). */
 export type Horizon = 'long' | 'short';
 
-const STRONGEST: readonly (EventType | null)[] = [null, 'view', 'click', 'rating', 'favorite', 'add_to_cart', 'purchase'];
 
 /**
  * Current value of a forward-scaled long-horizon number stored in the profile.
@@ -31,8 +32,13 @@ function factor(p: Profile, now: number, h: Horizon): number {
   return h === 'long' ? decayFactor(now, p.halfLifeMs, p.anchorLong) : decayFactor(now, p.shortHalfLifeMs, p.anchorShort);
 }
 
+/** value / total, clamped to [-1, 1] (a JSON round trip rounds the two sides independently). */
+function shareOf(v: number, total: number): number {
+  return total > 0 ? Math.max(-1, Math.min(1, v / total)) : 0;
+}
+
 function num(d: Dict<number>, k: string): number | undefined {
-  const v = d[k];
+  const v = mapGet(d, k);
   // typeof guards against prototype members on maps that skipped reviveProfile.
   return typeof v === 'number' ? v : undefined;
 }
@@ -64,7 +70,7 @@ export function categoryAffinity(profile: Profile, path: string, now: number, ho
     const k = keys[i] as string;
     const v = num(d, k);
     if (v !== undefined) {
-      return { value: v * factor(profile, now, horizon), share: total > 0 ? v / total : 0, level: k, depth: i + 1 };
+      return { value: v * factor(profile, now, horizon), share: shareOf(v, total), level: k, depth: i + 1 };
     }
   }
   return { value: 0, share: 0, level: '', depth: 0 };
@@ -80,7 +86,7 @@ export function brandAffinity(profile: Profile, brand: string, now: number, hori
   const v = k === undefined ? undefined : num(horizon === 'long' ? a.long : a.short, k);
   if (v === undefined) return { value: 0, share: 0 };
   const total = horizon === 'long' ? a.totalLong : a.totalShort;
-  return { value: v * factor(profile, now, horizon), share: total > 0 ? v / total : 0 };
+  return { value: v * factor(profile, now, horizon), share: shareOf(v, total) };
 }
 
 /** Tag affinities of a candidate's tags: sum, mean (over the given tags) and max of shares, and how many were known. */
@@ -92,7 +98,8 @@ export interface TagAffinity {
 }
 
 /**
- * Affinity for a set of tags (case-insensitive). `max` is 0 when none is known.
+ * Affinity for a set of tags (case-insensitive). `max` is 0 when none is known. Shares do not
+ * depend on `now` (both sides decay alike); it is taken for symmetry with the other accessors.
  * @example tagAffinity(p, ['matte', 'vegan'], now).mean;
  */
 export function tagAffinity(
@@ -115,7 +122,7 @@ export function tagAffinity(
       n++;
       const v = num(d, k);
       if (v === undefined) continue;
-      const s = v / total;
+      const s = shareOf(v, total);
       sum += s;
       if (matched === 0 || s > max) max = s;
       matched++;
@@ -154,7 +161,7 @@ export function priceBand(profile: Profile, category?: string): PriceBandInfo | 
     const keys = categoryKeys(category);
     for (let i = keys.length - 1; i >= 0; i--) {
       const k = keys[i] as string;
-      const b = profile.prices.byCategory[k];
+      const b = mapGet(profile.prices.byCategory, k);
       if (Array.isArray(b) && b[3] >= PRICE_MIN_EVENTS) {
         const r = band(b, k);
         if (r) return r;
@@ -196,12 +203,12 @@ export interface ItemMemory {
  * @example const m = itemMemory(p, 'sku-1', now); if (m?.bought && !m.consumable) demote();
  */
 export function itemMemory(profile: Profile, id: string, now?: number): ItemMemory | undefined {
-  const t: ItemMemoryTuple | undefined = profile.items.map[itemKey(id)];
+  const t: ItemMemoryTuple | undefined = mapGet(profile.items, itemKey(id));
   if (!Array.isArray(t)) return undefined;
   const at = now ?? profile.lastTs ?? 0;
   return {
     lastTs: t[0] * 60_000,
-    strongest: STRONGEST[t[1]] ?? null,
+    strongest: STRONGEST_TYPES[t[1]] ?? null,
     weight: longValue(profile, t[2], at),
     bought: t[3],
     consumable: t[4] === 1,
@@ -252,9 +259,8 @@ export function topAffinities(
   const total = horizon === 'long' ? a.totalLong : a.totalShort;
   const f = factor(profile, now, horizon);
   const out: Array<{ key: string; value: number; share: number }> = [];
-  for (const key of Object.keys(d)) {
-    const v = num(d, key);
-    if (v !== undefined) out.push({ key, value: v * f, share: total > 0 ? v / total : 0 });
+  for (const [key, v] of mapEntries(d)) {
+    if (typeof v === 'number') out.push({ key, value: v * f, share: shareOf(v, total) });
   }
   out.sort((x, y) => y.value - x.value || (x.key < y.key ? -1 : 1));
   return out.slice(0, Math.max(0, k));

@@ -4,6 +4,17 @@
  */
 import type { EventType } from './types';
 
+/** Interaction strength ranks stored in item memory: index → event type (0 = none yet; `rating` = 4 or 5 stars). */
+export const STRONGEST_TYPES: readonly (EventType | null)[] = Object.freeze([
+  null,
+  'view',
+  'click',
+  'rating',
+  'favorite',
+  'add_to_cart',
+  'purchase',
+]);
+
 /** One day in ms. */
 export const DAY_MS = 86_400_000;
 /** One hour in ms. */
@@ -64,6 +75,7 @@ export const PROFILE_CAPS = Object.freeze({
   priceBands: 100,
   items: 500,
   recentItems: 20,
+  recentCategories: 20,
   recentEmbeddings: 6,
   declared: 32,
   /** Category path levels kept ("a/b/c/d/e"). */

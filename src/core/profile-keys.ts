@@ -6,7 +6,24 @@ import { boundedKey } from './hash';
 import { PROFILE_CAPS } from './profile-config';
 
 /**
- * Profile key of an item id: the id itself when ≤ 16 characters, else prefix + hash.
+ * Small memo for the pure key functions: shoppers revisit the same categories, brands and tags,
+ * so most events skip splitting, lower-casing and hashing. Cleared when full (bounded memory).
+ */
+function memo<R>(fn: (s: string) => R, max = 2048): (s: string) => R {
+  const cache = new Map<string, R>();
+  return (s) => {
+    let r = cache.get(s);
+    if (r === undefined && !cache.has(s)) {
+      r = fn(s);
+      if (cache.size >= max) cache.clear();
+      cache.set(s, r);
+    }
+    return r as R;
+  };
+}
+
+/**
+ * Profile key of an item id: the id itself when it takes ≤ 16 bytes of JSON, else prefix + hash.
  * Use it to compare candidate ids with {@link recentItems}.
  * @example itemKey('sku-1'); // 'sku-1'
  */
@@ -15,23 +32,25 @@ export function itemKey(id: string): string {
 }
 
 /** Profile key of a brand: trimmed, lower-cased, bounded. Empty brands give `undefined`. */
-export function brandKey(brand: string): string | undefined {
+export const brandKey: (brand: string) => string | undefined = memo((brand) => {
   const b = brand.trim().toLowerCase();
   return b === '' ? undefined : boundedKey(b, PROFILE_CAPS.brandKeyLength);
-}
+});
 
 /** Profile key of a tag: trimmed, lower-cased, bounded. Empty tags give `undefined`. */
-export function tagKey(tag: string): string | undefined {
+export const tagKey: (tag: string) => string | undefined = memo((tag) => {
   const t = tag.trim().toLowerCase();
   return t === '' ? undefined : boundedKey(t, PROFILE_CAPS.tagKeyLength);
-}
+});
 
 /**
  * Keys of every level of a category path, most general first: `"a/b/c"` gives `["a", "a/b", "a/b/c"]`.
- * Segments are trimmed, empty ones dropped, at most 5 levels kept.
+ * Segments are trimmed, empty ones dropped, at most 5 levels kept. The array is shared: do not mutate.
  * @example categoryKeys(' beauty / lipstick '); // ['beauty', 'beauty/lipstick']
  */
-export function categoryKeys(path: string): string[] {
+export const categoryKeys: (path: string) => readonly string[] = memo(splitCategory);
+
+function splitCategory(path: string): readonly string[] {
   const out: string[] = [];
   let prefix = '';
   for (const raw of path.split('/')) {

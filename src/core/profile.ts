@@ -6,23 +6,27 @@
  * profile's anchor, so an event costs O(1) whatever the profile holds; read them through the
  * accessors (`profile-accessors.ts`, re-exported here), which apply the decay to `now`.
  *
- * Maps are null-prototype objects (untrusted keys such as `__proto__` stay plain data) and are
+ * Maps are {@link JsonMap}s (untrusted keys such as `__proto__` stay plain data; JSON is a plain object) and are
  * capped ({@link PROFILE_CAPS}); when full, the entries with the lowest current |value| are evicted.
  * A profile loaded from JSON or IndexedDB should go through {@link reviveProfile}.
  */
-import { growth, halfLifeIndex, pow2, quantize } from './decay';
+import { growth, halfLifeIndex, pow2 } from './decay';
 import { evictLowest } from './evict';
-import { cloneDeduper, createDeduper, type DedupeState, isDuplicate, rememberEventMut } from './dedupe';
+import { prefixWithin } from './hash';
+import { JsonMap } from './json-map';
+import { mapGet } from './map-get';
+import { cloneDeduper, createDeduper, type DedupeState, dedupeMut } from './dedupe';
 import { DAY_MS, HOUR_MS, PROFILE_CAPS, type ProfileConfig, resolveConfig } from './profile-config';
 import { brandKey, categoryKeys, itemKey, tagKey } from './profile-keys';
 import { type DeviceClass, EVENT_TYPES, type EventType, type StoredEvent } from './types';
 
 export * from './profile-accessors';
-export { DEFAULT_PROFILE_CONFIG, PROFILE_CAPS, type ProfileConfig } from './profile-config';
+export { JsonMap } from './json-map';
+export { DEFAULT_PROFILE_CONFIG, PROFILE_CAPS, type ProfileConfig, STRONGEST_TYPES } from './profile-config';
 export { brandKey, categoryKeys, itemKey, tagKey } from './profile-keys';
 
-/** A string-keyed map stored as a null-prototype object (JSON-friendly, prototype-safe). */
-export type Dict<T> = Record<string, T>;
+/** A string-keyed map of the profile: a `Map` that serialises to a plain JSON object. */
+export type Dict<T> = JsonMap<T>;
 
 /**
  * Decayed affinities of one kind (categories, brands or tags) on two horizons. Values and totals
@@ -34,8 +38,6 @@ export interface AffinityMaps {
   short: Dict<number>;
   totalLong: number;
   totalShort: number;
-  sizeLong: number;
-  sizeShort: number;
 }
 
 /** Log-price statistics with decayed weights: `[weight, Σ w·ln p, Σ w·(ln p)², events]` (forward-scaled, long horizon). */
@@ -111,10 +113,12 @@ export interface Profile {
   categories: AffinityMaps;
   brands: AffinityMaps;
   tags: AffinityMaps;
-  prices: { byCategory: Dict<PriceBand>; all: PriceBand; size: number };
-  items: { map: Dict<ItemMemoryTuple>; size: number };
+  prices: { byCategory: Dict<PriceBand>; all: PriceBand };
+  items: Dict<ItemMemoryTuple>;
   /** Recent item keys, most recent first. */
   recent: string[];
+  /** Distinct category paths (most specific level) of recent events, most recent first. */
+  recentCategories: string[];
   /** Recent `[item key, embedding]` pairs (4 decimals), most recent first. */
   embeddings: Array<[string, number[]]>;
   /** Event counts by local hour (24) and weekday (7, 0 = Sunday). */
@@ -125,17 +129,6 @@ export interface Profile {
   declared: Dict<DeclaredValue>;
   dedupe: DedupeState;
 }
-
-/** Interaction strength ranks stored in item memory: index → event type (0 = none yet). */
-export const STRONGEST_TYPES: readonly (EventType | null)[] = [
-  null,
-  'view',
-  'click',
-  'rating',
-  'favorite',
-  'add_to_cart',
-  'purchase',
-];
 
 const RANK: Partial<Record<EventType, number>> = {
   view: 1,
@@ -150,16 +143,21 @@ const RANK: Partial<Record<EventType, number>> = {
 const REANCHOR_AFTER = 16;
 /** Stored values below this (≈ current value at the new anchor) are dropped when re-anchoring. */
 const PRUNE_BELOW = 1e-4;
+/**
+ * Short-term maps churn fast (a new key every few events, values halving hourly): evicting half
+ * at once keeps their upkeep low, and what goes has mostly decayed anyway.
+ */
+const SHORT_EVICT_FRACTION = 0.5;
 const bandWeight = (b: PriceBand): number => b[0];
 const itemScore = (t: ItemMemoryTuple): number => Math.abs(t[2]);
 const MINUTE_MS = 60_000;
 
 function dict<T>(): Dict<T> {
-  return Object.create(null) as Dict<T>;
+  return new JsonMap<T>();
 }
 
 function emptyAffinity(): AffinityMaps {
-  return { long: dict(), short: dict(), totalLong: 0, totalShort: 0, sizeLong: 0, sizeShort: 0 };
+  return { long: dict(), short: dict(), totalLong: 0, totalShort: 0 };
 }
 
 function zeroCounts(): Record<EventType, number> {
@@ -216,9 +214,10 @@ export function emptyProfile(now: number, config?: Partial<ProfileConfig>): Prof
     categories: emptyAffinity(),
     brands: emptyAffinity(),
     tags: emptyAffinity(),
-    prices: { byCategory: dict(), all: [0, 0, 0, 0], size: 0 },
-    items: { map: dict(), size: 0 },
+    prices: { byCategory: dict(), all: [0, 0, 0, 0] },
+    items: dict(),
     recent: [],
+    recentCategories: [],
     embeddings: [],
     hours: new Array<number>(24).fill(0),
     weekdays: new Array<number>(7).fill(0),
@@ -229,24 +228,19 @@ export function emptyProfile(now: number, config?: Partial<ProfileConfig>): Prof
   };
 }
 
-function copyDict<T>(d: Dict<T>, copyValue?: (v: T) => T): Dict<T> {
-  const out = dict<T>();
-  for (const k of Object.keys(d)) {
-    const v = d[k] as T;
-    out[k] = copyValue ? copyValue(v) : v;
-  }
-  return out;
+function copyDict<T>(d: unknown, copyValue?: (v: T) => T): Dict<T> {
+  return JsonMap.from<T>(d, copyValue);
 }
 
 function copyAffinity(a: AffinityMaps): AffinityMaps {
-  return { ...a, long: copyDict(a.long), short: copyDict(a.short) };
+  return { long: copyDict(a.long), short: copyDict(a.short), totalLong: a.totalLong, totalShort: a.totalShort };
 }
 
 const copyTuple = <T extends number[]>(t: T): T => t.slice() as T;
 
 /**
  * A deep copy that the caller owns exclusively (safe to pass to {@link applyEventMut}). Maps come out
- * with a null prototype, so this also repairs profiles loaded by structured clone.
+ * as {@link JsonMap}s, so this also repairs profiles loaded by structured clone or JSON.parse.
  */
 export function cloneProfile(p: Profile): Profile {
   return {
@@ -258,9 +252,10 @@ export function cloneProfile(p: Profile): Profile {
     categories: copyAffinity(p.categories),
     brands: copyAffinity(p.brands),
     tags: copyAffinity(p.tags),
-    prices: { byCategory: copyDict(p.prices.byCategory, copyTuple), all: copyTuple(p.prices.all), size: p.prices.size },
-    items: { map: copyDict(p.items.map, copyTuple), size: p.items.size },
+    prices: { byCategory: copyDict(p.prices.byCategory, copyTuple), all: copyTuple(p.prices.all) },
+    items: copyDict(p.items, copyTuple),
     recent: p.recent.slice(),
+    recentCategories: (p.recentCategories ?? []).slice(),
     embeddings: p.embeddings.map(([k, e]) => [k, e]),
     hours: p.hours.slice(),
     weekdays: p.weekdays.slice(),
@@ -271,88 +266,78 @@ export function cloneProfile(p: Profile): Profile {
 }
 
 function creditLong(a: AffinityMaps, key: string, delta: number, cap: number): void {
-  const old = a.long[key];
+  const old = a.long.get(key);
   if (old === undefined) {
-    if (a.sizeLong >= cap) a.sizeLong = evictLowest(a.long, cap, Math.abs);
-    a.long[key] = quantize(delta);
-    a.sizeLong++;
-  } else a.long[key] = quantize(old + delta);
+    if (a.long.size >= cap) evictLowest(a.long, cap, Math.abs);
+    a.long.set(key, delta);
+  } else a.long.set(key, old + delta);
 }
 
 function creditShort(a: AffinityMaps, key: string, delta: number, cap: number): void {
-  const old = a.short[key];
+  const old = a.short.get(key);
   if (old === undefined) {
-    if (a.sizeShort >= cap) a.sizeShort = evictLowest(a.short, cap, Math.abs);
-    a.short[key] = quantize(delta);
-    a.sizeShort++;
-  } else a.short[key] = quantize(old + delta);
+    if (a.short.size >= cap) evictLowest(a.short, cap, Math.abs, SHORT_EVICT_FRACTION);
+    a.short.set(key, delta);
+  } else a.short.set(key, old + delta);
 }
 
-function rescaleNumbers(d: Dict<number>, f: number): number {
-  let size = 0;
-  for (const k of Object.keys(d)) {
-    const v = quantize((d[k] ?? 0) * f);
-    if (Math.abs(v) < PRUNE_BELOW) delete d[k];
-    else {
-      d[k] = v;
-      size++;
-    }
+function rescaleNumbers(d: Dict<number>, f: number): void {
+  for (const [k, old] of d) {
+    const v = old * f;
+    // Deleting or updating the current entry during Map iteration is well-defined.
+    if (Math.abs(v) < PRUNE_BELOW) d.delete(k);
+    else d.set(k, v);
   }
-  return size;
 }
 
 function rescaleBand(b: PriceBand, f: number): void {
-  b[0] = quantize(b[0] * f);
-  b[1] = quantize(b[1] * f);
-  b[2] = quantize(b[2] * f);
+  b[0] = b[0] * f;
+  b[1] = b[1] * f;
+  b[2] = b[2] * f;
 }
 
 function reanchorLong(p: Profile, anchor: number): void {
   const f = pow2(p.anchorLong - anchor);
   p.anchorLong = anchor;
   for (const a of [p.categories, p.brands, p.tags]) {
-    a.sizeLong = rescaleNumbers(a.long, f);
-    a.totalLong = quantize(a.totalLong * f);
+    rescaleNumbers(a.long, f);
+    a.totalLong = a.totalLong * f;
   }
-  let size = 0;
-  for (const k of Object.keys(p.prices.byCategory)) {
-    const b = p.prices.byCategory[k] as PriceBand;
+  for (const [k, b] of p.prices.byCategory) {
     rescaleBand(b, f);
-    if (b[0] < PRUNE_BELOW) delete p.prices.byCategory[k];
-    else size++;
+    if (b[0] < PRUNE_BELOW) p.prices.byCategory.delete(k);
   }
-  p.prices.size = size;
   rescaleBand(p.prices.all, f);
   // Items are not pruned by weight: a long-ago purchase is still worth remembering.
-  for (const k of Object.keys(p.items.map)) {
-    const t = p.items.map[k] as ItemMemoryTuple;
-    t[2] = quantize(t[2] * f);
-  }
-  p.sessions.weight = quantize(p.sessions.weight * f);
+  for (const t of p.items.values()) t[2] = t[2] * f;
+  p.sessions.weight = p.sessions.weight * f;
 }
 
 function reanchorShort(p: Profile, anchor: number): void {
   const f = pow2(p.anchorShort - anchor);
   p.anchorShort = anchor;
   for (const a of [p.categories, p.brands, p.tags]) {
-    a.sizeShort = rescaleNumbers(a.short, f);
-    a.totalShort = quantize(a.totalShort * f);
+    rescaleNumbers(a.short, f);
+    a.totalShort = a.totalShort * f;
   }
-  p.activityShort = quantize(p.activityShort * f);
+  p.activityShort = p.activityShort * f;
 }
 
-function isNullProto(o: object): boolean {
-  return Object.getPrototypeOf(o) === null;
-}
-
-function ensureNullProtoMut(p: Profile): void {
-  for (const a of [p.categories, p.brands, p.tags]) {
-    if (!isNullProto(a.long)) a.long = copyDict(a.long);
-    if (!isNullProto(a.short)) a.short = copyDict(a.short);
-  }
-  if (!isNullProto(p.prices.byCategory)) p.prices.byCategory = copyDict(p.prices.byCategory);
-  if (!isNullProto(p.items.map)) p.items.map = copyDict(p.items.map);
-  if (!isNullProto(p.declared)) p.declared = copyDict(p.declared);
+/** Profiles read back by JSON.parse or structured clone hold plain objects / Maps: convert once. */
+function ensureJsonMapsMut(p: Profile): void {
+  // Checked field by field, without allocating: this runs on every event.
+  const c = p.categories;
+  const b = p.brands;
+  const t = p.tags;
+  if (!(c.long instanceof JsonMap)) c.long = copyDict(c.long);
+  if (!(c.short instanceof JsonMap)) c.short = copyDict(c.short);
+  if (!(b.long instanceof JsonMap)) b.long = copyDict(b.long);
+  if (!(b.short instanceof JsonMap)) b.short = copyDict(b.short);
+  if (!(t.long instanceof JsonMap)) t.long = copyDict(t.long);
+  if (!(t.short instanceof JsonMap)) t.short = copyDict(t.short);
+  if (!(p.prices.byCategory instanceof JsonMap)) p.prices.byCategory = copyDict(p.prices.byCategory, copyTuple);
+  if (!(p.items instanceof JsonMap)) p.items = copyDict(p.items, copyTuple);
+  if (!(p.declared instanceof JsonMap)) p.declared = copyDict(p.declared);
 }
 
 /** Credit of one event for preferences (before forward scaling). */
@@ -396,6 +381,9 @@ function closeSession(s: SessionStats): void {
  * {@link rebuildProfile}). Duplicates (see `dedupe.ts`) only increment `duplicates`.
  * Events are expected in timestamp order; a late event is still counted, but session and
  * purchase-interval statistics then only approximate a sorted replay.
+ * @example
+ * const p = emptyProfile(now); // owned: nobody else holds it
+ * for (const e of events) applyEventMut(p, e, now);
  */
 export function applyEventMut(
   profile: Profile,
@@ -405,14 +393,13 @@ export function applyEventMut(
 ): Profile {
   const p = profile;
   const cfg = resolveConfig(config);
-  ensureNullProtoMut(p);
-  if (isDuplicate(p.dedupe, event)) {
+  ensureJsonMapsMut(p);
+  if (dedupeMut(p.dedupe, event)) {
     p.duplicates++;
     return p;
   }
-  rememberEventMut(p.dedupe, event);
   // The cleaner clamps future timestamps; this guards replays of uncleaned logs.
-  const ts = Math.min(event.ts, now);
+  const ts = Number.isFinite(event.ts) ? Math.min(event.ts, now) : now;
   const hl = p.halfLifeMs;
   const hs = p.shortHalfLifeMs;
   if (p.eventCount === 0) {
@@ -437,7 +424,7 @@ export function applyEventMut(
     s.depth = 0;
     s.cart = 0;
     s.bought = 0;
-    s.weight = quantize(s.weight + gL);
+    s.weight = s.weight + gL;
   } else if (ts > s.last) s.last = ts;
   if (type === 'view' || type === 'click') s.depth++;
   if (type === 'add_to_cart') s.cart = 1;
@@ -447,7 +434,7 @@ export function applyEventMut(
   p.lastTs = p.lastTs === null || ts > p.lastTs ? ts : p.lastTs;
   p.eventCount++;
   p.counts[type]++;
-  p.activityShort = quantize(p.activityShort + gS);
+  p.activityShort = p.activityShort + gS;
 
   const local = ts + p.tzOffsetMinutes * MINUTE_MS;
   const hour = Math.floor(mod(local, DAY_MS) / HOUR_MS);
@@ -495,16 +482,16 @@ export function applyEventMut(
         creditLong(c, k, w * gL, PROFILE_CAPS.categories);
         creditShort(c, k, w * gS, PROFILE_CAPS.categoriesShort);
       }
-      c.totalLong = quantize(c.totalLong + aw * gL);
-      c.totalShort = quantize(c.totalShort + aw * gS);
+      c.totalLong = c.totalLong + aw * gL;
+      c.totalShort = c.totalShort + aw * gS;
     }
     const bk = item.brand === undefined ? undefined : brandKey(item.brand);
     if (bk !== undefined) {
       const b = p.brands;
       creditLong(b, bk, w * gL, PROFILE_CAPS.brands);
       creditShort(b, bk, w * gS, PROFILE_CAPS.brandsShort);
-      b.totalLong = quantize(b.totalLong + aw * gL);
-      b.totalShort = quantize(b.totalShort + aw * gS);
+      b.totalLong = b.totalLong + aw * gL;
+      b.totalShort = b.totalShort + aw * gS;
     }
     if (item.tags !== undefined && item.tags.length > 0) {
       const t = p.tags;
@@ -517,8 +504,8 @@ export function applyEventMut(
         creditShort(t, k, w * gS, PROFILE_CAPS.tagsShort);
       }
       if (any) {
-        t.totalLong = quantize(t.totalLong + aw * gL);
-        t.totalShort = quantize(t.totalShort + aw * gS);
+        t.totalLong = t.totalLong + aw * gL;
+        t.totalShort = t.totalShort + aw * gS;
       }
     }
     // Price bands learn only from positive interest: a removal says little about the right price.
@@ -528,12 +515,11 @@ export function applyEventMut(
       addBand(p.prices.all, ww, lp);
       const pr = p.prices;
       for (const k of cats) {
-        let band = pr.byCategory[k];
+        let band = pr.byCategory.get(k);
         if (band === undefined) {
-          if (pr.size >= PROFILE_CAPS.priceBands) pr.size = evictLowest(pr.byCategory, PROFILE_CAPS.priceBands, bandWeight);
+          if (pr.byCategory.size >= PROFILE_CAPS.priceBands) evictLowest(pr.byCategory, PROFILE_CAPS.priceBands, bandWeight);
           band = [0, 0, 0, 0];
-          pr.byCategory[k] = band;
-          pr.size++;
+          pr.byCategory.set(k, band);
         }
         addBand(band, ww, lp);
       }
@@ -542,17 +528,16 @@ export function applyEventMut(
 
   const key = itemKey(item.id);
   const im = p.items;
-  let mem = im.map[key];
+  let mem = im.get(key);
   if (mem === undefined) {
-    if (im.size >= PROFILE_CAPS.items) im.size = evictLowest(im.map, PROFILE_CAPS.items, itemScore);
+    if (im.size >= PROFILE_CAPS.items) evictLowest(im, PROFILE_CAPS.items, itemScore);
     mem = [0, 0, 0, 0, 0];
-    im.map[key] = mem;
-    im.size++;
+    im.set(key, mem);
   }
   mem[0] = Math.max(mem[0], Math.floor(ts / MINUTE_MS));
   const rank = type === 'rating' && (event.value ?? 0) < 4 ? 0 : (RANK[type] ?? 0);
   if (rank > mem[1]) mem[1] = rank;
-  if (w !== 0) mem[2] = quantize(mem[2] + w * gL);
+  if (w !== 0) mem[2] = mem[2] + w * gL;
   if (type === 'purchase') mem[3] += qty;
   if (item.consumable === true) mem[4] = 1;
   else if (item.consumable === false) mem[4] = 0;
@@ -565,7 +550,17 @@ export function applyEventMut(
       r.unshift(key);
       if (r.length > PROFILE_CAPS.recentItems) r.length = PROFILE_CAPS.recentItems;
     }
-    if (item.embedding !== undefined && item.embedding.length > 0) {
+    // Category recency by event order, which bursty sessions make more telling than clock time.
+    const cat = item.category === undefined ? undefined : categoryKeys(item.category).at(-1);
+    if (cat !== undefined && p.recentCategories[0] !== cat) {
+      const rc = p.recentCategories;
+      const at = rc.indexOf(cat);
+      if (at >= 0) rc.splice(at, 1);
+      rc.unshift(cat);
+      if (rc.length > PROFILE_CAPS.recentCategories) rc.length = PROFILE_CAPS.recentCategories;
+    }
+    // A repeat interaction with the newest embedded item changes nothing here.
+    if (item.embedding !== undefined && item.embedding.length > 0 && p.embeddings[0]?.[0] !== key) {
       const e = p.embeddings;
       const at = e.findIndex((x) => x[0] === key);
       if (at >= 0) e.splice(at, 1);
@@ -577,9 +572,9 @@ export function applyEventMut(
 }
 
 function addBand(b: PriceBand, w: number, lp: number): void {
-  b[0] = quantize(b[0] + w);
-  b[1] = quantize(b[1] + w * lp);
-  b[2] = quantize(b[2] + w * lp * lp);
+  b[0] = b[0] + w;
+  b[1] = b[1] + w * lp;
+  b[2] = b[2] + w * lp * lp;
   b[3]++;
 }
 
@@ -615,7 +610,8 @@ export function applyEvents(
 
 /**
  * Returns a copy re-anchored at `now`, with preferences that have decayed to nothing dropped.
- * Accessor results are unchanged (up to that pruning and 6-digit rounding); call it before
+ * Accessor results are unchanged (re-anchoring scales by exact powers of two) apart from that
+ * pruning; call it before
  * persisting so stored numbers stay small.
  * @example await store.put(decayTo(profile, Date.now()));
  */
@@ -631,7 +627,8 @@ export function decayTo(profile: Profile, now: number): Profile {
 /**
  * Rebuilds a profile by replaying an event log in timestamp order (stable for equal timestamps),
  * then {@link decayTo} `now`. Equals the incrementally built profile given the same events in
- * the same order, followed by `decayTo(now)`. Declared attributes are not events: re-apply them.
+ * the same order, followed by `decayTo(now)`; events stamped after `now` count as happening at
+ * `now`. Declared attributes are not events: re-apply them.
  * @example const p = rebuildProfile(await store.allEvents(), Date.now());
  */
 export function rebuildProfile(events: readonly StoredEvent[], now: number, config?: Partial<ProfileConfig>): Profile {
@@ -657,7 +654,7 @@ const DECLARED_KEY = /^[A-Za-z][A-Za-z0-9_.-]{0,31}$/;
 /**
  * Returns a copy with a declared attribute set (or removed, when `value` is `null`). Declared
  * values come from the site or the shopper (age band, region, sizes) and are never inferred.
- * Keys: a letter then up to 31 of `[A-Za-z0-9_.-]`; strings are capped at 64 characters; at most 32 keys.
+ * Keys: a letter then up to 31 of `[A-Za-z0-9_.-]`; strings are capped at 64 bytes of JSON; at most 32 keys.
  * @example p = setDeclared(p, 'shoeSize', 42);
  */
 export function setDeclared(profile: Profile, key: string, value: DeclaredValue | null): Profile {
@@ -665,19 +662,19 @@ export function setDeclared(profile: Profile, key: string, value: DeclaredValue 
     throw new InvalidDeclaredError('key', `declared key must match ${DECLARED_KEY}, got ${JSON.stringify(key)}`);
   }
   let v: DeclaredValue | null = value;
-  if (typeof v === 'string') v = v.slice(0, 64);
+  if (typeof v === 'string') v = prefixWithin(v, 64);
   else if (typeof v === 'number' && !Number.isFinite(v)) {
     throw new InvalidDeclaredError(key, `declared.${key} must be a finite number, string or boolean, got ${v}`);
   } else if (v !== null && typeof v !== 'number' && typeof v !== 'boolean') {
     throw new InvalidDeclaredError(key, `declared.${key} must be a finite number, string or boolean`);
   }
-  const declared = copyDict(profile.declared);
-  if (v === null) delete declared[key];
+  const declared = copyDict<DeclaredValue>(profile.declared);
+  if (v === null) declared.delete(key);
   else {
-    if (!(key in declared) && Object.keys(declared).length >= PROFILE_CAPS.declared) {
+    if (!declared.has(key) && declared.size >= PROFILE_CAPS.declared) {
       throw new InvalidDeclaredError(key, `at most ${PROFILE_CAPS.declared} declared attributes`);
     }
-    declared[key] = v;
+    declared.set(key, v);
   }
   return { ...cloneProfile(profile), declared };
 }
@@ -687,7 +684,7 @@ export function setDeclared(profile: Profile, key: string, value: DeclaredValue 
  * @example getDeclared(p, 'region'); // 'EU' | undefined
  */
 export function getDeclared(profile: Profile, key: string): DeclaredValue | undefined {
-  return Object.hasOwn(profile.declared, key) ? profile.declared[key] : undefined;
+  return mapGet(profile.declared, key);
 }
 
 /** Thrown by {@link reviveProfile} when stored data is not a version-1 profile. */
@@ -697,7 +694,7 @@ export class InvalidProfileError extends Error {
 
 /**
  * Checks a profile read back from JSON, IndexedDB or postMessage and returns an owned copy whose
- * maps have a null prototype. Throws {@link InvalidProfileError} when the shape is wrong.
+ * maps are {@link JsonMap}s. Throws {@link InvalidProfileError} when the shape is wrong.
  * @example const p = reviveProfile(JSON.parse(text));
  */
 export function reviveProfile(raw: unknown): Profile {
@@ -713,13 +710,25 @@ export function reviveProfile(raw: unknown): Profile {
     typeof r.categories?.long === 'object' &&
     typeof r.brands?.long === 'object' &&
     typeof r.tags?.long === 'object' &&
-    typeof r.items?.map === 'object' &&
+    typeof r.items === 'object' &&
     typeof r.prices?.byCategory === 'object' &&
     Array.isArray(r.recent) &&
     Array.isArray(r.hours) &&
     Array.isArray(r.dedupe?.ids);
   if (!ok) throw new InvalidProfileError('not a version-1 shopper profile');
-  const p = cloneProfile(r);
+  const p = cloneProfile(upgradeEarlyV1(r));
   for (const t of EVENT_TYPES) if (typeof p.counts[t] !== 'number') p.counts[t] = 0;
+  if (typeof p.activityShort !== 'number') p.activityShort = 0;
+  if (!Array.isArray(p.recentCategories)) p.recentCategories = [];
   return p;
+}
+
+/**
+ * Early version-1 snapshots kept items as `{ map, size }` and sizes beside each map; read them as
+ * the current shape (the sizes are now the maps' own).
+ */
+function upgradeEarlyV1(r: Profile): Profile {
+  const items = r.items as unknown as { map?: unknown; size?: unknown };
+  if (items instanceof Map || typeof items.map !== 'object' || typeof items.size !== 'number') return r;
+  return { ...r, items: items.map as Dict<ItemMemoryTuple> };
 }

@@ -174,3 +174,17 @@ describe('dedupe', () => {
     expect(d.recent.length).toBe(1);
   });
 });
+
+describe('public surface', () => {
+  it('locks the export list of core/clean', async () => {
+    const mod = await import('../../src/core/clean');
+    expect(Object.keys(mod).sort()).toEqual([
+      'InvalidEventError',
+      'MAX_EMBEDDING',
+      'MAX_QUANTITY',
+      'MAX_TAGS',
+      'STRING_CAPS',
+      'validateEvent',
+    ]);
+  });
+});

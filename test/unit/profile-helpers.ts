@@ -12,12 +12,15 @@ export function ev(type: EventType, ts: number, item?: StoredEvent['item'], extr
   return { id: `t${counter}`, type, ts, ...(item ? { item } : {}), ...extra };
 }
 
-const POOL = (() => {
+function pool(alphabet: readonly string[]): string {
   const rng = createRng(99);
   const chars: string[] = [];
-  for (let i = 0; i < 1 << 20; i++) chars.push(String.fromCharCode(97 + Math.floor(rng() * 26)));
+  for (let i = 0; i < 1 << 19; i++) chars.push(alphabet[Math.floor(rng() * alphabet.length)] as string);
   return chars.join('');
-})();
+}
+const POOL = pool(Array.from({ length: 26 }, (_, i) => String.fromCharCode(97 + i)));
+/** Characters that cost the most bytes in JSON: escapes, lone surrogates, multi-byte UTF-8. */
+const NASTY = pool(['\u0000', '"', '\\', '\u4e2d', '\ud800', '\udc00', '\u00e9', '\n', '\u{1f600}', 'a']);
 
 const pick = <T>(rng: Rng, xs: readonly T[]): T => xs[Math.floor(rng() * xs.length)] as T;
 
@@ -25,19 +28,24 @@ const pick = <T>(rng: Rng, xs: readonly T[]): T => xs[Math.floor(rng() * xs.leng
  * A deterministic random event stream. With `hostile`, ids, categories, brands and tags are
  * long and mostly unique: the worst case for the size bound.
  */
-export function randomEvents(n: number, seed: number, opts: { hostile?: boolean; start?: number; maxGapMs?: number } = {}): StoredEvent[] {
+export function randomEvents(
+  n: number,
+  seed: number,
+  opts: { hostile?: boolean; nasty?: boolean; start?: number; maxGapMs?: number } = {},
+): StoredEvent[] {
   const rng = createRng(seed);
   const out: StoredEvent[] = [];
   let ts = opts.start ?? T0;
   // Slices of one random pool: unique enough, and cheap to make by the hundred thousand.
+  const chars = opts.nasty ? NASTY : POOL;
   const long = (prefix: string, len: number) => {
-    const off = Math.floor(rng() * (POOL.length - len));
-    return prefix + POOL.slice(off, off + len - prefix.length);
+    const off = Math.floor(rng() * (chars.length - len));
+    return prefix + chars.slice(off, off + len - prefix.length);
   };
   for (let i = 0; i < n; i++) {
     ts += Math.floor(rng() * (opts.maxGapMs ?? 120_000));
     const type = pick(rng, EVENT_TYPES);
-    const hostile = opts.hostile === true;
+    const hostile = opts.hostile === true || opts.nasty === true;
     const c = Math.floor(rng() * 40);
     const e: StoredEvent = { id: hostile ? long('id-', 128) : `r${seed}-${i}`, type, ts };
     if (type !== 'search') {

@@ -17,7 +17,9 @@ const step = fc.record({
   reuseId: fc.boolean(),
 });
 
-function toEvents(steps: fc.infer<typeof step>[]): StoredEvent[] {
+type Step = typeof step extends fc.Arbitrary<infer T> ? T : never;
+
+function toEvents(steps: Step[]): StoredEvent[] {
   let ts = T0;
   return steps.map((s, i) => {
     ts += s.gap;

@@ -10,6 +10,7 @@ import {
   getDeclared,
   InvalidDeclaredError,
   InvalidProfileError,
+  JsonMap,
   itemKey,
   itemMemory,
   priceBand,
@@ -21,6 +22,7 @@ import {
   tagAffinity,
   topAffinities,
 } from '../../src/core/profile';
+import { jsonCost } from '../../src/core/hash';
 import { behaviourStats, rfmScores } from '../../src/core/profile-stats';
 import { DAY, ev, HOUR, randomEvents, T0 } from './profile-helpers';
 
@@ -178,7 +180,7 @@ describe('preferences and accessors', () => {
     expect(categoryAffinity(p, 'neg2', T0).value).toBeLessThan(0);
     expect(categoryAffinity(p, 'pos', T0).value).toBeGreaterThan(0);
     const shares = topAffinities(p, 'categories', 200, T0).reduce((s, a) => s + Math.abs(a.share), 0);
-    expect(shares).toBeCloseTo(1, 4); // values are stored to 6 significant digits
+    expect(shares).toBeCloseTo(1, 9);
   });
 
   it('matches brands and tags case-insensitively and normalises shares', () => {
@@ -242,6 +244,20 @@ describe('preferences and accessors', () => {
   });
 });
 
+describe('bounded keys', () => {
+  it('keep every key within its JSON byte budget, whatever the characters', () => {
+    for (const s of ['sku-1', 'x'.repeat(200), '\u0000'.repeat(5), '中'.repeat(10), '😀'.repeat(8), '"\\'.repeat(9), 'a\ud800b']) {
+      const k = itemKey(s);
+      expect(new TextEncoder().encode(JSON.stringify(k)).length - 2).toBeLessThanOrEqual(16);
+      expect(jsonCost(k)).toBeLessThanOrEqual(16);
+      expect(itemKey(s)).toBe(k);
+    }
+    expect(itemKey('sku-1')).toBe('sku-1');
+    expect(itemKey('x'.repeat(200))).not.toBe(itemKey('x'.repeat(199)));
+    expect(categoryKeys('a/' + 'b'.repeat(100)).every((k) => jsonCost(k) <= 32)).toBe(true);
+  });
+});
+
 describe('declared attributes', () => {
   it('stores declared values separately and never infers them', () => {
     const p0 = applyEvent(emptyProfile(T0), ev('view', T0, lipstick), T0);
@@ -260,8 +276,10 @@ describe('reviveProfile', () => {
     let p = emptyProfile(T0);
     p = applyEvent(p, ev('click', T0, { id: '__proto__', brand: 'constructor', tags: ['__proto__', 'toString'], category: '__proto__/x' }), T0);
     const back = reviveProfile(JSON.parse(JSON.stringify(p)));
-    expect(back).toEqual(p);
-    expect(Object.getPrototypeOf(back.items.map)).toBeNull();
+    // JSON keeps 6 significant digits, so the round trip is exact on the JSON form.
+    expect(JSON.stringify(back)).toBe(JSON.stringify(p));
+    expect(back.items).toBeInstanceOf(JsonMap);
+    expect(categoryAffinity(back, '__proto__/x', T0).value).toBeCloseTo(categoryAffinity(p, '__proto__/x', T0).value, 5);
     expect(itemMemory(back, '__proto__')?.strongest).toBe('click');
     expect(brandAffinity(back, 'constructor', T0).share).toBe(1);
     expect(brandAffinity(back, 'hasOwnProperty', T0).share).toBe(0);
@@ -276,8 +294,30 @@ describe('reviveProfile', () => {
     expect(categoryAffinity(plain, 'constructor', T0).depth).toBe(0);
     expect(itemMemory(plain, 'toString')).toBeUndefined();
     const next = applyEvent(plain, ev('view', T0 + 1, { id: '__proto__', category: '__proto__' }), T0 + 1);
-    expect(Object.getPrototypeOf(next.items.map)).toBeNull();
+    expect(next.items).toBeInstanceOf(JsonMap);
     expect(categoryAffinity(next, '__proto__', T0 + 1).depth).toBe(1);
+    expect(categoryAffinity(next, 'beauty/makeup', T0 + 1).depth).toBe(2);
+  });
+
+  it('accepts structured clones (IndexedDB, postMessage), whose maps are plain Maps', () => {
+    const p = applyEvent(emptyProfile(T0), ev('click', T0, lipstick), T0);
+    const cloned = structuredClone(p);
+    expect(cloned.items).not.toBeInstanceOf(JsonMap);
+    expect(brandAffinity(cloned, 'acme', T0).share).toBe(1);
+    const next = applyEvent(cloned, ev('view', T0 + 1, { id: 'b' }), T0 + 1);
+    expect(next.items).toBeInstanceOf(JsonMap);
+    expect(reviveProfile(cloned)).toEqual(p);
+  });
+
+  it('reads early version-1 snapshots (items as { map, size })', () => {
+    const p = applyEvent(emptyProfile(T0), ev('click', T0, lipstick), T0);
+    const old = JSON.parse(JSON.stringify(p));
+    old.items = { map: old.items, size: 1 };
+    old.categories.sizeLong = 3;
+    delete old.activityShort;
+    const back = reviveProfile(old);
+    expect(itemMemory(back, 'sku-1')?.strongest).toBe('click');
+    expect(back.activityShort).toBe(0);
   });
 
   it('rejects data that is not a profile', () => {
@@ -298,5 +338,46 @@ describe('deduplication in the reducer', () => {
     expect(p.counts.click).toBe(2);
     expect(p.counts.view).toBe(1);
     expect(p.duplicates).toBe(2);
+  });
+});
+
+describe('public surface', () => {
+  it('locks the export list of core/profile', async () => {
+    const mod = await import('../../src/core/profile');
+    expect(Object.keys(mod).sort()).toEqual([
+      'DEFAULT_PROFILE_CONFIG',
+      'InvalidDeclaredError',
+      'InvalidProfileError',
+      'JsonMap',
+      'PROFILE_CAPS',
+      'STRONGEST_TYPES',
+      'affinityTotals',
+      'applyEvent',
+      'applyEventMut',
+      'applyEvents',
+      'brandAffinity',
+      'brandKey',
+      'categoryAffinity',
+      'categoryKeys',
+      'cloneProfile',
+      'decayTo',
+      'emptyProfile',
+      'eventWeight',
+      'getDeclared',
+      'itemKey',
+      'itemMemory',
+      'longValue',
+      'priceBand',
+      'priceFit',
+      'rebuildProfile',
+      'recentEmbeddings',
+      'recentItems',
+      'reviveProfile',
+      'setDeclared',
+      'shortValue',
+      'tagAffinity',
+      'tagKey',
+      'topAffinities',
+    ]);
   });
 });

@@ -133,3 +133,22 @@ describe('fitLogistic', () => {
     expect(fit.weights[PROPENSITY_FEATURES.indexOf('open_cart')]).toBeGreaterThan(0);
   });
 });
+
+describe('public surface', () => {
+  it('locks the export list of core/propensity', async () => {
+    const mod = await import('../../src/core/propensity');
+    expect(Object.keys(mod).sort()).toEqual([
+      'DEFAULT_CHURN_RISK',
+      'DEFAULT_PURCHASE_INTENT',
+      'InvalidModelError',
+      'PROPENSITY_FEATURES',
+      'PROPENSITY_FEATURE_VERSION',
+      'checkLogisticModel',
+      'churnRisk',
+      'fitLogistic',
+      'predictLogistic',
+      'propensityFeatures',
+      'purchaseIntent',
+    ]);
+  });
+});

@@ -247,7 +247,7 @@ describe('beauty-loo protocol', () => {
             expect(seen).toEqual(u.items.slice(0, call === 0 ? n - 2 : n - 1));
             call++;
             for (const c of candidates) {
-              expect(Object.keys(c).every((k) => k === 'id' || k === 'tags' || k === 'embedding')).toBe(true);
+              expect(Object.keys(c).every((k) => k === 'id' || k === 'related' || k === 'tags' || k === 'embedding')).toBe(true);
             }
             return new Float64Array(candidates.length);
           },

@@ -177,3 +177,19 @@ describe('segmentsOf', () => {
     expect(segmentsOf(p, now, { propensity: { threshold: pi + 1e-9 } }).names).not.toContain('likely-to-buy');
   });
 });
+
+describe('public surface', () => {
+  it('locks the export list of core/segments', async () => {
+    const mod = await import('../../src/core/segments');
+    expect(Object.keys(mod).sort()).toEqual([
+      'InvalidCentroidsError',
+      'behaviourSegmentsOf',
+      'checkCentroidFile',
+      'fuzzyMemberships',
+      'lifecycleOf',
+      'segmentFeature',
+      'segmentsOf',
+      'valueSegmentOf',
+    ]);
+  });
+});

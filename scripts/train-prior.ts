@@ -1,0 +1,609 @@
+/**
+ * `npm run train-prior -- <events file or dir> [options]`: fits the site-wide prior offline from an
+ * event log and writes the JSON every shopper's browser downloads (`public/prior.json`).
+ *
+ * Pipeline: log → per-shopper replays ({@link PriorShopper}) → pairwise examples (`priorExamples`,
+ * the same profile reducer and features the worker runs) → `fitPrior` (the same FM and loss as the
+ * on-device learner) → `toPriorFile`. Also fits the purchase-intent propensity (buys within 24 h of
+ * the end of a shopper-day) and publishes it in the same file under `propensity.purchaseIntent`.
+ *
+ * Formats:
+ * - `taobao`: the Taobao UserBehavior CSV (`user_id,item_id,category_id,behavior_type,timestamp`), gzip or not.
+ * - `beauty`: a directory with `Beauty.txt` and `Beauty_item2attributes.json` (S3-Rec Amazon Beauty).
+ * - `jsonl`: one `{ "shopper": "...", ...ShopperEvent }` per line; bad lines are reported and skipped.
+ *
+ * Everything is seeded (`--seed`): the same log and options give the same file.
+ */
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { loadBeauty, type BeautyData } from '../bench/quality/data/beauty';
+import { readText } from '../bench/quality/data/read-text';
+import { loadTaobao } from '../bench/quality/data/taobao';
+import { auc } from '../bench/quality/metrics';
+import { beautyPriorShoppers } from '../bench/quality/prior-shoppers';
+import { setupBeautyLoo } from '../bench/quality/protocols/beauty-loo';
+import { taobaoEvent } from '../bench/quality/protocols/taobao-replay';
+import { mixSeed } from '../bench/quality/seeds';
+import { validateEvent } from '../src/core/clean';
+import { DEFAULT_WEIGHTS, FM_K } from '../src/core/default-weights';
+import { FEATURE_DIM, FEATURE_SCHEMA_VERSION, FEATURES } from '../src/core/features';
+import { type FmWeights, type PairExample, fmScore } from '../src/core/fm';
+import { parsePrior, type PriorFile, toPriorFile } from '../src/core/prior';
+import { fitPrior } from '../src/core/prior-fit';
+import { applyEventMut, emptyProfile, type ProfileConfig } from '../src/core/profile';
+import {
+  checkLogisticModel,
+  fitLogistic,
+  type LogisticModel,
+  PROPENSITY_FEATURE_VERSION,
+  PROPENSITY_FEATURES,
+  propensityFeatures,
+} from '../src/core/propensity';
+import { createRng, type Rng } from '../src/core/rng';
+import type { Candidate, EventType, StoredEvent } from '../src/core/types';
+import { type PriorShopper, priorExamples } from '../src/site/prior-examples';
+
+/** Input formats the CLI reads. */
+export type LogFormat = 'taobao' | 'beauty' | 'jsonl';
+
+/** Parsed command line. */
+export interface TrainPriorOptions {
+  input: string;
+  format: LogFormat;
+  out: string;
+  epochs: number;
+  /** Cap on training pairs; steps are subsampled evenly across shoppers to stay under it. */
+  maxExamples: number;
+  seed: number;
+  /** `version` of the published prior (default: today's date, UTC). */
+  priorVersion: string;
+  /** Local time of the shop, for shopper-days (default 480 = Beijing for taobao, else 0). */
+  tzOffsetMinutes: number;
+  /** Publish a per-weight variance as if from this many shoppers (0 = none). */
+  varianceShoppers: number;
+}
+
+/** A bad command line; the message says which argument. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+/** The numbers the CLI prints, also returned by {@link main} for tests. */
+export interface TrainPriorSummary {
+  format: LogFormat;
+  out: string;
+  shoppers: number;
+  trainShoppers: number;
+  heldOutShoppers: number;
+  events: number;
+  rejectedLines: number;
+  pairs: number;
+  heldOutPairs: number;
+  fitSeconds: number;
+  /** Share of held-out pairs the fitted prior orders correctly (ties count ½). */
+  heldOutAccuracy: number;
+  /** The same for the built-in heuristic weights: what the prior has to beat. */
+  builtInAccuracy: number;
+  propensity?: { trainDays: number; heldOutDays: number; points: number; positives: number; heldOutAuc: number };
+  /** Why no propensity model was written, when none was. */
+  propensitySkipped?: string;
+}
+
+export const USAGE = `usage: npx tsx scripts/train-prior.ts <events file or dir> [options]
+  --format taobao|beauty|jsonl   input format (default: guessed from the name)
+  --out <file>                   output JSON (default public/prior.json)
+  --epochs <n>                   passes over the pairs (default 5)
+  --max-examples <n>             cap on training pairs (default 200000)
+  --seed <n>                     seed of every random choice (default 1)
+  --prior-version <s>            version string of the prior (default: today's date)
+  --tz-offset-minutes <n>        shop time zone, for shopper-days (default 480 for taobao, else 0)
+  --variance-shoppers <n>        also publish a prior variance (default 0 = none)`;
+
+/** Candidates per training list: the item the shopper went for plus 99 sampled ones, as in the benchmark. */
+const LIST_SIZE = 100;
+const NEGATIVES_PER_STEP = 8;
+const HELD_OUT_SHARE = 0.1;
+/** Share of the latest shopper-days held out to measure the propensity model. */
+const HELD_OUT_DAYS_SHARE = 0.25;
+const DAY_MS = 86_400_000;
+/**
+ * Pull of each event type as a positive, on the scale of the engine's feedback weights (click 1 …
+ * purchase 3), so the prior learns the same trade-offs the device later learns from. Views count
+ * like clicks: in most logs a "view" is a click through to the product page.
+ */
+const PAIR_WEIGHTS: Partial<Record<EventType, number>> = {
+  view: 1,
+  click: 1,
+  rating: 1.5,
+  favorite: 1.5,
+  add_to_cart: 2,
+  purchase: 3,
+};
+
+const FORMATS: readonly LogFormat[] = ['taobao', 'beauty', 'jsonl'];
+
+/**
+ * Parses the command line (without `node` and the script).
+ * @example parseArgs(['log.csv.gz', '--max-examples', '50000']).format; // 'taobao'
+ */
+export function parseArgs(argv: readonly string[], today: () => string = () => new Date().toISOString().slice(0, 10)): TrainPriorOptions {
+  const flags = new Map<string, string>();
+  const positional: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a.startsWith('--')) {
+      const eq = a.indexOf('=');
+      const name = eq > 0 ? a.slice(2, eq) : a.slice(2);
+      const value = eq > 0 ? a.slice(eq + 1) : argv[++i];
+      if (value === undefined) throw new UsageError(`--${name} needs a value`);
+      flags.set(name, value);
+    } else positional.push(a);
+  }
+  const known = ['format', 'out', 'epochs', 'max-examples', 'seed', 'prior-version', 'tz-offset-minutes', 'variance-shoppers'];
+  for (const name of flags.keys()) if (!known.includes(name)) throw new UsageError(`unknown option --${name}`);
+  if (positional.length !== 1) throw new UsageError(`expected one events file or directory, got ${positional.length}`);
+  const input = positional[0]!;
+  const int = (name: string, fallback: number, min: number): number => {
+    const raw = flags.get(name);
+    if (raw === undefined) return fallback;
+    const v = Number(raw);
+    if (!Number.isInteger(v) || v < min) throw new UsageError(`--${name} must be an integer ≥ ${min}, got "${raw}"`);
+    return v;
+  };
+  const rawFormat = flags.get('format');
+  if (rawFormat !== undefined && !(FORMATS as readonly string[]).includes(rawFormat)) {
+    throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got "${rawFormat}"`);
+  }
+  const format = (rawFormat as LogFormat | undefined) ?? guessFormat(input);
+  return {
+    input,
+    format,
+    out: flags.get('out') ?? 'public/prior.json',
+    epochs: int('epochs', 5, 1),
+    maxExamples: int('max-examples', 200_000, 1),
+    seed: int('seed', 1, 0),
+    priorVersion: flags.get('prior-version') ?? today(),
+    tzOffsetMinutes: int('tz-offset-minutes', format === 'taobao' ? 480 : 0, -24 * 60),
+    varianceShoppers: int('variance-shoppers', 0, 0),
+  };
+}
+
+function guessFormat(input: string): LogFormat {
+  if (existsSync(input) && statSync(input).isDirectory()) {
+    if (existsSync(join(input, 'Beauty.txt'))) return 'beauty';
+    const names = readdirSync(input);
+    if (names.some(isJsonl)) return 'jsonl';
+    if (names.some(isCsv)) return 'taobao';
+  } else if (isJsonl(input)) return 'jsonl';
+  else if (isCsv(input)) return 'taobao';
+  throw new UsageError(`cannot tell the format of "${input}": pass --format taobao|beauty|jsonl`);
+}
+
+const isJsonl = (name: string) => /\.(jsonl|ndjson)(\.gz)?$/i.test(name);
+const isCsv = (name: string) => /\.csv(\.gz)?$/i.test(name);
+
+/** Files of one kind in a directory (sorted, so the order is stable), or the file itself. */
+function inputFiles(input: string, accept: (name: string) => boolean): string[] {
+  if (!statSync(input).isDirectory()) return [input];
+  const files = readdirSync(input).filter(accept).sort().map((f) => join(input, f));
+  if (files.length === 0) throw new UsageError(`no matching files in directory "${input}"`);
+  return files;
+}
+
+/** One shopper's time-ordered events. */
+interface ShopperLog {
+  id: string;
+  events: StoredEvent[];
+}
+
+/** An event log in the shape the replays need. */
+interface EventLog {
+  shoppers: ShopperLog[];
+  /** Distinct items with their public features (the last seen wins: the current catalogue). */
+  items: Candidate[];
+  rejectedLines: number;
+}
+
+function loadTaobaoLog(input: string): EventLog {
+  const files = inputFiles(input, isCsv);
+  if (files.length > 1) throw new UsageError(`taobao: one CSV at a time, "${input}" holds ${files.length}`);
+  const log = loadTaobao(files[0]!);
+  const items: Candidate[] = log.itemIds.map((id, k) => ({ id, category: log.itemCategory[k]! }));
+  const shoppers = log.users.map((u, ui) => ({
+    id: u.id,
+    events: Array.from(u.items, (_, t) => taobaoEvent(log, items, ui, t)),
+  }));
+  return { shoppers, items, rejectedLines: 0 };
+}
+
+/**
+ * Reads JSONL event logs: each line a ShopperEvent plus `shopper`, cleaned by the same
+ * `validateEvent` the worker runs. A log needs real times, so `ts` is required here.
+ */
+export function loadJsonlLog(input: string, warn: (msg: string) => void = () => undefined): EventLog {
+  const byShopper = new Map<string, StoredEvent[]>();
+  const items = new Map<string, Candidate>();
+  let rejected = 0;
+  const reject = (where: string, why: string) => {
+    rejected++;
+    // A broken export can have millions of bad lines: show the first few, count the rest.
+    if (rejected <= 20) warn(`${where}: rejected: ${why}`);
+    else if (rejected === 21) warn('… further rejected lines are only counted');
+  };
+  for (const file of inputFiles(input, isJsonl)) {
+    const lines = readText(file).split('\n');
+    lines.forEach((raw, li) => {
+      const line = raw.trim();
+      if (line === '') return;
+      const where = `${basename(file)}:${li + 1}`;
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(line);
+      } catch {
+        reject(where, 'not valid JSON');
+        return;
+      }
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+        reject(where, 'must be a JSON object');
+        return;
+      }
+      const { shopper, ...event } = parsed as Record<string, unknown>;
+      if ((typeof shopper !== 'string' && typeof shopper !== 'number') || String(shopper).trim() === '') {
+        reject(where, 'shopper must be a non-empty string');
+        return;
+      }
+      if (typeof event.ts !== 'number') {
+        reject(where, 'ts is required in an event log (epoch ms)');
+        return;
+      }
+      // No clock: a log is history, nothing in it is "in the future".
+      const v = validateEvent(event, Number.MAX_SAFE_INTEGER);
+      if (!v.ok) {
+        reject(where, v.error.message);
+        return;
+      }
+      const id = String(shopper).trim();
+      let list = byShopper.get(id);
+      if (!list) byShopper.set(id, (list = []));
+      list.push(v.event);
+      if (v.event.item) items.set(v.event.item.id, v.event.item);
+    });
+  }
+  const shoppers: ShopperLog[] = [];
+  for (const [id, events] of byShopper) {
+    // Stable: events at the same ms keep their file order.
+    events.sort((a, b) => a.ts - b.ts);
+    shoppers.push({ id, events });
+  }
+  return { shoppers, items: [...items.values()], rejectedLines: rejected };
+}
+
+/** Is event `e` one the shopper "went for", i.e. a positive of a training list? */
+function isPositive(e: StoredEvent): boolean {
+  if (!e.item || PAIR_WEIGHTS[e.type] === undefined) return false;
+  return e.type !== 'rating' || (e.value ?? 0) >= 4;
+}
+
+/**
+ * Replay input for one shopper: at each positive event, the item + up to 99 items sampled
+ * uniformly from the log's distinct items the shopper had not touched before, in a seeded random
+ * server order (the taobao-replay protocol, so the prior learns the task the device faces).
+ */
+function logShopper(events: readonly StoredEvent[], items: readonly Candidate[], rng: Rng): PriorShopper {
+  const touched = new Set<string>();
+  let upTo = 0;
+  return {
+    events,
+    listFor(t) {
+      const e = events[t]!;
+      if (!isPositive(e)) return undefined;
+      if (t < upTo) {
+        touched.clear();
+        upTo = 0;
+      }
+      for (; upTo < t; upTo++) {
+        const id = events[upTo]!.item?.id;
+        if (id !== undefined) touched.add(id);
+      }
+      const target = e.item!;
+      const picked = new Set<string>([target.id]);
+      const candidates: Candidate[] = [target];
+      const eligible = items.length - touched.size - (touched.has(target.id) ? 0 : 1);
+      if (eligible <= 2 * LIST_SIZE) {
+        // Small catalogue: enumerate instead of rejection sampling, which could spin.
+        const rest = items.filter((c) => !touched.has(c.id) && c.id !== target.id);
+        shuffle(rest, rng);
+        candidates.push(...rest.slice(0, LIST_SIZE - 1));
+      } else {
+        while (candidates.length < LIST_SIZE) {
+          const c = items[Math.floor(rng() * items.length)]!;
+          if (picked.has(c.id) || touched.has(c.id)) continue;
+          picked.add(c.id);
+          candidates.push(c);
+        }
+      }
+      shuffle(candidates, rng);
+      return { candidates, target: candidates.indexOf(target) };
+    },
+  };
+}
+
+/** Keeps each training step with probability `keep` (seeded), so a cap spreads over every shopper. */
+function subsample(s: PriorShopper, keep: number, rng: Rng): PriorShopper {
+  if (keep >= 1) return s;
+  return { events: s.events, listFor: (t) => (rng() < keep ? s.listFor(t) : undefined) };
+}
+
+function shuffle<T>(a: T[], rng: Rng): void {
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = Math.floor(rng() * (i + 1));
+    const t = a[i]!;
+    a[i] = a[j]!;
+    a[j] = t;
+  }
+}
+
+/** Share of pairs a model orders correctly; ties count ½. */
+export function pairwiseAccuracy(wt: FmWeights, pairs: readonly PairExample[]): number {
+  if (pairs.length === 0) return Number.NaN;
+  const q = new Float64Array(wt.k);
+  let right = 0;
+  for (const p of pairs) {
+    const m = fmScore(wt, p.pos, 0, q) - fmScore(wt, p.neg, 0, q);
+    right += m > 0 ? 1 : m === 0 ? 0.5 : 0;
+  }
+  return right / pairs.length;
+}
+
+/** Loads Beauty; the benchmark's fixed negatives are an evaluation artefact, so they are optional here. */
+function loadBeautyData(dir: string): BeautyData {
+  if (existsSync(join(dir, 'Beauty_negatives_99.txt.gz'))) return loadBeauty(dir);
+  const users = readText(join(dir, 'Beauty.txt'))
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/))
+    .filter((f) => f.length >= 2)
+    .map((f) => ({ id: f[0]!, items: f.slice(1), negatives: [] }));
+  const raw = JSON.parse(readText(join(dir, 'Beauty_item2attributes.json'))) as Record<string, unknown>;
+  const attributes = new Map<string, string[]>();
+  for (const [item, attrs] of Object.entries(raw)) if (Array.isArray(attrs)) attributes.set(item, attrs.map(String));
+  return { users, attributes };
+}
+
+interface IntentPoint {
+  day: number;
+  x: number[];
+  label: number;
+}
+
+/**
+ * Purchase-intent points: at the end of each local day a shopper was active, the propensity
+ * features of the profile so far, labelled 1 when they buy within the next 24 h. Days whose next
+ * 24 h run past the end of the log are left out (their label is unknown, not 0).
+ */
+function intentPoints(shoppers: readonly ShopperLog[], tzOffsetMinutes: number, profile: Partial<ProfileConfig>): IntentPoint[] {
+  const tz = tzOffsetMinutes * 60_000;
+  const dayOf = (ts: number) => Math.floor((ts + tz) / DAY_MS);
+  const dayEnd = (d: number) => (d + 1) * DAY_MS - tz;
+  let lastTs = Number.NEGATIVE_INFINITY;
+  for (const s of shoppers) for (const e of s.events) lastTs = Math.max(lastTs, e.ts);
+  const observedUntil = dayEnd(dayOf(lastTs));
+  const out: IntentPoint[] = [];
+  for (const s of shoppers) {
+    const ev = s.events;
+    if (ev.length === 0) continue;
+    const p = emptyProfile(ev[0]!.ts, profile);
+    const buys = ev.filter((e) => e.type === 'purchase').map((e) => e.ts);
+    let t = 0;
+    while (t < ev.length) {
+      const d = dayOf(ev[t]!.ts);
+      for (; t < ev.length && dayOf(ev[t]!.ts) === d; t++) applyEventMut(p, ev[t]!, ev[t]!.ts, profile);
+      const end = dayEnd(d);
+      if (end + DAY_MS > observedUntil) continue;
+      out.push({ day: d, x: propensityFeatures(p, end), label: buys.some((b) => b >= end && b < end + DAY_MS) ? 1 : 0 });
+    }
+  }
+  return out;
+}
+
+/**
+ * Fits the purchase-intent model on the earlier days, measures its AUC on the latest
+ * {@link HELD_OUT_DAYS_SHARE} of days, then refits on every day for publication (the measured
+ * number is the procedure's; the published model has seen more data).
+ */
+function fitPropensity(
+  points: readonly IntentPoint[],
+): { model: LogisticModel; stats: NonNullable<TrainPriorSummary['propensity']> } | { skipped: string } {
+  const positives = points.filter((p) => p.label === 1).length;
+  if (points.length === 0) return { skipped: 'no shopper-day has a full observed next 24 h' };
+  if (positives === 0 || positives === points.length) {
+    return { skipped: `every shopper-day has the same label (${positives} of ${points.length} buy within 24 h)` };
+  }
+  const days = [...new Set(points.map((p) => p.day))].sort((a, b) => a - b);
+  const heldOutDays = days.length >= 2 ? Math.max(1, Math.round(days.length * HELD_OUT_DAYS_SHARE)) : 0;
+  const firstHeldOut = heldOutDays > 0 ? days[days.length - heldOutDays]! : Number.POSITIVE_INFINITY;
+  const train = points.filter((p) => p.day < firstHeldOut);
+  const test = points.filter((p) => p.day >= firstHeldOut);
+  let heldOutAuc = Number.NaN;
+  if (train.length > 0 && test.length > 0 && new Set(train.map((p) => p.label)).size === 2) {
+    const m = fitLogistic(
+      train.map((p) => p.x),
+      train.map((p) => p.label),
+    );
+    const score = (x: readonly number[]) => x.reduce((z, xi, j) => z + xi * m.weights[j]!, m.intercept);
+    heldOutAuc = auc(
+      test.map((p) => score(p.x)),
+      test.map((p) => p.label === 1),
+    );
+  }
+  const all = fitLogistic(
+    points.map((p) => p.x),
+    points.map((p) => p.label),
+  );
+  const model: LogisticModel = {
+    version: PROPENSITY_FEATURE_VERSION,
+    features: [...PROPENSITY_FEATURES],
+    intercept: round(all.intercept),
+    weights: all.weights.map(round),
+  };
+  checkLogisticModel(model);
+  return {
+    model,
+    stats: { trainDays: days.length - heldOutDays, heldOutDays, points: points.length, positives, heldOutAuc },
+  };
+}
+
+/** Six significant digits: float32 weights carry no more, and the file stays readable. */
+const round = (x: number): number => Number(x.toPrecision(6));
+
+/** Pretty JSON with arrays of numbers kept on one line (V has d·k entries). */
+function prettyJson(value: unknown): string {
+  return JSON.stringify(value, null, 2).replace(/\[\s*(-?[\d.e+-]+(?:,\s*-?[\d.e+-]+)*)\s*\]/g, (_, body: string) => `[${body.split(/,\s*/).join(', ')}]`);
+}
+
+/** The published file: the prior plus fields `parsePrior` ignores (names for humans, propensity, provenance). */
+export interface PublishedPrior extends PriorFile {
+  featureNames: string[];
+  propensity?: { purchaseIntent: LogisticModel };
+  trainedOn: Record<string, string | number>;
+}
+
+/**
+ * Runs the CLI: reads the log, fits, writes the file, prints a summary. Throws {@link UsageError}
+ * on a bad command line.
+ * @example await main(['events.jsonl', '--out', 'public/prior.json', '--seed', '7']);
+ */
+export async function main(argv: readonly string[], log: (msg: string) => void = console.log): Promise<TrainPriorSummary> {
+  const o = parseArgs(argv);
+  if (!existsSync(o.input)) throw new UsageError(`no such file or directory: "${o.input}"`);
+  const profileConfig: Partial<ProfileConfig> = { tzOffsetMinutes: o.tzOffsetMinutes };
+  const t0 = performance.now();
+
+  // Per-format replays; a seeded 10 % of shoppers is held out for the pairwise accuracy.
+  let train: PriorShopper[] = [];
+  let held: PriorShopper[] = [];
+  let shopperLogs: ShopperLog[] | undefined;
+  let rejectedLines = 0;
+  let events = 0;
+  let shoppers = 0;
+  const splitRng = createRng(mixSeed(o.seed, 1));
+  if (o.format === 'beauty') {
+    const data = loadBeautyData(o.input);
+    const setup = setupBeautyLoo(data, { seed: o.seed });
+    const indices = data.users.map((_, i) => i);
+    const isHeld = indices.map(() => splitRng() < HELD_OUT_SHARE);
+    const all = beautyPriorShoppers(setup, indices, o.seed);
+    train = all.filter((_, i) => !isHeld[i]);
+    held = all.filter((_, i) => isHeld[i]);
+    shoppers = data.users.length;
+    events = all.reduce((n, s) => n + s.events.length, 0);
+  } else {
+    const eventLog = o.format === 'taobao' ? loadTaobaoLog(o.input) : loadJsonlLog(o.input, (m) => log(m));
+    shopperLogs = eventLog.shoppers;
+    rejectedLines = eventLog.rejectedLines;
+    shoppers = eventLog.shoppers.length;
+    eventLog.shoppers.forEach((s, i) => {
+      events += s.events.length;
+      const replay = logShopper(s.events, eventLog.items, createRng(mixSeed(o.seed, 41, i)));
+      (splitRng() < HELD_OUT_SHARE ? held : train).push(replay);
+    });
+  }
+  const loadSeconds = (performance.now() - t0) / 1000;
+
+  // Subsample steps evenly so the cap takes a little from every shopper, not all from the first ones.
+  const steps = (ss: readonly PriorShopper[]) => ss.reduce((n, s) => n + Math.max(0, s.events.length - 1), 0);
+  const heldCap = Math.max(1, Math.ceil((o.maxExamples * HELD_OUT_SHARE) / (1 - HELD_OUT_SHARE)));
+  const keepTrain = Math.min(1, o.maxExamples / Math.max(1, steps(train) * NEGATIVES_PER_STEP));
+  const keepHeld = Math.min(1, heldCap / Math.max(1, steps(held) * NEGATIVES_PER_STEP));
+  const stepRng = createRng(mixSeed(o.seed, 2));
+  const examples = (ss: PriorShopper[], keep: number, max: number, seed: number) =>
+    priorExamples(
+      ss.map((s) => subsample(s, keep, stepRng)),
+      { rng: createRng(seed), negativesPerStep: NEGATIVES_PER_STEP, weights: PAIR_WEIGHTS, maxExamples: max, profile: profileConfig },
+    );
+  const pairs = examples(train, keepTrain, o.maxExamples, mixSeed(o.seed, 3));
+  const heldPairs = examples(held, keepHeld, heldCap, mixSeed(o.seed, 4));
+  if (pairs.length === 0) throw new Error('TrainPriorError: the log gave no training pairs (too few events per shopper?)');
+
+  const t1 = performance.now();
+  const prior = fitPrior(pairs, {
+    d: FEATURE_DIM,
+    k: FM_K,
+    epochs: o.epochs,
+    seed: o.seed,
+    version: o.priorVersion,
+    featureSchemaVersion: FEATURE_SCHEMA_VERSION,
+    varianceShoppers: o.varianceShoppers,
+  });
+  const fitSeconds = (performance.now() - t1) / 1000;
+
+  let propensity: ReturnType<typeof fitPropensity> = { skipped: 'synthetic timestamps (one purchase a day): no purchase-timing signal' };
+  if (shopperLogs) propensity = fitPropensity(intentPoints(shopperLogs, o.tzOffsetMinutes, profileConfig));
+
+  const summary: TrainPriorSummary = {
+    format: o.format,
+    out: o.out,
+    shoppers,
+    trainShoppers: train.length,
+    heldOutShoppers: held.length,
+    events,
+    rejectedLines,
+    pairs: pairs.length,
+    heldOutPairs: heldPairs.length,
+    fitSeconds,
+    heldOutAccuracy: pairwiseAccuracy(prior.weights, heldPairs),
+    builtInAccuracy: pairwiseAccuracy(DEFAULT_WEIGHTS, heldPairs),
+    ...('model' in propensity ? { propensity: propensity.stats } : { propensitySkipped: propensity.skipped }),
+  };
+
+  const file = toPriorFile(prior);
+  const published: PublishedPrior = {
+    ...file,
+    w0: round(file.w0),
+    w: file.w.map(round),
+    V: file.V.map(round),
+    ...(file.variance ? { variance: file.variance.map(round) } : {}),
+    featureNames: FEATURES.map((f) => f.name),
+    ...('model' in propensity ? { propensity: { purchaseIntent: propensity.model } } : {}),
+    trainedOn: {
+      format: o.format,
+      source: basename(o.input),
+      shoppers: summary.trainShoppers,
+      pairs: summary.pairs,
+      epochs: o.epochs,
+      seed: o.seed,
+      heldOutPairwiseAccuracy: round(summary.heldOutAccuracy),
+    },
+  };
+  // Never publish a file the worker would refuse.
+  const check = parsePrior(published, { d: FEATURE_DIM, k: FM_K, featureSchemaVersion: FEATURE_SCHEMA_VERSION });
+  if (!check.ok) throw new Error(`TrainPriorError: the fitted prior does not parse: ${check.error.message}`);
+  mkdirSync(dirname(o.out), { recursive: true });
+  writeFileSync(o.out, prettyJson(published) + '\n');
+
+  const pct = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(1)} %` : 'n/a');
+  log(`train-prior: ${o.format} log "${o.input}" (read in ${loadSeconds.toFixed(1)} s)`);
+  log(`  shoppers        ${shoppers} (${train.length} train, ${held.length} held out), ${events} events${rejectedLines ? `, ${rejectedLines} lines rejected` : ''}`);
+  log(`  pairs           ${pairs.length} train, ${heldPairs.length} held out (${NEGATIVES_PER_STEP} per step${keepTrain < 1 ? `, ${pct(keepTrain)} of steps sampled` : ''})`);
+  log(`  fit             ${fitSeconds.toFixed(1)} s, ${o.epochs} epochs, d=${FEATURE_DIM} k=${FM_K}`);
+  log(`  held-out pairs  accuracy ${pct(summary.heldOutAccuracy)} (built-in weights: ${pct(summary.builtInAccuracy)})`);
+  if (summary.propensity) {
+    const p = summary.propensity;
+    const auc = Number.isFinite(p.heldOutAuc) ? p.heldOutAuc.toFixed(3) : 'n/a';
+    log(`  purchase intent ${p.points} shopper-days (${p.positives} buy within 24 h), AUC ${auc} on the last ${p.heldOutDays} of ${p.trainDays + p.heldOutDays} days`);
+  } else log(`  purchase intent skipped: ${summary.propensitySkipped}`);
+  log(`  wrote           ${o.out}`);
+  return summary;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main(process.argv.slice(2)).catch((err: unknown) => {
+    if (err instanceof UsageError) {
+      console.error(`${err.name}: ${err.message}\n${USAGE}`);
+      process.exitCode = 2;
+    } else {
+      console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
+      process.exitCode = 1;
+    }
+  });
+}

@@ -1,0 +1,281 @@
+import fc from 'fast-check';
+import { afterEach, describe, expect, it } from 'vitest';
+import { weightsFromTable, DEFAULT_WEIGHTS, FM_K } from '../../src/core/default-weights';
+import { Engine, type Learner } from '../../src/core/engine';
+import { FEATURE_DIM, FEATURE_SCHEMA_VERSION, features } from '../../src/core/features';
+import { type FmWeights, type PairExample, cloneWeights, fmContributions, fmScoreBatch } from '../../src/core/fm';
+import { FmRanker } from '../../src/core/model';
+import { createRng } from '../../src/core/rng';
+import { ensureTf, memory } from '../../src/core/tf';
+import type { Candidate, RerankOptions, RerankResult } from '../../src/core/types';
+import { T0 } from './profile-helpers';
+
+/** No diversity and no exploration: the order is a pure function of scores, so tests can pin it. */
+const PLAIN: RerankOptions = { diversity: 0, exploration: 0 };
+const still = () => 0;
+
+const live: FmRanker[] = [];
+const ranker = (weights = DEFAULT_WEIGHTS): FmRanker => {
+  const r = new FmRanker({
+    d: FEATURE_DIM,
+    k: FM_K,
+    prior: { version: 'test', featureSchemaVersion: FEATURE_SCHEMA_VERSION, weights },
+    featureSchemaVersion: FEATURE_SCHEMA_VERSION,
+    seed: 3,
+  });
+  live.push(r);
+  return r;
+};
+afterEach(() => {
+  for (const r of live.splice(0)) r.dispose();
+});
+
+/** A learner that scores with fixed weights and records what it was taught. */
+function recordingLearner(wt: FmWeights = DEFAULT_WEIGHTS): Learner & { taught: PairExample[] } {
+  const taught: PairExample[] = [];
+  return {
+    taught,
+    score: (X, n) => fmScoreBatch(wt, X, n),
+    scoreSampled: (X, n) => fmScoreBatch(wt, X, n),
+    learn(pairs) {
+      taught.push(...pairs);
+      return 0;
+    },
+    contributions: (x) => fmContributions(wt, x),
+    weights: () => wt,
+  };
+}
+
+const list = (n: number, category: (i: number) => string = (i) => (i % 2 === 0 ? 'home/kitchen' : 'garden/tools')): Candidate[] =>
+  Array.from({ length: n }, (_, i) => ({ id: `c${i}`, category: category(i), price: 10 + i }));
+
+const ids = (r: RerankResult) => r.items.map((x) => x.id);
+
+function rerankAt(engine: Engine, cands: unknown, now: number, options: RerankOptions = PLAIN, seed = 1): RerankResult {
+  return engine.rerank(cands, options, createRng(seed), now, still);
+}
+
+describe('Engine', () => {
+  it('returns exactly the server order for a fresh shopper, whatever the list', () => {
+    const candidate = fc.record(
+      {
+        category: fc.constantFrom('a', 'a/b', 'c/d/e'),
+        brand: fc.constantFrom('Acme', 'Globex'),
+        price: fc.double({ min: 0, max: 1000, noNaN: true }),
+        tags: fc.array(fc.constantFrom('x', 'y', 'z'), { maxLength: 3 }),
+        pinned: fc.boolean(),
+        available: fc.boolean(),
+      },
+      { requiredKeys: [] },
+    );
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.string({ minLength: 1, maxLength: 8 }), { maxLength: 60 }), fc.array(candidate, { maxLength: 60 }), (keys, fields) => {
+        const cands = keys.map((id, i) => ({ ...(fields[i] ?? {}), id }));
+        const r = new Engine({}, T0).rerank(cands, {}, createRng(1), T0, still);
+        expect(r.fellBack).toBe(false);
+        expect(ids(r)).toEqual(keys);
+        expect(r.items.every((x, i) => x.from === i && x.to === i && x.reason === undefined)).toBe(true);
+      }),
+      { seed: 42, numRuns: 100 },
+    );
+  });
+
+  it('lifts the candidates of a category the shopper kept clicking, with a reason', () => {
+    const engine = new Engine({}, T0);
+    for (let i = 0; i < 5; i++) {
+      const r = engine.ingestRaw({ type: 'click', item: { id: `l${i}`, category: 'beauty/lipstick' }, ts: T0 + i * 60_000 }, T0 + i * 60_000);
+      expect(r.ok).toBe(true);
+    }
+    const cands = list(20, (i) => (i >= 15 ? 'beauty/lipstick' : `misc/m${i}`));
+    const r = rerankAt(engine, cands, T0 + 10 * 60_000);
+    expect(r.fellBack).toBe(false);
+    const lipsticks = r.items.filter((x) => x.from >= 15);
+    expect(lipsticks).toHaveLength(5);
+    for (const x of lipsticks) {
+      expect(x.to).toBeLessThan(x.from);
+      expect(x.reason).toMatch(/Lipstick/);
+    }
+  });
+
+  it('counts a duplicate event once and learns nothing from it', () => {
+    const engine = new Engine({}, T0);
+    const shown = rerankAt(engine, list(6), T0);
+    const click = { id: 'same', type: 'click', item: { id: shown.items[3]!.id }, listId: shown.listId, ts: T0 + 1000 };
+    const first = engine.ingestRaw(click, T0 + 1000);
+    const second = engine.ingestRaw(click, T0 + 2000);
+    expect(first.ok && first.duplicate).toBe(false);
+    expect(second.ok && second.duplicate).toBe(true);
+    expect(second.ok && second.pairs).toBe(0);
+    expect(engine.profile.eventCount).toBe(1);
+    expect(engine.profile.duplicates).toBe(1);
+    expect(engine.pendingExamples()).toBe(3);
+  });
+
+  it('turns a click on the 4th shown item into three skip-above pairs, with the features as shown', () => {
+    const engine = new Engine({}, T0);
+    const cands = list(10);
+    const shown = rerankAt(engine, cands, T0);
+    const X = features(engine.profile, cands, { now: T0 });
+    const clicked = shown.items[3]!.id;
+    const r = engine.ingestRaw({ type: 'click', item: { id: clicked }, listId: shown.listId }, T0 + 5000);
+    expect(r.ok && r.pairs).toBe(3);
+    expect(engine.pendingExamples()).toBe(3);
+
+    const learner = recordingLearner();
+    engine.attachLearner(learner);
+    expect(engine.train()).toBe(3);
+    expect(engine.pendingExamples()).toBe(0);
+    const row = (id: string) => {
+      const i = cands.findIndex((c) => c.id === id);
+      return X.slice(i * FEATURE_DIM, (i + 1) * FEATURE_DIM);
+    };
+    expect(learner.taught.map((p) => p.weight)).toEqual([1, 1, 1]);
+    for (const p of learner.taught) expect(p.pos).toEqual(row(clicked));
+    expect(learner.taught.map((p) => p.neg)).toEqual([2, 1, 0].map((k) => row(shown.items[k]!.id)));
+  });
+
+  it('turns a click on the top item into one softer pair with the item below it', () => {
+    const engine = new Engine({}, T0);
+    const learner = recordingLearner();
+    engine.attachLearner(learner);
+    const shown = rerankAt(engine, list(10), T0);
+    const r = engine.ingestRaw({ type: 'click', item: { id: shown.items[0]!.id }, listId: shown.listId }, T0 + 1000);
+    expect(r.ok && r.pairs).toBe(1);
+    expect(engine.pendingExamples()).toBe(1);
+    engine.train();
+    expect(learner.taught.map((p) => p.weight)).toEqual([0.5]);
+  });
+
+  it('weighs stronger feedback more and ignores types that are not feedback', () => {
+    const engine = new Engine({}, T0);
+    const learner = recordingLearner();
+    engine.attachLearner(learner);
+    const shown = rerankAt(engine, list(10), T0);
+    const at = (k: number) => ({ id: shown.items[k]!.id });
+    engine.ingestRaw({ type: 'view', item: at(5), listId: shown.listId }, T0 + 1);
+    expect(engine.pendingExamples()).toBe(0);
+    engine.ingestRaw({ type: 'add_to_cart', item: at(2), listId: shown.listId }, T0 + 2);
+    engine.train();
+    expect(learner.taught.map((p) => p.weight)).toEqual([2, 2]);
+  });
+
+  it('with an FmRanker attached, repeated feedback raises the clicked item over the ones skipped', () => {
+    // A flat start (all-zero weights), so what the list shows is what the learner learnt: the built-in
+    // weights already separate this case so well that its loss has no gradient left.
+    const flat = weightsFromTable({});
+    const engine = new Engine({ weights: flat }, T0);
+    const r = ranker(flat);
+    engine.attachLearner(r);
+    const before = r.weights();
+    const cands = list(10, (i) => (i === 6 ? 'sports/running' : 'home/kitchen'));
+    const target = 'c6';
+    let now = T0;
+    let consumed = 0;
+    for (let round = 0; round < 30; round++) {
+      now += 60_000;
+      const shown = rerankAt(engine, cands, now);
+      const res = engine.ingestRaw({ type: 'click', item: { id: target }, listId: shown.listId, ts: now + 1000 }, now + 1000);
+      expect(res.ok).toBe(true);
+      const pending = engine.pendingExamples();
+      expect(engine.train()).toBe(pending);
+      expect(engine.pendingExamples()).toBe(0);
+      consumed += pending;
+    }
+    expect(consumed).toBeGreaterThan(30);
+    // Same features, old weights vs learnt ones: only the learning differs.
+    const X = features(engine.profile, cands, { now: now + 60_000 });
+    const margin = (s: Float32Array) => {
+      const others = [...s].filter((_, i) => i !== 6);
+      return s[6]! - others.reduce((a, b) => a + b, 0) / others.length;
+    };
+    const m0 = margin(fmScoreBatch(before, X, cands.length));
+    const m1 = margin(r.score(X, cands.length));
+    expect(m1).toBeGreaterThan(m0 + 0.1);
+    // And the personalised list now puts it first.
+    expect(ids(rerankAt(engine, cands, now + 60_000))[0]).toBe(target);
+  });
+
+  it('rejects invalid raw events with InvalidEventError messages naming the field', () => {
+    const engine = new Engine({}, T0);
+    const cases: [unknown, string][] = [
+      [{ type: 'teleport', item: { id: 'a' } }, 'InvalidEventError: type must be one of'],
+      [{ type: 'view' }, 'InvalidEventError: item is required for view events'],
+      [{ type: 'view', item: { id: 'a', price: 'abc' } }, 'InvalidEventError: item.price must be a finite number ≥ 0, got "abc"'],
+      [{ type: 'rating', item: { id: 'a' }, value: 9 }, 'InvalidEventError: value must be a rating between 1 and 5'],
+      [null, 'InvalidEventError: event must be an object'],
+    ];
+    for (const [input, message] of cases) {
+      const r = engine.ingestRaw(input, T0);
+      expect(r.ok).toBe(false);
+      if (!r.ok) expect(r.error.startsWith(message), r.error).toBe(true);
+    }
+    expect(engine.profile.eventCount).toBe(0);
+  });
+
+  it('explains a ranked candidate with family contributions and a reason', () => {
+    const engine = new Engine({}, T0);
+    for (let i = 0; i < 3; i++) engine.ingestRaw({ type: 'click', item: { id: `p${i}`, category: 'garden/tools' } }, T0 + i);
+    rerankAt(engine, list(10), T0 + 10);
+    const e = engine.explain('c1', T0 + 10);
+    expect(e).toBeDefined();
+    expect(e!.reason).toMatch(/Tools/);
+    expect(e!.contributions.length).toBeGreaterThan(0);
+    const category = e!.contributions.find((c) => c.family === 'category');
+    expect(category!.value).toBeGreaterThan(0);
+    for (let i = 1; i < e!.contributions.length; i++) {
+      expect(Math.abs(e!.contributions[i]!.value)).toBeLessThanOrEqual(Math.abs(e!.contributions[i - 1]!.value));
+    }
+    expect(engine.explain('never-ranked', T0 + 10)).toBeUndefined();
+  });
+
+  it('reset() forgets the profile, shown lists and pending feedback', () => {
+    const engine = new Engine({}, T0);
+    engine.ingestRaw({ type: 'click', item: { id: 'x', category: 'garden/tools' } }, T0);
+    const shown = rerankAt(engine, list(10), T0 + 1);
+    engine.ingestRaw({ type: 'click', item: { id: shown.items[4]!.id }, listId: shown.listId }, T0 + 2);
+    expect(engine.pendingExamples()).toBeGreaterThan(0);
+    engine.reset(T0 + 3);
+    expect(engine.profile.eventCount).toBe(0);
+    expect(engine.pendingExamples()).toBe(0);
+    expect(engine.explain('c1', T0 + 3)).toBeUndefined();
+    const again = rerankAt(engine, list(10), T0 + 4);
+    expect(ids(again)).toEqual(list(10).map((c) => c.id));
+    // A click on the forgotten list teaches nothing.
+    engine.ingestRaw({ type: 'click', item: { id: 'c3' }, listId: shown.listId }, T0 + 5);
+    expect(engine.pendingExamples()).toBeLessThanOrEqual(3);
+  });
+
+  it('keeps the tensor count flat over 1,000 ingest + train + rerank cycles', () => {
+    ensureTf();
+    const engine = new Engine({}, T0);
+    engine.attachLearner(ranker());
+    const cands = list(20);
+    const rng = createRng(9);
+    let now = T0;
+    const cycle = () => {
+      now += 30_000;
+      const shown = engine.rerank(cands, { exploration: 0.1 }, rng, now, still);
+      const pick = shown.items[Math.floor(rng() * shown.items.length)]!.id;
+      engine.ingestRaw({ type: rng() < 0.8 ? 'click' : 'add_to_cart', item: { id: pick }, listId: shown.listId }, now + 1000);
+      engine.train();
+    };
+    cycle(); // the first step creates the optimizer's lasting state
+    const before = memory().numTensors;
+    for (let i = 0; i < 1000; i++) cycle();
+    expect(memory().numTensors).toBe(before);
+  });
+});
+
+describe('Engine weights', () => {
+  it('scores with the given prior weights until a learner is attached', () => {
+    const flipped = cloneWeights(DEFAULT_WEIGHTS);
+    for (let i = 0; i < flipped.w.length; i++) flipped.w[i] = -flipped.w[i]!;
+    const engine = new Engine({ weights: flipped }, T0);
+    expect(engine.scoringWeights()).toBe(flipped);
+    for (let i = 0; i < 3; i++) engine.ingestRaw({ type: 'click', item: { id: `p${i}`, category: 'garden/tools' } }, T0 + i);
+    // A prior that dislikes known categories pushes them down instead of up.
+    const r = rerankAt(engine, list(10), T0 + 10);
+    const garden = r.items.filter((x) => x.id.match(/c[13579]$/));
+    expect(garden.some((x) => x.to > x.from)).toBe(true);
+  });
+});
