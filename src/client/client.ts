@@ -37,20 +37,38 @@ export interface ClientEvents {
 
 type Listener<K extends keyof ClientEvents> = (detail: ClientEvents[K]) => void;
 
-/** The client API. Every method is safe to call at any time, before or after the worker is ready. */
-export interface Client {
+/**
+ * The personalizer's calls. Every method is safe to call at any time, before or after the worker is
+ * ready, and never throws into the page (except `erase`, which rejects if the data could not be
+ * deleted, so callers can tell the shopper).
+ */
+export interface PersonalizerCalls {
+  /** Records one shopper event (validated in the worker; invalid ones are reported, never stored). */
   track(event: ShopperEvent): void;
   /** Sends buffered events now; resolves with the worker's acknowledgement (durable events). */
   flush(): Promise<TrackAck | undefined>;
+  /** Reranks server candidates for this shopper; on any problem resolves to the server order. */
   rerank(candidates: unknown, options?: RerankOptions): Promise<RerankResult>;
+  /** Records the order a list was actually shown in (slots and the widget do this themselves). */
   impression(impression: Impression): void;
+  /** The shopper's profile, segments and propensities, as stored on this device. */
   profile(): Promise<unknown>;
+  /** Why an item sits where it does. */
   explain(id: string): Promise<Explanation | undefined>;
+  /** Everything stored about the shopper, as one JSON-serialisable object. */
   exportData(): Promise<ExportBundle | undefined>;
+  /** Deletes every event, the profile and the model on this device, in every open tab. */
   erase(): Promise<void>;
+  /** Sets (or with `undefined` removes) an attribute the shopper declared, such as a size. */
   setDeclared(key: string, value: string | undefined): Promise<void>;
+  /** Reads or changes consent. */
   consent(state?: ConsentState): ConsentState;
+  /** Subscribes to `ready`, `error`, `reranked`, `consent`, `erased`, `tracked`; returns an unsubscribe function. */
   on<K extends keyof ClientEvents>(name: K, fn: Listener<K>): () => void;
+}
+
+/** The main-thread client: the calls plus worker lifecycle. */
+export interface Client extends PersonalizerCalls {
   /** Resolves once the worker is ready (or rejects if it cannot start). */
   ready(): Promise<WorkerStatus>;
   destroy(): void;

@@ -3,7 +3,7 @@ export { createPersonalizer, VERSION } from './personalizer';
 export { PzPrivacyPanel, PzRecommendations, registerElements } from './elements';
 export type { WidgetCandidate } from './elements';
 export type { Command, Personalizer, PersonalizerOptions } from './personalizer';
-export type { ClientEvents, ClientOptions } from './client';
+export type { ClientEvents, ClientOptions, PersonalizerCalls } from './client';
 export type { ExportBundle, Explanation, TrackAck, WorkerConfig, WorkerStatus } from '../core/api';
 export type {
   Candidate,

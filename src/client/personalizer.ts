@@ -2,11 +2,9 @@
  * The public personalizer object: what `window.pz` is after the script tag loads, and what the npm
  * entry's `createPersonalizer` returns.
  */
-import { type Client, type ClientEvents, type ClientOptions, createClient } from './client';
+import { type Client, type ClientOptions, type PersonalizerCalls, createClient } from './client';
 import { startCapture } from './capture';
 import { watchSlots } from './dom-rerank';
-import type { ExportBundle, Explanation } from '../core/api';
-import type { ConsentState, Impression, RerankOptions, RerankResult, ShopperEvent } from '../core/types';
 
 /** Library version, replaced at build time. */
 declare const __PZ_VERSION__: string | undefined;
@@ -21,35 +19,10 @@ export interface PersonalizerOptions extends ClientOptions {
   autoCapture?: boolean;
 }
 
-/**
- * The personalizer API. Every method is safe to call at any time and never throws into the page
- * (except `erase`, which rejects if the data could not be deleted, so callers can tell the shopper).
- */
-export interface Personalizer {
-  /** Records one shopper event (validated in the worker; invalid ones are reported, never stored). */
-  track(event: ShopperEvent): void;
-  /** Reranks server candidates for this shopper; on any problem resolves to the server order. */
-  rerank(candidates: unknown, options?: RerankOptions): Promise<RerankResult>;
-  /** Records the order a list was actually shown in (slots and the widget do this themselves). */
-  impression(impression: Impression): void;
-  /** The shopper's profile, as stored on this device. */
-  profile(): Promise<unknown>;
-  /** Why an item sits where it does. */
-  explain(id: string): Promise<Explanation | undefined>;
-  /** Everything stored about the shopper, as one JSON-serialisable object. */
-  exportData(): Promise<ExportBundle | undefined>;
-  /** Deletes every event, the profile and the model on this device, in every open tab. */
-  erase(): Promise<void>;
-  /** Sets (or with `undefined` removes) an attribute the shopper declared, such as a size. */
-  setDeclared(key: string, value: string | undefined): Promise<void>;
-  /** Reads or changes consent. */
-  consent(state?: ConsentState): ConsentState;
-  /** Subscribes to `ready`, `error`, `reranked`, `consent`, `erased`, `tracked`; returns an unsubscribe function. */
-  on<K extends keyof ClientEvents>(name: K, fn: (detail: ClientEvents[K]) => void): () => void;
+/** The personalizer API: the calls of {@link PersonalizerCalls} plus the command queue. */
+export interface Personalizer extends PersonalizerCalls {
   /** Command-queue entry point (`pz.push(['track', {...}])`), kept working after load. */
   push(...commands: Command[]): number;
-  /** Sends buffered events now. */
-  flush(): Promise<unknown>;
   readonly version: string;
   /** Stops capture and the worker. */
   destroy(): void;

@@ -8,11 +8,11 @@ import { FEATURES, FEATURE_DIM } from './features';
 import type { FmWeights } from './fm';
 
 const HAND: Record<string, number> = {
-  cat_long: 2.0,
-  cat_short: 2.0,
+  cat_long: 1.0,
+  cat_short: 1.0,
   cat_depth: 0.3,
-  cat_rank: 2.5,
-  cat_known: 1.0,
+  cat_rank: 5.0,
+  cat_known: 0.5,
   brand_long: 1.0,
   brand_short: 0.8,
   price_fit: 0.4,
@@ -20,9 +20,9 @@ const HAND: Record<string, number> = {
   tag_max: 1.0,
   tag_short: 0.5,
   tag_overlap: 0.8,
-  item_seen: 3.0,
+  item_seen: 10.0,
   item_recent: 1.5,
-  item_rank: 2.0,
+  item_rank: 4.0,
   item_day: 0.8,
   item_strength: 0.5,
   item_weight: 0.5,

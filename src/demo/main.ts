@@ -178,22 +178,11 @@ function wireDialogs(): void {
   $('#checkout').addEventListener('click', checkout);
   $('#open-privacy').addEventListener('click', openPrivacy);
   $('#notice-privacy').addEventListener('click', openPrivacy);
-  $('#export-data').addEventListener('click', () =>
-    withPz(async (pz) => {
-      const data = await pz.exportData();
-      const url = URL.createObjectURL(new Blob([JSON.stringify(data, null, 2)], { type: 'application/json' }));
-      const a = el('a', { href: url, download: 'my-shopping-data.json' });
-      a.click();
-      setTimeout(() => URL.revokeObjectURL(url), 1000);
-    }),
-  );
-  $('#erase-data').addEventListener('click', () =>
-    withPz(async (pz) => {
-      await pz.erase();
-      $('#privacy-profile').textContent = 'Erased. Nothing about you is stored in this browser now.';
-      renderRecs();
-    }),
-  );
+  // The panel erases; the page only has to show the server order again.
+  document.addEventListener('pz:erased', () => {
+    $('#privacy-profile').textContent = 'Erased. Nothing about you is stored in this browser now.';
+    renderRecs();
+  });
 }
 
 async function main(): Promise<void> {

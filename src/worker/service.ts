@@ -35,6 +35,14 @@ export interface ServiceDeps {
   fetchJson?: (url: string) => Promise<unknown>;
 }
 
+/**
+ * Plain JSON data for the page: the profile's maps serialise as objects through their `toJSON`, which
+ * structured cloning (comlink) would skip, leaving the shopper's panel and export with empty maps.
+ */
+function plain<T>(value: T): unknown {
+  return JSON.parse(JSON.stringify(value));
+}
+
 const describeError = (err: unknown) => (err instanceof Error ? `${err.name}: ${err.message}` : String(err));
 
 export class PersonalizerService implements WorkerApi {
@@ -323,7 +331,7 @@ export class PersonalizerService implements WorkerApi {
 
   async profile(): Promise<unknown> {
     await this.initPromise;
-    return this.engine.view(this.now());
+    return plain(this.engine.view(this.now()));
   }
 
   async explain(id: string): Promise<Explanation | undefined> {
@@ -340,8 +348,8 @@ export class PersonalizerService implements WorkerApi {
       version: 1,
       exportedAt: this.now(),
       consent: 'granted',
-      profile: view.profile,
-      segments: { ...view.segments, propensities: view.propensities },
+      profile: plain(view.profile),
+      segments: plain({ ...view.segments, propensities: view.propensities }),
       events: [...events, ...this.memoryLog],
       model: this.ranker ? this.ranker.exportState() : { weights: 'site prior / built-in (no personal learning yet)' },
     };
