@@ -132,6 +132,9 @@ export class Engine {
     const snapshot = willLearn ? this.feedbackPairs(event, weight!, now) : [];
     applyEventMut(this.profile, event, now, this.options.profile);
     const duplicate = this.profile.duplicates !== before;
+    // Items the shopper looked at are the "recent candidates" later feedback without a list is
+    // compared with (what they saw and did not go for).
+    if (!duplicate && event.type === 'view' && event.item) this.addToPool([event.item]);
     if (!duplicate && snapshot.length) {
       this.pending.push(...snapshot);
       pairs = snapshot.length;
@@ -259,7 +262,11 @@ export class Engine {
   private remember(list: ShownList): void {
     this.lists.push(list);
     if (this.lists.length > MAX_LISTS) this.lists.shift();
-    for (const c of list.candidates) this.pool.push(c);
+    this.addToPool(list.candidates);
+  }
+
+  private addToPool(items: readonly Candidate[]): void {
+    for (const c of items) this.pool.push(c);
     if (this.pool.length > MAX_POOL) this.pool = this.pool.slice(-MAX_POOL);
   }
 

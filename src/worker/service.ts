@@ -379,6 +379,14 @@ export class PersonalizerService implements WorkerApi {
     this.tabs?.post({ kind: 'erased' });
   }
 
+  /** Stops timers and closes the database and the tab channel (the worker is going away). */
+  close(): void {
+    for (const t of [this.snapshotTimer, this.modelTimer, this.trainTimer]) if (t !== undefined) clearTimeout(t);
+    this.snapshotTimer = this.modelTimer = this.trainTimer = undefined;
+    this.tabs?.close();
+    this.store?.close();
+  }
+
   async setDeclared(key: string, value: string | undefined): Promise<void> {
     await this.initPromise;
     this.engine.declare(key, value);

@@ -9,15 +9,18 @@ const DB = 'pz-e2e-panel';
  * Tracks three clicks (two lipsticks, one pot) through the public API and waits until they are
  * durable. Through the API rather than captured tiles: visible tiles would add view events on a timer.
  */
+let round = 0;
+/** Three clicks; each round uses its own items, so the 1-second duplicate rule never merges rounds. */
 async function clickItems(page: Page): Promise<void> {
   await pzReady(page);
-  await page.evaluate(() => {
+  round++;
+  await page.evaluate((r) => {
     const pz = (window as unknown as { pz: Personalizer }).pz;
-    pz.track({ type: 'click', item: { id: 'p1', category: 'beauty/lipstick', brand: 'Rouge', price: 10 } });
-    pz.track({ type: 'click', item: { id: 'p2', category: 'beauty/lipstick', brand: 'Rouge', price: 14 } });
-    pz.track({ type: 'click', item: { id: 'p3', category: 'home/kitchen', brand: 'Forge', price: 30 } });
+    pz.track({ type: 'click', item: { id: `p1-${r}`, category: 'beauty/lipstick', brand: 'Rouge', price: 10 } });
+    pz.track({ type: 'click', item: { id: `p2-${r}`, category: 'beauty/lipstick', brand: 'Rouge', price: 14 } });
+    pz.track({ type: 'click', item: { id: `p3-${r}`, category: 'home/kitchen', brand: 'Forge', price: 30 } });
     return pz.flush();
-  });
+  }, round);
 }
 
 const summary = (page: Page) => page.locator('#panel [part~="summary"]');
@@ -50,7 +53,7 @@ test('"Download my data" downloads a JSON file holding the stored events', async
     events: { type: string; item: { id: string } }[];
   };
   expect(data.format).toBe('on-device-personalizer/export');
-  expect(data.events.filter((e) => e.type === 'click').map((e) => e.item.id)).toEqual(['p1', 'p2', 'p3']);
+  expect(data.events.filter((e) => e.type === 'click').map((e) => e.item.id.replace(/-\d+$/, ''))).toEqual(['p1', 'p2', 'p3']);
   await expect(status(page)).toContainText('Downloaded 3 events');
 });
 

@@ -25,11 +25,9 @@ function service(deps: Partial<ServiceDeps> = {}): { svc: PersonalizerService; c
   return { svc, clock };
 }
 
-/** The service has no close(): reach in so channels and connections do not outlive the test. */
+/** Channels, timers and connections must not outlive the test. */
 function shutdown(svc: PersonalizerService): void {
-  const inner = svc as unknown as { tabs?: { close(): void }; store?: { close(): void } };
-  inner.tabs?.close();
-  inner.store?.close();
+  svc.close();
 }
 
 afterEach(() => {
@@ -164,5 +162,24 @@ describe('PersonalizerService', () => {
     expect((await svc.exportData()).events).toHaveLength(2);
     await svc.erase();
     expect(await eventCount(svc)).toBe(0);
+  });
+
+  it('restarts the learner from the prior after a feature-schema change and relearns from the retained log', async () => {
+    const dbName = freshDb();
+    const store = await openStore(dbName);
+    await store.putModel({ v: 1, value: { modelVersion: 1, featureSchemaVersion: 999, priorVersion: 'built-in', d: 3, k: 1 }, savedAt: T0 });
+    // The log: items looked at, then one bought (feedback without a shown list).
+    await store.appendEvents([
+      { id: 'v1', type: 'view', ts: T0 - 5000, item: { id: 'a', category: 'home/kitchen', price: 20 } },
+      { id: 'v2', type: 'view', ts: T0 - 4000, item: { id: 'b', category: 'garden/tools', price: 90 } },
+      { id: 'p1', type: 'purchase', ts: T0 - 3000, item: { id: 'c', category: 'home/kitchen', price: 25 } },
+    ]);
+    store.close();
+    const { svc } = service();
+    await svc.init({ dbName, seed: 1 });
+    await (svc as unknown as { loadLearner(): Promise<void> }).loadLearner();
+    const model = (await svc.exportData()).model as { featureSchemaVersion: number; step: number };
+    expect(model.featureSchemaVersion).toBe(FEATURE_SCHEMA_VERSION);
+    expect(model.step).toBeGreaterThan(0);
   });
 });

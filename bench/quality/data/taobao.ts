@@ -5,7 +5,8 @@ import { readText } from './read-text';
 /** Behaviour codes, in file vocabulary order. */
 export const TAOBAO_BEHAVIOURS = ['pv', 'cart', 'fav', 'buy'] as const;
 /** Mapping of Taobao behaviours to personalizer event types. */
-export const TAOBAO_EVENT_TYPE: readonly EventType[] = ['view', 'add_to_cart', 'favorite', 'purchase'];
+// `pv` is an item detail page view, reached by clicking the item: a click on what was shown.
+export const TAOBAO_EVENT_TYPE: readonly EventType[] = ['click', 'add_to_cart', 'favorite', 'purchase'];
 export const BUY = 3;
 
 /** One shopper's time-ordered events, as indices into {@link TaobaoLog.itemIds}. */
