@@ -27,6 +27,7 @@ async function main(): Promise<void> {
       module: { type: 'string', multiple: true },
       seed: { type: 'string' },
       'no-ranks': { type: 'boolean', default: false },
+      check: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -63,7 +64,7 @@ async function main(): Promise<void> {
     return all.filter((p) => names.includes(p.name));
   };
 
-  const { markdown } = await runQuality({
+  const { markdown, json } = await runQuality({
     ...(beautyDir ? { beautyDir } : {}),
     ...(taobaoFile ? { taobaoFile } : {}),
     outDir: resolve(values.out ?? join(here, 'results')),
@@ -74,6 +75,30 @@ async function main(): Promise<void> {
     ...(values.seed ? { seed: Number(values.seed) } : {}),
   });
   process.stdout.write(markdown);
+  if (values.check) checkProduct(json);
+}
+
+/**
+ * `--check` (used by `npm test` with `--quick`): the product must clearly beat the server order and a
+ * random ranker on every reported split it ran on; a regression anywhere in the pipeline fails it.
+ */
+function checkProduct(json: Record<string, unknown>): void {
+  type Slices = Record<string, Record<string, number>>;
+  const protocols = json.protocols as Record<string, { policies?: Record<string, { slices?: Slices }> }>;
+  const reported: Record<string, string> = { 'beauty-loo': 'test', 'taobao-replay': 'second-half' };
+  const failures: string[] = [];
+  for (const [protocol, split] of Object.entries(reported)) {
+    const policies = protocols[protocol]?.policies;
+    if (!policies) continue;
+    const ndcg = (name: string) => policies[name]?.slices?.[split]?.['NDCG@10'];
+    const floor = Math.max(ndcg('server-order') ?? 0, ndcg('random') ?? 0) + 0.05;
+    for (const name of Object.keys(policies).filter((n) => n.startsWith('pz-'))) {
+      const v = ndcg(name);
+      if (v === undefined || !(v > floor)) failures.push(`${protocol} ${split}: ${name} NDCG@10 ${v} is not above ${floor.toFixed(4)}`);
+    }
+  }
+  if (failures.length) throw new Error(`QualityCheckError:\n${failures.join('\n')}`);
+  process.stderr.write('quality check passed: every product row beats the server order and random by ≥ 0.05 NDCG@10\n');
 }
 
 main().catch((e: unknown) => {

@@ -40,5 +40,5 @@ if (!e2eOnly) {
 step('build', process.execPath, ['scripts/build.mjs']);
 if (!e2eOnly) step('size budget', process.execPath, ['scripts/size.mjs', '--check']);
 step('end-to-end tests (Playwright, Chromium)', bin('playwright'), ['test'], browserEnv);
-if (!e2eOnly) step('quality benchmark (quick sample)', bin('tsx'), ['bench/quality.ts', '--quick', '--out', 'bench/results/quick']);
+if (!e2eOnly) step('quality benchmark (quick sample, checked)', bin('tsx'), ['bench/quality.ts', '--quick', '--check', '--no-ranks', '--out', 'bench/results/quick']);
 console.log('\nAll checks passed.');

@@ -16,7 +16,7 @@ import { priorExamples } from '../../src/site/prior-examples';
 import type { ReplayPolicy, ShopperSession, SiteKnowledge } from './types';
 
 /** How the benchmark prior is fitted (chosen on the tuning data by bench/tune.ts). */
-export const PRIOR_FIT = { maxExamples: 160_000, negativesPerStep: 6, epochs: 2, lr: 0.2, lrFloor: 0.01, l2: 1e-3 };
+export const PRIOR_FIT = { maxExamples: 300_000, negativesPerStep: 16, epochs: 2, lr: 0.2, lrFloor: 0.01, l2: 1e-4 };
 /** The per-shopper online learner's settings (chosen on the tuning data by bench/tune.ts). */
 export const LEARNER = { lr: 0.05, lrFloor: 0.02, l2: 0.01 };
 const priors = new Map<string, FmWeights>();

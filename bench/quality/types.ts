@@ -24,6 +24,10 @@ export interface SiteKnowledge {
    * training split; Taobao: the first half of each shopper's steps). Never includes reported steps.
    */
   priorShoppers?: () => PriorShopper[];
+  /** taobao-intent: labelled examples from the tuning days only, built with the policy's own featurizer. */
+  intentTuneExamples?: (
+    makeSession: () => { observe(e: StoredEvent): void; features(now: number): number[] },
+  ) => { rows: number[][]; labels: boolean[] };
 }
 
 /** One shopper's personal state inside a policy: sees only that shopper's own events. */

@@ -33,6 +33,7 @@ const HAND: Record<string, number> = {
   emb_last: 0.8,
   rel_sum: 2.0,
   rel_max: 1.0,
+  rel_back: 2.0,
 };
 
 /** Latent dimension of the factorization machine. */

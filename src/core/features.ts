@@ -22,7 +22,7 @@ import {
 import type { Candidate } from './types';
 
 /** Bump on any change to {@link FEATURES} or to how a feature is computed. */
-export const FEATURE_SCHEMA_VERSION = 3;
+export const FEATURE_SCHEMA_VERSION = 4;
 
 /** Feature families, used to group contributions into human reasons. */
 export type FeatureFamily = 'category' | 'brand' | 'price' | 'tags' | 'item' | 'similar' | 'server' | 'context';
@@ -62,6 +62,7 @@ export const FEATURES: readonly FeatureSpec[] = [
   { name: 'emb_last', family: 'similar', doc: 'cosine similarity to the most recent item with an embedding' },
   { name: 'rel_sum', family: 'similar', doc: 'sum of the candidate\'s site-published related-item scores that point at the shopper\'s recent items, recency-weighted (×0.8 per step back), divided by 5 (its bound)' },
   { name: 'rel_max', family: 'similar', doc: 'largest related-item score of the candidate pointing at one of the shopper\'s recent items' },
+  { name: 'rel_back', family: 'similar', doc: 'scores with which the related-items lists of the shopper\'s recent items point at the candidate, recency-weighted (×0.8 per step back), divided by 3' },
   { name: 'server_rank', family: 'server', doc: 'server position, log-scaled: 1 at the top, 0 at the bottom' },
   { name: 'ctx_new', family: 'context', doc: '1 for a shopper with little history (interacts with the rest through the FM)' },
   { name: 'ctx_session', family: 'context', doc: 'activity in the last hour, squashed to 0..1' },
@@ -138,6 +139,12 @@ export function features(
   (profile.recentCategories ?? []).forEach((path, k) => {
     for (const key of categoryKeys(path)) if (!catRank.has(key)) catRank.set(key, 0.8 ** k);
   });
+  // What the recent items' own related lists point at: candidate key → recency-weighted score.
+  const relatedBack = new Map<string, number>();
+  (profile.recentRelated ?? []).forEach(([, ids, scores], k) => {
+    const w = 0.8 ** k;
+    for (let j = 0; j < ids.length; j++) relatedBack.set(ids[j]!, (relatedBack.get(ids[j]!) ?? 0) + w * (scores[j] ?? 0));
+  });
   // Recent items by event order: key → 0.8^(steps back).
   const recentRank = new Map<string, number>();
   profile.recent.forEach((key, k) => {
@@ -191,7 +198,10 @@ export function features(
       X[o + F.item_weight!] = finite(1 - Math.exp(-Math.max(0, mem.weight) / 3));
       if (mem.bought > 0) X[o + (mem.consumable || c.consumable ? F.bought_consumable! : F.bought_oneoff!)] = 1;
     }
-    const rank = recentRank.get(itemKey(c.id));
+    const key = itemKey(c.id);
+    const back = relatedBack.get(key);
+    if (back !== undefined) X[o + F.rel_back!] = Math.min(1, back / 3);
+    const rank = recentRank.get(key);
     if (rank !== undefined) X[o + F.item_rank!] = rank;
     if (c.related?.length && recentRank.size) {
       let sum = 0;

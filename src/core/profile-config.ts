@@ -77,6 +77,9 @@ export const PROFILE_CAPS = Object.freeze({
   recentItems: 20,
   recentCategories: 20,
   recentEmbeddings: 6,
+  /** Recent items whose related-items lists are kept, and entries kept per list. */
+  recentRelated: 4,
+  relatedPerItem: 40,
   declared: 32,
   /** Category path levels kept ("a/b/c/d/e"). */
   categoryDepth: 5,

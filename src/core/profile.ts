@@ -119,6 +119,11 @@ export interface Profile {
   recent: string[];
   /** Distinct category paths (most specific level) of recent events, most recent first. */
   recentCategories: string[];
+  /**
+   * Site-published related items of the most recent items that carried them:
+   * `[item key, related item keys, scores (3 decimals)]`, most recent first.
+   */
+  recentRelated: Array<[string, string[], number[]]>;
   /** Recent `[item key, embedding]` pairs (4 decimals), most recent first. */
   embeddings: Array<[string, number[]]>;
   /** Event counts by local hour (24) and weekday (7, 0 = Sunday). */
@@ -219,6 +224,7 @@ export function emptyProfile(now: number, config?: Partial<ProfileConfig>): Prof
     recent: [],
     recentCategories: [],
     embeddings: [],
+    recentRelated: [],
     hours: new Array<number>(24).fill(0),
     weekdays: new Array<number>(7).fill(0),
     devices: { mobile: 0, tablet: 0, desktop: 0, unknown: 0 },
@@ -257,6 +263,7 @@ export function cloneProfile(p: Profile): Profile {
     recent: p.recent.slice(),
     recentCategories: (p.recentCategories ?? []).slice(),
     embeddings: p.embeddings.map(([k, e]) => [k, e]),
+    recentRelated: (p.recentRelated ?? []).map(([k, ids, sc]) => [k, ids, sc]),
     hours: p.hours.slice(),
     weekdays: p.weekdays.slice(),
     devices: { ...p.devices },
@@ -559,6 +566,14 @@ export function applyEventMut(
       rc.unshift(cat);
       if (rc.length > PROFILE_CAPS.recentCategories) rc.length = PROFILE_CAPS.recentCategories;
     }
+    if (item.related !== undefined && item.related.length > 0 && p.recentRelated[0]?.[0] !== key) {
+      const rr = p.recentRelated;
+      const at = rr.findIndex((x) => x[0] === key);
+      if (at >= 0) rr.splice(at, 1);
+      const top = item.related.slice(0, PROFILE_CAPS.relatedPerItem);
+      rr.unshift([key, top.map((r) => itemKey(r.id)), top.map((r) => Math.round(r.score * 1e3) / 1e3)]);
+      if (rr.length > PROFILE_CAPS.recentRelated) rr.length = PROFILE_CAPS.recentRelated;
+    }
     // A repeat interaction with the newest embedded item changes nothing here.
     if (item.embedding !== undefined && item.embedding.length > 0 && p.embeddings[0]?.[0] !== key) {
       const e = p.embeddings;
@@ -720,6 +735,7 @@ export function reviveProfile(raw: unknown): Profile {
   for (const t of EVENT_TYPES) if (typeof p.counts[t] !== 'number') p.counts[t] = 0;
   if (typeof p.activityShort !== 'number') p.activityShort = 0;
   if (!Array.isArray(p.recentCategories)) p.recentCategories = [];
+  if (!Array.isArray(p.recentRelated)) p.recentRelated = [];
   return p;
 }
 

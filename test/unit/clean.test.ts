@@ -182,9 +182,28 @@ describe('public surface', () => {
       'InvalidEventError',
       'MAX_EMBEDDING',
       'MAX_QUANTITY',
+      'MAX_RELATED',
       'MAX_TAGS',
       'STRING_CAPS',
       'validateEvent',
     ]);
+  });
+});
+
+describe('related items on events', () => {
+  it('keeps valid entries, skips bad ones with a warning, and caps the list', () => {
+    const related = [{ id: 'a', score: 0.5 }, { id: '', score: 0.5 }, { id: 'b', score: 2 }, 'junk', ...Array.from({ length: 120 }, (_, i) => ({ id: `r${i}`, score: 0.1 }))];
+    const r = validateEvent({ type: 'view', item: { id: 'x', related } }, 1_700_000_000_000);
+    if (!r.ok) throw new Error(String(r.error));
+    expect(r.event.item!.related![0]).toEqual({ id: 'a', score: 0.5 });
+    expect(r.event.item!.related).toHaveLength(100);
+    expect(r.warnings.filter((w) => w.startsWith('item.related[')).length).toBe(3);
+    expect(r.warnings).toContain('item.related: only the first 100 are kept');
+  });
+
+  it('rejects a related field that is not an array', () => {
+    const r = validateEvent({ type: 'view', item: { id: 'x', related: 'a,b' } }, 1_700_000_000_000);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(String(r.error)).toMatch(/^InvalidEventError: item.related must be an array/);
   });
 });

@@ -109,6 +109,23 @@ describe('features', () => {
     expect(row(p, [{ id: 'soap', consumable: true }], 0, T0).bought_consumable).toBe(1);
   });
 
+  it('rel_back reads the recent items\' own related lists, the newest counting most', () => {
+    const p = profileOf(
+      [
+        ev('view', T0, { id: 'older', related: [{ id: 'x', score: 1 }] }),
+        ev('view', T0 + 1000, { id: 'last', related: [{ id: 'y', score: 1 }, { id: 'x', score: 0.5 }] }),
+      ],
+      T0 + 1000,
+    );
+    const cands: Candidate[] = [{ id: 'y' }, { id: 'x' }, { id: 'z' }];
+    const y = row(p, cands, 0, T0 + 2000).rel_back!;
+    const x = row(p, cands, 1, T0 + 2000).rel_back!;
+    expect(y).toBeCloseTo(1 / 3, 6);
+    // x: 0.5 from the newest list plus 1 × 0.8 from the one before.
+    expect(x).toBeCloseTo((0.5 + 0.8) / 3, 6);
+    expect(row(p, cands, 2, T0 + 2000).rel_back).toBe(0);
+  });
+
   it('rel_sum and rel_max read a candidate\'s related list against recent items', () => {
     const p = profileOf([ev('view', T0, { id: 'older' }), ev('view', T0 + 1000, { id: 'last' })], T0 + 1000);
     const cands: Candidate[] = [

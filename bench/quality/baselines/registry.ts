@@ -6,6 +6,7 @@ import { recencyPolicy } from './recency';
 import { recencyFrequencyIntent } from './recency-frequency';
 import { popularityPolicy, randomPolicy, serverOrderPolicy } from './simple';
 import { productPolicies } from '../product';
+import { productIntentPolicy } from '../product-intent';
 
 const HOUR_MS = 3_600_000;
 
@@ -34,5 +35,5 @@ export function baselineReplayPolicies(): ReplayPolicy[] {
 
 /** Fresh instances of every baseline intent policy. */
 export function baselineIntentPolicies(): IntentPolicy[] {
-  return [recencyFrequencyIntent()];
+  return [recencyFrequencyIntent(), productIntentPolicy(false), productIntentPolicy(true)];
 }

@@ -11,6 +11,7 @@ import { auc, bestF1Threshold, classify } from '../metrics';
 import { mixSeed } from '../seeds';
 import type { IntentPolicy } from '../types';
 import { taobaoEvent } from './taobao-replay';
+import type { StoredEvent } from '../../../src/core/types';
 
 const DAY_S = 86_400;
 const BEIJING_OFFSET_S = 8 * 3600;
@@ -66,13 +67,51 @@ function summarize(points: IntentPoint[], threshold: number): IntentSummary {
   };
 }
 
+/**
+ * Labelled examples from the FIRST half of the days only (the tuning days), for policies that fit
+ * their weights: each shopper is replayed through a fresh featurizing session, and at the end of each
+ * active tuning day its features are paired with "buys on the next day".
+ */
+export function intentTuneExamples(
+  log: TaobaoLog,
+  userIndices: readonly number[],
+  makeSession: () => { observe(e: StoredEvent): void; features(now: number): number[] },
+): { rows: number[][]; labels: boolean[] } {
+  const features = log.itemIds.map((id, k) => Object.freeze({ id, category: log.itemCategory[k]! }));
+  const rows: number[][] = [];
+  const labels: boolean[] = [];
+  const lastTuneDay = INTENT_FIRST_DAY + INTENT_TUNE_DAYS - 1;
+  for (const ui of userIndices) {
+    const u = log.users[ui]!;
+    const session = makeSession();
+    const days = Array.from(u.ts, beijingDay);
+    const buyDays = new Set<number>();
+    u.behaviours.forEach((b, i) => {
+      if (b === BUY) buyDays.add(days[i]!);
+    });
+    let t = 0;
+    while (t < u.items.length && days[t]! <= lastTuneDay) {
+      const d = days[t]!;
+      while (t < u.items.length && days[t] === d) session.observe(taobaoEvent(log, features, ui, t++));
+      if (d < INTENT_FIRST_DAY) continue;
+      rows.push(session.features(beijingDayEndMs(d)));
+      labels.push(buyDays.has(d + 1));
+    }
+  }
+  return { rows, labels };
+}
+
 export function runTaobaoIntent(
   log: TaobaoLog,
   policy: IntentPolicy,
   opts: { seed: number; userIndices: number[] },
 ): IntentRunResult {
   const t0 = performance.now();
-  policy.prepare?.({ protocol: 'taobao-intent', embeddingDim: 0 });
+  policy.prepare?.({
+    protocol: 'taobao-intent',
+    embeddingDim: 0,
+    intentTuneExamples: (make) => intentTuneExamples(log, opts.userIndices, make),
+  });
   const features = log.itemIds.map((id, k) => Object.freeze({ id, category: log.itemCategory[k]! }));
   const points: IntentPoint[] = [];
   const lastDay = INTENT_FIRST_DAY + INTENT_DAYS - 1;
