@@ -28,6 +28,7 @@ async function main(): Promise<void> {
       seed: { type: 'string' },
       'no-ranks': { type: 'boolean', default: false },
       check: { type: 'boolean', default: false },
+      serial: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -64,10 +65,18 @@ async function main(): Promise<void> {
     return all.filter((p) => names.includes(p.name));
   };
 
+  const outDir = resolve(values.out ?? join(here, 'results'));
+  if (beautyDir && taobaoFile && !values.serial) {
+    // Two cores, two datasets: run each protocol family in its own process and merge the outputs.
+    const { markdown, json } = await runParallel(beautyDir, taobaoFile, outDir);
+    process.stdout.write(markdown);
+    if (values.check) checkProduct(json);
+    return;
+  }
   const { markdown, json } = await runQuality({
     ...(beautyDir ? { beautyDir } : {}),
     ...(taobaoFile ? { taobaoFile } : {}),
-    outDir: resolve(values.out ?? join(here, 'results')),
+    outDir,
     replayPolicies: select(replay, values.policies, 'policy'),
     intentPolicies: select(intent, values['intent-policies'], 'intent policy'),
     quick: values.quick,
@@ -76,6 +85,58 @@ async function main(): Promise<void> {
   });
   process.stdout.write(markdown);
   if (values.check) checkProduct(json);
+}
+
+/** Runs the Beauty and Taobao protocols in two child processes (same flags) and merges their outputs. */
+async function runParallel(beautyDir: string, taobaoFile: string, outDir: string): Promise<{ markdown: string; json: Record<string, unknown> }> {
+  const { spawn } = await import('node:child_process');
+  const { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } = await import('node:fs');
+  const passthrough: string[] = [];
+  const argv = process.argv.slice(2);
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--check' || a === '--serial') continue;
+    if (a === '--out' || a === '--beauty' || a === '--taobao') {
+      i++;
+      continue;
+    }
+    passthrough.push(a);
+  }
+  const t0 = performance.now();
+  const jobs = [
+    { name: 'beauty', args: ['--beauty', beautyDir] },
+    { name: 'taobao', args: ['--taobao', taobaoFile] },
+  ].map(({ name, args }) => {
+    const dir = join(outDir, `.${name}`);
+    mkdirSync(dir, { recursive: true });
+    const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), ...passthrough, ...args, '--serial', '--out', dir], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    return new Promise<{ dir: string; stdout: string }>((ok, fail) => {
+      child.on('error', fail);
+      child.on('close', (code) => (code === 0 ? ok({ dir, stdout }) : fail(new Error(`${name} protocols failed (exit ${code})`))));
+    });
+  });
+  const done = await Promise.all(jobs);
+  const parts = done.map((d) => JSON.parse(readFileSync(join(d.dir, 'quality.json'), 'utf8')) as Record<string, unknown>);
+  const json: Record<string, unknown> = {
+    ...parts[0],
+    inputs: { beautyDir, taobaoFile },
+    protocols: Object.assign({}, ...parts.map((p) => p.protocols as object)),
+    totalSeconds: (performance.now() - t0) / 1000,
+    parallel: 'beauty and taobao protocols in two processes',
+  };
+  for (const d of done) {
+    for (const f of readdirSync(d.dir)) if (f !== 'quality.json') renameSync(join(d.dir, f), join(outDir, f));
+    rmSync(d.dir, { recursive: true, force: true });
+  }
+  writeFileSync(join(outDir, 'quality.json'), `${JSON.stringify(json, null, 2)}\n`);
+  process.stderr.write(`merged outputs in ${outDir} (${(json.totalSeconds as number).toFixed(1)} s wall)\n`);
+  return { markdown: done.map((d) => d.stdout.trim()).join('\n\n') + '\n', json };
 }
 
 /**

@@ -19,6 +19,8 @@ import type { ReplayPolicy, ShopperSession, SiteKnowledge } from './types';
 export const PRIOR_FIT = { maxExamples: 300_000, negativesPerStep: 16, epochs: 2, lr: 0.2, lrFloor: 0.01, l2: 1e-4 };
 /** The per-shopper online learner's settings (chosen on the tuning data by bench/tune.ts). */
 export const LEARNER = { lr: 0.05, lrFloor: 0.02, l2: 0.01 };
+/** A `--quick` run fits its prior on fewer pairs. */
+export const QUICK_PRIOR_EXAMPLES = 60_000;
 const priors = new Map<string, FmWeights>();
 
 /**
@@ -26,7 +28,7 @@ const priors = new Map<string, FmWeights>();
  * `fitPrior` path as `npm run train-prior`, and shared by every product row of that protocol.
  */
 export function trainedPrior(site: SiteKnowledge, fit: Partial<typeof PRIOR_FIT> = {}): FmWeights {
-  const f = { ...PRIOR_FIT, ...fit };
+  const f = { ...PRIOR_FIT, ...(site.quick ? { maxExamples: QUICK_PRIOR_EXAMPLES } : {}), ...fit };
   const key = `${site.protocol}:${site.priorShoppers ? 'data' : 'none'}:${JSON.stringify(f)}`;
   const cached = priors.get(key);
   if (cached) return cached;
@@ -61,7 +63,6 @@ export function productPolicies(): ReplayPolicy[] {
   return [
     productPolicy({ name: 'pz-heuristics', learn: false, personalization: heuristic, exploration: 0 }),
     productPolicy({ name: 'pz-learner', learn: true, personalization: heuristic, exploration: 0 }),
-    productPolicy({ name: 'pz-prior', learn: false, prior: true, personalization: 1, exploration: 0 }),
     productPolicy({ name: 'pz-prior-learner', learn: true, prior: true, personalization: 1, exploration: 0 }),
     productPolicy({ name: 'pz-prior-learner-explore', learn: true, prior: true, personalization: 1, exploration: 0.05 }),
   ];
@@ -84,6 +85,8 @@ export interface ProductPolicyOptions {
   personalization: number | Partial<Record<string, number>>;
   /** Exploration rate (Thompson sampling); 0 = off. */
   exploration: number;
+  /** Thompson-sampling temperature (default: the engine's). */
+  explorationScale?: number;
   diversity?: number;
 }
 
@@ -108,6 +111,7 @@ export function productPolicy(o: ProductPolicyOptions): ReplayPolicy {
           weights,
           personalization: strength,
           learn: o.learn,
+          ...(o.explorationScale !== undefined ? { explorationScale: o.explorationScale } : {}),
           rerank: { exploration: o.exploration, diversity: o.diversity ?? 0, budgetMs: 10_000 },
         },
         0,

@@ -84,6 +84,7 @@ export async function runQuality(o: QualityOptions): Promise<{ markdown: string;
       : undefined;
     const setup = setupBeautyLoo(data, { seed, ...(userIndices ? { userIndices } : {}) });
     setup.site.priorShoppers = () => beautyPriorShoppers(setup, setup.userIndices, seed);
+    setup.site.quick = o.quick === true;
     log(`beauty-loo: ${data.users.length} users (${setup.userIndices.length} evaluated), site knowledge ${setup.knowledgeSeconds.toFixed(1)} s`);
     const runs: RankRunResult[] = [];
     for (const p of o.replayPolicies.filter((q) => supports(q, 'beauty-loo'))) {
@@ -119,6 +120,7 @@ export async function runQuality(o: QualityOptions): Promise<{ markdown: string;
     const ts = performance.now();
     const setup = setupTaobaoReplay(tlog, { seed, userIndices });
     setup.site.priorShoppers = () => taobaoPriorShoppers(setup);
+    setup.site.quick = o.quick === true;
     log(`taobao-replay: ${userIndices.length} shoppers, ${setup.targetPos.length} steps, candidates drawn in ${((performance.now() - ts) / 1000).toFixed(1)} s`);
     const runs: RankRunResult[] = [];
     for (const p of o.replayPolicies.filter((q) => supports(q, 'taobao-replay'))) {

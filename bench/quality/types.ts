@@ -24,6 +24,8 @@ export interface SiteKnowledge {
    * training split; Taobao: the first half of each shopper's steps). Never includes reported steps.
    */
   priorShoppers?: () => PriorShopper[];
+  /** True in `--quick` runs: fits use smaller samples. */
+  quick?: boolean;
   /** taobao-intent: labelled examples from the tuning days only, built with the policy's own featurizer. */
   intentTuneExamples?: (
     makeSession: () => { observe(e: StoredEvent): void; features(now: number): number[] },

@@ -46,7 +46,15 @@ export interface EngineOptions {
   feedbackWeights?: Partial<Record<EventType, number>>;
   /** Skipped items above a clicked one that become negatives (default 10). */
   maxNegatives?: number;
+  /**
+   * Temperature of Thompson sampling: the posterior spread is scaled by this (default
+   * {@link DEFAULT_EXPLORATION_SCALE}); the full spread of a fresh posterior reorders lists almost at random.
+   */
+  explorationScale?: number;
 }
+
+/** Posterior scale for exploration, chosen on the benchmarks' tuning splits. */
+export const DEFAULT_EXPLORATION_SCALE = 0.1;
 
 /** The personalization strength the quality benchmark tuned on its validation splits. */
 export const DEFAULT_PERSONALIZATION = 0.7;
@@ -226,7 +234,7 @@ export class Engine {
         scored = { cands: cands as Candidate[], X };
         const n = cands.length;
         const scores = learner ? learner.score(X, n) : fmScoreBatch(weights, X, n);
-        const sampled = explore && learner ? learner.scoreSampled(X, n, r) : undefined;
+        const sampled = explore && learner ? learner.scoreSampled(X, n, r, this.options.explorationScale ?? DEFAULT_EXPLORATION_SCALE) : undefined;
         return { scores, sampled, hasSignal: profile.eventCount > 0 };
       },
       reason: (i) => {
