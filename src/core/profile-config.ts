@@ -78,8 +78,8 @@ export const PROFILE_CAPS = Object.freeze({
   recentCategories: 20,
   recentEmbeddings: 6,
   /** Recent items whose related-items lists are kept, and entries kept per list. */
-  recentRelated: 4,
-  relatedPerItem: 40,
+  recentRelated: 3,
+  relatedPerItem: 30,
   declared: 32,
   /** Category path levels kept ("a/b/c/d/e"). */
   categoryDepth: 5,

@@ -61,6 +61,9 @@ export function randomEvents(
         ),
       };
       if (rng() < 0.2) e.item.embedding = Array.from({ length: 64 }, () => rng() * 2 - 1);
+      if (hostile && rng() < 0.3) {
+        e.item.related = Array.from({ length: 100 }, (_, j) => ({ id: long(`rel-${j}-`, 200), score: rng() * 0.999 + 0.001 }));
+      }
       if (rng() < 0.3) e.item.consumable = rng() < 0.5;
     } else e.query = hostile ? long('q', 200) : 'shoes';
     if (type === 'rating') e.value = 1 + Math.floor(rng() * 5);
