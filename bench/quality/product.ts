@@ -63,6 +63,7 @@ export function productPolicies(): ReplayPolicy[] {
   return [
     productPolicy({ name: 'pz-heuristics', learn: false, personalization: heuristic, exploration: 0 }),
     productPolicy({ name: 'pz-learner', learn: true, personalization: heuristic, exploration: 0 }),
+    productPolicy({ name: 'pz-prior', learn: false, prior: true, personalization: 1, exploration: 0 }),
     productPolicy({ name: 'pz-prior-learner', learn: true, prior: true, personalization: 1, exploration: 0 }),
     productPolicy({ name: 'pz-prior-learner-explore', learn: true, prior: true, personalization: 1, exploration: 0.05 }),
   ];

@@ -6,7 +6,8 @@
  * properties. Problems with one element drop that element or one of its fields; only problems with the
  * list as a whole (not an array, too long, unreadable) make {@link sanitizeCandidates} refuse it.
  */
-import type { Candidate, RelatedItem } from './types';
+import { readRelated } from './related';
+import type { Candidate } from './types';
 
 /** Longest list that is reranked; longer lists get the server order (a safety valve, not a quality limit). */
 export const MAX_CANDIDATES = 5000;
@@ -97,26 +98,6 @@ function readEmbedding(raw: Raw): number[] | undefined {
   return out;
 }
 
-/** Longest related-items list that is kept (extra entries are ignored). */
-export const MAX_RELATED = 100;
-
-/** Related items: entries with a string id and a finite score in (0, 1]; others are skipped. */
-function readRelated(raw: Raw): RelatedItem[] | undefined {
-  const value = own(raw, 'related');
-  if (!Array.isArray(value)) return undefined;
-  const out: RelatedItem[] = [];
-  for (let i = 0; i < value.length && out.length < MAX_RELATED; i++) {
-    const r: unknown = value[i];
-    if (r === null || typeof r !== 'object') continue;
-    const id = own(r as Raw, 'id');
-    const score = own(r as Raw, 'score');
-    if (typeof id === 'string' && id.length > 0 && id.length <= 200 && typeof score === 'number' && score > 0 && score <= 1) {
-      out.push({ id, score });
-    }
-  }
-  return out.length > 0 ? out : undefined;
-}
-
 /**
  * Cleaned copies of frozen inputs, by identity. A frozen object cannot change after it was cleaned,
  * so callers that reuse frozen candidate objects across lists (catalog caches, the replay benchmark)
@@ -140,7 +121,7 @@ function cleanCandidate(raw: Raw, id: string): Candidate {
   if (tags !== undefined) c.tags = tags;
   const embedding = readEmbedding(raw);
   if (embedding !== undefined) c.embedding = embedding;
-  const related = readRelated(raw);
+  const related = readRelated(own(raw, 'related'));
   if (related !== undefined) c.related = related;
   // Only real booleans count: a string "false" must not silently unpin or hide a product.
   if (own(raw, 'consumable') === true) c.consumable = true;

@@ -5,7 +5,10 @@
  */
 import { fnv1a } from './hash';
 import type { Rng } from './rng';
-import { type DeviceClass, EVENT_TYPES, type EventType, type ItemFeatures, type RelatedItem, type StoredEvent } from './types';
+import { MAX_RELATED, readRelated } from './related';
+import { type DeviceClass, EVENT_TYPES, type EventType, type ItemFeatures, type StoredEvent } from './types';
+
+export { MAX_RELATED };
 
 /** A rejected event: `field` names the offending field (e.g. `item.price`). */
 export class InvalidEventError extends Error {
@@ -47,8 +50,6 @@ export const STRING_CAPS = Object.freeze({
 export const MAX_TAGS = 32;
 /** Longest accepted embedding. */
 export const MAX_EMBEDDING = 64;
-/** Longest related-items list kept. */
-export const MAX_RELATED = 100;
 /** Largest quantity kept (larger values are clamped). */
 export const MAX_QUANTITY = 1000;
 const DEFAULT_MAX_DWELL_MS = 30 * 60_000;
@@ -148,17 +149,9 @@ function cleanItem(raw: unknown, warnings: string[]): ItemFeatures {
   const related = own(raw, 'related');
   if (related !== undefined && related !== null) {
     if (!Array.isArray(related)) fail('item.related', 'must be an array of { id, score }', related);
-    const out: RelatedItem[] = [];
-    for (let i = 0; i < related.length && out.length < MAX_RELATED; i++) {
-      const r: unknown = related[i];
-      const id = r !== null && typeof r === 'object' ? own(r as Record<string, unknown>, 'id') : undefined;
-      const score = r !== null && typeof r === 'object' ? own(r as Record<string, unknown>, 'score') : undefined;
-      if (typeof id === 'string' && id.length > 0 && id.length <= STRING_CAPS.itemId && typeof score === 'number' && score > 0 && score <= 1) {
-        out.push({ id, score });
-      } else warnings.push(`item.related[${i}]: needs a string id and a score in (0, 1]; skipped`);
-    }
+    const kept = readRelated(related, (i) => warnings.push(`item.related[${i}]: needs a string id and a score in (0, 1]; skipped`));
     if (related.length > MAX_RELATED) warnings.push(`item.related: only the first ${MAX_RELATED} are kept`);
-    if (out.length > 0) item.related = out;
+    if (kept) item.related = kept;
   }
   const consumable = own(raw, 'consumable');
   if (consumable !== undefined && consumable !== null) {
