@@ -3,6 +3,7 @@
 // real Chromium) and the quick quality benchmark. Stops at the first failure.
 //   --e2e-only   build and run only the Playwright tests
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findBrowser } from './find-browser.mjs';
@@ -40,5 +41,13 @@ if (!e2eOnly) {
 step('build', process.execPath, ['scripts/build.mjs']);
 if (!e2eOnly) step('size budget', process.execPath, ['scripts/size.mjs', '--check']);
 step('end-to-end tests (Playwright, Chromium)', bin('playwright'), ['test'], browserEnv);
-if (!e2eOnly) step('quality benchmark (quick sample, checked)', bin('tsx'), ['bench/quality.ts', '--quick', '--check', '--no-ranks', '--out', 'bench/results/quick']);
+if (!e2eOnly) {
+  // The benchmark reads third-party data kept outside the repository (../shared/data or $PZ_DATA_DIR).
+  const dataDir = process.env.PZ_DATA_DIR ?? resolve(root, '..', 'shared', 'data');
+  if (existsSync(resolve(dataDir, 'amazon-beauty-s3rec')) && existsSync(resolve(dataDir, 'taobao-userbehavior'))) {
+    step('quality benchmark (quick sample, checked)', bin('tsx'), ['bench/quality.ts', '--quick', '--check', '--no-ranks', '--out', 'bench/results/quick']);
+  } else {
+    console.log(`\n▶ quality benchmark skipped: no benchmark data in ${dataDir} (set PZ_DATA_DIR)`);
+  }
+}
 console.log('\nAll checks passed.');
