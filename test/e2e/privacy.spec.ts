@@ -31,6 +31,13 @@ test('no personal data leaves the browser while shopping the demo storefront', a
     const data = await (window as unknown as { pz: { exportData(): Promise<{ events: { type: string }[] }> } }).pz.exportData();
     return data.events.map((e) => e.type);
   });
+  // The site's published segment file is applied on the device: soft cluster memberships summing to 1.
+  const segments = await page.evaluate(async () => {
+    const view = (await (window as unknown as { pz: { profile(): Promise<{ segments: { fuzzy: { name: string; membership: number }[] } }> } }).pz.profile());
+    return view.segments.fuzzy;
+  });
+  expect(segments.map((f) => f.name).sort()).toEqual(['beauty lover', 'fashion follower', 'home maker', 'tech enthusiast']);
+  expect(segments.reduce((a, f) => a + f.membership, 0)).toBeCloseTo(1, 6);
   // The shopper's actions were recorded, on the device…
   expect(events).toEqual(expect.arrayContaining(['click', 'add_to_cart', 'favorite', 'purchase', 'search', 'view']));
 
@@ -48,6 +55,6 @@ test('no personal data leaves the browser while shopping the demo storefront', a
   }
   // Every file fetched is one of the site's static assets.
   const paths = new Set(requests.map((r) => new URL(r.url).pathname));
-  for (const p of paths) expect(p).toMatch(/^\/($|index\.html$|assets\/|catalog\/|pz\.js$|pz-worker\.js$|pz-chunks\/|favicon\.ico$)/);
+  for (const p of paths) expect(p).toMatch(/^\/($|index\.html$|assets\/|catalog\/|pz\.js$|pz-worker\.js$|pz-chunks\/|site\/|favicon\.ico$)/);
   expect(errors).toEqual([]);
 });
