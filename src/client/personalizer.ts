@@ -32,7 +32,8 @@ export interface Personalizer extends PersonalizerCalls {
  * Creates a personalizer for sites that bundle the library.
  * @example
  * import { createPersonalizer } from 'on-device-personalizer';
- * const pz = createPersonalizer({ workerUrl: new URL('on-device-personalizer/worker', import.meta.url) });
+ * // pz-worker.js (and pz-chunks/) copied from the package into the site's static files:
+ * const pz = createPersonalizer({ workerUrl: '/pz-worker.js' });
  * pz.track({ type: 'click', item: { id: 'sku-1', category: 'beauty/lipstick' } });
  * const { items } = await pz.rerank(serverCandidates, { slot: 'home-recs' });
  */

@@ -69,6 +69,8 @@ const MIGRATIONS: ((db: AnyDb, tx: AnyTx) => Promise<void> | void)[] = [
       }
       db.deleteObjectStore('events');
     }
+    // A version-1 database someone opened without our stores (an empty open) still upgrades.
+    for (const name of ['profile', 'meta']) if (!db.objectStoreNames.contains(name)) db.createObjectStore(name);
     // A v1 profile snapshot was computed by the placeholder rule: drop it so it is rebuilt from the log.
     await tx.objectStore('profile').clear();
   },

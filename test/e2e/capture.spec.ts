@@ -95,3 +95,26 @@ for (const [name, path] of [['crashed', '/test/broken-worker.html'], ['slow', '/
     expect(seen.errors).toEqual([]);
   });
 }
+
+test('the global can be renamed, and with consent pending nothing is stored until it is granted', async ({ page }) => {
+  const seen = watch(page);
+  await page.goto('/test/renamed.html');
+  await pzReady(page, 'shopPz');
+  expect(await page.evaluate(() => typeof (window as unknown as { pz?: unknown }).pz)).toBe('undefined');
+  type Api = { track(e: unknown): void; flush(): Promise<unknown>; consent(s?: string): string; rerank(c: unknown): Promise<{ fellBack: false | string }> };
+  const pending = await page.evaluate(async () => {
+    const api = (window as unknown as { shopPz: Api }).shopPz;
+    api.track({ id: 'held-1', type: 'click', item: { id: 'h1', category: 'a/b' } });
+    await api.flush();
+    return { consent: api.consent(), fellBack: (await api.rerank([{ id: 'x' }, { id: 'y' }])).fellBack };
+  });
+  expect(pending).toEqual({ consent: 'pending', fellBack: 'consent pending' });
+  expect(await storedEvents(page, 'pz-e2e-renamed').catch(() => [])).toEqual([]);
+  await page.evaluate(async () => {
+    const api = (window as unknown as { shopPz: Api }).shopPz;
+    api.consent('granted');
+    await api.flush();
+  });
+  await expect.poll(async () => (await storedEvents(page, 'pz-e2e-renamed')).map((e) => e.id)).toEqual(['held-1']);
+  expect(seen.errors).toEqual([]);
+});

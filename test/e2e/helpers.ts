@@ -13,7 +13,12 @@ export function watch(page: Page): { errors: string[]; requests: string[] } {
 export function storedEvents(page: Page, dbName: string): Promise<{ id: string; type: string; item?: { id: string } }[]> {
   return page.evaluate(
     (name) =>
-      new Promise((resolve, reject) => {
+      // Opening a database that does not exist would create an empty one: report no events instead.
+      indexedDB.databases().then((known) => new Promise((resolve, reject) => {
+        if (!known.some((d) => d.name === name)) {
+          resolve([]);
+          return;
+        }
         const open = indexedDB.open(name);
         open.onerror = () => reject(open.error);
         open.onsuccess = () => {
@@ -27,9 +32,9 @@ export function storedEvents(page: Page, dbName: string): Promise<{ id: string; 
           };
           req.onerror = () => reject(req.error);
         };
-      }),
+      })),
     dbName,
-  );
+  ) as Promise<{ id: string; type: string; item?: { id: string } }[]>;
 }
 
 /** Waits until `window.pz` is the loaded API (not the queue array). */

@@ -83,3 +83,13 @@ describe('store', () => {
     store.close();
   });
 });
+
+describe('store upgrades from an empty version-1 database', () => {
+  it('creates the missing stores instead of failing', async () => {
+    const name = `pz-test-empty-v1-${Date.now()}`;
+    (await openDB(name, 1)).close();
+    const store = await openStore(name);
+    expect([...store.db.objectStoreNames].sort()).toEqual(['batches', 'meta', 'model', 'profile']);
+    store.close();
+  });
+});
