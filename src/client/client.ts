@@ -83,14 +83,6 @@ function browserSaysNo(): boolean {
   }
 }
 
-function newListId(): string {
-  try {
-    return crypto.randomUUID();
-  } catch {
-    return `l${Date.now().toString(36)}${Math.floor(Math.random() * 1e9).toString(36)}`;
-  }
-}
-
 /**
  * Creates a client. The worker starts lazily on the first call that needs it (or at once when consent
  * is granted), so a page that never calls the personalizer pays nothing.
@@ -347,4 +339,3 @@ export function createClient(options: ClientOptions): Client {
   }
 }
 
-export { newListId };

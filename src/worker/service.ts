@@ -124,7 +124,8 @@ export class PersonalizerService implements WorkerApi {
     try {
       this.store = await openStore(dbName);
       const now = this.now();
-      await this.store.enforceRetention(config.maxEvents ?? 5000, (config.maxAgeDays ?? 90) * DAY, now);
+      const kept = await this.store.enforceRetention(config.maxEvents ?? 5000, (config.maxAgeDays ?? 90) * DAY, now);
+      events = kept.remaining;
       const snap = await this.store.getProfile();
       if (snap && snap.v === PROFILE_RECORD_VERSION) {
         try {
@@ -134,7 +135,6 @@ export class PersonalizerService implements WorkerApi {
           this.upTo = undefined; // unreadable snapshot: rebuild from the log
         }
       }
-      events = await this.store.countEvents();
       await this.catchUp(false);
     } catch (err) {
       // Private modes, full disks, blocked storage: keep working in memory for this page.

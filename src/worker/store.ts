@@ -134,9 +134,10 @@ export class Store {
 
   /**
    * Enforces the retention limits: drops events older than `maxAgeMs` and, past `maxEvents`, the
-   * oldest ones. Returns how many were dropped.
+   * oldest ones. Returns how many were dropped and how many remain (one pass over the log, so
+   * start-up needs no separate count).
    */
-  async enforceRetention(maxEvents: number, maxAgeMs: number, now: number): Promise<number> {
+  async enforceRetention(maxEvents: number, maxAgeMs: number, now: number): Promise<{ dropped: number; remaining: number }> {
     const tx = this.db.transaction('batches', 'readwrite');
     const all = await tx.store.getAll();
     const cutoff = now - maxAgeMs;
@@ -158,7 +159,7 @@ export class Store {
       else await tx.store.put({ ...b, events: keep });
     }
     await tx.done;
-    return dropped;
+    return { dropped, remaining: total - dropped };
   }
 
   async getProfile(): Promise<Versioned<unknown> | undefined> {

@@ -74,10 +74,8 @@ describe('store', () => {
     const day = 86_400_000;
     for (let b = 0; b < 10; b++) await store.appendEvents(Array.from({ length: 10 }, (_, i) => ev(b * 10 + i, t0 + (b * 10 + i) * day)));
     // Age: keep events from the last 50 days before now = t0 + 99 days.
-    const droppedByAge = await store.enforceRetention(1000, 50 * day, t0 + 99 * day);
-    expect(droppedByAge).toBe(49);
-    const droppedByCount = await store.enforceRetention(20, 1000 * day, t0 + 99 * day);
-    expect(droppedByCount).toBe(31);
+    expect(await store.enforceRetention(1000, 50 * day, t0 + 99 * day)).toEqual({ dropped: 49, remaining: 51 });
+    expect(await store.enforceRetention(20, 1000 * day, t0 + 99 * day)).toEqual({ dropped: 31, remaining: 20 });
     const left = await store.readEvents();
     expect(left.map((e) => e.id)).toEqual(Array.from({ length: 20 }, (_, i) => `e${80 + i}`));
     store.close();
