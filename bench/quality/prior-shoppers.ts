@@ -11,9 +11,17 @@ import { TAOBAO_CANDIDATES, taobaoEvent, type TaobaoReplaySetup } from './protoc
 import { BEAUTY_BASE_TS, DAY_MS, type BeautyLooSetup } from './protocols/beauty-loo';
 import { mixSeed } from './seeds';
 
-/** Beauty: every user's training prefix; negatives uniform over items the user never touched; popularity order. */
+/**
+ * Beauty: one step per user, target s[n-3] with history s[:n-3], featurized with the site knowledge of
+ * one step earlier (`setup.prior`, built from every s[:n-3]) so no example's own transition is in the
+ * related lists or embeddings it is scored with. Negatives uniform over items the user never touched;
+ * popularity order. Set `PZ_PRIOR_STEPS=all` to replay every training step with the reported knowledge
+ * instead (the older, leaky recipe; for comparison only).
+ */
 export function beautyPriorShoppers(setup: BeautyLooSetup, userIndices: readonly number[], seed: number): PriorShopper[] {
-  const allIds = [...setup.features.keys()];
+  const leaky = process.env.PZ_PRIOR_STEPS === 'all';
+  const { knowledge, features } = leaky ? setup : setup.prior;
+  const allIds = [...features.keys()];
   return userIndices.map((ui) => {
     const u = setup.data.users[ui]!;
     const train = u.items.slice(0, Math.max(0, u.items.length - 2));
@@ -21,22 +29,23 @@ export function beautyPriorShoppers(setup: BeautyLooSetup, userIndices: readonly
     const events: StoredEvent[] = train.map((id, i) => ({
       id: `${u.id}:${i}`,
       type: 'purchase',
-      item: setup.features.get(id)!,
+      item: features.get(id)!,
       ts: BEAUTY_BASE_TS + i * DAY_MS,
     }));
     const rng = createRng(mixSeed(seed, 31, ui));
     return {
       events,
       listFor(t: number) {
+        if (!leaky && t !== train.length - 1) return undefined;
         const target = train[t]!;
         const ids = new Set<string>([target]);
         while (ids.size < 100) {
           const id = allIds[Math.floor(rng() * allIds.length)]!;
           if (!touched.has(id)) ids.add(id);
         }
-        const keyed = [...ids].map((id) => ({ id, pop: setup.knowledge.popularity(id), key: rng() }));
+        const keyed = [...ids].map((id) => ({ id, pop: knowledge.popularity(id), key: rng() }));
         keyed.sort((a, b) => b.pop - a.pop || a.key - b.key);
-        const candidates: Candidate[] = keyed.map((k) => setup.features.get(k.id)!);
+        const candidates: Candidate[] = keyed.map((k) => features.get(k.id)!);
         return { candidates, target: keyed.findIndex((k) => k.id === target) };
       },
     };

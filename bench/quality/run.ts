@@ -83,7 +83,8 @@ export async function runQuality(o: QualityOptions): Promise<{ markdown: string;
       ? sampleIndices(data.users.length, QUICK_BEAUTY_USERS, createRng(mixSeed(seed, 1)))
       : undefined;
     const setup = setupBeautyLoo(data, { seed, ...(userIndices ? { userIndices } : {}) });
-    setup.site.priorShoppers = () => beautyPriorShoppers(setup, setup.userIndices, seed);
+    // The prior learns from every user's training split (public site data; never a reported target).
+    setup.site.priorShoppers = () => beautyPriorShoppers(setup, data.users.map((_, i) => i), seed);
     setup.site.quick = o.quick === true;
     log(`beauty-loo: ${data.users.length} users (${setup.userIndices.length} evaluated), site knowledge ${setup.knowledgeSeconds.toFixed(1)} s`);
     const runs: RankRunResult[] = [];

@@ -52,8 +52,14 @@ export interface ItemKnowledge {
   indexOf(id: string): number;
   /** Number of sequences containing the item (0 when unknown). */
   popularity(id: string): number;
-  /** Top-K neighbours, strongest first (empty when unknown). */
+  /** Top-K neighbours: the items shoppers go on to after this one, strongest first (empty when unknown). */
   neighbours(id: string): readonly Neighbour[];
+  /**
+   * Top-K predecessors: the items `h` whose shoppers go on to this one, by `sim(h → id)`, strongest
+   * first (empty when unknown). Published with an item, they let a device score "what tends to come
+   * after the shopper's recent items" from the candidate's own data.
+   */
+  predecessors(id: string): readonly Neighbour[];
   /** Neighbour similarity `sim(from → to)`, 0 when `to` is not among `from`'s top-K. */
   similarity(from: string, to: string): number;
   /** L2-normalized embedding, or undefined when unknown or when the item has no co-occurrences. */
@@ -137,7 +143,7 @@ export function buildItemKnowledge(
   // Directed, window- and distance-weighted co-occurrence counts, keyed a * n + b.
   const counts = new Map<number, number>();
   const add = (a: number, b: number, w: number): void => {
-    if (a === b) return;
+    if (a === b || !(w > 0)) return;
     const key = a * n + b;
     counts.set(key, (counts.get(key) ?? 0) + w);
   };
@@ -164,10 +170,16 @@ export function buildItemKnowledge(
     const w = c / (pop[a]! ** (1 - o.beta) * pop[b]! ** o.beta);
     rows[a]!.push({ col: b, w });
   }
-  const neighbours: Neighbour[][] = rows.map((row) => {
+  const incoming: { col: number; w: number }[][] = Array.from({ length: n }, () => []);
+  rows.forEach((row, a) => {
+    for (const { col, w } of row) incoming[col]!.push({ col: a, w });
+  });
+  const topOf = (row: { col: number; w: number }[]): Neighbour[] => {
     row.sort((x, y) => y.w - x.w || x.col - y.col);
     return row.slice(0, o.topK).map((e) => ({ id: ids[e.col]!, weight: e.w }));
-  });
+  };
+  const neighbours = rows.map(topOf);
+  const predecessors = incoming.map(topOf);
   const neighbourMaps = neighbours.map((nb) => new Map(nb.map((e) => [e.id, e.weight])));
 
   const emb = o.dim > 0 && n > 0 ? spectralEmbedding(symmetricNormalized(rows, n), o.dim, o.iterations, o.seed) : null;
@@ -196,6 +208,10 @@ export function buildItemKnowledge(
     neighbours: (id) => {
       const k = index.get(id);
       return k === undefined ? [] : neighbours[k]!;
+    },
+    predecessors: (id) => {
+      const k = index.get(id);
+      return k === undefined ? [] : predecessors[k]!;
     },
     similarity: (from, to) => {
       const k = index.get(from);

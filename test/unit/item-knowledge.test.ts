@@ -31,6 +31,18 @@ describe('site item knowledge', () => {
     expect(k.indexOf('unknown')).toBe(-1);
   });
 
+  it('lists predecessors as the mirror of neighbours: h precedes c with sim(h → c)', () => {
+    const k = buildItemKnowledge([['x', 'y', 'z'], ['x', 'z'], ['w', 'z']], { dim: 0, backwardWeight: 0 });
+    const pre = k.predecessors('z');
+    expect(pre.map((p) => p.id).sort()).toEqual(['w', 'x', 'y']);
+    for (const p of pre) expect(p.weight).toBe(k.similarity(p.id, 'z'));
+    for (let i = 1; i < pre.length; i++) expect(pre[i - 1]!.weight).toBeGreaterThanOrEqual(pre[i]!.weight);
+    // Nothing follows z, so nothing has z as a predecessor; x starts every sequence it is in.
+    expect(k.neighbours('z')).toEqual([]);
+    expect(k.predecessors('x')).toEqual([]);
+    expect(k.predecessors('unknown')).toEqual([]);
+  });
+
   it('builds unit-norm embeddings that separate the clusters', () => {
     const k = buildItemKnowledge(sequences, { dim: 4, seed: 3 });
     const a1 = k.embedding('a1')!;

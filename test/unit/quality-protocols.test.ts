@@ -13,6 +13,7 @@ import { baselineIntentPolicies, baselineReplayPolicies } from '../../bench/qual
 import { loadBeauty } from '../../bench/quality/data/beauty';
 import { loadTaobao } from '../../bench/quality/data/taobao';
 import { stepMetrics } from '../../bench/quality/metrics';
+import { beautyPriorShoppers } from '../../bench/quality/prior-shoppers';
 import { beautyCandidates, runBeautyLoo, setupBeautyLoo } from '../../bench/quality/protocols/beauty-loo';
 import { beijingDay, INTENT_FIRST_DAY, runTaobaoIntent } from '../../bench/quality/protocols/taobao-intent';
 import { runTaobaoReplay, setupTaobaoReplay, TAOBAO_CANDIDATES } from '../../bench/quality/protocols/taobao-replay';
@@ -273,6 +274,49 @@ describe('beauty-loo protocol', () => {
         for (let i = 1; i < pops.length; i++) expect(pops[i - 1]!).toBeGreaterThanOrEqual(pops[i]!);
       }
     });
+  });
+
+  it('fits the prior on s[n-3] with knowledge from s[:n-3] only (no example sees its own transition)', () => {
+    const data = loadBeauty(dir);
+    const setup = setupBeautyLoo(data, { seed: 3, knowledge: { dim: 0 } });
+    const distinct = (cut: number) => data.users.reduce((s, u) => s + new Set(u.items.slice(0, Math.max(0, u.items.length - cut))).size, 0);
+    const total = (k: typeof setup.knowledge) => k.itemIds.reduce((s, id) => s + k.popularity(id), 0);
+    expect(total(setup.knowledge)).toBe(distinct(2));
+    expect(total(setup.prior.knowledge)).toBe(distinct(3));
+    const indices = data.users.map((_, i) => i);
+    beautyPriorShoppers(setup, indices, 3).forEach((shopper, ui) => {
+      const u = data.users[ui]!;
+      const n = u.items.length;
+      expect(shopper.events.map((e) => e.item!.id)).toEqual(u.items.slice(0, n - 2));
+      expect(shopper.events.every((e) => e.item === setup.prior.features.get(e.item!.id))).toBe(true);
+      for (let t = 1; t < n - 2; t++) {
+        const list = shopper.listFor(t);
+        if (t !== n - 3) expect(list).toBeUndefined();
+        else {
+          expect(list!.candidates.length).toBe(100);
+          expect(list!.candidates[list!.target]!.id).toBe(u.items[n - 3]);
+          const touched = new Set(u.items);
+          expect(list!.candidates.filter((c) => touched.has(c.id)).length).toBe(1);
+        }
+      }
+    });
+  });
+
+  it('publishes each item\'s strongest predecessors as its related items', () => {
+    const data = loadBeauty(dir);
+    const setup = setupBeautyLoo(data, { seed: 3, knowledge: { dim: 0 } });
+    let checked = 0;
+    for (const [id, c] of setup.features) {
+      const pre = setup.knowledge.predecessors(id);
+      expect(c.related?.map((r) => r.id) ?? []).toEqual(pre.slice(0, 100).map((p) => p.id));
+      for (const r of c.related ?? []) {
+        expect(r.score).toBeGreaterThan(0);
+        expect(r.score).toBeLessThanOrEqual(1);
+        expect(setup.knowledge.similarity(r.id, id)).toBeGreaterThan(0);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(100);
   });
 
   it('hands policies the training-split site knowledge once and ranks twice per user', () => {

@@ -23,8 +23,14 @@ export const RELATED_PER_ITEM = 100;
 export interface BeautyLooSetup {
   site: SiteKnowledge;
   knowledge: ItemKnowledge;
-  /** Public features per item (shared, frozen): tags = attribute ids, embedding from the training split. */
+  /** Public features per item (shared, frozen): tags = attribute ids, embedding and related items from the training split. */
   features: Map<string, Candidate>;
+  /**
+   * What the site knew one step earlier, for fitting the prior without look-ahead: knowledge from every
+   * user's s[:n-3] and the features built from it. Prior examples predict s[n-3] from s[:n-3], a
+   * transition this knowledge has never seen, exactly as the reported steps relate to `knowledge`.
+   */
+  prior: { knowledge: ItemKnowledge; features: Map<string, Candidate> };
   /** Indices into data.users of the evaluated users. */
   userIndices: number[];
   data: BeautyData;
@@ -33,8 +39,36 @@ export interface BeautyLooSetup {
 }
 
 /** The training split: every user's s[:n-2]. */
-export function beautyTrainingSequences(data: BeautyData): string[][] {
-  return data.users.map((u) => u.items.slice(0, Math.max(0, u.items.length - 2)));
+export function beautyTrainingSequences(data: BeautyData, heldOut = 2): string[][] {
+  return data.users.map((u) => u.items.slice(0, Math.max(0, u.items.length - heldOut)));
+}
+
+/**
+ * Public features of every item from one build of the site knowledge: tags = attribute ids, the
+ * embedding, and the related items = the item's strongest predecessors ("shoppers of these go on to
+ * this item"), on one scale for all items so scores compare across candidates.
+ */
+export function beautyItemFeatures(data: BeautyData, knowledge: ItemKnowledge): Map<string, Candidate> {
+  const features = new Map<string, Candidate>();
+  const lists = knowledge.itemIds.map((id) => knowledge.predecessors(id).slice(0, RELATED_PER_ITEM));
+  // The 95th percentile of items' strongest related weight maps to score 1.
+  const tops = lists.map((l) => l[0]?.weight ?? 0).filter((w) => w > 0).sort((a, b) => a - b);
+  const relatedScale = tops[Math.floor(tops.length * 0.95)] ?? 1;
+  const feature = (id: string): void => {
+    if (features.has(id)) return;
+    const c: Candidate = { id, tags: data.attributes.get(id) ?? [] };
+    const e = knowledge.embedding(id);
+    if (e) c.embedding = Array.from(e);
+    const k = knowledge.indexOf(id);
+    const nb = k >= 0 ? lists[k]! : [];
+    if (nb.length) c.related = nb.map((n) => ({ id: n.id, score: Math.min(1, n.weight / relatedScale) }));
+    features.set(id, Object.freeze(c));
+  };
+  for (const u of data.users) {
+    for (const id of u.items) feature(id);
+    for (const id of u.negatives) feature(id);
+  }
+  return features;
 }
 
 export function setupBeautyLoo(
@@ -42,35 +76,15 @@ export function setupBeautyLoo(
   opts: { seed: number; userIndices?: number[]; knowledge?: ItemKnowledgeOptions },
 ): BeautyLooSetup {
   const t0 = performance.now();
-  const knowledge = buildItemKnowledge(beautyTrainingSequences(data), { seed: opts.seed, ...opts.knowledge });
+  const build = (heldOut: number) => buildItemKnowledge(beautyTrainingSequences(data, heldOut), { seed: opts.seed, ...opts.knowledge });
+  const knowledge = build(2);
   const knowledgeSeconds = (performance.now() - t0) / 1000;
-  const features = new Map<string, Candidate>();
-  // The 95th percentile of items' strongest neighbour weight maps to score 1.
-  const tops = knowledge.itemIds.map((id) => knowledge.neighbours(id)[0]?.weight ?? 0).filter((w) => w > 0).sort((a, b) => a - b);
-  const relatedScale = tops[Math.floor(tops.length * 0.95)] ?? 1;
-  const feature = (id: string): Candidate => {
-    let f = features.get(id);
-    if (!f) {
-      const c: Candidate = { id, tags: data.attributes.get(id) ?? [] };
-      const e = knowledge.embedding(id);
-      if (e) c.embedding = Array.from(e);
-      // Site-published related items (top co-occurrence neighbours from the training split), on one
-      // scale for all items so scores compare across candidates.
-      const nb = knowledge.neighbours(id).slice(0, RELATED_PER_ITEM);
-      if (nb.length) c.related = nb.map((n) => ({ id: n.id, score: Math.min(1, n.weight / relatedScale) }));
-      f = Object.freeze(c);
-      features.set(id, f);
-    }
-    return f;
-  };
-  for (const u of data.users) {
-    for (const id of u.items) feature(id);
-    for (const id of u.negatives) feature(id);
-  }
+  const priorKnowledge = build(3);
   return {
     site: { protocol: 'beauty-loo', items: knowledge, embeddingDim: knowledge.dim },
     knowledge,
-    features,
+    features: beautyItemFeatures(data, knowledge),
+    prior: { knowledge: priorKnowledge, features: beautyItemFeatures(data, priorKnowledge) },
     userIndices: opts.userIndices ?? data.users.map((_, i) => i),
     data,
     seed: opts.seed,
