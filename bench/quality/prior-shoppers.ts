@@ -12,43 +12,43 @@ import { BEAUTY_BASE_TS, DAY_MS, type BeautyLooSetup } from './protocols/beauty-
 import { mixSeed } from './seeds';
 
 /**
- * Beauty: one step per user, target s[n-3] with history s[:n-3], featurized with the site knowledge of
- * one step earlier (`setup.prior`, built from every s[:n-3]) so no example's own transition is in the
- * related lists or embeddings it is scored with. Negatives uniform over items the user never touched;
- * popularity order. Set `PZ_PRIOR_STEPS=all` to replay every training step with the reported knowledge
- * instead (the older, leaky recipe; for comparison only).
+ * Beauty: per user and per prior level h of `setup.prior` (see there), one step: target s[n-h] with
+ * history s[:n-h], featurized with the site knowledge built from every s[:n-h], so no example's own
+ * transition is in the related lists or embeddings it is scored with. Negatives uniform over items
+ * the user never touched; popularity order (by that level's knowledge).
  */
 export function beautyPriorShoppers(setup: BeautyLooSetup, userIndices: readonly number[], seed: number): PriorShopper[] {
-  const leaky = process.env.PZ_PRIOR_STEPS === 'all';
-  const { knowledge, features } = leaky ? setup : setup.prior;
-  const allIds = [...features.keys()];
-  return userIndices.map((ui) => {
-    const u = setup.data.users[ui]!;
-    const train = u.items.slice(0, Math.max(0, u.items.length - 2));
-    const touched = new Set(u.items);
-    const events: StoredEvent[] = train.map((id, i) => ({
-      id: `${u.id}:${i}`,
-      type: 'purchase',
-      item: features.get(id)!,
-      ts: BEAUTY_BASE_TS + i * DAY_MS,
-    }));
-    const rng = createRng(mixSeed(seed, 31, ui));
-    return {
-      events,
-      listFor(t: number) {
-        if (!leaky && t !== train.length - 1) return undefined;
-        const target = train[t]!;
-        const ids = new Set<string>([target]);
-        while (ids.size < 100) {
-          const id = allIds[Math.floor(rng() * allIds.length)]!;
-          if (!touched.has(id)) ids.add(id);
-        }
-        const keyed = [...ids].map((id) => ({ id, pop: knowledge.popularity(id), key: rng() }));
-        keyed.sort((a, b) => b.pop - a.pop || a.key - b.key);
-        const candidates: Candidate[] = keyed.map((k) => features.get(k.id)!);
-        return { candidates, target: keyed.findIndex((k) => k.id === target) };
-      },
-    };
+  return setup.prior.flatMap(({ heldOut, knowledge, features }) => {
+    const allIds = [...features.keys()];
+    return userIndices.map((ui): PriorShopper => {
+      const u = setup.data.users[ui]!;
+      const t0 = u.items.length - heldOut;
+      const seen = u.items.slice(0, Math.max(0, t0 + 1));
+      const touched = new Set(u.items);
+      const events: StoredEvent[] = seen.map((id, i) => ({
+        id: `${u.id}:${i}`,
+        type: 'purchase',
+        item: features.get(id)!,
+        ts: BEAUTY_BASE_TS + i * DAY_MS,
+      }));
+      const rng = createRng(mixSeed(seed, 31 + heldOut, ui));
+      return {
+        events,
+        listFor(t: number) {
+          if (t !== t0) return undefined;
+          const target = u.items[t]!;
+          const ids = new Set<string>([target]);
+          while (ids.size < 100) {
+            const id = allIds[Math.floor(rng() * allIds.length)]!;
+            if (!touched.has(id)) ids.add(id);
+          }
+          const keyed = [...ids].map((id) => ({ id, pop: knowledge.popularity(id), key: rng() }));
+          keyed.sort((a, b) => b.pop - a.pop || a.key - b.key);
+          const candidates: Candidate[] = keyed.map((k) => features.get(k.id)!);
+          return { candidates, target: keyed.findIndex((k) => k.id === target) };
+        },
+      };
+    });
   });
 }
 

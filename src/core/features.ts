@@ -19,7 +19,7 @@ import {
   priceFit,
   tagAffinity,
 } from './profile';
-import type { Candidate } from './types';
+import type { Candidate, RelatedItem } from './types';
 
 /** Bump on any change to {@link FEATURES} or to how a feature is computed. */
 export const FEATURE_SCHEMA_VERSION = 4;
@@ -101,6 +101,34 @@ function cosine(a: readonly number[], b: readonly number[], bNorm: number): numb
   return denom > 0 ? dot / denom : 0;
 }
 
+/** Related lists seen once, and the key → score index of those seen again. */
+const relatedSeen = new WeakSet<readonly RelatedItem[]>();
+const relatedIndexes = new WeakMap<readonly RelatedItem[], Map<string, number>>();
+
+/**
+ * A key → score index of a related list that keeps coming back (the same candidate objects ranked
+ * again, as in a replay), so matching costs one lookup per recent item instead of one per entry.
+ * A list seen for the first time, or longer-recent-than-related, is matched by a plain loop
+ * (undefined), so one-off lists (structured clones from the page) pay nothing extra.
+ * Duplicate ids keep their first score, as the plain loop would count each.
+ */
+function relatedIndex(related: readonly RelatedItem[], recentCount: number): Map<string, number> | undefined {
+  const cached = relatedIndexes.get(related);
+  if (cached) return cached;
+  if (related.length <= recentCount) return undefined;
+  if (!relatedSeen.has(related)) {
+    relatedSeen.add(related);
+    return undefined;
+  }
+  const index = new Map<string, number>();
+  for (const r of related) {
+    const key = itemKey(r.id);
+    if (!index.has(key)) index.set(key, r.score);
+  }
+  relatedIndexes.set(related, index);
+  return index;
+}
+
 const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
 const finite = (x: number) => (Number.isFinite(x) ? x : 0);
 
@@ -150,6 +178,8 @@ export function features(
   profile.recent.forEach((key, k) => {
     if (!recentRank.has(key)) recentRank.set(key, 0.8 ** k);
   });
+  const recentKeys = [...recentRank.keys()];
+  const recentWeights = [...recentRank.values()];
   const logN = Math.log1p(n);
 
   for (let i = 0; i < n; i++) {
@@ -206,11 +236,21 @@ export function features(
     if (c.related?.length && recentRank.size) {
       let sum = 0;
       let max = 0;
-      for (const r of c.related) {
-        const w = recentRank.get(itemKey(r.id));
-        if (w === undefined) continue;
-        sum += r.score * w;
-        if (r.score > max) max = r.score;
+      const index = relatedIndex(c.related, recentRank.size);
+      if (index) {
+        for (let k = 0; k < recentKeys.length; k++) {
+          const score = index.get(recentKeys[k]!);
+          if (score === undefined) continue;
+          sum += score * recentWeights[k]!;
+          if (score > max) max = score;
+        }
+      } else {
+        for (const r of c.related) {
+          const w = recentRank.get(itemKey(r.id));
+          if (w === undefined) continue;
+          sum += r.score * w;
+          if (r.score > max) max = r.score;
+        }
       }
       X[o + F.rel_sum!] = finite(sum / 5);
       X[o + F.rel_max!] = max;

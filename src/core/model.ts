@@ -115,6 +115,26 @@ export class InvalidExampleError extends Error {
 }
 
 /**
+ * V = 0 is a saddle point of the FM (∂s/∂V_if = xᵢ Σ_{j≠i} V_jf xⱼ = 0), so interactions could never
+ * be learnt from there: fills V with small seeded noise instead (the model then regularises toward it).
+ */
+function seedFactors(wt: FmWeights, seed: number, initStd = 0.05): void {
+  const rng = createRng(seed);
+  for (let j = 0; j < wt.V.length; j++) wt.V[j] = initStd * gaussian(rng);
+}
+
+/**
+ * The weights a ranker without a prior starts from (and is pulled toward): zero bias and linear
+ * weights, seeded small noise in V.
+ * @example const wt = initialWeights(31, 8, 1);
+ */
+export function initialWeights(d: number, k: number, seed: number, initStd?: number): FmWeights {
+  const wt: FmWeights = { d, k, w0: 0, w: new Float32Array(d), V: new Float32Array(d * k) };
+  seedFactors(wt, seed, initStd);
+  return wt;
+}
+
+/**
  * Online pairwise factorization-machine ranker.
  * @example
  * const ranker = new FmRanker({ d: 48, k: 8, prior, seed: 1 });
@@ -180,14 +200,8 @@ export class FmRanker {
       }
       this.featureSchemaVersion = opts.featureSchemaVersion ?? p?.featureSchemaVersion ?? 0;
       this.priorVersion = p?.version ?? 'none';
-      const prior = p ? cloneWeights(p.weights) : { d, k, w0: 0, w: new Float32Array(d), V: new Float32Array(d * k) };
-      // V = 0 is a saddle point of the FM (∂s/∂V_if = xᵢ Σ_{j≠i} V_jf xⱼ = 0), so interactions could
-      // never be learnt: start from small seeded noise instead and regularise toward that.
-      if (prior.V.every((v) => v === 0)) {
-        const rng = createRng(opts.seed);
-        const std = opts.initStd ?? 0.05;
-        for (let j = 0; j < prior.V.length; j++) prior.V[j] = std * gaussian(rng);
-      }
+      const prior = p ? cloneWeights(p.weights) : initialWeights(d, k, opts.seed, opts.initStd);
+      if (prior.V.every((v) => v === 0)) seedFactors(prior, opts.seed, opts.initStd);
       this.prior = prior;
       this.priorPrecision = new Float32Array(n);
       const pv = opts.priorVariance ?? 1;

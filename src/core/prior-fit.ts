@@ -3,8 +3,8 @@
  * the page): trains the same FM through tfjs on pairwise examples pooled over many shoppers.
  * Kept apart from `prior.ts` so the worker can parse a prior without bundling tfjs.
  */
-import type { PairExample } from './fm';
-import { FmRanker, type PriorWeights } from './model';
+import { cloneWeights, fmSgdStep, type PairExample } from './fm';
+import { FmRanker, initialWeights, type PriorWeights } from './model';
 import { type Rng, createRng } from './rng';
 
 /** Options of {@link fitPrior}. */
@@ -29,6 +29,12 @@ export interface FitPriorOptions {
    * this many "virtual shoppers" (default 0 = publish none). Larger values → a tighter prior.
    */
   varianceShoppers?: number;
+  /**
+   * `'tfjs'` (default): the on-device {@link FmRanker}, through tfjs autodiff. `'plain'`: the same
+   * objective and step in plain TypeScript ({@link fmSgdStep}, which the tests hold equal to the tfjs
+   * gradient), about 20× faster on a CPU without a tfjs native backend; it publishes no variance.
+   */
+  trainer?: 'tfjs' | 'plain';
 }
 
 /**
@@ -48,6 +54,10 @@ export function fitPrior(examples: readonly PairExample[], options: FitPriorOpti
   // Reach about the floor by the last epoch: lr / (1 + decay·T) = floor.
   const totalSteps = Math.max(1, epochs * batchesPerEpoch);
   const lrDecay = Math.max(0, (lr / lrFloor - 1) / totalSteps);
+  if (options.trainer === 'plain') {
+    if ((options.varianceShoppers ?? 0) > 0) throw new RangeError('varianceShoppers needs the tfjs trainer');
+    return fitPlain(examples, options, { epochs, batchSize, lr, lrFloor, lrDecay });
+  }
   const ranker = new FmRanker({
     d: options.d,
     k: options.k ?? 8,
@@ -87,6 +97,29 @@ export function fitPrior(examples: readonly PairExample[], options: FitPriorOpti
   } finally {
     ranker.dispose();
   }
+}
+
+/** The plain-TypeScript trainer: same init, schedule, shuffling, batches and objective as the tfjs path. */
+function fitPlain(
+  examples: readonly PairExample[],
+  options: FitPriorOptions,
+  s: { epochs: number; batchSize: number; lr: number; lrFloor: number; lrDecay: number },
+): PriorWeights {
+  const wt = initialWeights(options.d, options.k ?? 8, options.seed);
+  const prior = cloneWeights(wt);
+  const l2 = options.l2 ?? 1e-3;
+  const rng = createRng(options.seed ^ 0x5eed);
+  const order = examples.map((_, i) => i);
+  let step = 0;
+  for (let e = 0; e < s.epochs; e++) {
+    shuffle(order, rng);
+    for (let b = 0; b < order.length; b += s.batchSize) {
+      const batch = order.slice(b, b + s.batchSize).map((i) => examples[i]!);
+      const lr = Math.max(s.lrFloor, s.lr / (1 + s.lrDecay * step++));
+      fmSgdStep(wt, batch, lr, { l2, prior });
+    }
+  }
+  return { version: options.version, featureSchemaVersion: options.featureSchemaVersion, weights: wt };
 }
 
 function shuffle(a: number[], rng: Rng): void {

@@ -126,6 +126,19 @@ describe('features', () => {
     expect(row(p, cands, 2, T0 + 2000).rel_back).toBe(0);
   });
 
+  it('scores a related list that comes back (indexed) exactly as a fresh copy of it (plain loop)', () => {
+    const p = profileOf([ev('view', T0, { id: 'a' }), ev('view', T0 + 1000, { id: 'b' })], T0 + 1000);
+    const long = Array.from({ length: 60 }, (_, i) => ({ id: i === 7 ? 'a' : i === 40 ? 'b' : `n${i}`, score: 1 / (i + 1) }));
+    const cand: Candidate = Object.freeze({ id: 'c', related: long });
+    const fresh = () => features(p, [{ id: 'c', related: long.map((r) => ({ ...r })) }], { now: T0 + 2000 });
+    const first = features(p, [cand], { now: T0 + 2000 });
+    const again = features(p, [cand], { now: T0 + 2000 });
+    const third = features(p, [cand], { now: T0 + 2000 });
+    expect(Array.from(again)).toEqual(Array.from(first));
+    expect(Array.from(third)).toEqual(Array.from(fresh()));
+    expect(first[FEATURE_INDEX.rel_max!]).toBeCloseTo(1 / 8, 6);
+  });
+
   it('rel_sum and rel_max read a candidate\'s related list against recent items', () => {
     const p = profileOf([ev('view', T0, { id: 'older' }), ev('view', T0 + 1000, { id: 'last' })], T0 + 1000);
     const cands: Candidate[] = [

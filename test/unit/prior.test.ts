@@ -113,4 +113,16 @@ describe('fitPrior', () => {
     expect(r.featureSchemaVersion).toBe(1);
     r.dispose();
   });
+
+  test('the plain-TypeScript trainer follows the tfjs trainer step for step', () => {
+    const sim = pooled(20, 20, createRng(62));
+    const opts = { d, k: 4, seed: 5, version: 't', featureSchemaVersion: 1, epochs: 2, batchSize: 16, lr: 0.2, l2: 1e-3 };
+    const viaTf = fitPrior(sim.examples, opts).weights;
+    const plain = fitPrior(sim.examples, { ...opts, trainer: 'plain' }).weights;
+    // Float32 tensors versus float64 accumulation: equal to rounding, over 50 steps.
+    for (let i = 0; i < d; i++) expect(plain.w[i]).toBeCloseTo(viaTf.w[i]!, 3);
+    for (let j = 0; j < plain.V.length; j++) expect(plain.V[j]).toBeCloseTo(viaTf.V[j]!, 3);
+    expect(Math.max(...plain.w.map(Math.abs))).toBeGreaterThan(0.05);
+    expect(() => fitPrior(sim.examples, { ...opts, trainer: 'plain', varianceShoppers: 10 })).toThrow(/tfjs/);
+  });
 });

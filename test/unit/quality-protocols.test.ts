@@ -276,25 +276,30 @@ describe('beauty-loo protocol', () => {
     });
   });
 
-  it('fits the prior on s[n-3] with knowledge from s[:n-3] only (no example sees its own transition)', () => {
+  it('fits the prior on s[n-h] with knowledge from s[:n-h] only (no example sees its own transition)', () => {
     const data = loadBeauty(dir);
-    const setup = setupBeautyLoo(data, { seed: 3, knowledge: { dim: 0 } });
+    const setup = setupBeautyLoo(data, { seed: 3, knowledge: { dim: 0 }, priorLevels: 2 });
     const distinct = (cut: number) => data.users.reduce((s, u) => s + new Set(u.items.slice(0, Math.max(0, u.items.length - cut))).size, 0);
     const total = (k: typeof setup.knowledge) => k.itemIds.reduce((s, id) => s + k.popularity(id), 0);
     expect(total(setup.knowledge)).toBe(distinct(2));
-    expect(total(setup.prior.knowledge)).toBe(distinct(3));
+    expect(setup.prior.map((l) => l.heldOut)).toEqual([3, 4]);
+    for (const level of setup.prior) expect(total(level.knowledge)).toBe(distinct(level.heldOut));
     const indices = data.users.map((_, i) => i);
-    beautyPriorShoppers(setup, indices, 3).forEach((shopper, ui) => {
-      const u = data.users[ui]!;
-      const n = u.items.length;
-      expect(shopper.events.map((e) => e.item!.id)).toEqual(u.items.slice(0, n - 2));
-      expect(shopper.events.every((e) => e.item === setup.prior.features.get(e.item!.id))).toBe(true);
-      for (let t = 1; t < n - 2; t++) {
+    const shoppers = beautyPriorShoppers(setup, indices, 3);
+    expect(shoppers).toHaveLength(2 * data.users.length);
+    shoppers.forEach((shopper, s) => {
+      const level = setup.prior[Math.floor(s / data.users.length)]!;
+      const u = data.users[s % data.users.length]!;
+      const t0 = u.items.length - level.heldOut;
+      // The shopper's log ends with the step's target: nothing after it is replayed.
+      expect(shopper.events.map((e) => e.item!.id)).toEqual(u.items.slice(0, t0 + 1));
+      expect(shopper.events.every((e) => e.item === level.features.get(e.item!.id))).toBe(true);
+      for (let t = 1; t <= t0; t++) {
         const list = shopper.listFor(t);
-        if (t !== n - 3) expect(list).toBeUndefined();
+        if (t !== t0) expect(list).toBeUndefined();
         else {
           expect(list!.candidates.length).toBe(100);
-          expect(list!.candidates[list!.target]!.id).toBe(u.items[n - 3]);
+          expect(list!.candidates[list!.target]!.id).toBe(u.items[t0]);
           const touched = new Set(u.items);
           expect(list!.candidates.filter((c) => touched.has(c.id)).length).toBe(1);
         }

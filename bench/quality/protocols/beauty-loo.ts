@@ -26,11 +26,12 @@ export interface BeautyLooSetup {
   /** Public features per item (shared, frozen): tags = attribute ids, embedding and related items from the training split. */
   features: Map<string, Candidate>;
   /**
-   * What the site knew one step earlier, for fitting the prior without look-ahead: knowledge from every
-   * user's s[:n-3] and the features built from it. Prior examples predict s[n-3] from s[:n-3], a
-   * transition this knowledge has never seen, exactly as the reported steps relate to `knowledge`.
+   * What the site knew earlier, for fitting the prior without look-ahead: per level h (3, 4, …),
+   * knowledge from every user's s[:n-h] and the features built from it. A prior example predicts
+   * s[n-h] from s[:n-h], a transition its knowledge has never seen, exactly as the reported steps
+   * relate to `knowledge`.
    */
-  prior: { knowledge: ItemKnowledge; features: Map<string, Candidate> };
+  prior: { heldOut: number; knowledge: ItemKnowledge; features: Map<string, Candidate> }[];
   /** Indices into data.users of the evaluated users. */
   userIndices: number[];
   data: BeautyData;
@@ -73,18 +74,21 @@ export function beautyItemFeatures(data: BeautyData, knowledge: ItemKnowledge): 
 
 export function setupBeautyLoo(
   data: BeautyData,
-  opts: { seed: number; userIndices?: number[]; knowledge?: ItemKnowledgeOptions },
+  opts: { seed: number; userIndices?: number[]; knowledge?: ItemKnowledgeOptions; priorLevels?: number },
 ): BeautyLooSetup {
   const t0 = performance.now();
   const build = (heldOut: number) => buildItemKnowledge(beautyTrainingSequences(data, heldOut), { seed: opts.seed, ...opts.knowledge });
   const knowledge = build(2);
   const knowledgeSeconds = (performance.now() - t0) / 1000;
-  const priorKnowledge = build(3);
+  const prior = Array.from({ length: opts.priorLevels ?? 1 }, (_, i) => {
+    const k = build(3 + i);
+    return { heldOut: 3 + i, knowledge: k, features: beautyItemFeatures(data, k) };
+  });
   return {
     site: { protocol: 'beauty-loo', items: knowledge, embeddingDim: knowledge.dim },
     knowledge,
     features: beautyItemFeatures(data, knowledge),
-    prior: { knowledge: priorKnowledge, features: beautyItemFeatures(data, priorKnowledge) },
+    prior,
     userIndices: opts.userIndices ?? data.users.map((_, i) => i),
     data,
     seed: opts.seed,
