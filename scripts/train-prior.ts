@@ -62,6 +62,8 @@ export interface TrainPriorOptions {
   tzOffsetMinutes: number;
   /** Publish a per-weight variance as if from this many shoppers (0 = none). */
   varianceShoppers: number;
+  /** `tfjs` (the on-device ranker's trainer) or `plain` (same objective and steps in plain TS, faster; no variance). */
+  trainer: 'tfjs' | 'plain';
 }
 
 /** A bad command line; the message says which argument. */
@@ -98,7 +100,8 @@ export const USAGE = `usage: npx tsx scripts/train-prior.ts <events file or dir>
   --seed <n>                     seed of every random choice (default 1)
   --prior-version <s>            version string of the prior (default: today's date)
   --tz-offset-minutes <n>        shop time zone, for shopper-days (default 480 for taobao, else 0)
-  --variance-shoppers <n>        also publish a prior variance (default 0 = none)`;
+  --variance-shoppers <n>        also publish a prior variance (default 0 = none; needs --trainer tfjs)
+  --trainer tfjs|plain           tfjs (default) or the same steps in plain TypeScript, ~5x faster`;
 
 /** Candidates per training list: the item the shopper went for plus 99 sampled ones, as in the benchmark. */
 const LIST_SIZE = 100;
@@ -140,7 +143,7 @@ export function parseArgs(argv: readonly string[], today: () => string = () => n
       flags.set(name, value);
     } else positional.push(a);
   }
-  const known = ['format', 'out', 'epochs', 'max-examples', 'seed', 'prior-version', 'tz-offset-minutes', 'variance-shoppers'];
+  const known = ['format', 'out', 'epochs', 'max-examples', 'seed', 'prior-version', 'tz-offset-minutes', 'variance-shoppers', 'trainer'];
   for (const name of flags.keys()) if (!known.includes(name)) throw new UsageError(`unknown option --${name}`);
   if (positional.length !== 1) throw new UsageError(`expected one events file or directory, got ${positional.length}`);
   const input = positional[0]!;
@@ -156,6 +159,11 @@ export function parseArgs(argv: readonly string[], today: () => string = () => n
     throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got "${rawFormat}"`);
   }
   const format = (rawFormat as LogFormat | undefined) ?? guessFormat(input);
+  const trainer = flags.get('trainer') ?? 'tfjs';
+  if (trainer !== 'tfjs' && trainer !== 'plain') throw new UsageError(`--trainer must be tfjs or plain, got "${trainer}"`);
+  if (trainer === 'plain' && flags.has('variance-shoppers') && flags.get('variance-shoppers') !== '0') {
+    throw new UsageError('--variance-shoppers needs --trainer tfjs');
+  }
   return {
     input,
     format,
@@ -166,6 +174,7 @@ export function parseArgs(argv: readonly string[], today: () => string = () => n
     priorVersion: flags.get('prior-version') ?? today(),
     tzOffsetMinutes: int('tz-offset-minutes', format === 'taobao' ? 480 : 0, -24 * 60),
     varianceShoppers: int('variance-shoppers', 0, 0),
+    trainer,
   };
 }
 
@@ -534,6 +543,7 @@ export async function main(argv: readonly string[], log: (msg: string) => void =
     version: o.priorVersion,
     featureSchemaVersion: FEATURE_SCHEMA_VERSION,
     varianceShoppers: o.varianceShoppers,
+    trainer: o.trainer,
   });
   const fitSeconds = (performance.now() - t1) / 1000;
 

@@ -94,5 +94,9 @@ describe('train-prior CLI', () => {
     expect(() => parseArgs(['x.jsonl', '--format', 'xml'])).toThrow(/--format must be one of/);
     expect(() => parseArgs(['x.jsonl', '--bogus', '1'])).toThrow(/unknown option --bogus/);
     expect(() => parseArgs(['x.txt'])).toThrow(/cannot tell the format/);
+    expect(parseArgs(['x.jsonl']).trainer).toBe('tfjs');
+    expect(parseArgs(['x.jsonl', '--trainer', 'plain']).trainer).toBe('plain');
+    expect(() => parseArgs(['x.jsonl', '--trainer', 'gpu'])).toThrow(/--trainer must be tfjs or plain/);
+    expect(() => parseArgs(['x.jsonl', '--trainer', 'plain', '--variance-shoppers', '5'])).toThrow(/needs --trainer tfjs/);
   });
 });
