@@ -29,7 +29,7 @@ const only = process.env.PZ_TUNE_ONLY ?? 'beauty,taobao';
 if (only.includes('beauty')) {
   const data = loadBeauty(`${dataDir()}/amazon-beauty-s3rec`);
   const users = sampleIndices(data.users.length, arg('beauty-users', 3000), createRng(mixSeed(seed, 77)));
-  const setup = setupBeautyLoo(data, { seed, userIndices: users, priorLevels: Number(process.env.PZ_PRIOR_LEVELS ?? 1) });
+  const setup = setupBeautyLoo(data, { seed, userIndices: users, priorLevels: Number(process.env.PZ_PRIOR_LEVELS ?? 1), knowledge: JSON.parse(process.env.PZ_KNOWLEDGE ?? "{}") });
   // The prior learns from every user's training split (never a validation or test target).
   setup.site.priorShoppers = () => beautyPriorShoppers(setup, setup.data.users.map((_, i) => i), seed);
   for (const g of grid) {

@@ -17,8 +17,14 @@ import { type RankRunResult, checkScores, learningCurve, sliceMetrics } from './
 /** Synthetic event times: position i of a sequence happens at BASE + i days. */
 export const BEAUTY_BASE_TS = Date.UTC(2014, 0, 1);
 export const DAY_MS = 86_400_000;
-/** Related items published per item (the product keeps at most 50). */
+/** Related items published per item (the product keeps at most 100). */
 export const RELATED_PER_ITEM = 100;
+/**
+ * Dimension of the published item embeddings (the product accepts up to 64). Chosen on Beauty
+ * validation (6,000 users, prior 99 negatives × 2 epochs): 32-d NDCG@10 0.3823 / MRR 0.3432,
+ * 64-d 0.3872 / 0.3500.
+ */
+export const BEAUTY_EMBEDDING_DIM = 64;
 
 export interface BeautyLooSetup {
   site: SiteKnowledge;
@@ -77,7 +83,8 @@ export function setupBeautyLoo(
   opts: { seed: number; userIndices?: number[]; knowledge?: ItemKnowledgeOptions; priorLevels?: number },
 ): BeautyLooSetup {
   const t0 = performance.now();
-  const build = (heldOut: number) => buildItemKnowledge(beautyTrainingSequences(data, heldOut), { seed: opts.seed, ...opts.knowledge });
+  const build = (heldOut: number) =>
+    buildItemKnowledge(beautyTrainingSequences(data, heldOut), { seed: opts.seed, dim: BEAUTY_EMBEDDING_DIM, ...opts.knowledge });
   const knowledge = build(2);
   const knowledgeSeconds = (performance.now() - t0) / 1000;
   const prior = Array.from({ length: opts.priorLevels ?? 1 }, (_, i) => {
