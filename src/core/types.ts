@@ -40,7 +40,9 @@ export interface ItemFeatures {
   /**
    * Items the site found related to this one in aggregate data (co-views, co-purchases), strongest
    * first, at most 100, `score` in (0, 1]. Public and the same for every shopper; the device matches
-   * it against the shopper's own recent items.
+   * it against the shopper's own recent items. Best: the item's predecessors, the items whose shoppers
+   * go on to this one (`ItemKnowledge.predecessors` in `src/site`), so the match is a forward
+   * item-to-item score of what the shopper just did.
    */
   related?: RelatedItem[];
   /** Display title; used only to phrase reasons ("Like X you added to cart"). */

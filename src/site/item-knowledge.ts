@@ -68,10 +68,13 @@ export interface ItemKnowledge {
 
 /** The published, JSON-serializable form of {@link ItemKnowledge}. */
 export interface PublishedItemKnowledge {
-  version: 1;
+  version: 2;
   dim: number;
-  /** Per item: popularity, neighbours as `[id, weight]`, embedding (rounded) or null. */
-  items: Record<string, { pop: number; nb: [string, number][]; emb: number[] | null }>;
+  /**
+   * Per item: popularity, neighbours and predecessors as `[id, weight]`, embedding (rounded) or null.
+   * A storefront sends an item's predecessors (scaled into (0, 1]) as its `related` list.
+   */
+  items: Record<string, { pop: number; nb: [string, number][]; pre: [string, number][]; emb: number[] | null }>;
 }
 
 const DEFAULTS: Required<ItemKnowledgeOptions> = {
@@ -397,8 +400,9 @@ export function publishItemKnowledge(k: ItemKnowledge): PublishedItemKnowledge {
     items[id] = {
       pop: k.popularity(id),
       nb: k.neighbours(id).map((x) => [x.id, Math.round(x.weight * 1e6) / 1e6]),
+      pre: k.predecessors(id).map((x) => [x.id, Math.round(x.weight * 1e6) / 1e6]),
       emb: e ? Array.from(e, (v) => Math.round(v * 1e4) / 1e4) : null,
     };
   }
-  return { version: 1, dim: k.dim, items };
+  return { version: 2, dim: k.dim, items };
 }

@@ -59,6 +59,7 @@ describe('site item knowledge', () => {
     const b = publishItemKnowledge(buildItemKnowledge(sequences, { dim: 4, seed: 9 }));
     expect(a).toEqual(b);
     expect(a.items.a1?.emb?.length).toBe(4);
+    expect(a.items.a1?.pre.map(([id]) => id).sort()).toEqual(['a2', 'a3', 'a4']);
     expect(JSON.parse(JSON.stringify(a))).toEqual(a);
   });
 
