@@ -215,6 +215,33 @@ export function itemMemory(profile: Profile, id: string, now?: number): ItemMemo
   };
 }
 
+/** What the shopper did with distinct items in a recent time window. */
+export interface RecentItemActivity {
+  /** Items interacted with in the window. */
+  items: number;
+  /** Of those, items put in the cart and never bought. */
+  carted: number;
+  /** Of those, items favourited (strongest interaction) and never bought. */
+  favorited: number;
+}
+
+/**
+ * Distinct items whose last interaction is within `windowMs` before `now`, from the item memory.
+ * @example recentItemActivity(p, now, 86_400_000).carted; // items in the cart since yesterday
+ */
+export function recentItemActivity(profile: Profile, now: number, windowMs: number): RecentItemActivity {
+  const out: RecentItemActivity = { items: 0, carted: 0, favorited: 0 };
+  for (const [, t] of mapEntries(profile.items)) {
+    if (!Array.isArray(t) || now - t[0] * 60_000 > windowMs) continue;
+    out.items++;
+    if (t[3] > 0) continue;
+    const strongest = STRONGEST_TYPES[t[1]];
+    if (strongest === 'add_to_cart') out.carted++;
+    else if (strongest === 'favorite') out.favorited++;
+  }
+  return out;
+}
+
 /**
  * Recent item keys (see `itemKey`), most recent first, at most 20. Do not mutate.
  * @example recentItems(p).includes(itemKey(candidate.id));

@@ -371,6 +371,7 @@ describe('public surface', () => {
       'priceFit',
       'rebuildProfile',
       'recentEmbeddings',
+      'recentItemActivity',
       'recentItems',
       'reviveProfile',
       'setDeclared',

@@ -33,12 +33,18 @@ describe('propensity features', () => {
     const p = shopper();
     const f = propensityFeatures(p, T0 + 20 * DAY + 180_000);
     expect(f.length).toBe(PROPENSITY_FEATURES.length);
-    expect(PROPENSITY_FEATURE_VERSION).toBe('pz-propensity-1');
+    expect(PROPENSITY_FEATURE_VERSION).toBe('pz-propensity-2');
     const by = Object.fromEntries(PROPENSITY_FEATURES.map((n, i) => [n, f[i]]));
     expect(by.open_cart).toBe(1);
     expect(by.has_purchased).toBe(1);
     expect(by.cart_rate).toBe(0.5);
     expect(by.log_orders).toBeCloseTo(Math.log(2), 12);
+    // In the last 24 h: a viewed, and b carted (not bought); the old purchase is 20 days back.
+    expect(by.log_items_24h).toBeCloseTo(Math.log(3), 12);
+    expect(by.log_cart_items_24h).toBeCloseTo(Math.log(2), 12);
+    expect(by.log_fav_items_24h).toBe(0);
+    const later = Object.fromEntries(PROPENSITY_FEATURES.map((n, i) => [n, propensityFeatures(p, T0 + 22 * DAY)[i]]));
+    expect([later.log_items_24h, later.log_cart_items_24h]).toEqual([0, 0]);
     expect(f.every(Number.isFinite)).toBe(true);
     expect(propensityFeatures(emptyProfile(T0), T0).every(Number.isFinite)).toBe(true);
   });
