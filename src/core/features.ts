@@ -103,16 +103,16 @@ function cosine(a: readonly number[], b: readonly number[], bNorm: number): numb
 
 /** Related lists seen once, and the key → score index of those seen again. */
 const relatedSeen = new WeakSet<readonly RelatedItem[]>();
-const relatedIndexes = new WeakMap<readonly RelatedItem[], Map<string, number>>();
+const relatedIndexes = new WeakMap<readonly RelatedItem[], Map<string, readonly [sum: number, max: number]>>();
 
 /**
  * A key → score index of a related list that keeps coming back (the same candidate objects ranked
  * again, as in a replay), so matching costs one lookup per recent item instead of one per entry.
  * A list seen for the first time, or longer-recent-than-related, is matched by a plain loop
  * (undefined), so one-off lists (structured clones from the page) pay nothing extra.
- * Duplicate ids keep their first score, as the plain loop would count each.
+ * Per key it keeps the sum and the largest of the scores, so a repeated id counts as in the plain loop.
  */
-function relatedIndex(related: readonly RelatedItem[], recentCount: number): Map<string, number> | undefined {
+function relatedIndex(related: readonly RelatedItem[], recentCount: number): Map<string, readonly [number, number]> | undefined {
   const cached = relatedIndexes.get(related);
   if (cached) return cached;
   if (related.length <= recentCount) return undefined;
@@ -120,10 +120,11 @@ function relatedIndex(related: readonly RelatedItem[], recentCount: number): Map
     relatedSeen.add(related);
     return undefined;
   }
-  const index = new Map<string, number>();
+  const index = new Map<string, readonly [number, number]>();
   for (const r of related) {
     const key = itemKey(r.id);
-    if (!index.has(key)) index.set(key, r.score);
+    const had = index.get(key);
+    index.set(key, had ? [had[0] + r.score, Math.max(had[1], r.score)] : [r.score, r.score]);
   }
   relatedIndexes.set(related, index);
   return index;
@@ -239,10 +240,10 @@ export function features(
       const index = relatedIndex(c.related, recentRank.size);
       if (index) {
         for (let k = 0; k < recentKeys.length; k++) {
-          const score = index.get(recentKeys[k]!);
-          if (score === undefined) continue;
-          sum += score * recentWeights[k]!;
-          if (score > max) max = score;
+          const hit = index.get(recentKeys[k]!);
+          if (hit === undefined) continue;
+          sum += hit[0] * recentWeights[k]!;
+          if (hit[1] > max) max = hit[1];
         }
       } else {
         for (const r of c.related) {

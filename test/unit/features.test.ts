@@ -128,7 +128,8 @@ describe('features', () => {
 
   it('scores a related list that comes back (indexed) exactly as a fresh copy of it (plain loop)', () => {
     const p = profileOf([ev('view', T0, { id: 'a' }), ev('view', T0 + 1000, { id: 'b' })], T0 + 1000);
-    const long = Array.from({ length: 60 }, (_, i) => ({ id: i === 7 ? 'a' : i === 40 ? 'b' : `n${i}`, score: 1 / (i + 1) }));
+    // 'a' twice: the index must count a repeated id as the plain loop does.
+    const long = Array.from({ length: 60 }, (_, i) => ({ id: i === 7 || i === 20 ? 'a' : i === 40 ? 'b' : `n${i}`, score: 1 / (i + 1) }));
     const cand: Candidate = Object.freeze({ id: 'c', related: long });
     const fresh = () => features(p, [{ id: 'c', related: long.map((r) => ({ ...r })) }], { now: T0 + 2000 });
     const first = features(p, [cand], { now: T0 + 2000 });
