@@ -5,7 +5,8 @@
  *
  * Attributes: `data-worker` (worker URL; default `pz-worker.js` beside this script), `data-global`
  * (global name, default `pz`), `data-personalization` (0..1), `data-consent` (granted | pending | denied),
- * `data-prior`, `data-segments` (same-origin JSON URLs), `data-db`, `data-budget-ms`, `data-debug`.
+ * `data-prior`, `data-segments` (same-origin JSON URLs), `data-db`, `data-budget-ms`,
+ * `data-ready-timeout-ms`, `data-debug`.
  */
 import { registerElements } from './elements';
 import { type Command, type Personalizer, createPersonalizer, runCommand } from './personalizer';
@@ -30,6 +31,7 @@ function boot(): void {
     ...(d.segments ? { segmentsUrl: new URL(d.segments, location.href).href } : {}),
     ...(d.db ? { dbName: d.db } : {}),
     ...(num(d.budgetMs) !== undefined ? { budgetMs: num(d.budgetMs) } : {}),
+    ...(num(d.readyTimeoutMs) !== undefined ? { readyTimeoutMs: num(d.readyTimeoutMs) } : {}),
     debug: d.debug !== undefined && d.debug !== 'false',
   });
   Object.defineProperty(pz, '__pz', { value: true });
