@@ -1,6 +1,7 @@
 /**
  * Offline fitting of the site-wide prior (used by `npm run train-prior` and the benchmarks, never in
- * the page): trains the same FM through tfjs on pairwise examples pooled over many shoppers.
+ * the page): trains the same FM through tfjs (or the same steps in plain TS, `trainer: 'plain'`) on
+ * pairwise examples pooled over many shoppers.
  * Kept apart from `prior.ts` so the worker can parse a prior without bundling tfjs.
  */
 import { cloneWeights, fmSgdStep, type PairExample } from './fm';
@@ -32,7 +33,7 @@ export interface FitPriorOptions {
   /**
    * `'tfjs'` (default): the on-device {@link FmRanker}, through tfjs autodiff. `'plain'`: the same
    * objective and step in plain TypeScript ({@link fmSgdStep}, which the tests hold equal to the tfjs
-   * gradient), about 20× faster on a CPU without a tfjs native backend; it publishes no variance.
+   * gradient), about 5× faster on a CPU without a tfjs native backend; it publishes no variance.
    */
   trainer?: 'tfjs' | 'plain';
 }
