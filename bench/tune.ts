@@ -3,6 +3,9 @@
  * Beauty's validation split and the first half of each Taobao shopper's steps. It never reads a
  * test-split or second-half metric. The chosen values are written into bench/quality/product.ts by hand.
  *   npx tsx bench/tune.ts [--beauty-users 3000] [--taobao-users 300]
+ * Environment: PZ_TUNE_GRID (JSON array of ProductPolicyOptions without `name`), PZ_TUNE_ONLY
+ * (`beauty`, `taobao` or both), PZ_KNOWLEDGE (JSON ItemKnowledgeOptions for Beauty's site knowledge),
+ * PZ_PRIOR_LEVELS (Beauty prior levels, default 1).
  */
 import { loadBeauty } from './quality/data/beauty';
 import { loadTaobao } from './quality/data/taobao';
@@ -29,7 +32,7 @@ const only = process.env.PZ_TUNE_ONLY ?? 'beauty,taobao';
 if (only.includes('beauty')) {
   const data = loadBeauty(`${dataDir()}/amazon-beauty-s3rec`);
   const users = sampleIndices(data.users.length, arg('beauty-users', 3000), createRng(mixSeed(seed, 77)));
-  const setup = setupBeautyLoo(data, { seed, userIndices: users, priorLevels: Number(process.env.PZ_PRIOR_LEVELS ?? 1), knowledge: JSON.parse(process.env.PZ_KNOWLEDGE ?? "{}") });
+  const setup = setupBeautyLoo(data, { seed, userIndices: users, priorLevels: Number(process.env.PZ_PRIOR_LEVELS ?? 1), knowledge: JSON.parse(process.env.PZ_KNOWLEDGE ?? '{}') });
   // The prior learns from every user's training split (never a validation or test target).
   setup.site.priorShoppers = () => beautyPriorShoppers(setup, setup.data.users.map((_, i) => i), seed);
   for (const g of grid) {
