@@ -27,8 +27,8 @@ import { type Browser, type BrowserContext, type Page, chromium } from '@playwri
 import { build } from 'vite';
 // @ts-expect-error: plain ESM helper without types
 import { CHROMIUM_ARGS, findBrowser } from '../scripts/find-browser.mjs';
-import { FM_K } from '../src/core/default-weights';
-import { FEATURE_DIM } from '../src/core/features';
+import { FM_K } from '../src/core/model/default-weights';
+import { FEATURE_DIM } from '../src/core/model/features';
 import type { RerankResult, ShopperEvent } from '../src/core/types';
 import { benchCandidates, benchEvents } from './browser/fixtures';
 import type { Timing, WorkerBenchMessage, WorkerBenchResult } from './browser/learner-worker';

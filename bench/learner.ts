@@ -4,9 +4,9 @@
  * is in the same ballpark for the plain path and slower for tfjs (NOTES.md).
  */
 import { performance } from 'node:perf_hooks';
-import { type FmWeights, type PairExample, fmScoreBatch, fmSgdStep } from '../src/core/fm';
-import { FmRanker } from '../src/core/model';
-import { createRng, gaussian } from '../src/core/rng';
+import { type FmWeights, type PairExample, fmScoreBatch, fmSgdStep } from '../src/core/model/fm';
+import { FmRanker } from '../src/core/model/model';
+import { createRng, gaussian } from '../src/core/util/rng';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');

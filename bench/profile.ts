@@ -7,8 +7,8 @@
  * its maximum length: the worst case for map churn and size).
  */
 import os from 'node:os';
-import { applyEvent, applyEventMut, applyEvents, decayTo, emptyProfile } from '../src/core/profile';
-import { createRng, type Rng } from '../src/core/rng';
+import { applyEvent, applyEventMut, applyEvents, decayTo, emptyProfile } from '../src/core/profile/profile';
+import { createRng, type Rng } from '../src/core/util/rng';
 import type { EventType, StoredEvent } from '../src/core/types';
 
 const TARGET_EPS = 200_000;

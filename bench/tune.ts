@@ -14,7 +14,7 @@ import { beautyPriorShoppers, taobaoPriorShoppers } from './quality/prior-shoppe
 import { runBeautyLoo, setupBeautyLoo } from './quality/protocols/beauty-loo';
 import { runTaobaoReplay, setupTaobaoReplay, taobaoEligibleUsers } from './quality/protocols/taobao-replay';
 import { mixSeed, sampleIndices } from './quality/seeds';
-import { createRng } from '../src/core/rng';
+import { createRng } from '../src/core/util/rng';
 import { dataDir } from './quality/paths';
 
 const arg = (name: string, dflt: number) => {

@@ -25,13 +25,13 @@ import { beautyPriorShoppers } from '../bench/quality/prior-shoppers';
 import { setupBeautyLoo } from '../bench/quality/protocols/beauty-loo';
 import { taobaoEvent } from '../bench/quality/protocols/taobao-replay';
 import { mixSeed } from '../bench/quality/seeds';
-import { validateEvent } from '../src/core/clean';
-import { DEFAULT_WEIGHTS, FM_K } from '../src/core/default-weights';
-import { FEATURE_DIM, FEATURE_SCHEMA_VERSION, FEATURES } from '../src/core/features';
-import { type FmWeights, type PairExample, fmScore } from '../src/core/fm';
-import { parsePrior, type PriorFile, toPriorFile } from '../src/core/prior';
-import { fitPrior } from '../src/core/prior-fit';
-import { applyEventMut, emptyProfile, type ProfileConfig } from '../src/core/profile';
+import { validateEvent } from '../src/core/input/clean';
+import { DEFAULT_WEIGHTS, FM_K } from '../src/core/model/default-weights';
+import { FEATURE_DIM, FEATURE_SCHEMA_VERSION, FEATURES } from '../src/core/model/features';
+import { type FmWeights, type PairExample, fmScore } from '../src/core/model/fm';
+import { parsePrior, type PriorFile, toPriorFile } from '../src/core/model/prior';
+import { fitPrior } from '../src/core/model/prior-fit';
+import { applyEventMut, emptyProfile, type ProfileConfig } from '../src/core/profile/profile';
 import {
   checkLogisticModel,
   fitLogistic,
@@ -39,8 +39,8 @@ import {
   PROPENSITY_FEATURE_VERSION,
   PROPENSITY_FEATURES,
   propensityFeatures,
-} from '../src/core/propensity';
-import { createRng, type Rng } from '../src/core/rng';
+} from '../src/core/profile/propensity';
+import { createRng, type Rng } from '../src/core/util/rng';
 import type { Candidate, EventType, StoredEvent } from '../src/core/types';
 import { type PriorShopper, priorExamples } from '../src/site/prior-examples';
 

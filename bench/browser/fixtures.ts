@@ -4,7 +4,7 @@
  * Candidates look like a real category listing: a category path, brand, price, three tags, a
  * 16-dimensional site embedding and a few related items.
  */
-import { createRng, gaussian } from '../../src/core/rng';
+import { createRng, gaussian } from '../../src/core/util/rng';
 import type { Candidate, ShopperEvent } from '../../src/core/types';
 
 const CATEGORIES = [

@@ -6,13 +6,13 @@
  *
  * Protocol: the page posts `{ quick }`; the worker answers one {@link WorkerBenchMessage}.
  */
-import { FM_K } from '../../src/core/default-weights';
+import { FM_K } from '../../src/core/model/default-weights';
 import { Engine, type Learner } from '../../src/core/engine';
-import { FEATURE_DIM, FEATURE_SCHEMA_VERSION, features } from '../../src/core/features';
-import { type FmWeights, type PairExample, cloneWeights, fmSgdStep } from '../../src/core/fm';
-import { FmRanker } from '../../src/core/model';
-import { createRng } from '../../src/core/rng';
-import { memory } from '../../src/core/tf';
+import { FEATURE_DIM, FEATURE_SCHEMA_VERSION, features } from '../../src/core/model/features';
+import { type FmWeights, type PairExample, cloneWeights, fmSgdStep } from '../../src/core/model/fm';
+import { FmRanker } from '../../src/core/model/model';
+import { createRng } from '../../src/core/util/rng';
+import { memory } from '../../src/core/model/tf';
 import { benchCandidates, benchEvents } from './fixtures';
 
 /** Latency summary of one timed function, in ms. */

@@ -4,7 +4,7 @@
  * shopper's steps. Lists mimic the protocols (target + uniformly sampled negatives, in the protocol's
  * server order), so the prior learns the same task the shopper's device faces.
  */
-import { createRng } from '../../src/core/rng';
+import { createRng } from '../../src/core/util/rng';
 import type { Candidate, StoredEvent } from '../../src/core/types';
 import type { PriorShopper } from '../../src/site/prior-examples';
 import { TAOBAO_CANDIDATES, taobaoEvent, type TaobaoReplaySetup } from './protocols/taobao-replay';

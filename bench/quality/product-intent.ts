@@ -3,8 +3,8 @@
  * `purchaseIntent` exactly as the worker runs them, with the built-in weights or with weights fitted
  * (as `npm run train-prior` does) on the tuning days only.
  */
-import { applyEventMut, emptyProfile } from '../../src/core/profile';
-import { DEFAULT_PURCHASE_INTENT, type LogisticModel, fitLogistic, propensityFeatures, purchaseIntent } from '../../src/core/propensity';
+import { applyEventMut, emptyProfile } from '../../src/core/profile/profile';
+import { DEFAULT_PURCHASE_INTENT, type LogisticModel, fitLogistic, propensityFeatures, purchaseIntent } from '../../src/core/profile/propensity';
 import type { IntentPolicy, SiteKnowledge } from './types';
 
 /** Taobao is Beijing time: the profile's hour-of-day context uses the shop's offset. */

@@ -4,14 +4,14 @@
  * time. Only public knowledge crosses shoppers: the prior (trained on the tuning split) and the
  * per-item public features the protocol attaches to candidates.
  */
-import { DEFAULT_WEIGHTS, FM_K, weightsFromTable } from '../../src/core/default-weights';
+import { DEFAULT_WEIGHTS, FM_K, weightsFromTable } from '../../src/core/model/default-weights';
 import { Engine, type EngineOptions } from '../../src/core/engine';
-import { FEATURE_DIM, FEATURE_SCHEMA_VERSION } from '../../src/core/features';
-import type { FmWeights } from '../../src/core/fm';
-import { FmRanker } from '../../src/core/model';
-import { createRng } from '../../src/core/rng';
+import { FEATURE_DIM, FEATURE_SCHEMA_VERSION } from '../../src/core/model/features';
+import type { FmWeights } from '../../src/core/model/fm';
+import { FmRanker } from '../../src/core/model/model';
+import { createRng } from '../../src/core/util/rng';
 import type { Candidate } from '../../src/core/types';
-import { fitPrior } from '../../src/core/prior-fit';
+import { fitPrior } from '../../src/core/model/prior-fit';
 import { priorExamples } from '../../src/site/prior-examples';
 import type { ReplayPolicy, ShopperSession, SiteKnowledge } from './types';
 

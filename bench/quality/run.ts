@@ -4,7 +4,7 @@
  */
 import { execSync } from 'node:child_process';
 import { join } from 'node:path';
-import { createRng } from '../../src/core/rng';
+import { createRng } from '../../src/core/util/rng';
 import { loadBeauty } from './data/beauty';
 import { loadTaobao } from './data/taobao';
 import type { RankRunResult } from './protocols/common';

@@ -7,7 +7,7 @@
 import { type Remote, wrap } from 'comlink';
 import type { ExportBundle, Explanation, TrackAck, WorkerApi, WorkerConfig, WorkerStatus } from '../core/api';
 import type { ConsentState, Impression, RerankOptions, RerankResult, ShopperEvent } from '../core/types';
-import { serverOrder } from '../core/server-order';
+import { serverOrder } from '../core/rank/server-order';
 
 /** Options for {@link createClient} (and the npm `createPersonalizer`). */
 export interface ClientOptions extends WorkerConfig {

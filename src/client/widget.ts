@@ -13,7 +13,7 @@
  */
 import type { Personalizer } from './personalizer';
 import { ElementBase, h, styledShadow } from './shadow';
-import { serverOrder } from '../core/server-order';
+import { serverOrder } from '../core/rank/server-order';
 import type { Candidate, Impression, ItemFeatures, RerankResult } from '../core/types';
 
 /** A candidate as the widget shows it: the public item features plus display fields. */

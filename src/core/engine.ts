@@ -7,16 +7,16 @@
  * features as they were when the list was shown) → fold into the profile. Learning runs in
  * {@link Engine.train}, which the shell calls off the hot path; reranks never wait for it.
  */
-import { validateEvent } from './clean';
-import { groupContributions, reasonFor, type FamilyContribution } from './explain';
-import { FEATURE_DIM, FEATURE_SCHEMA_VERSION, features } from './features';
-import { type FmWeights, type PairExample, fmContributions, fmScoreBatch } from './fm';
-import { DEFAULT_WEIGHTS } from './default-weights';
-import { applyEventMut, emptyProfile, type Profile, type ProfileConfig, reviveProfile, setDeclared, type DeclaredValue } from './profile';
-import { churnRisk, purchaseIntent, type LogisticModel } from './propensity';
-import { type PersonalScorer, rerank as policy } from './rerank';
-import type { Rng } from './rng';
-import { type SegmentConfig, segmentsOf } from './segments';
+import { validateEvent } from './input/clean';
+import { groupContributions, reasonFor, type FamilyContribution } from './rank/explain';
+import { FEATURE_DIM, FEATURE_SCHEMA_VERSION, features } from './model/features';
+import { type FmWeights, type PairExample, fmContributions, fmScoreBatch } from './model/fm';
+import { DEFAULT_WEIGHTS } from './model/default-weights';
+import { applyEventMut, emptyProfile, type Profile, type ProfileConfig, reviveProfile, setDeclared, type DeclaredValue } from './profile/profile';
+import { churnRisk, purchaseIntent, type LogisticModel } from './profile/propensity';
+import { type PersonalScorer, rerank as policy } from './rank/rerank';
+import type { Rng } from './util/rng';
+import { type SegmentConfig, segmentsOf } from './profile/segments';
 import type { Candidate, EventType, Impression, RerankOptions, RerankResult, StoredEvent } from './types';
 
 /** What the engine needs from an online learner (the tfjs {@link FmRanker} implements it). */

@@ -1,5 +1,5 @@
 export * from './types';
 export * from './api';
-export { createRng, gaussian } from './rng';
-export type { Rng } from './rng';
-export { serverOrder } from './server-order';
+export { createRng, gaussian } from './util/rng';
+export type { Rng } from './util/rng';
+export { serverOrder } from './rank/server-order';

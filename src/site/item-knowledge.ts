@@ -4,7 +4,7 @@
  * Nothing here is about one shopper: per-item popularity, top-K co-occurrence neighbours and small
  * dense item embeddings. Pure and deterministic (seeded); no DOM, no I/O.
  */
-import { createRng, gaussian } from '../core/rng';
+import { createRng, gaussian } from '../core/util/rng';
 
 /** One published neighbour of an item. */
 export interface Neighbour {

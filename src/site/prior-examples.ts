@@ -4,10 +4,10 @@
  * extractor the worker runs; at each step the item the shopper went for is paired with sampled
  * candidates they did not, with features as they were just before the step (no look-ahead).
  */
-import { FEATURE_DIM, features } from '../core/features';
-import type { PairExample } from '../core/fm';
-import { applyEventMut, emptyProfile, type ProfileConfig } from '../core/profile';
-import type { Rng } from '../core/rng';
+import { FEATURE_DIM, features } from '../core/model/features';
+import type { PairExample } from '../core/model/fm';
+import { applyEventMut, emptyProfile, type ProfileConfig } from '../core/profile/profile';
+import type { Rng } from '../core/util/rng';
 import type { Candidate, EventType, StoredEvent } from '../core/types';
 
 /** One shopper's replay input. */

@@ -8,14 +8,14 @@
  * once, whether it wrote it, heard of it on the BroadcastChannel, or read it while catching up.
  */
 import type { ExportBundle, Explanation, TrackAck, WorkerApi, WorkerConfig, WorkerStatus } from '../core/api';
-import { FM_K } from '../core/default-weights';
+import { FM_K } from '../core/model/default-weights';
 import { Engine, type EngineOptions, type Learner } from '../core/engine';
-import { FEATURE_DIM, FEATURE_SCHEMA_VERSION } from '../core/features';
-import type { FmWeights } from '../core/fm';
-import { parsePrior } from '../core/prior';
-import { createRng, type Rng } from '../core/rng';
-import { checkCentroidFile, type SegmentConfig } from '../core/segments';
-import { serverOrder } from '../core/server-order';
+import { FEATURE_DIM, FEATURE_SCHEMA_VERSION } from '../core/model/features';
+import type { FmWeights } from '../core/model/fm';
+import { parsePrior } from '../core/model/prior';
+import { createRng, type Rng } from '../core/util/rng';
+import { checkCentroidFile, type SegmentConfig } from '../core/profile/segments';
+import { serverOrder } from '../core/rank/server-order';
 import type { Impression, RerankOptions, RerankResult, StoredEvent } from '../core/types';
 import { type EventBatch, type Store, openStore } from './store';
 import { type Tabs, openTabs } from './tabs';
@@ -26,7 +26,7 @@ const SNAPSHOT_DELAY_MS = 500;
 const MODEL_SAVE_DELAY_MS = 2000;
 const LEARNER_DELAY_MS = 1000;
 
-type LearnerModule = typeof import('../core/model');
+type LearnerModule = typeof import('../core/model/model');
 
 /** Options for tests: a clock, and how to load the learner module. */
 export interface ServiceDeps {
@@ -195,7 +195,7 @@ export class PersonalizerService implements WorkerApi {
 
   private async loadLearner(): Promise<void> {
     this.learnerPromise ??= (async () => {
-      const mod = await (this.deps.loadLearner ?? (() => import('../core/model')))();
+      const mod = await (this.deps.loadLearner ?? (() => import('../core/model/model')))();
       const base = this.priorWeights ?? this.engine.scoringWeights();
       const opts = {
         d: FEATURE_DIM,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sanitizeCandidates } from '../../src/core/candidates';
+import { sanitizeCandidates } from '../../src/core/input/candidates';
 
 describe('sanitizeCandidates', () => {
   it('cleans a frozen candidate once and reuses the clean copy, which is itself frozen', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidEventError, MAX_TAGS, STRING_CAPS, validateEvent } from '../../src/core/clean';
-import { createDeduper, DEDUPE_MAX_IDS, dedupeStep, isDuplicate } from '../../src/core/dedupe';
-import { createRng } from '../../src/core/rng';
+import { InvalidEventError, MAX_TAGS, STRING_CAPS, validateEvent } from '../../src/core/input/clean';
+import { createDeduper, DEDUPE_MAX_IDS, dedupeStep, isDuplicate } from '../../src/core/input/dedupe';
+import { createRng } from '../../src/core/util/rng';
 import type { StoredEvent } from '../../src/core/types';
 
 const NOW = Date.UTC(2026, 0, 5, 12);
@@ -177,7 +177,7 @@ describe('dedupe', () => {
 
 describe('public surface', () => {
   it('locks the export list of core/clean', async () => {
-    const mod = await import('../../src/core/clean');
+    const mod = await import('../../src/core/input/clean');
     expect(Object.keys(mod).sort()).toEqual([
       'InvalidEventError',
       'MAX_EMBEDDING',

@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { weightsFromTable, DEFAULT_WEIGHTS, FM_K } from '../../src/core/default-weights';
+import { weightsFromTable, DEFAULT_WEIGHTS, FM_K } from '../../src/core/model/default-weights';
 import { Engine, type Learner } from '../../src/core/engine';
-import { FEATURE_DIM, FEATURE_SCHEMA_VERSION, features } from '../../src/core/features';
-import { type FmWeights, type PairExample, cloneWeights, fmContributions, fmScoreBatch } from '../../src/core/fm';
-import { FmRanker } from '../../src/core/model';
-import { createRng } from '../../src/core/rng';
-import { ensureTf, memory } from '../../src/core/tf';
+import { FEATURE_DIM, FEATURE_SCHEMA_VERSION, features } from '../../src/core/model/features';
+import { type FmWeights, type PairExample, cloneWeights, fmContributions, fmScoreBatch } from '../../src/core/model/fm';
+import { FmRanker } from '../../src/core/model/model';
+import { createRng } from '../../src/core/util/rng';
+import { ensureTf, memory } from '../../src/core/model/tf';
 import type { Candidate, RerankOptions, RerankResult } from '../../src/core/types';
 import { T0 } from './profile-helpers';
 

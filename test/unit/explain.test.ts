@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { categoryName, type FamilyContribution, groupContributions, reasonFor } from '../../src/core/explain';
-import { FEATURE_DIM, FEATURE_INDEX, FEATURES } from '../../src/core/features';
-import { applyEvents, emptyProfile, type Profile } from '../../src/core/profile';
+import { categoryName, type FamilyContribution, groupContributions, reasonFor } from '../../src/core/rank/explain';
+import { FEATURE_DIM, FEATURE_INDEX, FEATURES } from '../../src/core/model/features';
+import { applyEvents, emptyProfile, type Profile } from '../../src/core/profile/profile';
 import type { StoredEvent } from '../../src/core/types';
 import { ev, T0 } from './profile-helpers';
 

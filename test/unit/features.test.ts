@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { FEATURE_DIM, FEATURE_INDEX, FEATURES, features } from '../../src/core/features';
-import { applyEvents, emptyProfile, type Profile } from '../../src/core/profile';
+import { FEATURE_DIM, FEATURE_INDEX, FEATURES, features } from '../../src/core/model/features';
+import { applyEvents, emptyProfile, type Profile } from '../../src/core/profile/profile';
 import type { Candidate, ItemFeatures, StoredEvent } from '../../src/core/types';
 import { ev, HOUR, randomEvents, T0 } from './profile-helpers';
 

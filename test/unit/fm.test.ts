@@ -9,8 +9,8 @@ import {
   fmSgdStep,
   marginGrad,
   pairLossGrad,
-} from '../../src/core/fm';
-import { createRng, gaussian, type Rng } from '../../src/core/rng';
+} from '../../src/core/model/fm';
+import { createRng, gaussian, type Rng } from '../../src/core/util/rng';
 
 function randomWeights(d: number, k: number, rng: Rng, scale = 0.3): FmWeights {
   return {

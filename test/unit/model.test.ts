@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, test } from 'vitest';
-import { type FmWeights, type PairExample, fmScoreBatch, fmSgdStep, pairLossGrad } from '../../src/core/fm';
-import { FmRanker, InvalidExampleError, ModelStateError, type PriorWeights } from '../../src/core/model';
-import { createRng, gaussian, type Rng } from '../../src/core/rng';
-import * as tf from '../../src/core/tf';
+import { type FmWeights, type PairExample, fmScoreBatch, fmSgdStep, pairLossGrad } from '../../src/core/model/fm';
+import { FmRanker, InvalidExampleError, ModelStateError, type PriorWeights } from '../../src/core/model/model';
+import { createRng, gaussian, type Rng } from '../../src/core/util/rng';
+import * as tf from '../../src/core/model/tf';
 
 const live: FmRanker[] = [];
 function make(...args: ConstructorParameters<typeof FmRanker>): FmRanker {

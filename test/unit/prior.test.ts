@@ -1,10 +1,10 @@
 import { describe, expect, test } from 'vitest';
-import { type PairExample, fmScore } from '../../src/core/fm';
-import { FmRanker } from '../../src/core/model';
-import { InvalidPriorError, parsePrior, toPriorFile } from '../../src/core/prior';
-import { fitPrior } from '../../src/core/prior-fit';
-import { createRng, gaussian, type Rng } from '../../src/core/rng';
-import * as tf from '../../src/core/tf';
+import { type PairExample, fmScore } from '../../src/core/model/fm';
+import { FmRanker } from '../../src/core/model/model';
+import { InvalidPriorError, parsePrior, toPriorFile } from '../../src/core/model/prior';
+import { fitPrior } from '../../src/core/model/prior-fit';
+import { createRng, gaussian, type Rng } from '../../src/core/util/rng';
+import * as tf from '../../src/core/model/tf';
 
 const valid = () => ({
   version: '2025-01-01',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decayFactor, growth, pow2, quantize } from '../../src/core/decay';
+import { decayFactor, growth, pow2, quantize } from '../../src/core/profile/decay';
 import {
   affinityTotals,
   applyEvent,
@@ -11,7 +11,7 @@ import {
   longValue,
   priceFit,
   tagAffinity,
-} from '../../src/core/profile';
+} from '../../src/core/profile/profile';
 import { DAY, ev, HOUR, randomEvents, T0 } from './profile-helpers';
 
 /** Equal up to floating-point rounding. */

@@ -1,4 +1,4 @@
-import { createRng, type Rng } from '../../src/core/rng';
+import { createRng, type Rng } from '../../src/core/util/rng';
 import { EVENT_TYPES, type EventType, type StoredEvent } from '../../src/core/types';
 
 export const T0 = Date.UTC(2026, 0, 5, 12, 0, 0); // a Monday, 12:00 UTC

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { applyEvent, decayTo, emptyProfile, rebuildProfile } from '../../src/core/profile';
+import { applyEvent, decayTo, emptyProfile, rebuildProfile } from '../../src/core/profile/profile';
 import { EVENT_TYPES, type StoredEvent } from '../../src/core/types';
 import { DAY, HOUR, randomEvents, T0 } from './profile-helpers';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyEventMut, decayTo, emptyProfile, PROFILE_CAPS } from '../../src/core/profile';
+import { applyEventMut, decayTo, emptyProfile, PROFILE_CAPS } from '../../src/core/profile/profile';
 import { randomEvents, T0 } from './profile-helpers';
 
 const LIMIT = 64 * 1024;

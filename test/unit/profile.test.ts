@@ -21,9 +21,9 @@ import {
   setDeclared,
   tagAffinity,
   topAffinities,
-} from '../../src/core/profile';
-import { jsonCost } from '../../src/core/hash';
-import { behaviourStats, rfmScores } from '../../src/core/profile-stats';
+} from '../../src/core/profile/profile';
+import { jsonCost } from '../../src/core/util/hash';
+import { behaviourStats, rfmScores } from '../../src/core/profile/stats';
 import { DAY, ev, HOUR, randomEvents, T0 } from './profile-helpers';
 
 const lipstick = { id: 'sku-1', category: 'beauty/makeup/lipstick', brand: 'Acme', price: 20, tags: ['Matte', 'vegan'] };
@@ -343,7 +343,7 @@ describe('deduplication in the reducer', () => {
 
 describe('public surface', () => {
   it('locks the export list of core/profile', async () => {
-    const mod = await import('../../src/core/profile');
+    const mod = await import('../../src/core/profile/profile');
     expect(Object.keys(mod).sort()).toEqual([
       'DEFAULT_PROFILE_CONFIG',
       'InvalidDeclaredError',

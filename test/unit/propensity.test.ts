@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyEvents, emptyProfile } from '../../src/core/profile';
+import { applyEvents, emptyProfile } from '../../src/core/profile/profile';
 import {
   checkLogisticModel,
   churnRisk,
@@ -12,8 +12,8 @@ import {
   predictLogistic,
   propensityFeatures,
   purchaseIntent,
-} from '../../src/core/propensity';
-import { createRng, gaussian } from '../../src/core/rng';
+} from '../../src/core/profile/propensity';
+import { createRng, gaussian } from '../../src/core/util/rng';
 import { DAY, ev, HOUR, T0 } from './profile-helpers';
 
 const shopper = () =>
@@ -142,7 +142,7 @@ describe('fitLogistic', () => {
 
 describe('public surface', () => {
   it('locks the export list of core/propensity', async () => {
-    const mod = await import('../../src/core/propensity');
+    const mod = await import('../../src/core/profile/propensity');
     expect(Object.keys(mod).sort()).toEqual([
       'DEFAULT_CHURN_RISK',
       'DEFAULT_PURCHASE_INTENT',

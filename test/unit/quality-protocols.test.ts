@@ -19,7 +19,7 @@ import { beijingDay, INTENT_FIRST_DAY, runTaobaoIntent } from '../../bench/quali
 import { runTaobaoReplay, setupTaobaoReplay, TAOBAO_CANDIDATES } from '../../bench/quality/protocols/taobao-replay';
 import { runQuality } from '../../bench/quality/run';
 import type { IntentPolicy, ReplayPolicy, SiteKnowledge } from '../../bench/quality/types';
-import { createRng } from '../../src/core/rng';
+import { createRng } from '../../src/core/util/rng';
 import type { Candidate, StoredEvent } from '../../src/core/types';
 
 let dir: string;

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { sanitizeCandidates, serverOrderIds } from '../../src/core/candidates';
-import { categorySimilarity, diversityKeys, similarity } from '../../src/core/mmr';
+import { sanitizeCandidates, serverOrderIds } from '../../src/core/input/candidates';
+import { categorySimilarity, diversityKeys, similarity } from '../../src/core/rank/mmr';
 import {
   EXPLORE_REASON,
   MAX_EXPLORATION,
@@ -10,8 +10,8 @@ import {
   rerank,
   resolveOptions,
   serverScores,
-} from '../../src/core/rerank';
-import { createRng, gaussian, type Rng } from '../../src/core/rng';
+} from '../../src/core/rank/rerank';
+import { createRng, gaussian, type Rng } from '../../src/core/util/rng';
 import type { Candidate, RerankOptions, RerankResult } from '../../src/core/types';
 
 const CATEGORIES = ['beauty/lipstick', 'beauty/mascara', 'beauty', 'home/kitchen/pans', 'home/garden', 'toys'];

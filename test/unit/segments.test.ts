@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyEvents, emptyProfile, type Profile } from '../../src/core/profile';
+import { applyEvents, emptyProfile, type Profile } from '../../src/core/profile/profile';
 import {
   behaviourSegmentsOf,
   checkCentroidFile,
@@ -9,8 +9,8 @@ import {
   segmentFeature,
   segmentsOf,
   valueSegmentOf,
-} from '../../src/core/segments';
-import { createRng } from '../../src/core/rng';
+} from '../../src/core/profile/segments';
+import { createRng } from '../../src/core/util/rng';
 import type { StoredEvent } from '../../src/core/types';
 import { DAY, ev, T0 } from './profile-helpers';
 
@@ -180,7 +180,7 @@ describe('segmentsOf', () => {
 
 describe('public surface', () => {
   it('locks the export list of core/segments', async () => {
-    const mod = await import('../../src/core/segments');
+    const mod = await import('../../src/core/profile/segments');
     expect(Object.keys(mod).sort()).toEqual([
       'InvalidCentroidsError',
       'behaviourSegmentsOf',

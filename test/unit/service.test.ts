@@ -1,10 +1,10 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { DEFAULT_WEIGHTS } from '../../src/core/default-weights';
-import { FEATURE_SCHEMA_VERSION } from '../../src/core/features';
-import { cloneWeights } from '../../src/core/fm';
-import { toPriorFile } from '../../src/core/prior';
-import type { Profile } from '../../src/core/profile';
+import { DEFAULT_WEIGHTS } from '../../src/core/model/default-weights';
+import { FEATURE_SCHEMA_VERSION } from '../../src/core/model/features';
+import { cloneWeights } from '../../src/core/model/fm';
+import { toPriorFile } from '../../src/core/model/prior';
+import type { Profile } from '../../src/core/profile/profile';
 import { openStore } from '../../src/worker/store';
 import { PersonalizerService, type ServiceDeps } from '../../src/worker/service';
 import { T0 } from './profile-helpers';
@@ -20,7 +20,7 @@ const started: PersonalizerService[] = [];
 /** A service with a controllable clock; the learner module is loaded from the sources. */
 function service(deps: Partial<ServiceDeps> = {}): { svc: PersonalizerService; clock: { t: number } } {
   const clock = { t: T0 };
-  const svc = new PersonalizerService({ now: () => clock.t, loadLearner: () => import('../../src/core/model'), ...deps });
+  const svc = new PersonalizerService({ now: () => clock.t, loadLearner: () => import('../../src/core/model/model'), ...deps });
   started.push(svc);
   return { svc, clock };
 }

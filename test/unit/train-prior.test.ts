@@ -2,11 +2,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FM_K } from '../../src/core/default-weights';
-import { FEATURE_DIM, FEATURE_SCHEMA_VERSION, FEATURES } from '../../src/core/features';
-import { parsePrior } from '../../src/core/prior';
-import { checkLogisticModel, PROPENSITY_FEATURES } from '../../src/core/propensity';
-import { createRng } from '../../src/core/rng';
+import { FM_K } from '../../src/core/model/default-weights';
+import { FEATURE_DIM, FEATURE_SCHEMA_VERSION, FEATURES } from '../../src/core/model/features';
+import { parsePrior } from '../../src/core/model/prior';
+import { checkLogisticModel, PROPENSITY_FEATURES } from '../../src/core/profile/propensity';
+import { createRng } from '../../src/core/util/rng';
 import { main, parseArgs, UsageError } from '../../scripts/train-prior';
 
 const dir = mkdtempSync(join(tmpdir(), 'pz-train-prior-'));

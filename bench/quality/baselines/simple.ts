@@ -1,5 +1,5 @@
 /** Non-personal reference policies: random and the server order. */
-import { createRng } from '../../../src/core/rng';
+import { createRng } from '../../../src/core/util/rng';
 import type { ReplayPolicy } from '../types';
 
 /** Uniform random scores (seeded per shopper): the sanity floor. */

@@ -4,7 +4,7 @@
  * target + the user's 99 fixed negatives; server order = training-split popularity, ties broken by a
  * seeded random key. Site knowledge is built from the training split only (every user's s[:n-2]).
  */
-import { createRng } from '../../../src/core/rng';
+import { createRng } from '../../../src/core/util/rng';
 import type { Candidate, StoredEvent } from '../../../src/core/types';
 import { type ItemKnowledge, type ItemKnowledgeOptions, buildItemKnowledge } from '../../../src/site/item-knowledge';
 import type { BeautyData } from '../data/beauty';

@@ -4,7 +4,7 @@
  * excluding item_t and every item the shopper touched before t; server order = seeded random
  * permutation. The session has observed events 0..t-1 only. Candidates carry only id and category.
  */
-import { createRng } from '../../../src/core/rng';
+import { createRng } from '../../../src/core/util/rng';
 import type { Candidate, StoredEvent } from '../../../src/core/types';
 import { TAOBAO_EVENT_TYPE, type TaobaoLog } from '../data/taobao';
 import { placeTarget } from '../metrics';

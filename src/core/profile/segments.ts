@@ -5,8 +5,8 @@
  * Rules use `≥` at every threshold: a value exactly at a threshold is in the segment.
  */
 import type { Profile } from './profile';
-import { brandAffinity, categoryAffinity, longValue, tagAffinity, topAffinities } from './profile-accessors';
-import { behaviourStats, type RfmThresholds } from './profile-stats';
+import { brandAffinity, categoryAffinity, longValue, tagAffinity, topAffinities } from './accessors';
+import { behaviourStats, type RfmThresholds } from './stats';
 import { churnRisk, type LogisticModel, purchaseIntent } from './propensity';
 
 /** Why a rule fired: a human sentence plus the numbers it used. */

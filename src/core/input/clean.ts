@@ -3,10 +3,10 @@
  * {@link StoredEvent}s. Reads only own properties of the known fields and builds a fresh object,
  * so extra or hostile keys (`__proto__`, `constructor`) are never copied anywhere.
  */
-import { fnv1a } from './hash';
-import type { Rng } from './rng';
+import { fnv1a } from '../util/hash';
+import type { Rng } from '../util/rng';
 import { MAX_RELATED, readRelated } from './related';
-import { type DeviceClass, EVENT_TYPES, type EventType, type ItemFeatures, type StoredEvent } from './types';
+import { type DeviceClass, EVENT_TYPES, type EventType, type ItemFeatures, type StoredEvent } from '../types';
 
 export { MAX_RELATED };
 

@@ -7,7 +7,7 @@
  * list as a whole (not an array, too long, unreadable) make {@link sanitizeCandidates} refuse it.
  */
 import { readRelated } from './related';
-import type { Candidate } from './types';
+import type { Candidate } from '../types';
 
 /** Longest list that is reranked; longer lists get the server order (a safety valve, not a quality limit). */
 export const MAX_CANDIDATES = 5000;

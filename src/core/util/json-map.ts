@@ -1,4 +1,4 @@
-import { quantize } from './decay';
+import { quantize } from '../profile/decay';
 
 /**
  * A `Map<string, V>` that serialises with `JSON.stringify` as a plain object. Profiles keep their

@@ -6,7 +6,7 @@
  */
 import { cloneWeights, fmSgdStep, type PairExample } from './fm';
 import { FmRanker, initialWeights, type PriorWeights } from './model';
-import { type Rng, createRng } from './rng';
+import { type Rng, createRng } from '../util/rng';
 
 /** Options of {@link fitPrior}. */
 export interface FitPriorOptions {

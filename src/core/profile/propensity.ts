@@ -5,8 +5,8 @@
  * the `train-prior` CLI.
  */
 import type { Profile } from './profile';
-import { recentItemActivity, shortValue } from './profile-accessors';
-import { behaviourStats } from './profile-stats';
+import { recentItemActivity, shortValue } from './accessors';
+import { behaviourStats } from './stats';
 
 /** Version of {@link PROPENSITY_FEATURES}; bump it when a feature's definition changes. */
 export const PROPENSITY_FEATURE_VERSION = 'pz-propensity-2';

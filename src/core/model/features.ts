@@ -18,8 +18,8 @@ import {
   priceBand,
   priceFit,
   tagAffinity,
-} from './profile';
-import type { Candidate, RelatedItem } from './types';
+} from '../profile/profile';
+import type { Candidate, RelatedItem } from '../types';
 
 /** Bump on any change to {@link FEATURES} or to how a feature is computed. */
 export const FEATURE_SCHEMA_VERSION = 4;

@@ -2,7 +2,7 @@
  * Tunables of the shopper profile: half-lives, session gap, per-event-type weights and the hard
  * caps that keep the stored record under 64 KB.
  */
-import type { EventType } from './types';
+import type { EventType } from '../types';
 
 /** Interaction strength ranks stored in item memory: index → event type (0 = none yet; `rating` = 4 or 5 stars). */
 export const STRONGEST_TYPES: readonly (EventType | null)[] = Object.freeze([

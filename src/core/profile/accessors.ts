@@ -5,11 +5,11 @@
  * scale-free (and independent of `now`, since both sides decay alike).
  */
 import { decayFactor } from './decay';
-import { mapEntries, mapGet } from './map-get';
+import { mapEntries, mapGet } from '../util/map-get';
 import type { Dict, ItemMemoryTuple, PriceBand, Profile } from './profile';
-import { STRONGEST_TYPES } from './profile-config';
-import { brandKey, categoryKeys, itemKey, tagKey } from './profile-keys';
-import type { EventType } from './types';
+import { STRONGEST_TYPES } from './config';
+import { brandKey, categoryKeys, itemKey, tagKey } from './keys';
+import type { EventType } from '../types';
 
 /** Which horizon to read: long-term (default half-life 14 days) or short-term (1 hour). */
 export type Horizon = 'long' | 'short';

@@ -6,8 +6,8 @@
  * {@link DEDUPE_WINDOW_MS} earlier (double clicks, an observer firing twice, a retried send).
  * The state is plain JSON data and small, so it lives inside the stored profile.
  */
-import { boundedKey } from './hash';
-import type { EventType, StoredEvent } from './types';
+import { boundedKey } from '../util/hash';
+import type { EventType, StoredEvent } from '../types';
 
 /** How many recent event ids are remembered. */
 export const DEDUPE_MAX_IDS = 64;

@@ -5,11 +5,11 @@
  *
  * Never throws. Whatever goes wrong, the answer is the server order with `fellBack` saying why.
  */
-import { describeKind, MAX_CANDIDATES, sanitizeCandidates, serverOrderIds } from './candidates';
+import { describeKind, MAX_CANDIDATES, sanitizeCandidates, serverOrderIds } from '../input/candidates';
 import { diversityKeys } from './mmr';
 import { placeItems, relevanceOrder } from './placement';
-import type { Rng } from './rng';
-import type { Candidate, RankedItem, RerankOptions, RerankResult } from './types';
+import type { Rng } from '../util/rng';
+import type { Candidate, RankedItem, RerankOptions, RerankResult } from '../types';
 
 /** Reason shown on items that got their position from an exploratory (Thompson-sampled) score. */
 export const EXPLORE_REASON = 'Exploring something new';

@@ -2,9 +2,9 @@
  * Explanations: per-feature contributions of the model, grouped by feature family and turned into a
  * short human reason ("You often look at Lipstick", "In your usual price range").
  */
-import { FEATURES, FEATURE_DIM, type FeatureFamily } from './features';
-import { brandAffinity, categoryAffinity, itemMemory, type Profile, recentItems } from './profile';
-import type { Candidate } from './types';
+import { FEATURES, FEATURE_DIM, type FeatureFamily } from '../model/features';
+import { brandAffinity, categoryAffinity, itemMemory, type Profile, recentItems } from '../profile/profile';
+import type { Candidate } from '../types';
 
 /** A family's total contribution to a candidate's personal score. */
 export interface FamilyContribution {

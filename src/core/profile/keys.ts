@@ -2,8 +2,8 @@
  * How item ids, category paths, brands and tags become profile keys. The reducer and the accessors
  * both go through these, so a lookup always finds what an event credited.
  */
-import { boundedKey } from './hash';
-import { PROFILE_CAPS } from './profile-config';
+import { boundedKey } from '../util/hash';
+import { PROFILE_CAPS } from './config';
 
 /**
  * Small memo for the pure key functions: shoppers revisit the same categories, brands and tags,

@@ -11,19 +11,19 @@
  * A profile loaded from JSON or IndexedDB should go through {@link reviveProfile}.
  */
 import { growth, halfLifeIndex, pow2 } from './decay';
-import { evictLowest } from './evict';
-import { prefixWithin } from './hash';
-import { JsonMap } from './json-map';
-import { mapGet } from './map-get';
-import { cloneDeduper, createDeduper, type DedupeState, dedupeMut } from './dedupe';
-import { DAY_MS, HOUR_MS, PROFILE_CAPS, type ProfileConfig, resolveConfig } from './profile-config';
-import { brandKey, categoryKeys, itemKey, tagKey } from './profile-keys';
-import { type DeviceClass, EVENT_TYPES, type EventType, type StoredEvent } from './types';
+import { evictLowest } from '../util/evict';
+import { prefixWithin } from '../util/hash';
+import { JsonMap } from '../util/json-map';
+import { mapGet } from '../util/map-get';
+import { cloneDeduper, createDeduper, type DedupeState, dedupeMut } from '../input/dedupe';
+import { DAY_MS, HOUR_MS, PROFILE_CAPS, type ProfileConfig, resolveConfig } from './config';
+import { brandKey, categoryKeys, itemKey, tagKey } from './keys';
+import { type DeviceClass, EVENT_TYPES, type EventType, type StoredEvent } from '../types';
 
-export * from './profile-accessors';
-export { JsonMap } from './json-map';
-export { DEFAULT_PROFILE_CONFIG, PROFILE_CAPS, type ProfileConfig, STRONGEST_TYPES } from './profile-config';
-export { brandKey, categoryKeys, itemKey, tagKey } from './profile-keys';
+export * from './accessors';
+export { JsonMap } from '../util/json-map';
+export { DEFAULT_PROFILE_CONFIG, PROFILE_CAPS, type ProfileConfig, STRONGEST_TYPES } from './config';
+export { brandKey, categoryKeys, itemKey, tagKey } from './keys';
 
 /** A string-keyed map of the profile: a `Map` that serialises to a plain JSON object. */
 export type Dict<T> = JsonMap<T>;

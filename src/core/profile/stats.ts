@@ -3,9 +3,9 @@
  * recency, cart abandonment and RFM scores. Pure and O(1).
  */
 import type { Profile } from './profile';
-import { longValue } from './profile-accessors';
-import { DAY_MS, DEFAULT_PROFILE_CONFIG } from './profile-config';
-import type { EventType } from './types';
+import { longValue } from './accessors';
+import { DAY_MS, DEFAULT_PROFILE_CONFIG } from './config';
+import type { EventType } from '../types';
 
 /**
  * RFM thresholds. Each list holds the lower bounds for scores 5, 4, 3, 2 (anything else scores 1).

@@ -17,7 +17,7 @@ import {
   marginGrad,
   sigmoid,
 } from './fm';
-import { type Rng, createRng, gaussian } from './rng';
+import { type Rng, createRng, gaussian } from '../util/rng';
 import * as tf from './tf';
 
 /** Version of the {@link FmState} layout; bump it when the stored shape changes. */

@@ -2,7 +2,7 @@
  * Item-to-item similarity for diversity: category paths and brands, interned to small integers once
  * per list so the maximal-marginal-relevance loop compares numbers, not strings.
  */
-import type { Candidate } from './types';
+import type { Candidate } from '../types';
 
 /** Share of similarity that comes from the category path; the rest comes from the brand. */
 export const CATEGORY_WEIGHT = 0.7;

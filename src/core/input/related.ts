@@ -1,4 +1,4 @@
-import type { RelatedItem } from './types';
+import type { RelatedItem } from '../types';
 
 /** Longest related-items list that is kept (extra entries are ignored). */
 export const MAX_RELATED = 100;

@@ -1,4 +1,4 @@
-import type { RankedItem, RerankResult } from './types';
+import type { RankedItem, RerankResult } from '../types';
 
 /**
  * The safe answer: candidates in the server's order, unchanged, with `fellBack` saying why.
