@@ -8,12 +8,18 @@ import { type Remote, wrap } from 'comlink';
 import type { ExportBundle, Explanation, TrackAck, WorkerApi, WorkerConfig, WorkerStatus } from '../core/api';
 import type { ConsentState, Impression, RerankOptions, RerankResult, ShopperEvent } from '../core/types';
 import { serverOrder } from '../core/rank/server-order';
+import { effectiveConsent } from '../core/privacy/consent';
+import { openConsentMemory } from './consent-memory';
 
 /** Options for {@link createClient} (and the npm `createPersonalizer`). */
 export interface ClientOptions extends WorkerConfig {
   /** URL of the module worker bundle (`pz-worker.js`), same origin as the page. */
   workerUrl: string | URL;
-  /** Consent mode: `granted` (default), `pending` (keep events in memory until granted) or `denied`. */
+  /**
+   * Consent mode: `granted` (default), `pending` (keep events in memory until granted) or `denied`.
+   * A choice made later with `consent(state)` is remembered on the device and applies on later pages
+   * (see `effectiveConsent`: a remembered `denied` always wins).
+   */
   consent?: ConsentState;
   /** Honour Global Privacy Control and Do Not Track (default true): they start as `denied`. */
   honorBrowserSignals?: boolean;
@@ -91,8 +97,16 @@ export function createClient(options: ClientOptions): Client {
   const budgetMs = options.budgetMs ?? 50;
   const readyTimeoutMs = options.readyTimeoutMs ?? 800;
   const flushDelayMs = options.flushDelayMs ?? 25;
-  let consent: ConsentState =
-    options.consent ?? ((options.honorBrowserSignals ?? true) && browserSaysNo() ? 'denied' : 'granted');
+  // The remembered choice is read before anything else happens, so a shopper's "off" holds from the
+  // first event of every page; other tabs' changes arrive through `applyConsent`.
+  const memory = openConsentMemory(options.dbName ?? 'on-device-personalizer', (s) => applyConsent(s));
+  let consent: ConsentState = effectiveConsent({
+    site: options.consent,
+    stored: memory.read(),
+    browserSaysNo: (options.honorBrowserSignals ?? true) && browserSaysNo(),
+  });
+  /** Declared values set while consent is not granted: memory only, handed to the next worker. */
+  const localDeclared = new Map<string, string | undefined>();
   const listeners = new Map<string, Set<(d: unknown) => void>>();
   let pending: ShopperEvent[] = [];
   let flushTimer: ReturnType<typeof setTimeout> | undefined;
@@ -140,8 +154,15 @@ export function createClient(options: ClientOptions): Client {
       });
       remote = wrap<WorkerApi>(worker);
       const { workerUrl: _url, consent: _c, honorBrowserSignals: _h, budgetMs: _b, readyTimeoutMs: _r, flushDelayMs: _f, ...config } = options;
-      remote.init(config).then(
-        (status) => {
+      const readOnly = consent !== 'granted';
+      const api = remote;
+      remote.init({ ...config, readOnly }).then(
+        async (status) => {
+          // Values declared while storage was off reach this worker (and are stored once granted).
+          for (const [k, v] of [...localDeclared]) {
+            await api.setDeclared(k, v).catch(() => undefined);
+            if (!readOnly) localDeclared.delete(k);
+          }
           emit('ready', status);
           resolve(status);
           if (pending.length) scheduleFlush(0);
@@ -299,6 +320,7 @@ export function createClient(options: ClientOptions): Client {
       }
     },
     async setDeclared(key, value) {
+      if (consent !== 'granted') localDeclared.set(key, value);
       try {
         await start();
         await remote!.setDeclared(key, value);
@@ -307,11 +329,9 @@ export function createClient(options: ClientOptions): Client {
       }
     },
     consent(state) {
-      if (state && state !== consent && (state === 'granted' || state === 'denied' || state === 'pending')) {
-        consent = state;
-        if (state === 'denied') pending = [];
-        if (state === 'granted') scheduleFlush(0);
-        emit('consent', state);
+      if (state === 'granted' || state === 'denied' || state === 'pending') {
+        memory.write(state);
+        applyConsent(state);
       }
       return consent;
     },
@@ -323,6 +343,7 @@ export function createClient(options: ClientOptions): Client {
     },
     ready: start,
     destroy() {
+      memory.close();
       worker?.terminate();
       worker = undefined;
       remote = undefined;
@@ -330,6 +351,30 @@ export function createClient(options: ClientOptions): Client {
     },
   };
   return client;
+
+  /** Applies a consent change (this tab's or another's); storage opens or closes with it. */
+  function applyConsent(state: ConsentState): void {
+    if (state === consent) return;
+    const storing = consent === 'granted';
+    consent = state;
+    if (state === 'denied') pending = [];
+    // The running worker opened storage for the old state: start one for the new state.
+    if (storing !== (state === 'granted') && worker) restart();
+    if (state === 'granted') scheduleFlush(0);
+    emit('consent', state);
+  }
+
+  function restart(): void {
+    try {
+      worker?.terminate();
+    } catch {
+      // already gone
+    }
+    worker = undefined;
+    remote = undefined;
+    readyPromise = undefined;
+    if (consent === 'granted') start().catch(() => undefined);
+  }
 
   function stamp(event: ShopperEvent): ShopperEvent {
     // Timestamped where it happened, so batching delays never shift the shopper's timeline.

@@ -24,6 +24,11 @@ export interface WorkerConfig {
   seed?: number;
   /** Local time-zone offset in minutes east of UTC, for the hour-of-day context. */
   tzOffsetMinutes?: number;
+  /**
+   * Consent is not granted: open the database only if it already exists (never create, upgrade or
+   * write it), accept no events, keep declared values in memory.
+   */
+  readOnly?: boolean;
   debug?: boolean;
 }
 

@@ -17,7 +17,7 @@ import { createRng, type Rng } from '../core/util/rng';
 import { checkCentroidFile, type SegmentConfig } from '../core/profile/segments';
 import { serverOrder } from '../core/rank/server-order';
 import type { Impression, RerankOptions, RerankResult, StoredEvent } from '../core/types';
-import { type EventBatch, type Store, openStore } from './store';
+import { type EventBatch, type Store, openExistingStore, openStore } from './store';
 import { type Tabs, openTabs } from './tabs';
 
 const DAY = 86_400_000;
@@ -47,6 +47,8 @@ const describeError = (err: unknown) => (err instanceof Error ? `${err.name}: ${
 
 export class PersonalizerService implements WorkerApi {
   private store: Store | undefined;
+  /** False when consent is not granted: the store (if it existed) is read, never written. */
+  private writable = true;
   private storageError: string | undefined;
   private tabs: Tabs | undefined;
   private engine = new Engine();
@@ -121,12 +123,17 @@ export class PersonalizerService implements WorkerApi {
 
     const dbName = config.dbName ?? 'on-device-personalizer';
     let events = 0;
+    this.writable = !config.readOnly;
     try {
-      this.store = await openStore(dbName);
-      const now = this.now();
-      const kept = await this.store.enforceRetention(config.maxEvents ?? 5000, (config.maxAgeDays ?? 90) * DAY, now);
-      events = kept.remaining;
-      const snap = await this.store.getProfile();
+      if (this.writable) {
+        this.store = await openStore(dbName);
+        const kept = await this.store.enforceRetention(config.maxEvents ?? 5000, (config.maxAgeDays ?? 90) * DAY, this.now());
+        events = kept.remaining;
+      } else {
+        this.store = await openExistingStore(dbName);
+        events = (await this.store?.countEvents()) ?? 0;
+      }
+      const snap = await this.store?.getProfile();
       if (snap && snap.v === PROFILE_RECORD_VERSION) {
         try {
           this.engine.restoreProfile(snap.value);
@@ -143,8 +150,8 @@ export class PersonalizerService implements WorkerApi {
     }
     this.tabs = openTabs(dbName, (m) => this.onTabMessage(m));
     this.warmUp();
-    // tfjs is loaded after start-up, so the first rerank never waits for it.
-    setTimeout(() => this.loadLearner().catch(() => undefined), LEARNER_DELAY_MS);
+    // tfjs is loaded after start-up, so the first rerank never waits for it (and not at all without consent).
+    if (this.writable) setTimeout(() => this.loadLearner().catch(() => undefined), LEARNER_DELAY_MS);
     return {
       ready: true,
       version: '0.1.0',
@@ -251,7 +258,7 @@ export class PersonalizerService implements WorkerApi {
   }
 
   private scheduleSnapshot(): void {
-    if (this.snapshotTimer !== undefined || !this.store) return;
+    if (this.snapshotTimer !== undefined || !this.store || !this.writable) return;
     this.snapshotTimer = setTimeout(() => {
       this.snapshotTimer = undefined;
       this.saveSnapshot().catch((err) => {
@@ -270,7 +277,7 @@ export class PersonalizerService implements WorkerApi {
   }
 
   private scheduleModelSave(): void {
-    if (this.modelTimer !== undefined || !this.store) return;
+    if (this.modelTimer !== undefined || !this.store || !this.writable) return;
     this.modelTimer = setTimeout(() => {
       this.modelTimer = undefined;
       if (!this.ranker || !this.store) return;
@@ -284,6 +291,10 @@ export class PersonalizerService implements WorkerApi {
     const ack: TrackAck = { accepted: [], rejected: [], duplicates: 0, durable: this.store !== undefined };
     const fresh: StoredEvent[] = [];
     const list = Array.isArray(raw) ? raw.slice(0, 1000) : [raw];
+    if (!this.writable) {
+      // The page never sends events without consent; a stray one is refused, not kept.
+      return { ...ack, durable: false, rejected: list.map((_, index) => ({ index, error: 'ConsentError: consent is not granted' })) };
+    }
     list.forEach((input, index) => {
       const r = this.engine.ingestRaw(input, now);
       if (!r.ok) {

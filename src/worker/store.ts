@@ -9,7 +9,7 @@
  * - `model`: the learner's state (key `"current"`).
  * - `meta`: small values (consent, schema notes).
  */
-import { type DBSchema, type IDBPDatabase, type IDBPTransaction, openDB } from 'idb';
+import { type DBSchema, type IDBPDatabase, type IDBPTransaction, openDB, wrap } from 'idb';
 import type { StoredEvent } from '../core/types';
 
 /** Current schema version. Bump it and append a migration below; never edit an old one. */
@@ -93,6 +93,35 @@ export async function openStore(name = 'on-device-personalizer', version = SCHEM
     },
   });
   return new Store(db);
+}
+
+/**
+ * Opens the database only if it exists at the current schema version, without creating, upgrading
+ * or writing anything (consent not granted). Resolves `undefined` when there is no such database.
+ */
+export async function openExistingStore(name = 'on-device-personalizer'): Promise<Store | undefined> {
+  // The raw API: idb's wrapper would report the deliberate abort below as an unhandled rejection.
+  const db = await new Promise<IDBDatabase | undefined>((resolve, reject) => {
+    let created = false;
+    const req = indexedDB.open(name);
+    req.onupgradeneeded = () => {
+      // Only a database that did not exist gets an upgrade here: aborting it leaves none behind.
+      created = true;
+      req.transaction?.abort();
+    };
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = (ev) => {
+      ev.preventDefault();
+      if (created) resolve(undefined);
+      else reject(req.error);
+    };
+  });
+  if (!db) return undefined;
+  if (db.version !== SCHEMA_VERSION) {
+    db.close();
+    return undefined;
+  }
+  return new Store(wrap(db) as unknown as IDBPDatabase<PzSchemaV2>);
 }
 
 /** The store: a thin shell over IndexedDB. All methods may reject with native IndexedDB errors. */

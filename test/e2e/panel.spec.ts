@@ -107,3 +107,32 @@ test('custom properties theme the panel', async ({ page }) => {
   await page.locator('#panel').evaluate((el) => el.style.setProperty('--pz-card-bg', 'rgb(9, 8, 7)'));
   expect(await bg()).toBe('rgb(9, 8, 7)');
 });
+
+test('the shopper\'s "off" holds on the next page and in every tab until they switch it on', async ({ context, page }) => {
+  const consentOf = (p: Page) => p.evaluate(() => (window as unknown as { pz: { consent(): string } }).pz.consent());
+  await page.goto('/test/panel.html');
+  await clickItems(page);
+  const other = await context.newPage();
+  await other.goto('/test/panel.html');
+  await pzReady(other);
+  expect(await consentOf(other)).toBe('granted');
+
+  await page.getByRole('switch', { name: 'Personalisation' }).click();
+  // The other tab hears of it at once…
+  await expect.poll(() => consentOf(other)).toBe('denied');
+  await expect(other.getByRole('switch', { name: 'Personalisation' })).toHaveAttribute('aria-checked', 'false');
+  // …and the next page starts with it, before anything is written.
+  await page.reload();
+  await clickItems(page);
+  expect(await consentOf(page)).toBe('denied');
+  await expect(page.getByRole('switch', { name: 'Personalisation' })).toHaveAttribute('aria-checked', 'false');
+  expect(await storedEvents(page, DB)).toHaveLength(3);
+
+  // Switching it on again (in the other tab) is remembered the same way.
+  await other.getByRole('switch', { name: 'Personalisation' }).click();
+  await expect.poll(() => consentOf(page)).toBe('granted');
+  await page.reload();
+  expect(await consentOf(page)).toBe('granted');
+  await clickItems(page);
+  expect(await storedEvents(page, DB)).toHaveLength(6);
+});

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { pzReady } from './helpers';
+import { pzReady, storedEvents } from './helpers';
 
 /**
  * The privacy promise, tested: a shopper browses the demo storefront (views, clicks, cart, purchase,
@@ -57,4 +57,36 @@ test('no personal data leaves the browser while shopping the demo storefront', a
   const paths = new Set(requests.map((r) => new URL(r.url).pathname));
   for (const p of paths) expect(p).toMatch(/^\/($|index\.html$|assets\/|catalog\/|pz\.js$|pz-worker\.js$|pz-chunks\/|site\/|favicon\.ico$)/);
   expect(errors).toEqual([]);
+});
+
+type Api = {
+  setDeclared(k: string, v: string): Promise<void>;
+  profile(): Promise<{ profile: { declared: Record<string, string> } } | undefined>;
+  exportData(): Promise<{ events: unknown[] } | undefined>;
+  track(e: unknown): void;
+  flush(): Promise<unknown>;
+  consent(s?: string): string;
+};
+
+test('under denied no database is created: declared values, the panel, profile() and exportData() stay in memory', async ({ page }) => {
+  await page.goto('/test/denied.html');
+  await pzReady(page);
+  const declared = await page.evaluate(async () => {
+    const pz = (window as unknown as { pz: Api }).pz;
+    await pz.setDeclared('size', 'XL');
+    await pz.setDeclared('region', 'EU-secret');
+    pz.track({ type: 'add_to_cart', item: { id: 'sku-secret', category: 'a/b' } });
+    await pz.flush();
+    await pz.exportData();
+    return (await pz.profile())?.profile.declared;
+  });
+  // The values hold for the page…
+  expect(declared).toEqual({ size: 'XL', region: 'EU-secret' });
+  await expect(page.locator('#panel [part~="summary"]')).toContainText('off');
+  // …and nothing reached storage, even after the profile snapshot delay.
+  const dbs = async () => page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name));
+  // Absence needs a wait: well past the worker's 500 ms profile-snapshot debounce.
+  await page.waitForTimeout(1000);
+  expect(await dbs()).not.toContain('pz-e2e-denied');
+  expect(await storedEvents(page, 'pz-e2e-denied')).toEqual([]);
 });
