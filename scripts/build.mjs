@@ -21,6 +21,10 @@ await build({
   define,
   build: { outDir: r('dist'), emptyOutDir: true, target: 'es2022', sourcemap: true },
 });
+// The demo's non-personal "server": the same candidate lists for everyone, as static JSON in dist/api/.
+const { tsImport } = await import('tsx/esm/api');
+const { writeApi } = await tsImport(r('src/demo/build-api.ts'), import.meta.url);
+writeApi(r('public/catalog/products.json'), r('dist'));
 
 // 2. Script-tag loader: one classic script.
 await build({

@@ -1,0 +1,111 @@
+/**
+ * The "Network" drawer: every request this page made, from the browser's own resource timing
+ * (`PerformanceObserver`, buffered, so nothing before the drawer opened is missed), each classified,
+ * with a one-line verdict. What a request could carry about the shopper is its URL (path and query)
+ * and a body; resource timing shows the URL and how it was made, so a request counts as a static file
+ * only when it is a plain same-origin download of one of the shop's files with no query string.
+ */
+import { h } from './dom';
+
+/** One request as the drawer lists it. */
+export interface RequestRow {
+  url: string;
+  path: string;
+  initiator: string;
+  bytes: number;
+  ms: number;
+  kind: 'static' | 'unexpected';
+  /** Why an unexpected request is one. */
+  why?: string;
+}
+
+/** Paths of the shop's static files: the page, its bundles, the catalogue and photos, the server's JSON, the personalizer. */
+const STATIC_PATH = /^\/($|index\.html$|assets\/|catalog\/|api\/|site\/|pz\.js$|pz-worker\.js$|pz-chunks\/|favicon\.ico$)/;
+/** Ways of sending data rather than fetching a file. */
+const SENDING = new Set(['beacon', 'ping']);
+
+/** Classifies one request URL made by this page. */
+export function classify(url: string, initiator: string, origin: string): Omit<RequestRow, 'bytes' | 'ms'> {
+  const u = new URL(url, origin);
+  const row = { url, path: u.pathname, initiator };
+  if (u.protocol === 'data:' || u.protocol === 'blob:') return { ...row, kind: 'static' };
+  if (u.origin !== origin) return { ...row, kind: 'unexpected', why: `another site (${u.host})` };
+  if (u.search) return { ...row, kind: 'unexpected', why: 'carries a query string' };
+  if (SENDING.has(initiator)) return { ...row, kind: 'unexpected', why: `sent with ${initiator}` };
+  if (!STATIC_PATH.test(u.pathname)) return { ...row, kind: 'unexpected', why: 'not one of the shop’s static files' };
+  return { ...row, kind: 'static' };
+}
+
+/** The verdict line for a set of rows. */
+export function verdict(rows: RequestRow[]): { ok: boolean; text: string } {
+  const bad = rows.filter((r) => r.kind !== 'static').length;
+  if (bad) return { ok: false, text: `${bad} of ${rows.length} requests could carry something about you: see below.` };
+  return { ok: true, text: `Nothing about you was sent: ${rows.length} requests, all static files of this shop.` };
+}
+
+const rows: RequestRow[] = [];
+const listeners = new Set<() => void>();
+
+function add(e: PerformanceResourceTiming | PerformanceNavigationTiming): void {
+  const c = classify(e.name, e.initiatorType, location.origin);
+  // The hash never leaves the browser; the document's entry carries it in its name.
+  c.url = c.url.replace(/#.*$/, '');
+  rows.push({ ...c, bytes: e.transferSize || e.encodedBodySize || 0, ms: Math.round(e.startTime) });
+}
+
+/** Starts recording (call once, early). */
+export function startNetworkLog(): void {
+  try {
+    for (const e of performance.getEntriesByType('navigation')) add(e as PerformanceNavigationTiming);
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) add(e as PerformanceResourceTiming);
+      for (const fn of listeners) fn();
+    }).observe({ type: 'resource', buffered: true });
+  } catch {
+    // No resource timing: the drawer says so.
+  }
+}
+
+const kb = (n: number) => (n ? `${(n / 1024).toFixed(1)} KB` : 'cached');
+
+/** Fills the drawer's body and keeps it current while it is open. */
+export function renderNetwork(body: HTMLElement): void {
+  const draw = () => {
+    const v = verdict(rows);
+    body.replaceChildren(
+      h('p', { class: `verdict ${v.ok ? 'ok' : 'bad'}`, id: 'network-verdict' }, v.text),
+      h(
+        'p',
+        { class: 'muted' },
+        'Every request this page made since it loaded, as your browser recorded it. The shop sees which pages and photos you load, as any website does, and sends everyone the same lists. What you clicked, put in your cart, bought and searched for stays in this browser: it appears in no request. (The personalizer’s worker also loads its own code and the shop’s segment file; browsers keep a worker’s requests out of this list.)',
+      ),
+      h(
+        'table',
+        { class: 'requests' },
+        h('thead', {}, h('tr', {}, h('th', {}, 'File'), h('th', {}, 'Made by'), h('th', {}, 'Size'), h('th', {}, 'Verdict'))),
+        h(
+          'tbody',
+          {},
+          ...rows.map((r) =>
+            h(
+              'tr',
+              { class: r.kind, 'data-path': r.path },
+              h('td', {}, h('code', {}, r.path)),
+              h('td', {}, r.initiator),
+              h('td', {}, kb(r.bytes)),
+              h('td', {}, r.kind === 'static' ? 'static file' : `check: ${r.why}`),
+            ),
+          ),
+        ),
+      ),
+    );
+  };
+  draw();
+  listeners.clear();
+  listeners.add(() => {
+    if (body.isConnected) draw();
+  });
+}
+
+/** The rows so far (for tests and the dock's badge). */
+export const networkRows = (): readonly RequestRow[] => rows;
