@@ -257,7 +257,7 @@ export function createClient(options: ClientOptions): Client {
     flush,
     async rerank(candidates, opts = {}) {
       const t0 = performance.now();
-      const fallback = (why: string) => serverOrder(candidates, opts.limit, why, performance.now() - t0);
+      const fallback = (why: string) => serverOrder(candidates, opts.limit, why, performance.now() - t0, opts.exclude);
       if (consent !== 'granted') return fallback(`consent ${consent}`);
       if (dead) return fallback(dead);
       try {

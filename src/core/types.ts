@@ -138,6 +138,8 @@ export interface RerankOptions {
   exploration?: number;
   /** Time budget in ms; over it, the server order. */
   budgetMs?: number;
+  /** Ids never returned, e.g. the product the page shows (strings or numbers, by the item id rule). */
+  exclude?: readonly (string | number)[];
 }
 
 /** A shown list the learner can learn from: which ids, in which order, in which slot. */

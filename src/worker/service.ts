@@ -332,7 +332,7 @@ export class PersonalizerService implements WorkerApi {
       await this.initPromise;
       return this.engine.rerank(candidates, options ?? {}, this.rng, this.now(), () => performance.now());
     } catch (err) {
-      return serverOrder(candidates, options?.limit, `error: ${describeError(err)}`, performance.now() - t0);
+      return serverOrder(candidates, options?.limit, `error: ${describeError(err)}`, performance.now() - t0, options?.exclude);
     }
   }
 

@@ -69,7 +69,7 @@ describe('Engine', () => {
       { requiredKeys: [] },
     );
     fc.assert(
-      fc.property(fc.uniqueArray(fc.string({ minLength: 1, maxLength: 8 }), { maxLength: 60 }), fc.array(candidate, { maxLength: 60 }), (keys, fields) => {
+      fc.property(fc.uniqueArray(fc.string({ minLength: 1, maxLength: 8 }).filter((id) => id.trim() !== ''), { maxLength: 60 }), fc.array(candidate, { maxLength: 60 }), (keys, fields) => {
         const cands = keys.map((id, i) => ({ ...(fields[i] ?? {}), id }));
         const r = new Engine({}, T0).rerank(cands, {}, createRng(1), T0, still);
         expect(r.fellBack).toBe(false);

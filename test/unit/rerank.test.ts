@@ -463,7 +463,7 @@ describe('rerank: invalid input never throws and never pollutes prototypes', () 
       7,
       'x',
       [{ id: 'nested' }],
-      { id: 3 },
+      { id: true },
       { id: '' },
       { id: 'x'.repeat(201) },
       { name: 'no id' },
@@ -523,7 +523,7 @@ describe('rerank: invalid input never throws and never pollutes prototypes', () 
     }
   });
 
-  it('over-long strings are dropped field by field; tags and embeddings are bounded', () => {
+  it('over-long strings are truncated field by field (one limits table with events); tags and embeddings are bounded', () => {
     const s = sanitizeCandidates([
       {
         id: 'a',
@@ -541,7 +541,13 @@ describe('rerank: invalid input never throws and never pollutes prototypes', () 
     expect(s.ok).toBe(true);
     if (!s.ok) return;
     const [a, b, c] = s.candidates;
-    expect(a).toEqual({ id: 'a', title: 'Nice', tags: ['ok', ...Array.from({ length: 31 }, (_, i) => `t${i}`)] });
+    expect(a).toEqual({
+      id: 'a',
+      category: 'x'.repeat(300),
+      brand: 'b'.repeat(100),
+      title: 'Nice',
+      tags: ['ok', 'y'.repeat(64), ...Array.from({ length: 30 }, (_, i) => `t${i}`)],
+    });
     expect(b).toEqual({ id: 'b' });
     expect(c).toEqual({ id: 'c', embedding: [0.5, -1] });
   });

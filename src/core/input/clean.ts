@@ -5,10 +5,11 @@
  */
 import { fnv1a } from '../util/hash';
 import type { Rng } from '../util/rng';
-import { MAX_RELATED, readRelated } from './related';
+import { ITEM_LIMITS, own, readItem, show } from './item';
 import { type DeviceClass, EVENT_TYPES, type EventType, type ItemFeatures, type StoredEvent } from '../types';
 
-export { MAX_RELATED };
+/** Longest related-items list that is kept (extra entries are ignored). */
+export const MAX_RELATED = ITEM_LIMITS.related;
 
 /** A rejected event: `field` names the offending field (e.g. `item.price`). */
 export class InvalidEventError extends Error {
@@ -34,38 +35,26 @@ export interface CleanOptions {
   maxDwellMs?: number;
 }
 
-/** Length caps applied to strings (longer ones are truncated, with a warning). */
+/** Length caps applied to strings (longer ones are truncated, with a warning); item fields from {@link ITEM_LIMITS}. */
 export const STRING_CAPS = Object.freeze({
   id: 128,
-  itemId: 200,
-  category: 300,
-  brand: 100,
-  tag: 64,
-  title: 200,
+  itemId: ITEM_LIMITS.id,
+  category: ITEM_LIMITS.category,
+  brand: ITEM_LIMITS.brand,
+  tag: ITEM_LIMITS.tag,
+  title: ITEM_LIMITS.title,
   query: 200,
   slot: 64,
   listId: 64,
 });
 /** At most this many tags are kept per item. */
-export const MAX_TAGS = 32;
+export const MAX_TAGS = ITEM_LIMITS.tags;
 /** Longest accepted embedding. */
-export const MAX_EMBEDDING = 64;
+export const MAX_EMBEDDING = ITEM_LIMITS.embedding;
 /** Largest quantity kept (larger values are clamped). */
 export const MAX_QUANTITY = 1000;
 const DEFAULT_MAX_DWELL_MS = 30 * 60_000;
 const DEVICES: readonly DeviceClass[] = ['mobile', 'tablet', 'desktop', 'unknown'];
-
-/** A short, safe rendering of a bad value for error messages. */
-function show(v: unknown): string {
-  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? v.slice(0, 40) + '…' : v);
-  if (typeof v === 'number' || typeof v === 'boolean' || v === null || v === undefined) return String(v);
-  if (Array.isArray(v)) return 'an array';
-  return typeof v === 'object' ? 'an object' : typeof v;
-}
-
-function own(o: object, k: string): unknown {
-  return Object.hasOwn(o, k) ? (o as Record<string, unknown>)[k] : undefined;
-}
 
 class Reject extends Error {
   constructor(readonly err: InvalidEventError) {
@@ -102,63 +91,13 @@ function finite(v: unknown, field: string, rule: string, ok: (n: number) => bool
 }
 
 function cleanItem(raw: unknown, warnings: string[]): ItemFeatures {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail('item', 'must be an object', raw);
-  const idRaw = own(raw, 'id');
-  // Numeric ids are common in shop backends; they are kept as their decimal string.
-  const idIn = typeof idRaw === 'number' && Number.isFinite(idRaw) ? String(idRaw) : idRaw;
-  if (typeof idIn === 'string' && idIn.trim().length > STRING_CAPS.itemId) {
-    fail('item.id', `must be at most ${STRING_CAPS.itemId} characters`, idIn);
+  const { item, issues } = readItem(raw, { prefix: 'item.' });
+  for (const issue of issues) {
+    if (issue.kind === 'invalid') throw new Reject(new InvalidEventError(issue.field, issue.message));
+    warnings.push(issue.message);
   }
-  const id = str(idIn, 'item.id', STRING_CAPS.itemId, warnings, true) as string;
-  const item: ItemFeatures = { id };
-  const category = str(own(raw, 'category'), 'item.category', STRING_CAPS.category, warnings);
-  if (category !== undefined) item.category = category;
-  const brand = str(own(raw, 'brand'), 'item.brand', STRING_CAPS.brand, warnings);
-  if (brand !== undefined) item.brand = brand;
-  const title = str(own(raw, 'title'), 'item.title', STRING_CAPS.title, warnings);
-  if (title !== undefined) item.title = title;
-  const price = finite(own(raw, 'price'), 'item.price', 'must be a finite number ≥ 0', (n) => n >= 0);
-  if (price !== undefined) item.price = price;
-  const tags = own(raw, 'tags');
-  if (tags !== undefined && tags !== null) {
-    if (!Array.isArray(tags)) fail('item.tags', 'must be an array of strings', tags);
-    const out: string[] = [];
-    const seen = new Set<string>();
-    for (let i = 0; i < tags.length; i++) {
-      const t = str(tags[i], `item.tags[${i}]`, STRING_CAPS.tag, warnings);
-      if (t === undefined || seen.has(t)) continue;
-      if (out.length >= MAX_TAGS) {
-        warnings.push(`item.tags: only the first ${MAX_TAGS} tags are kept`);
-        break;
-      }
-      seen.add(t);
-      out.push(t);
-    }
-    if (out.length > 0) item.tags = out;
-  }
-  const emb = own(raw, 'embedding');
-  if (emb !== undefined && emb !== null) {
-    if (!Array.isArray(emb)) fail('item.embedding', 'must be an array of finite numbers', emb);
-    if (emb.length > MAX_EMBEDDING) fail('item.embedding', `must have at most ${MAX_EMBEDDING} numbers`, `${emb.length} numbers`);
-    for (let i = 0; i < emb.length; i++) {
-      const x = emb[i];
-      if (typeof x !== 'number' || !Number.isFinite(x)) fail(`item.embedding[${i}]`, 'must be a finite number', x);
-    }
-    if (emb.length > 0) item.embedding = (emb as number[]).slice();
-  }
-  const related = own(raw, 'related');
-  if (related !== undefined && related !== null) {
-    if (!Array.isArray(related)) fail('item.related', 'must be an array of { id, score }', related);
-    const kept = readRelated(related, (i) => warnings.push(`item.related[${i}]: needs a string id and a score in (0, 1]; skipped`));
-    if (related.length > MAX_RELATED) warnings.push(`item.related: only the first ${MAX_RELATED} are kept`);
-    if (kept) item.related = kept;
-  }
-  const consumable = own(raw, 'consumable');
-  if (consumable !== undefined && consumable !== null) {
-    if (typeof consumable !== 'boolean') fail('item.consumable', 'must be a boolean', consumable);
-    item.consumable = consumable;
-  }
-  return item;
+  // readItem reports an unusable id as an invalid issue, so the item is there.
+  return item as ItemFeatures;
 }
 
 function clean(input: unknown, now: number, options: CleanOptions, warnings: string[]): StoredEvent {

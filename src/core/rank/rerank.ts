@@ -6,6 +6,7 @@
  * Never throws. Whatever goes wrong, the answer is the server order with `fellBack` saying why.
  */
 import { describeKind, MAX_CANDIDATES, sanitizeCandidates, serverOrderIds } from '../input/candidates';
+import { readIdSet } from '../input/item';
 import { diversityKeys } from './mmr';
 import { placeItems, relevanceOrder } from './placement';
 import type { Rng } from '../util/rng';
@@ -255,6 +256,17 @@ function describeError(err: unknown): string {
   return text.length > MAX_MESSAGE_LENGTH ? text.slice(0, MAX_MESSAGE_LENGTH) + '…' : text;
 }
 
+/** The ids `options.exclude` names; a throwing getter excludes nothing. */
+function readExclude(options: unknown): Set<string> | undefined {
+  try {
+    return typeof options === 'object' && options !== null && Object.hasOwn(options, 'exclude')
+      ? readIdSet((options as { exclude?: unknown }).exclude)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function isArrayLikeOfLength(value: unknown, n: number): value is ArrayLike<number> {
   if (value instanceof Float64Array || value instanceof Float32Array) return value.length === n;
   return Array.isArray(value) && value.length === n;
@@ -283,8 +295,8 @@ function serverOrderItems(ids: readonly string[], limit: number): RankedItem[] {
  * `ceil(exploration·n)` items take a position from their Thompson sample; truncate to `limit`.
  *
  * Outcomes:
- * - Item dropped, call goes on: element not an object, id missing / not a string / over 200
- *   characters, duplicate id (first kept), element that throws when read.
+ * - Item dropped, call goes on: element not an object, id missing / not a string or finite number /
+ *   over 200 characters, duplicate id (first kept), id in `options.exclude`, element that throws when read.
  * - Field ignored, item kept: bad price (NaN, negative, infinite, non-number), over-long text,
  *   malformed tags / embedding / flags.
  * - Whole call falls back to the server order (`fellBack` = reason): not an array, more than 5,000
@@ -344,8 +356,9 @@ export function rerank(
   };
 
   try {
-    const clean = sanitizeCandidates(candidates, MAX_CANDIDATES);
-    if (!clean.ok) return finish(serverOrderItems(serverOrderIds(candidates, opts.limit), opts.limit), clean.reason);
+    const exclude = readExclude(options);
+    const clean = sanitizeCandidates(candidates, MAX_CANDIDATES, exclude);
+    if (!clean.ok) return finish(serverOrderItems(serverOrderIds(candidates, opts.limit, exclude), opts.limit), clean.reason);
     const list = clean.candidates;
     serverIds = list.map((c) => c.id);
     const n = list.length;
