@@ -6,12 +6,14 @@
  *   named on the button or its closest item / page item.
  * - `[data-pz-page-item]` (a product page): a `view` with visible dwell time, sent when the page is
  *   hidden or left (single-page-app navigation included).
- * - `form[data-pz-search]`: a `search` event; the query stays on the device.
+ * - `form[data-pz-search]`: a `search` event with the query of {@link searchField}; the library keeps
+ *   it on the device (the form itself still submits to the shop as the page made it).
  */
 import type { Client } from './client';
 import { ITEM_SELECTOR, PAGE_ITEM_SELECTOR, itemFromElement } from './item-from-element';
 import type { DeviceClass, EventType, ShopperEvent } from '../core/types';
 import { SLOT_SELECTOR, slotItems } from './dom-rerank';
+import { viewTracker } from './view-tracker';
 
 const ACTIONS: Record<string, EventType> = {
   'add-to-cart': 'add_to_cart',
@@ -46,9 +48,23 @@ function placement(el: Element): Pick<ShopperEvent, 'slot' | 'position' | 'listI
   return out;
 }
 
+/**
+ * The query field of a `data-pz-search` form: its `type=search` input, else its `name=q` input, else
+ * its first visible text input. Hidden inputs (`type=hidden`, `hidden`, not rendered) never count.
+ */
+export function searchField(form: HTMLFormElement): HTMLInputElement | undefined {
+  const inputs = Array.from(form.querySelectorAll('input'));
+  const visible = (el: HTMLInputElement) => el.type !== 'hidden' && !el.hidden && el.getClientRects().length > 0;
+  return (
+    inputs.find((el) => el.type === 'search') ??
+    inputs.find((el) => el.name === 'q' && el.type !== 'hidden') ??
+    inputs.find((el) => el.type === 'text' && visible(el))
+  );
+}
+
 /** Options for {@link startCapture}. */
 export interface CaptureOptions {
-  /** Visible share and time that make an impression a view (defaults 0.5 and 1000 ms). */
+  /** Visible share and time that make an impression a view (defaults from `view-tracker.ts`). */
   viewThreshold?: number;
   viewDelayMs?: number;
 }
@@ -94,58 +110,33 @@ export function startCapture(client: Client, opts: CaptureOptions = {}): () => v
   on<SubmitEvent>('submit', (ev) => {
     const form = ev.target instanceof HTMLFormElement ? ev.target : null;
     if (!form?.hasAttribute('data-pz-search')) return;
-    const field = form.querySelector<HTMLInputElement>('input[type="search"], input[name="q"], input');
-    const query = field?.value.trim();
+    const query = searchField(form)?.value.trim();
     if (query) track({ type: 'search', query: query.slice(0, 200) });
   });
 
-  // Views: ≥ threshold visible for ≥ delay, once per element and page.
-  const threshold = opts.viewThreshold ?? 0.5;
-  const delay = opts.viewDelayMs ?? 1000;
-  if (typeof IntersectionObserver !== 'undefined') {
-    const timers = new Map<Element, ReturnType<typeof setTimeout>>();
-    const viewed = new WeakSet<Element>();
-    const io = new IntersectionObserver(
-      (entries) => {
-        for (const entry of entries) {
-          const el = entry.target;
-          if (entry.isIntersecting && entry.intersectionRatio >= threshold) {
-            if (viewed.has(el) || timers.has(el)) continue;
-            timers.set(
-              el,
-              setTimeout(() => {
-                timers.delete(el);
-                if (!el.isConnected) return;
-                viewed.add(el);
-                const item = itemFromElement(el);
-                if (item) track({ type: 'view', item, ...placement(el) });
-              }, delay),
-            );
-          } else {
-            const t = timers.get(el);
-            if (t !== undefined) clearTimeout(t);
-            timers.delete(el);
-          }
-        }
-      },
-      { threshold: [0, threshold] },
-    );
-    const observed = new WeakSet<Element>();
-    const observeAll = () => {
-      for (const el of Array.from(document.querySelectorAll(ITEM_SELECTOR))) {
-        if (observed.has(el)) continue;
-        observed.add(el);
-        io.observe(el);
-      }
-    };
-    observeAll();
-    if (typeof MutationObserver !== 'undefined') {
-      const mo = new MutationObserver(observeAll);
-      mo.observe(document.documentElement, { childList: true, subtree: true });
-      stops.push(() => mo.disconnect());
+  // Views: the one "visible for a second" rule, once per element and page.
+  const views = viewTracker(
+    (el) => {
+      const item = itemFromElement(el);
+      if (item) track({ type: 'view', item, ...placement(el) });
+    },
+    { ...(opts.viewThreshold !== undefined ? { threshold: opts.viewThreshold } : {}), ...(opts.viewDelayMs !== undefined ? { delayMs: opts.viewDelayMs } : {}) },
+  );
+  const observed = new WeakSet<Element>();
+  const observeAll = () => {
+    for (const el of Array.from(document.querySelectorAll(ITEM_SELECTOR))) {
+      if (observed.has(el)) continue;
+      observed.add(el);
+      views.observe(el);
     }
-    stops.push(() => io.disconnect());
+  };
+  observeAll();
+  if (typeof MutationObserver !== 'undefined') {
+    const mo = new MutationObserver(observeAll);
+    mo.observe(document.documentElement, { childList: true, subtree: true });
+    stops.push(() => mo.disconnect());
   }
+  stops.push(() => views.disconnect());
 
   // Product page dwell: visible time only, reported when the page hides or the SPA navigates away.
   let pageItem: { el: Element; visibleMs: number; since: number | undefined } | undefined;

@@ -118,3 +118,26 @@ test('the global can be renamed, and with consent pending nothing is stored unti
   await expect.poll(async () => (await storedEvents(page, 'pz-e2e-renamed')).map((e) => e.id)).toEqual(['held-1']);
   expect(seen.errors).toEqual([]);
 });
+
+test('data-pz-search reads the type=search, name=q or first visible text input, never a hidden one', async ({ page, baseURL }) => {
+  const seen = watch(page);
+  await page.goto('/test/search.html');
+  await pzReady(page);
+  await page.fill('#term', 'red shoes');
+  await page.press('#term', 'Enter');
+  await page.fill('#kw', 'green hat');
+  await page.press('#kw', 'Enter');
+  await page.fill('#q3', 'blue scarf');
+  await page.press('#q3', 'Enter');
+  await expect
+    .poll(async () => {
+      await flush(page);
+      return (await storedEvents(page, 'pz-e2e-search')).map((e) => (e as { query?: string }).query);
+    })
+    .toEqual(['red shoes', 'green hat', 'blue scarf']);
+  // A GET form still submits: the shop's server receives the query in the URL, as the page made it.
+  await page.fill('#q4', 'boots');
+  await Promise.all([page.waitForURL(/q=boots/), page.press('#q4', 'Enter')]);
+  expect(seen.requests.filter((u) => u.startsWith(`${baseURL}/test/search.html?`))).toEqual([`${baseURL}/test/search.html?color=any&q=boots`]);
+  expect(seen.errors).toEqual([]);
+});
