@@ -10,15 +10,17 @@ import { PzRecommendations } from './widget';
  * Defines `<pz-recommendations>` and `<pz-privacy-panel>`, bound to `pz`. Safe to call more than once
  * and never throws: an element name already defined (a second loader, or the site's own element)
  * is left alone, so the first personalizer to register wins. Elements already in the page upgrade now.
+ * `debug` makes the elements explain refused or failed product images in the console.
  * @example
  * import { createPersonalizer } from 'on-device-personalizer';
  * registerElements(createPersonalizer({ workerUrl: '/pz-worker.js' }));
  */
-export function registerElements(pz: Personalizer): void {
+export function registerElements(pz: Personalizer, options: { debug?: boolean } = {}): void {
   try {
     if (typeof customElements === 'undefined') return;
     if (!customElements.get('pz-recommendations')) {
       PzRecommendations.personalizer = pz;
+      PzRecommendations.debug = options.debug === true;
       customElements.define('pz-recommendations', PzRecommendations);
     }
     if (!customElements.get('pz-privacy-panel')) {

@@ -23,6 +23,7 @@ function boot(): void {
   const base = script?.src || location.href;
   const num = (v: string | undefined) => (v !== undefined && v !== '' && Number.isFinite(Number(v)) ? Number(v) : undefined);
   const consent = d.consent as ConsentState | undefined;
+  const debug = d.debug !== undefined && d.debug !== 'false';
   const pz = createPersonalizer({
     workerUrl: new URL(d.worker || 'pz-worker.js', d.worker ? location.href : base),
     ...(consent === 'granted' || consent === 'pending' || consent === 'denied' ? { consent } : {}),
@@ -32,11 +33,11 @@ function boot(): void {
     ...(d.db ? { dbName: d.db } : {}),
     ...(num(d.budgetMs) !== undefined ? { budgetMs: num(d.budgetMs) } : {}),
     ...(num(d.readyTimeoutMs) !== undefined ? { readyTimeoutMs: num(d.readyTimeoutMs) } : {}),
-    debug: d.debug !== undefined && d.debug !== 'false',
+    debug,
   });
   Object.defineProperty(pz, '__pz', { value: true });
   w[name] = pz;
-  registerElements(pz);
+  registerElements(pz, { debug });
   for (const cmd of queue) runCommand(pz, cmd);
 }
 

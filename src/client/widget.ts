@@ -6,19 +6,30 @@
  * Never blank, never throws: if the rerank is slower than `wait` ms the server order is shown at once,
  * and a late personalised order only replaces it while the shopper has not focused a card.
  *
- * Zero layout shift: the list reserves `rows` × `--pz-card-height` before any data arrives, cards have
- * a fixed height, and a reorder replaces every card in one synchronous step (fresh boxes are not
- * reported as shifts, see dom-rerank.ts). To reserve the space before `pz.js` itself has loaded, give
- * the page a rule such as `pz-recommendations:not(:defined){display:block;min-height:18.5rem}`.
+ * Zero layout shift: the element's height is fixed by its attributes alone, before any data arrives:
+ * a one-line heading (`1.75em` + `--pz-gap`, only with `heading`) and exactly `rows` rows of
+ * `--pz-card-height` with `--pz-gap` between them. Cards that do not fit those rows scroll sideways
+ * (a carousel), so the height never depends on the viewport or the number of cards. A reorder
+ * replaces every card in one synchronous step (fresh boxes are not reported as shifts, see
+ * dom-rerank.ts). To reserve the same space before `pz.js` itself has loaded, the page uses the
+ * README's `pz-recommendations:not(:defined)` rule ({@link reservedHeight} is the same formula).
  */
 import type { Personalizer } from './personalizer';
 import { ElementBase, h, styledShadow } from './shadow';
+import { candidateList } from '../core/input/candidates';
+import { readItemId } from '../core/input/item';
 import { serverOrder } from '../core/rank/server-order';
 import type { Candidate, Impression, ItemFeatures, RerankResult } from '../core/types';
+import { PAGE_ITEM_SELECTOR } from './item-from-element';
+import { viewTracker, type ViewTracker } from './view-tracker';
 
 /** A candidate as the widget shows it: the public item features plus display fields. */
 export interface WidgetCandidate extends Candidate {
-  /** Product image: same-origin or `data:image/…` URL; anything else shows a neutral placeholder. */
+  /**
+   * Product image: an `https:` URL on any host (a CDN: the page's CSP `img-src` must allow it), a
+   * same-origin URL, or a `data:image/…` URL; anything else shows a neutral placeholder (and under
+   * `data-debug` the console says why).
+   */
   image?: string;
   /** Product page: a same-origin URL. Without one the card is a button that fires `pz:select`. */
   url?: string;
@@ -28,12 +39,26 @@ export interface WidgetCandidate extends Candidate {
 const PLACEHOLDER =
   "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 4 3'%3E%3Crect width='4' height='3' fill='%23e5e7eb'/%3E%3C/svg%3E";
 
+/**
+ * The height the element keeps from the start, as a CSS length: the README's reservation rule for the
+ * page is this same formula.
+ * @example reservedHeight(true); // 'calc(1.75em + var(--pz-gap,.75rem) + var(--pz-rows,1)*(var(--pz-card-height,16rem) + var(--pz-gap,.75rem)) - var(--pz-gap,.75rem))'
+ */
+export function reservedHeight(heading: boolean): string {
+  return `calc(${heading ? '1.75em + var(--pz-gap,.75rem) + ' : ''}${LIST_HEIGHT})`;
+}
+const LIST_HEIGHT = 'var(--pz-rows,1)*(var(--pz-card-height,16rem) + var(--pz-gap,.75rem)) - var(--pz-gap,.75rem)';
+
 const CSS =
-  'h2{margin:0 0 var(--pz-gap,.75rem);font-size:1.25em;line-height:1.4}' +
-  'ul{--_h:var(--pz-card-height,16rem);display:grid;grid-template-columns:repeat(auto-fill,minmax(var(--pz-card-width,11rem),1fr));' +
+  // One line of heading (1.25em × line-height 1.4 = 1.75em of the host's font) whatever its length.
+  'h2{margin:0 0 var(--pz-gap,.75rem);font-size:1.25em;line-height:1.4;height:1.4em;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}' +
+  // Exactly `rows` rows; columns beyond the width scroll sideways, so the height never changes.
+  'ul{--_h:var(--pz-card-height,16rem);display:grid;grid-template-columns:repeat(var(--_cols,1),minmax(var(--pz-card-width,11rem),1fr));' +
   'grid-auto-rows:var(--_h);gap:var(--pz-gap,.75rem);list-style:none;margin:0;padding:0;' +
-  'min-height:calc(var(--pz-rows,1)*var(--_h) + (var(--pz-rows,1) - 1)*var(--pz-gap,.75rem))}' +
-  'li{min-width:0}' +
+  `height:calc(${LIST_HEIGHT});overflow-x:auto;overflow-y:hidden;overscroll-behavior-x:contain;scrollbar-width:none;scroll-snap-type:x proximity}` +
+  'ul::-webkit-scrollbar{display:none}li{min-width:0;scroll-snap-align:start}' +
+  // Inside the card, so the scroller never clips the focus ring.
+  '[part~=card]:focus-visible{outline-offset:-3px}' +
   '[part~=card]{box-sizing:border-box;display:flex;flex-direction:column;gap:.25rem;width:100%;height:100%;margin:0;padding:.5rem;' +
   'overflow:hidden;background:var(--pz-card-bg,Canvas);color:var(--pz-card-color,CanvasText);border:1px solid #0003;border-radius:var(--pz-radius,.5rem);' +
   'text-align:start;text-decoration:none;font:inherit}' +
@@ -42,25 +67,52 @@ const CSS =
   '[part~=title]{font-weight:600;overflow:hidden;display:-webkit-box;-webkit-line-clamp:2;-webkit-box-orient:vertical}' +
   '[part~=price]{color:var(--pz-accent,#1d4ed8);font-weight:700}[part~=reason]{font-size:.85em;opacity:.85}[part~=reason]:empty{display:none}';
 
-/** A same-origin http(s) URL, or a `data:image/` URL when allowed; anything else is refused. */
-function safeUrl(raw: unknown, allowData: boolean): string | undefined {
+/** A same-origin http(s) URL; anything else is refused (links and `src` never leave the shop). */
+function safeUrl(raw: unknown): string | undefined {
   if (typeof raw !== 'string' || raw === '') return undefined;
-  if (allowData && /^data:image\//i.test(raw)) return raw;
   try {
-    const u = new URL(raw, location.href);
+    const u = new URL(raw, document.baseURI);
     return u.origin === location.origin && /^https?:$/.test(u.protocol) ? u.href : undefined;
   } catch {
     return undefined;
   }
 }
 
+/**
+ * A product image URL: `data:image/…`, same-origin http(s), or `https:` on any host (CDNs). Returns
+ * the URL or why it was refused.
+ * @example imageUrl('https://cdn.example.com/a.jpg'); // { url: 'https://cdn.example.com/a.jpg' }
+ */
+export function imageUrl(raw: unknown): { url: string } | { refused: string } {
+  if (raw === undefined || raw === null || raw === '') return { refused: 'no image given' };
+  if (typeof raw !== 'string') return { refused: 'image must be a URL string' };
+  if (/^data:image\//i.test(raw)) return { url: raw };
+  let u: URL;
+  try {
+    u = new URL(raw, document.baseURI);
+  } catch {
+    return { refused: 'image is not a valid URL' };
+  }
+  if (u.origin === location.origin && /^https?:$/.test(u.protocol)) return { url: u.href };
+  if (u.protocol === 'https:') return { url: u.href };
+  return { refused: `only https:, same-origin and data:image/ URLs are shown, not ${u.protocol}` };
+}
+
 /** The public features of a candidate (what events carry): display fields stay out of the profile. */
 function features(c: WidgetCandidate): ItemFeatures {
-  const item: ItemFeatures = { id: String(c.id) };
+  const item: ItemFeatures = { id: readItemId(c) ?? String(c.id) };
   for (const k of ['category', 'brand', 'price', 'tags', 'title', 'consumable', 'embedding'] as const) {
     if (c[k] !== undefined) (item as unknown as Record<string, unknown>)[k] = c[k];
   }
   return item;
+}
+
+function warn(message: string): void {
+  try {
+    console.warn(`[pz] <pz-recommendations>: ${message}`);
+  } catch {
+    // no console
+  }
 }
 
 function num(v: string | null): number | undefined {
@@ -70,12 +122,13 @@ function num(v: string | null): number | undefined {
 /**
  * The `<pz-recommendations>` element.
  *
- * Attributes: `src` (same-origin JSON array of candidates), `slot-name` (rerank slot, default
- * `widget`), `limit`, `personalization` (0..1), `heading`, `rows` (rows of space to reserve, default 1),
- * `currency` (ISO 4217 code for prices), `wait` (ms to wait for the rerank before showing the server
- * order, default 300). A `<template>` child replaces the card body; its `[data-field]` elements are
- * filled with text (`title`, `price`, `reason`, `brand`, `category`, …; an `<img data-field="image">`
- * gets the safe image URL).
+ * Attributes: `src` (same-origin URL answering a JSON array of candidates or `{ "candidates": [...] }`),
+ * `slot-name` (rerank slot, default `widget`), `limit`, `personalization` (0..1), `heading`, `rows`
+ * (rows of cards, default 1; more cards scroll sideways), `currency` (ISO 4217 code for prices),
+ * `wait` (ms to wait for the rerank before showing the server order, default 300), `exclude`
+ * (comma-separated ids never shown; the page's `[data-pz-page-item]` is always excluded). A
+ * `<template>` child replaces the card body; its `[data-field]` elements are filled with text
+ * (`title`, `price`, `reason`, `brand`, `category`, …; an `<img data-field="image">` gets the image URL).
  *
  * Reflects progress in `data-pz-state` (`loading` → `shown` → `ready`, or `empty` / `error`), and like
  * `[data-pz-rerank]` slots sets `data-pz-list` / `data-pz-fell-back` and dispatches `pz:reranked`
@@ -92,8 +145,10 @@ export class PzRecommendations extends ElementBase {
   // Fields are `declare`d and set in the constructor: the loader targets ES2020, where real class
   // fields compile to helper calls that cost the loader's size budget.
   declare static personalizer: Personalizer | undefined;
+  /** Explain refused or failed images in the console (the loader sets it from `data-debug`). */
+  declare static debug: boolean | undefined;
   static get observedAttributes(): string[] {
-    return ['src', 'slot-name', 'limit', 'personalization', 'heading', 'rows', 'currency'];
+    return ['src', 'slot-name', 'limit', 'personalization', 'heading', 'rows', 'currency', 'wait', 'exclude'];
   }
   /** Overrides {@link PzRecommendations.personalizer} for this element. */
   declare personalizer: Personalizer | undefined;
@@ -107,8 +162,7 @@ export class PzRecommendations extends ElementBase {
   private declare gen: number;
   private declare queued: boolean;
   private declare viewed: Set<string>;
-  private declare timers: Map<Element, ReturnType<typeof setTimeout>>;
-  private declare io: IntersectionObserver | undefined;
+  private declare views: ViewTracker | undefined;
 
   constructor() {
     super();
@@ -116,7 +170,6 @@ export class PzRecommendations extends ElementBase {
     this.gen = 0;
     this.queued = false;
     this.viewed = new Set();
-    this.timers = new Map();
     const root = styledShadow(this, CSS);
     this.head = h('h2', { part: 'heading', id: 'h', hidden: '' });
     this.list = h('ul', { part: 'list', role: 'list', 'aria-busy': 'true' });
@@ -139,7 +192,7 @@ export class PzRecommendations extends ElementBase {
     return this.given ?? [];
   }
   set candidates(value: WidgetCandidate[]) {
-    this.given = Array.isArray(value) ? value : [];
+    this.given = (candidateList(value) as WidgetCandidate[] | undefined) ?? [];
     this.schedule();
   }
 
@@ -149,10 +202,8 @@ export class PzRecommendations extends ElementBase {
 
   disconnectedCallback(): void {
     this.gen++;
-    this.io?.disconnect();
-    this.io = undefined;
-    for (const t of this.timers.values()) clearTimeout(t);
-    this.timers.clear();
+    this.views?.disconnect();
+    this.views = undefined;
   }
 
   attributeChangedCallback(): void {
@@ -169,7 +220,12 @@ export class PzRecommendations extends ElementBase {
     this.queued = true;
     queueMicrotask(() => {
       this.queued = false;
-      this.load().catch(() => this.setAttribute('data-pz-state', 'error'));
+      this.load().catch((err: unknown) => {
+        const message = err instanceof Error ? err.message : String(err);
+        this.setAttribute('data-pz-state', 'error');
+        this.setAttribute('data-pz-error', message);
+        warn(message);
+      });
     });
   }
 
@@ -177,6 +233,7 @@ export class PzRecommendations extends ElementBase {
     if (!this.isConnected) return;
     const gen = ++this.gen;
     if (!this.shown) this.setAttribute('data-pz-state', 'loading');
+    this.removeAttribute('data-pz-error');
     const heading = this.getAttribute('heading');
     this.head.textContent = heading;
     this.head.hidden = !heading;
@@ -204,15 +261,17 @@ export class PzRecommendations extends ElementBase {
     const limit = num(this.getAttribute('limit'));
     const strength = num(this.getAttribute('personalization'));
     const slot = this.slotName;
+    const exclude = this.excluded();
     const pz = this.personalizer ?? PzRecommendations.personalizer;
     const t0 = performance.now();
-    const fallback = (why: string) => serverOrder(cands, limit, why, performance.now() - t0);
+    const fallback = (why: string) => serverOrder(cands, limit, why, performance.now() - t0, exclude);
     const ranked: Promise<RerankResult> = pz
       ? pz
           .rerank(cands, {
             slot,
             ...(limit !== undefined ? { limit } : {}),
             ...(strength !== undefined ? { personalization: strength } : {}),
+            ...(exclude.length ? { exclude } : {}),
           })
           .catch((err: unknown) => fallback(String(err)))
       : Promise.resolve(fallback('no personalizer'));
@@ -230,12 +289,26 @@ export class PzRecommendations extends ElementBase {
     this.dispatchEvent(new CustomEvent('pz:reranked', { bubbles: true, detail: { slot, result } }));
   }
 
+  /** Ids never shown: the `exclude` attribute's and the product the page shows (`[data-pz-page-item]`). */
+  private excluded(): string[] {
+    const ids = (this.getAttribute('exclude') ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    const pageItem = document.querySelector<HTMLElement>(PAGE_ITEM_SELECTOR)?.dataset.pzPageItem;
+    if (pageItem) ids.push(pageItem);
+    return ids;
+  }
+
   private render(cands: WidgetCandidate[], result: RerankResult, state: string): void {
     const byId = new Map<string, WidgetCandidate>();
-    for (const c of cands) if (c && typeof c === 'object' && !byId.has(String(c.id))) byId.set(String(c.id), c);
+    for (const c of cands) {
+      const id = readItemId(c);
+      if (id !== undefined && !byId.has(id)) byId.set(id, c);
+    }
     const limit = num(this.getAttribute('limit')) ?? Infinity;
     // An empty answer for a non-empty list would blank the widget: show the server order instead.
-    const items = result.items.length ? result.items : serverOrder(cands, limit, 'empty result', 0).items;
+    const items = result.items.length ? result.items : serverOrder(cands, limit, 'empty result', 0, this.excluded()).items;
     const tpl = this.querySelector<HTMLTemplateElement>(':scope > template');
     const shown: WidgetCandidate[] = [];
     const lis: HTMLLIElement[] = [];
@@ -247,9 +320,12 @@ export class PzRecommendations extends ElementBase {
     }
     this.cards = lis.map((li) => li.firstElementChild as HTMLElement);
     this.cards[0]?.setAttribute('tabindex', '0');
+    // Row-major order in exactly `rows` rows: as many columns as the cards need.
+    const rows = Math.max(1, Math.floor(num(this.getAttribute('rows')) ?? 1));
+    this.list.style.setProperty('--_cols', String(Math.max(1, Math.ceil(lis.length / rows))));
     this.list.replaceChildren(...lis);
     this.list.removeAttribute('aria-busy');
-    const ids = shown.map((c) => String(c.id));
+    const ids = shown.map((c) => readItemId(c) as string);
     this.shown = { cands, ids, ...(result.listId ? { listId: result.listId } : {}) };
     this.setAttribute('data-pz-state', lis.length ? state : 'empty');
     if (result.listId) this.setAttribute('data-pz-list', result.listId);
@@ -268,7 +344,7 @@ export class PzRecommendations extends ElementBase {
   }
 
   private card(c: WidgetCandidate, reason: string | undefined, tpl: HTMLTemplateElement | null): HTMLLIElement {
-    const href = safeUrl(c.url, false);
+    const href = safeUrl(c.url);
     const card = h(href ? 'a' : 'button', { part: 'card', tabindex: '-1' });
     if (href) card.setAttribute('href', href);
     else card.setAttribute('type', 'button');
@@ -283,11 +359,7 @@ export class PzRecommendations extends ElementBase {
     for (const el of Array.from(body.querySelectorAll<HTMLElement>('[data-field]'))) {
       const f = el.dataset.field ?? '';
       if (f === 'image' && el instanceof HTMLImageElement) {
-        el.src = safeUrl(c.image, true) ?? PLACEHOLDER;
-        // Decorative: the card's title already names the product.
-        el.alt = '';
-        el.loading = 'lazy';
-        el.decoding = 'async';
+        this.image(el, c);
         continue;
       }
       const v = f === 'price' ? this.price(c.price) : f === 'reason' ? reason : f === 'title' ? (c.title ?? c.id) : (c as unknown as Record<string, unknown>)[f];
@@ -297,6 +369,37 @@ export class PzRecommendations extends ElementBase {
     const li = h('li', { role: 'listitem' });
     li.append(card);
     return li;
+  }
+
+  private image(el: HTMLImageElement, c: WidgetCandidate): void {
+    const read = imageUrl(c.image);
+    const debug = PzRecommendations.debug === true;
+    const id = readItemId(c) ?? '?';
+    if ('refused' in read) {
+      if (debug && c.image !== undefined) warn(`image of item ${id} refused: ${read.refused}`);
+      el.src = PLACEHOLDER;
+    } else {
+      // Image hosts learn nothing about the page the shopper is on.
+      el.referrerPolicy = 'no-referrer';
+      el.addEventListener(
+        'error',
+        () => {
+          if (debug) {
+            const host = read.url.startsWith('data:') ? 'data:' : new URL(read.url).origin;
+            warn(
+              `image of item ${id} did not load (${read.url.slice(0, 120)}): the page's Content-Security-Policy img-src must allow ${host}, or the image host answered with an error`,
+            );
+          }
+          el.src = PLACEHOLDER;
+        },
+        { once: true },
+      );
+      el.src = read.url;
+    }
+    // Decorative: the card's title already names the product.
+    el.alt = '';
+    el.loading = 'lazy';
+    el.decoding = 'async';
   }
 
   private price(p: unknown): string {
@@ -340,7 +443,7 @@ export class PzRecommendations extends ElementBase {
 
   private onClick(e: MouseEvent): void {
     const position = this.cardIndex(e);
-    const c = this.shown?.cands.find((x) => String(x.id) === this.shown?.ids[position]);
+    const c = this.shown?.cands.find((x) => readItemId(x) === this.shown?.ids[position]);
     const pz = this.personalizer ?? PzRecommendations.personalizer;
     if (!c) return;
     const item = features(c);
@@ -349,59 +452,40 @@ export class PzRecommendations extends ElementBase {
     pz?.track({ type: 'click', item, slot, position, ...(listId ? { listId } : {}) });
     // A link may unload the page before the batching timer fires: hand the click to the worker now.
     pz?.flush().catch(() => undefined);
-    if (!c.url || !safeUrl(c.url, false)) {
+    if (!c.url || !safeUrl(c.url)) {
       this.dispatchEvent(new CustomEvent('pz:select', { bubbles: true, detail: { item: c, position, slot } }));
     }
   }
 
-  /** Views: a card ≥ 50 % visible for ≥ 1 s, once per item and candidate list (as capture.ts does for tiles). */
+  /** Views: the one "visible for a second" rule (view-tracker.ts), once per item and candidate list. */
   private observe(): void {
-    this.io?.disconnect();
-    for (const t of this.timers.values()) clearTimeout(t);
-    this.timers.clear();
-    if (typeof IntersectionObserver === 'undefined') return;
-    const io = (this.io = new IntersectionObserver(
-      (entries) => {
-        for (const { target, isIntersecting, intersectionRatio } of entries) {
-          const t = this.timers.get(target);
-          if (t !== undefined) clearTimeout(t);
-          this.timers.delete(target);
-          if (!isIntersecting || intersectionRatio < 0.5) continue;
-          this.timers.set(
-            target,
-            setTimeout(() => {
-              this.timers.delete(target);
-              const position = this.cards.indexOf(target as HTMLElement);
-              const id = this.shown?.ids[position];
-              const c = this.shown?.cands.find((x) => String(x.id) === id);
-              if (!c || id === undefined || this.viewed.has(id)) return;
-              this.viewed.add(id);
-              io.unobserve(target);
-              const listId = this.shown?.listId;
-              (this.personalizer ?? PzRecommendations.personalizer)?.track({
-                type: 'view',
-                item: features(c),
-                slot: this.slotName,
-                position,
-                ...(listId ? { listId } : {}),
-              });
-            }, 1000),
-          );
-        }
-      },
-      { threshold: [0, 0.5] },
-    ));
-    for (const c of this.cards) io.observe(c);
+    this.views?.disconnect();
+    const views = (this.views = viewTracker((card) => {
+      const position = this.cards.indexOf(card as HTMLElement);
+      const id = this.shown?.ids[position];
+      const c = this.shown?.cands.find((x) => readItemId(x) === id);
+      if (!c || id === undefined || this.viewed.has(id)) return;
+      this.viewed.add(id);
+      const listId = this.shown?.listId;
+      (this.personalizer ?? PzRecommendations.personalizer)?.track({
+        type: 'view',
+        item: features(c),
+        slot: this.slotName,
+        position,
+        ...(listId ? { listId } : {}),
+      });
+    }));
+    for (const c of this.cards) views.observe(c);
   }
 }
 
-/** Fetches a same-origin candidate list; rejects on anything but a JSON array. */
+/** Fetches a same-origin candidate list: a JSON array or `{ "candidates": [...] }`; rejects with why otherwise. */
 async function fetchCandidates(src: string): Promise<WidgetCandidate[]> {
-  const url = safeUrl(src, false);
-  if (!url) throw new TypeError('src must be a same-origin URL');
+  const url = safeUrl(src);
+  if (!url) throw new TypeError(`src must be a same-origin URL, got ${src.slice(0, 120)}`);
   const res = await fetch(url, { credentials: 'same-origin', headers: { accept: 'application/json' } });
-  if (!res.ok) throw new Error(`src answered ${res.status}`);
-  const data: unknown = await res.json();
-  if (!Array.isArray(data)) throw new TypeError('src must return a JSON array of candidates');
-  return data as WidgetCandidate[];
+  if (!res.ok) throw new Error(`src ${url} answered HTTP ${res.status}`);
+  const list = candidateList(await res.json());
+  if (!list) throw new TypeError(`src ${url} must answer a JSON array of candidates or { "candidates": [...] }`);
+  return list as WidgetCandidate[];
 }

@@ -33,8 +33,9 @@ test('renders accessible cards from the src URL, with safe images and links, wit
     Array.from(el.shadowRoot!.querySelectorAll('img')).map((i) => i.getAttribute('src') ?? ''),
   );
   expect(images[0]).toBe(`${baseURL}/test/widget-item.svg`);
-  // cdn.example.com is swapped for the local placeholder; data: URLs are kept.
-  expect(images.every((src) => src.startsWith(baseURL!) || src.startsWith('data:image/'))).toBe(true);
+  // Same-origin, data: and https: image hosts (CDNs) are used; this page's CSP refuses the CDN, so
+  // that card falls back to the local placeholder.
+  expect(images.every((src) => src.startsWith(baseURL!) || src.startsWith('data:image/') || src.startsWith('https://cdn.example.com/'))).toBe(true);
 
   // Every card is visible and laid out at the themed size.
   await page.screenshot({ path: test.info().outputPath('widget.png'), fullPage: true });
@@ -45,7 +46,10 @@ test('renders accessible cards from the src URL, with safe images and links, wit
   for (const card of await cards(page).all()) await expect(card).toBeVisible();
 
   expect(seen.errors).toEqual([]);
-  expect(seen.requests.filter((u) => !u.startsWith(baseURL!) && !u.startsWith('data:'))).toEqual([]);
+  // Nothing leaves the origin but the product image the server's candidate names.
+  expect([...new Set(seen.requests.filter((u) => !u.startsWith(baseURL!) && !u.startsWith('data:')))]).toEqual([
+    'https://cdn.example.com/sneaker.jpg',
+  ]);
 });
 
 test('clicks are stored with slot and position, and the clicked category comes first after a reload', async ({ page }) => {
@@ -212,3 +216,79 @@ test('candidates set by the page before pz.js has loaded are rendered after the 
   await expect(cards(page)).toHaveText([/Early one/, /Early two/]);
   expect(seen.errors).toEqual([]);
 });
+
+const SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="30"><rect width="40" height="30" fill="red"/></svg>';
+
+test('product images from a CDN are shown when the page CSP allows their host, without a referrer', async ({ page }) => {
+  await page.route('**/test/widget.html', async (route) => {
+    const res = await route.fetch();
+    const csp = (res.headers()['content-security-policy'] ?? '').replace("img-src 'self' data:", "img-src 'self' data: https://cdn.example.com");
+    await route.fulfill({ response: res, headers: { ...res.headers(), 'content-security-policy': csp } });
+  });
+  const referers: (string | undefined)[] = [];
+  await page.route('https://cdn.example.com/**', (route) => {
+    referers.push(route.request().headers().referer);
+    return route.fulfill({ contentType: 'image/svg+xml', body: SVG });
+  });
+  await page.goto('/test/widget.html');
+  await expect(state(page)).toHaveAttribute('data-pz-state', 'ready');
+  const img = page.locator('#recs img[src="https://cdn.example.com/sneaker.jpg"]');
+  await expect.poll(() => img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth)).toBe(40);
+  expect(referers.length).toBeGreaterThan(0);
+  expect(referers.every((r) => r === undefined)).toBe(true);
+});
+
+test('{ "candidates": [...] } with numeric ids renders; exclude and the page product are left out; data-debug explains refused images', async ({ page }) => {
+  const warnings: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'warning') warnings.push(m.text());
+  });
+  await page.route('https://cdn.example.com/**', (route) => route.fulfill({ contentType: 'image/svg+xml', body: SVG }));
+  await page.goto('/test/widget-debug.html');
+  await expect(state(page)).toHaveAttribute('data-pz-state', 'ready');
+  // Item 7 is the product this page shows, 9 is in exclude="9".
+  await expect(cards(page)).toHaveText([/Trail sneaker/, /Chef knife/, /Garden trowel/]);
+  // Prices: Intl.NumberFormat with the page's lang (de) and the currency attribute.
+  await expect(cards(page).first().locator('[part~="price"]')).toHaveText(/^1\.234,50\s€$/);
+  // The page CSP (img-src 'self' data:) blocks the CDN; the console says so, and why ftp: is refused.
+  await expect.poll(() => warnings.join('\n')).toMatch(/image of item 8 did not load .*img-src must allow https:\/\/cdn\.example\.com/);
+  expect(warnings.join('\n')).toMatch(/image of item 10 refused: only https:, same-origin and data:image\/ URLs are shown, not ftp:/);
+});
+
+test('a src answering something else than a candidate list says why, in the console and data-pz-error', async ({ page }) => {
+  const warnings: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'warning') warnings.push(m.text());
+  });
+  await page.goto('/test/widget.html');
+  await pzReady(page);
+  await page.evaluate(() => {
+    const el = document.createElement('pz-recommendations');
+    el.id = 'odd';
+    el.setAttribute('src', '/test/widget-debug.html');
+    document.body.append(el);
+  });
+  await expect(page.locator('#odd')).toHaveAttribute('data-pz-state', 'error');
+  await expect(page.locator('#odd')).toHaveAttribute('data-pz-error', /must answer a JSON array of candidates or \{ "candidates": \[\.\.\.\] \}|not valid JSON/);
+  expect(warnings.some((w) => w.startsWith('[pz] <pz-recommendations>:'))).toBe(true);
+});
+
+for (const width of [390, 1280]) {
+  test(`the README reservation snippet holds the rendered height exactly: no layout shift at ${width} px`, async ({ page }) => {
+    await page.setViewportSize({ width, height: 900 });
+    await page.goto('/test/widget-rows.html', { waitUntil: 'domcontentloaded' });
+    // pz.js arrives 600 ms late: this is the snippet's reservation.
+    expect(await page.evaluate(() => customElements.get('pz-recommendations') === undefined)).toBe(true);
+    const before = await page.locator('#below').boundingBox();
+    await expect(page.locator('#recs')).toHaveAttribute('data-pz-state', 'ready', { timeout: 10_000 });
+    await expect(page.locator('#plain')).toHaveAttribute('data-pz-state', 'ready');
+    expect((await page.locator('#below').boundingBox())?.y).toBe(before?.y);
+    const rows = (id: string) =>
+      page.locator(id).evaluate((el) => new Set(Array.from(el.shadowRoot!.querySelectorAll('li')).map((li) => li.getBoundingClientRect().top)).size);
+    expect(await rows('#recs')).toBe(2);
+    expect(await rows('#plain')).toBe(1);
+    const cls = await page.evaluate(() => (window as unknown as { __shifts: { value: number }[] }).__shifts.reduce((a, s) => a + s.value, 0));
+    console.log(`widget CLS at ${width} px: ${cls.toFixed(3)}`);
+    expect(cls).toBe(0);
+  });
+}
