@@ -39,6 +39,8 @@ export interface WorkerStatus {
   events: number;
   /** Present when storage failed and the worker runs in memory only. */
   storageError?: string;
+  /** Present when stored records or events could not be read back: they were skipped, the rest was used. */
+  quarantined?: number;
 }
 
 /** Acknowledgement of a batch of events: returned only once the accepted ones are durable. */

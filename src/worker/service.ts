@@ -17,23 +17,66 @@ import { createRng, type Rng } from '../core/util/rng';
 import { checkCentroidFile, type SegmentConfig } from '../core/profile/segments';
 import { serverOrder } from '../core/rank/server-order';
 import type { Impression, RerankOptions, RerankResult, StoredEvent } from '../core/types';
-import { type EventBatch, type Store, openExistingStore, openStore } from './store';
-import { type Tabs, openTabs } from './tabs';
+import { reviveBatchEvents } from '../core/input/stored';
+import { DEFAULT_DB_NAME, type EventBatch, SCHEMA_VERSION, type Store, type StoreCallbacks, deleteStore, openExistingStore, openStore } from './store';
+import { type TabMessage, type Tabs, openTabs } from './tabs';
 
 const DAY = 86_400_000;
 const PROFILE_RECORD_VERSION = 1;
 const SNAPSHOT_DELAY_MS = 500;
 const MODEL_SAVE_DELAY_MS = 2000;
 const LEARNER_DELAY_MS = 1000;
+/** How long an open may wait for another tab to release an older version before we go on in memory. */
+const BLOCKED_OPEN_MS = 3000;
+const DEFAULT_MAX_EVENTS = 5000;
+const DEFAULT_MAX_AGE_DAYS = 90;
+/**
+ * As the log grows past its limit, retention prunes it this fraction below the limit, so a busy page
+ * pays one pass over the log per few hundred events instead of one per write.
+ */
+const RETENTION_SLACK = 0.05;
 
 type LearnerModule = typeof import('../core/model/model');
 
-/** Options for tests: a clock, and how to load the learner module. */
+/** The timer functions the service uses; tests pass a manual clock so nothing waits on real time. */
+export interface Timers {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+/** Options for tests: a clock, timers, and how to load the learner module. */
 export interface ServiceDeps {
   now?: () => number;
+  timers?: Timers;
   loadLearner?: () => Promise<LearnerModule>;
   fetchJson?: (url: string) => Promise<unknown>;
 }
+
+const realTimers: Timers = {
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+};
+
+/** True when a raw event carries a time before `t` (read defensively: the page's objects may be hostile). */
+function happenedBefore(input: unknown, t: number): boolean {
+  try {
+    const ts = typeof input === 'object' && input !== null ? (input as { ts?: unknown }).ts : undefined;
+    return typeof ts === 'number' && ts < t;
+  } catch {
+    return false;
+  }
+}
+
+/** An open given up on while another tab blocked it; `done` once it landed or failed. */
+interface LateOpen {
+  done: boolean;
+  store?: Store;
+  error?: unknown;
+}
+
+const blockedError = () => new DOMException('another tab keeps an older version of the database open', 'BlockedError');
+
+const isQuotaError = (err: unknown) => err instanceof DOMException && err.name === 'QuotaExceededError';
 
 /**
  * Plain JSON data for the page: the profile's maps serialise as objects through their `toJSON`, which
@@ -47,36 +90,71 @@ const describeError = (err: unknown) => (err instanceof Error ? `${err.name}: ${
 
 export class PersonalizerService implements WorkerApi {
   private store: Store | undefined;
-  /** False when consent is not granted: the store (if it existed) is read, never written. */
+  /** False when consent is not granted: the store (if it existed) is read, never created or written. */
   private writable = true;
+  /** An open that another tab blocked past the deadline and that may still land. */
+  private blockedOpen: LateOpen | undefined;
+  /** The open in progress, shared by every caller that needs the store meanwhile. */
+  private opening: Promise<Store | undefined> | undefined;
+  /** A connection was held before: a database created by a later open means ours was deleted. */
+  private hadStore = false;
+  /** This tab (or another, by its message) deleted the database: reads do not create it again. */
+  private deleted = false;
   private storageError: string | undefined;
+  /** Stored records and events that could not be read back (skipped, counted, never fatal). */
+  private quarantined = 0;
   private tabs: Tabs | undefined;
   private engine = new Engine();
   private config: WorkerConfig = {};
+  private dbName = DEFAULT_DB_NAME;
   private engineOptions: EngineOptions = {};
-  private memoryLog: StoredEvent[] = [];
+  /** Accepted events not yet written (storage unavailable or full): in the profile, retried first on the next write. */
+  private unwritten: StoredEvent[] = [];
+  /** Events in the log as far as this tab knows (its own writes and other tabs' messages since the last retention pass). */
+  private logEstimate = 0;
+  /** Events that happened before this time were erased (here or in another tab) and are not taken any more. */
+  private erasedAt = Number.NEGATIVE_INFINITY;
+  /** Storage writes, one after the other: an erase never overtakes a write, nor a write an erase. */
+  private writes: Promise<unknown> = Promise.resolve();
   private initPromise: Promise<WorkerStatus> | undefined;
   private rng: Rng = createRng(1);
   private upTo: number | undefined;
   private applied = new Set<number>();
-  private snapshotTimer: ReturnType<typeof setTimeout> | undefined;
-  private modelTimer: ReturnType<typeof setTimeout> | undefined;
-  private trainTimer: ReturnType<typeof setTimeout> | undefined;
+  private snapshotTimer: unknown;
+  private modelTimer: unknown;
+  private trainTimer: unknown;
+  private learnerTimer: unknown;
   private learnerPromise: Promise<void> | undefined;
+  private learnerWanted = false;
   private ranker: { dispose(): void; exportState(): unknown } | undefined;
   private priorWeights: FmWeights | undefined;
   private priorVersion = 'built-in';
   private readonly now: () => number;
+  private readonly timers: Timers;
   private readonly deps: ServiceDeps;
 
   constructor(deps: ServiceDeps = {}) {
     this.deps = deps;
     this.now = deps.now ?? (() => Date.now());
+    this.timers = deps.timers ?? realTimers;
   }
 
   init(config: WorkerConfig): Promise<WorkerStatus> {
     this.initPromise ??= this.start(config ?? {});
     return this.initPromise;
+  }
+
+  /**
+   * Resolves once queued storage writes and the open in progress have settled. Timers are not waited
+   * for: tests fire them through their injected {@link Timers} and then wait for this.
+   */
+  async idle(): Promise<void> {
+    for (;;) {
+      const writes = this.writes;
+      const opening = this.opening;
+      await Promise.allSettled([this.initPromise, writes, opening]);
+      if (writes === this.writes && opening === this.opening) return;
+    }
   }
 
   private async fetchJson(url: string): Promise<unknown> {
@@ -121,43 +199,165 @@ export class PersonalizerService implements WorkerApi {
     };
     this.engine = new Engine(this.engineOptions, this.now());
 
-    const dbName = config.dbName ?? 'on-device-personalizer';
-    let events = 0;
+    this.dbName = config.dbName ?? DEFAULT_DB_NAME;
     this.writable = !config.readOnly;
-    try {
-      if (this.writable) {
-        this.store = await openStore(dbName);
-        const kept = await this.store.enforceRetention(config.maxEvents ?? 5000, (config.maxAgeDays ?? 90) * DAY, this.now());
-        events = kept.remaining;
-      } else {
-        this.store = await openExistingStore(dbName);
-        events = (await this.store?.countEvents()) ?? 0;
-      }
-      const snap = await this.store?.getProfile();
-      if (snap && snap.v === PROFILE_RECORD_VERSION) {
-        try {
-          this.engine.restoreProfile(snap.value);
-          this.upTo = snap.upTo;
-        } catch {
-          this.upTo = undefined; // unreadable snapshot: rebuild from the log
-        }
-      }
-      await this.catchUp(false);
-    } catch (err) {
-      // Private modes, full disks, blocked storage: keep working in memory for this page.
-      this.store = undefined;
-      this.storageError = describeError(err);
-    }
-    this.tabs = openTabs(dbName, (m) => this.onTabMessage(m));
+    this.tabs = openTabs(this.dbName, (m) => this.onTabMessage(m));
+    // Private modes, full disks, blocked storage: keep working in memory; later writes try again.
+    await this.openedStore();
     this.warmUp();
     // tfjs is loaded after start-up, so the first rerank never waits for it (and not at all without consent).
-    if (this.writable) setTimeout(() => this.loadLearner().catch(() => undefined), LEARNER_DELAY_MS);
+    if (this.writable) {
+      this.learnerTimer = this.timers.setTimeout(() => {
+        this.learnerTimer = undefined;
+        this.loadLearner().catch(() => undefined);
+      }, LEARNER_DELAY_MS);
+    }
     return {
       ready: true,
       version: '0.1.0',
-      events,
+      events: this.logEstimate,
       ...(this.storageError ? { storageError: this.storageError } : {}),
+      ...(this.quarantined ? { quarantined: this.quarantined } : {}),
     };
+  }
+
+  private get maxEvents(): number {
+    return this.config.maxEvents ?? DEFAULT_MAX_EVENTS;
+  }
+
+  private get maxAgeMs(): number {
+    return (this.config.maxAgeDays ?? DEFAULT_MAX_AGE_DAYS) * DAY;
+  }
+
+  /**
+   * The open store, opening it when there is none or when it was closed under us (another tab deleted
+   * or upgraded the database, or the browser closed it). `undefined` when storage is unavailable; the
+   * reason is in `storageError`, and the next call tries again.
+   */
+  private openedStore(): Promise<Store | undefined> {
+    if (this.store && !this.store.closed) return Promise.resolve(this.store);
+    this.opening ??= this.reopen().finally(() => {
+      this.opening = undefined;
+    });
+    return this.opening;
+  }
+
+  private async reopen(): Promise<Store | undefined> {
+    const first = !this.hadStore;
+    this.store = undefined;
+    let store: Store | undefined;
+    try {
+      // Without consent only a database that already exists is read; none is created.
+      store = this.writable ? await this.openWithin(BLOCKED_OPEN_MS) : await openExistingStore(this.dbName, this.storeCallbacks());
+    } catch (err) {
+      this.storageError = describeError(err);
+      return undefined;
+    }
+    if (!store) return undefined;
+    try {
+      if (store.created && !first) {
+        // The database was deleted while closed under us without saying so (the browser closed it):
+        // its batch keys start again, so nothing of the old log counts as applied.
+        this.upTo = undefined;
+        this.applied.clear();
+      }
+      this.store = store;
+      this.hadStore = true;
+      this.deleted = false;
+      if (first) {
+        const opened = store;
+        if (this.writable) {
+          const kept = await this.tabs!.withLock('log', () => opened.enforceRetention(this.maxEvents, this.maxAgeMs, this.now()));
+          this.logEstimate = kept.remaining;
+        } else this.logEstimate = await store.countEvents(this.now());
+        // A snapshot is the profile of the log up to `upTo`; it only fits a profile holding nothing else.
+        if (this.engine.profile.eventCount === 0 && this.unwritten.length === 0) await this.restoreSnapshot(store);
+      }
+      await this.catchUp(false);
+      this.storageError = undefined;
+      return store;
+    } catch (err) {
+      this.storageError = describeError(err);
+      if (this.store === store) this.store = undefined;
+      store?.close();
+      return undefined;
+    }
+  }
+
+  /**
+   * Opens the database. When another tab blocks the open for `ms`, gives up for now: the open goes on,
+   * later calls fail fast until it lands, and the first call after that takes the connection.
+   */
+  private openWithin(ms: number): Promise<Store> {
+    const late = this.blockedOpen;
+    if (late) {
+      if (!late.done) return Promise.reject(blockedError());
+      this.blockedOpen = undefined;
+      return late.store ? Promise.resolve(late.store) : Promise.reject(late.error);
+    }
+    return new Promise<Store>((resolve, reject) => {
+      let gaveUp = false;
+      let timer: unknown;
+      const open = openStore(this.dbName, SCHEMA_VERSION, {
+        ...this.storeCallbacks(),
+        onBlocked: () => {
+          timer ??= this.timers.setTimeout(() => {
+            gaveUp = true;
+            const pending: LateOpen = { done: false };
+            this.blockedOpen = pending;
+            open.then(
+              (store) => Object.assign(pending, { done: true, store }),
+              (error: unknown) => Object.assign(pending, { done: true, error }),
+            );
+            reject(blockedError());
+          }, ms);
+        },
+      });
+      open.then(
+        (store) => {
+          if (timer !== undefined) this.timers.clearTimeout(timer);
+          if (!gaveUp) resolve(store);
+        },
+        (err) => {
+          if (timer !== undefined) this.timers.clearTimeout(timer);
+          if (!gaveUp) reject(err);
+        },
+      );
+    });
+  }
+
+  private storeCallbacks(): StoreCallbacks {
+    return {
+      onClose: (why) => {
+        if (why !== 'deleted') return;
+        // Another tab erased everything (or site data was cleared): what this tab holds of it goes too,
+        // and so do events its page recorded before now but has not sent yet.
+        this.erasedAt = Math.max(this.erasedAt, this.now());
+        this.deleted = true;
+        this.resetMemory();
+        this.restartLearner();
+      },
+    };
+  }
+
+  private async restoreSnapshot(store: Store): Promise<void> {
+    const snap = await store.getProfile();
+    if (!snap || snap.v !== PROFILE_RECORD_VERSION) return;
+    try {
+      this.engine.restoreProfile(snap.value);
+      this.upTo = snap.upTo;
+    } catch {
+      // Unreadable snapshot: the profile is rebuilt from the log.
+      this.engine.profile = new Engine(this.engineOptions, this.now()).profile;
+      this.upTo = undefined;
+    }
+  }
+
+  /** Runs a storage write after the ones before it; a failure does not stop the queue. */
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.writes.then(fn, fn);
+    this.writes = run.catch(() => undefined);
+    return run;
   }
 
   /**
@@ -175,11 +375,13 @@ export class PersonalizerService implements WorkerApi {
     }
   }
 
-  /** Applies every stored batch this tab has not applied yet. */
+  /** Applies every stored batch this tab has not applied yet; unreadable rows are skipped and counted. */
   private async catchUp(learn: boolean): Promise<void> {
-    if (!this.store) return;
-    const batches = await this.store.readBatchesAfter(this.upTo);
+    const store = this.store;
+    if (!store || store.closed) return;
     const now = this.now();
+    const { batches, quarantined } = await store.readBatchesAfter(this.upTo, now);
+    this.quarantined += quarantined;
     for (const b of batches) this.applyBatch(b, now, learn);
     if (batches.length) {
       this.upTo = batches[batches.length - 1]!.id;
@@ -193,14 +395,26 @@ export class PersonalizerService implements WorkerApi {
     for (const e of b.events) this.engine.ingest(e, now, learn);
   }
 
-  private onTabMessage(m: import('./tabs').TabMessage): void {
+  private onTabMessage(m: TabMessage): void {
     if (m.kind === 'events') {
-      this.applyBatch({ id: m.key, lastTs: 0, events: m.events }, this.now(), false);
+      // Another tab's worker (perhaps another version) wrote these: read them like any stored row.
+      const now = this.now();
+      const { events, quarantined } = reviveBatchEvents(m, now);
+      this.quarantined += quarantined;
+      this.logEstimate += events.length;
+      this.deleted = false;
+      this.applyBatch({ id: m.key, lastTs: 0, events }, now, false);
       this.scheduleSnapshot();
-    } else if (m.kind === 'erased') this.resetMemory();
+    } else if (m.kind === 'erased') {
+      this.erasedAt = Math.max(this.erasedAt, Number(m.at) || this.now());
+      this.deleted = true;
+      this.resetMemory();
+      this.restartLearner();
+    }
   }
 
   private async loadLearner(): Promise<void> {
+    this.learnerWanted = true;
     this.learnerPromise ??= (async () => {
       const mod = await (this.deps.loadLearner ?? (() => import('../core/model/model')))();
       const base = this.priorWeights ?? this.engine.scoringWeights();
@@ -212,7 +426,7 @@ export class PersonalizerService implements WorkerApi {
         seed: 7,
       };
       let ranker: InstanceType<LearnerModule['FmRanker']> | undefined;
-      const saved = await this.store?.getModel().catch(() => undefined);
+      const saved = this.deleted ? undefined : await (await this.openedStore())?.getModel().catch(() => undefined);
       if (saved) {
         try {
           const state = saved.value as Parameters<LearnerModule['FmRanker']['fromState']>[0];
@@ -233,8 +447,9 @@ export class PersonalizerService implements WorkerApi {
 
   /** After a feature-schema or prior change: learn again from the retained event log. */
   private async relearnFromLog(): Promise<void> {
-    if (!this.store) return;
-    const events = await this.store.readEvents();
+    const store = await this.openedStore();
+    if (!store) return;
+    const events = await store.readEvents(this.now());
     const replay = new Engine(this.engineOptions, events[0]?.ts ?? this.now());
     replay.attachLearner(this.ranker as unknown as Learner);
     for (const e of events) {
@@ -246,7 +461,7 @@ export class PersonalizerService implements WorkerApi {
 
   private scheduleTrain(delay = 0): void {
     if (this.trainTimer !== undefined) return;
-    this.trainTimer = setTimeout(() => {
+    this.trainTimer = this.timers.setTimeout(() => {
       this.trainTimer = undefined;
       try {
         if (this.engine.train() > 0) this.scheduleModelSave();
@@ -258,37 +473,43 @@ export class PersonalizerService implements WorkerApi {
   }
 
   private scheduleSnapshot(): void {
-    if (this.snapshotTimer !== undefined || !this.store || !this.writable) return;
-    this.snapshotTimer = setTimeout(() => {
+    if (this.snapshotTimer !== undefined || !this.writable) return;
+    this.snapshotTimer = this.timers.setTimeout(() => {
       this.snapshotTimer = undefined;
-      this.saveSnapshot().catch((err) => {
+      this.serial(() => this.saveSnapshot()).catch((err) => {
         if (this.config.debug) console.warn('[pz] snapshot failed:', describeError(err));
       });
     }, SNAPSHOT_DELAY_MS);
   }
 
   private async saveSnapshot(): Promise<void> {
-    const store = this.store;
+    // A snapshot holding events the log does not would disagree with it after a reload: wait for them.
+    if (this.unwritten.length > 0 || this.deleted) return;
+    const store = await this.openedStore();
     if (!store) return;
-    await (this.tabs?.withLock('snapshot', async () => {
+    await this.tabs!.withLock('snapshot', async () => {
       await this.catchUp(false);
       await store.putProfile({ v: PROFILE_RECORD_VERSION, value: this.engine.profile, savedAt: this.now(), ...(this.upTo !== undefined ? { upTo: this.upTo } : {}) });
-    }) ?? Promise.resolve());
+    });
   }
 
   private scheduleModelSave(): void {
-    if (this.modelTimer !== undefined || !this.store || !this.writable) return;
-    this.modelTimer = setTimeout(() => {
+    if (this.modelTimer !== undefined || !this.writable) return;
+    this.modelTimer = this.timers.setTimeout(() => {
       this.modelTimer = undefined;
-      if (!this.ranker || !this.store) return;
-      this.store.putModel({ v: 1, value: this.ranker.exportState(), savedAt: this.now() }).catch(() => undefined);
+      const ranker = this.ranker;
+      if (!ranker) return;
+      this.serial(async () => {
+        if (this.deleted) return;
+        await (await this.openedStore())?.putModel({ v: 1, value: ranker.exportState(), savedAt: this.now() });
+      }).catch(() => undefined);
     }, MODEL_SAVE_DELAY_MS);
   }
 
   async track(raw: unknown[]): Promise<TrackAck> {
     await this.initPromise;
     const now = this.now();
-    const ack: TrackAck = { accepted: [], rejected: [], duplicates: 0, durable: this.store !== undefined };
+    const ack: TrackAck = { accepted: [], rejected: [], duplicates: 0, durable: true };
     const fresh: StoredEvent[] = [];
     const list = Array.isArray(raw) ? raw.slice(0, 1000) : [raw];
     if (!this.writable) {
@@ -296,6 +517,11 @@ export class PersonalizerService implements WorkerApi {
       return { ...ack, durable: false, rejected: list.map((_, index) => ({ index, error: 'ConsentError: consent is not granted' })) };
     }
     list.forEach((input, index) => {
+      if (happenedBefore(input, this.erasedAt)) {
+        // Tracked before the shopper erased everything (perhaps in another tab): it goes with the rest.
+        ack.rejected.push({ index, error: 'ErasedError: the event happened before the data was erased' });
+        return;
+      }
       const r = this.engine.ingestRaw(input, now);
       if (!r.ok) {
         ack.rejected.push({ index, error: r.error });
@@ -305,25 +531,67 @@ export class PersonalizerService implements WorkerApi {
       if (r.duplicate) ack.duplicates++;
       else fresh.push(r.event);
     });
+    if (fresh.length || this.unwritten.length) {
+      // Events an earlier write could not store go first, with these or on their own.
+      ack.durable = await this.serial(() => this.write(fresh));
+    } else ack.durable = this.store !== undefined && !this.store.closed;
     if (fresh.length) {
-      if (this.store) {
-        try {
-          const key = await this.store.appendEvents(fresh);
-          if (key !== undefined) {
-            this.applied.add(key);
-            this.tabs?.post({ kind: 'events', key, events: fresh });
-          }
-        } catch (err) {
-          ack.durable = false;
-          this.storageError = describeError(err);
-          this.memoryLog.push(...fresh);
-        }
-      } else this.memoryLog.push(...fresh);
       this.scheduleSnapshot();
       if (this.engine.hasLearner()) this.scheduleTrain(0);
       else this.loadLearner().catch(() => undefined);
     }
     return ack;
+  }
+
+  /**
+   * Writes `fresh` after any events an earlier write could not store, in order. On a full disk the
+   * oldest events make room once (retention, oldest first) and the write is tried again; whatever still
+   * fails stays in memory (in the profile and the export) for the next write. True when all are durable.
+   */
+  private async write(fresh: StoredEvent[]): Promise<boolean> {
+    const batch = this.unwritten.concat(fresh);
+    this.unwritten = batch;
+    const store = await this.openedStore();
+    if (!store) {
+      this.capUnwritten();
+      return false;
+    }
+    try {
+      let key: number | undefined;
+      try {
+        key = await store.appendEvents(batch);
+      } catch (err) {
+        if (!isQuotaError(err)) throw err;
+        const room = batch.length;
+        const dropped = await this.tabs!.withLock('log', () => store.dropOldest(room));
+        this.logEstimate = Math.max(0, this.logEstimate - dropped);
+        key = await store.appendEvents(batch);
+      }
+      this.unwritten = [];
+      this.logEstimate += batch.length;
+      if (key !== undefined) {
+        this.applied.add(key);
+        this.tabs?.post({ kind: 'events', key, events: batch });
+      }
+      if (this.logEstimate > this.maxEvents) await this.pruneLog(store);
+      return true;
+    } catch (err) {
+      this.storageError = describeError(err);
+      this.capUnwritten();
+      return false;
+    }
+  }
+
+  /** Retention as the log grows: under the tab lock, back to a little under the limit, oldest first. */
+  private async pruneLog(store: Store): Promise<void> {
+    const target = Math.floor(this.maxEvents * (1 - RETENTION_SLACK));
+    const kept = await this.tabs!.withLock('log', () => store.enforceRetention(target, this.maxAgeMs, this.now()));
+    this.logEstimate = kept.remaining;
+  }
+
+  /** Unwritten events are bounded like the log: the oldest go first. */
+  private capUnwritten(): void {
+    if (this.unwritten.length > this.maxEvents) this.unwritten.splice(0, this.unwritten.length - this.maxEvents);
   }
 
   async rerank(candidates: unknown, options: RerankOptions): Promise<RerankResult> {
@@ -352,7 +620,14 @@ export class PersonalizerService implements WorkerApi {
 
   async exportData(): Promise<ExportBundle> {
     await this.initPromise;
-    const events = this.store ? await this.store.readEvents() : [];
+    await this.idle();
+    // After an erase there is nothing to read, and reading must not create the database again.
+    const store = this.deleted ? undefined : await this.openedStore();
+    if (!store && this.hadStore && !this.deleted) {
+      // The events are on disk but out of reach: an export without them would say they are not there.
+      throw new DOMException(`stored events could not be read (${this.storageError ?? 'storage unavailable'})`, 'StorageUnavailableError');
+    }
+    const events = store ? await store.readEvents(this.now()) : [];
     const view = this.engine.view(this.now());
     return {
       format: 'on-device-personalizer/export',
@@ -361,39 +636,65 @@ export class PersonalizerService implements WorkerApi {
       consent: 'granted',
       profile: plain(view.profile),
       segments: plain({ ...view.segments, propensities: view.propensities }),
-      events: [...events, ...this.memoryLog],
+      events: [...events, ...this.unwritten],
       model: this.ranker ? this.ranker.exportState() : { weights: 'site prior / built-in (no personal learning yet)' },
     };
   }
 
+  /** Forgets everything held in memory: profile, unwritten events, shown lists, the learner, pending saves. */
   private resetMemory(): void {
     // A pending snapshot or model save would write the erased data back.
-    for (const t of [this.snapshotTimer, this.modelTimer, this.trainTimer]) if (t !== undefined) clearTimeout(t);
+    for (const t of [this.snapshotTimer, this.modelTimer, this.trainTimer]) if (t !== undefined) this.timers.clearTimeout(t);
     this.snapshotTimer = this.modelTimer = this.trainTimer = undefined;
     this.engine.reset(this.now());
-    this.memoryLog = [];
+    this.unwritten = [];
     this.applied.clear();
     this.upTo = undefined;
+    this.logEstimate = 0;
+    this.quarantined = 0;
     if (this.ranker) {
       this.ranker.dispose();
       this.ranker = undefined;
-      this.learnerPromise = undefined;
-      this.loadLearner().catch(() => undefined);
     }
+    this.learnerPromise = undefined;
   }
 
+  /** Loads a fresh learner if one was running before a reset. */
+  private restartLearner(): void {
+    if (this.learnerWanted && this.learnerPromise === undefined) this.loadLearner().catch(() => undefined);
+  }
+
+  /**
+   * Deletes the database by name, whatever state this worker is in (storage never opened, a newer
+   * schema, a malformed row, a connection closed by another tab), and resolves only once it is gone.
+   * Rejects when it could not be deleted. Every tab forgets what it held, including events it had
+   * not sent yet.
+   */
   async erase(): Promise<void> {
-    await this.initPromise;
-    await this.store?.clear();
+    await this.initPromise?.catch(() => undefined);
+    const at = this.now();
+    await this.serial(async () => {
+      this.erasedAt = Math.max(this.erasedAt, at);
+      this.resetMemory();
+      await this.opening;
+      const store = this.store;
+      this.store = undefined;
+      store?.close();
+      this.deleted = true;
+      await deleteStore(this.dbName, () => {
+        if (this.config.debug) console.warn('[pz] erase waits for another connection to the database to close');
+      });
+      this.hadStore = false;
+    });
+    this.tabs?.post({ kind: 'erased', at });
     // Start the fresh learner only after the stored model is gone.
-    this.resetMemory();
-    this.tabs?.post({ kind: 'erased' });
+    this.restartLearner();
   }
 
   /** Stops timers and closes the database and the tab channel (the worker is going away). */
   close(): void {
-    for (const t of [this.snapshotTimer, this.modelTimer, this.trainTimer]) if (t !== undefined) clearTimeout(t);
-    this.snapshotTimer = this.modelTimer = this.trainTimer = undefined;
+    for (const t of [this.snapshotTimer, this.modelTimer, this.trainTimer, this.learnerTimer]) if (t !== undefined) this.timers.clearTimeout(t);
+    this.snapshotTimer = this.modelTimer = this.trainTimer = this.learnerTimer = undefined;
     this.tabs?.close();
     this.store?.close();
   }
@@ -401,6 +702,7 @@ export class PersonalizerService implements WorkerApi {
   async setDeclared(key: string, value: string | undefined): Promise<void> {
     await this.initPromise;
     this.engine.declare(key, value);
+    this.deleted = false;
     this.scheduleSnapshot();
   }
 }

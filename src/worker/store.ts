@@ -9,11 +9,18 @@
  * - `model`: the learner's state (key `"current"`).
  * - `meta`: small values (consent, schema notes).
  */
-import { type DBSchema, type IDBPDatabase, type IDBPTransaction, openDB, wrap } from 'idb';
+import { type DBSchema, type IDBPDatabase, type IDBPTransaction, deleteDB, openDB, wrap } from 'idb';
+import { isStoredEvent, reviveBatchEvents } from '../core/input/stored';
 import type { StoredEvent } from '../core/types';
+
+/** The database name when the page sets none (`data-db`). */
+export const DEFAULT_DB_NAME = 'on-device-personalizer';
 
 /** Current schema version. Bump it and append a migration below; never edit an old one. */
 export const SCHEMA_VERSION = 2;
+
+/** An event's time, NaN for a record that has none (such rows fall to age retention). */
+const tsOf = (e: unknown): number => (typeof e === 'object' && e !== null ? Number((e as StoredEvent).ts) : Number.NaN);
 
 /** One stored batch of events. */
 export interface EventBatch {
@@ -76,10 +83,28 @@ const MIGRATIONS: ((db: AnyDb, tx: AnyTx) => Promise<void> | void)[] = [
   },
 ];
 
-/** Opens (creating or upgrading) the personalizer database. */
-export async function openStore(name = 'on-device-personalizer', version = SCHEMA_VERSION): Promise<Store> {
+/** What the shell hears about a connection's life. */
+export interface StoreCallbacks {
+  /**
+   * The connection was closed under us: another tab deletes the database (`deleted`: everything in it
+   * is gone) or upgrades it (`upgraded`), or the browser closed it (`terminated`). The shell opens it
+   * again on its next use.
+   */
+  onClose?(why: 'deleted' | 'upgraded' | 'terminated'): void;
+  /** Our open (an upgrade) waits for a connection in another tab to close. */
+  onBlocked?(): void;
+}
+
+/**
+ * Opens (creating or upgrading) the personalizer database. Rejects with the native error, e.g. a
+ * `VersionError` when another tab already upgraded it to a newer schema.
+ */
+export async function openStore(name = DEFAULT_DB_NAME, version = SCHEMA_VERSION, callbacks: StoreCallbacks = {}): Promise<Store> {
+  let created = false;
+  let store: Store | undefined;
   const db = await openDB<PzSchemaV2>(name, version, {
     async upgrade(database, oldVersion, newVersion, tx) {
+      created = oldVersion === 0;
       const target = newVersion ?? version;
       for (let v = oldVersion; v < target; v++) {
         const step = MIGRATIONS[v];
@@ -87,19 +112,38 @@ export async function openStore(name = 'on-device-personalizer', version = SCHEM
         await step(database as unknown as AnyDb, tx as unknown as AnyTx);
       }
     },
-    blocking() {
-      // Another tab wants to upgrade: let it, this tab reopens on its next write.
-      db.close();
+    blocked() {
+      callbacks.onBlocked?.();
+    },
+    blocking(_current, next, event) {
+      // Another tab deletes (no new version) or upgrades the database: let it. The shell reopens on its next use.
+      (event.target as IDBDatabase).close();
+      store?.markClosed();
+      callbacks.onClose?.(next === null ? 'deleted' : 'upgraded');
+    },
+    terminated() {
+      store?.markClosed();
+      callbacks.onClose?.('terminated');
     },
   });
-  return new Store(db);
+  store = new Store(db, created);
+  return store;
+}
+
+/**
+ * Deletes the database by name, whatever was stored in it and whatever its version. Other tabs'
+ * connections close on the `versionchange` this causes; resolves only once the database is gone.
+ * `onBlocked` hears when a connection that does not close delays it.
+ */
+export function deleteStore(name = DEFAULT_DB_NAME, onBlocked?: () => void): Promise<void> {
+  return deleteDB(name, { blocked: () => onBlocked?.() });
 }
 
 /**
  * Opens the database only if it exists at the current schema version, without creating, upgrading
  * or writing anything (consent not granted). Resolves `undefined` when there is no such database.
  */
-export async function openExistingStore(name = 'on-device-personalizer'): Promise<Store | undefined> {
+export async function openExistingStore(name = DEFAULT_DB_NAME, callbacks: StoreCallbacks = {}): Promise<Store | undefined> {
   // The raw API: idb's wrapper would report the deliberate abort below as an unhandled rejection.
   const db = await new Promise<IDBDatabase | undefined>((resolve, reject) => {
     let created = false;
@@ -121,12 +165,39 @@ export async function openExistingStore(name = 'on-device-personalizer'): Promis
     db.close();
     return undefined;
   }
-  return new Store(wrap(db) as unknown as IDBPDatabase<PzSchemaV2>);
+  const store = new Store(wrap(db) as unknown as IDBPDatabase<PzSchemaV2>);
+  // A reader must not hold back another tab's erase or upgrade either.
+  db.onversionchange = (ev) => {
+    db.close();
+    store.markClosed();
+    callbacks.onClose?.(ev.newVersion === null ? 'deleted' : 'upgraded');
+  };
+  db.onclose = () => {
+    store.markClosed();
+    callbacks.onClose?.('terminated');
+  };
+  return store;
 }
 
 /** The store: a thin shell over IndexedDB. All methods may reject with native IndexedDB errors. */
 export class Store {
-  constructor(readonly db: IDBPDatabase<PzSchemaV2>) {}
+  private isClosed = false;
+
+  /** `created`: this open created the database (it did not exist before). */
+  constructor(
+    readonly db: IDBPDatabase<PzSchemaV2>,
+    readonly created = false,
+  ) {}
+
+  /** True once the connection was closed (by us, another tab or the browser): open a new one. */
+  get closed(): boolean {
+    return this.isClosed;
+  }
+
+  /** @internal Called by the connection callbacks. */
+  markClosed(): void {
+    this.isClosed = true;
+  }
 
   /** Appends events as one batch record; resolves once the transaction has committed (durable). */
   async appendEvents(events: readonly StoredEvent[]): Promise<number | undefined> {
@@ -139,25 +210,36 @@ export class Store {
     return key;
   }
 
-  /** Every stored event, oldest first. */
-  async readEvents(): Promise<StoredEvent[]> {
-    const batches = await this.db.getAll('batches');
+  /** Every readable stored event, oldest first; unreadable records are skipped (see {@link readBatchesAfter}). */
+  async readEvents(now: number): Promise<StoredEvent[]> {
     const out: StoredEvent[] = [];
-    for (const b of batches) for (const e of b.events) out.push(e);
+    for (const b of (await this.readBatchesAfter(undefined, now)).batches) for (const e of b.events) out.push(e);
     out.sort((a, b) => a.ts - b.ts);
     return out;
   }
 
-  /** Batches with a key above `afterKey` (all when undefined), in key order. */
-  async readBatchesAfter(afterKey: number | undefined): Promise<EventBatch[]> {
+  /**
+   * Batches with a key above `afterKey` (all when undefined), in key order, each event validated again.
+   * Unreadable records and events are skipped and counted in `quarantined`, never fatal: one bad row
+   * must not turn storage off.
+   */
+  async readBatchesAfter(afterKey: number | undefined, now: number): Promise<{ batches: EventBatch[]; quarantined: number }> {
     const range = afterKey === undefined ? undefined : IDBKeyRange.lowerBound(afterKey, true);
-    return this.db.getAll('batches', range);
+    const batches: EventBatch[] = [];
+    let quarantined = 0;
+    // The key path guarantees every record its `id`, whatever else it holds.
+    for (const record of await this.db.getAll('batches', range)) {
+      const r = reviveBatchEvents(record, now);
+      quarantined += r.quarantined;
+      batches.push({ id: record.id, lastTs: r.events.reduce((m, e) => Math.max(m, e.ts), 0), events: r.events });
+    }
+    return { batches, quarantined };
   }
 
-  /** Number of stored events. */
-  async countEvents(): Promise<number> {
+  /** Number of readable stored events. */
+  async countEvents(now: number): Promise<number> {
     let n = 0;
-    for (const b of await this.db.getAll('batches')) n += b.events.length;
+    for (const b of (await this.readBatchesAfter(undefined, now)).batches) n += b.events.length;
     return n;
   }
 
@@ -168,18 +250,21 @@ export class Store {
    */
   async enforceRetention(maxEvents: number, maxAgeMs: number, now: number): Promise<{ dropped: number; remaining: number }> {
     const tx = this.db.transaction('batches', 'readwrite');
-    const all = await tx.store.getAll();
+    // Records that are not batches are left alone (readers skip them): retention must never throw.
+    const all = (await tx.store.getAll()).filter((b) => Array.isArray(b.events));
     const cutoff = now - maxAgeMs;
+    // Only readable events count and go; quarantined ones stay where they are for the readers to skip.
     let total = 0;
-    for (const b of all) total += b.events.length;
+    for (const b of all) for (const e of b.events) if (isStoredEvent(e, now)) total++;
     let excess = Math.max(0, total - maxEvents);
     let dropped = 0;
     // Batches come back in key (insertion) order, which is oldest first.
     for (const b of all) {
-      const keep = b.events.filter((e, i) => e.ts >= cutoff && i >= excess);
+      let seen = 0;
+      const keep = b.events.filter((e) => !isStoredEvent(e, now) || (seen++ >= excess && tsOf(e) >= cutoff));
       const removed = b.events.length - keep.length;
       if (removed === 0) {
-        if (b.lastTs >= cutoff && excess === 0) break;
+        if (!(b.lastTs < cutoff) && excess === 0) break;
         continue;
       }
       excess = Math.max(0, excess - removed);
@@ -215,16 +300,28 @@ export class Store {
     await this.db.put('meta', value, key);
   }
 
-  /** Deletes everything the personalizer stored. */
-  async clear(): Promise<void> {
-    const tx = this.db.transaction(['batches', 'profile', 'model', 'meta'], 'readwrite', { durability: 'strict' });
-    await Promise.all([
-      tx.objectStore('batches').clear(),
-      tx.objectStore('profile').clear(),
-      tx.objectStore('model').clear(),
-      tx.objectStore('meta').clear(),
-    ]);
+  /**
+   * Drops the `count` oldest events (whole batches first, then the front of the next one), to make
+   * room after a `QuotaExceededError`. Returns how many were dropped.
+   */
+  async dropOldest(count: number): Promise<number> {
+    const tx = this.db.transaction('batches', 'readwrite', { durability: 'strict' });
+    let left = count;
+    let cursor = await tx.store.openCursor();
+    while (cursor && left > 0) {
+      const events = (cursor.value as Partial<EventBatch> | undefined)?.events;
+      if (!Array.isArray(events) || events.length <= left) {
+        left -= Array.isArray(events) ? events.length : 0;
+        await cursor.delete();
+      } else {
+        const keep = events.slice(left);
+        left = 0;
+        await cursor.update({ ...cursor.value, events: keep, lastTs: keep.reduce((m, e) => Math.max(m, tsOf(e)), 0) });
+      }
+      cursor = await cursor.continue();
+    }
     await tx.done;
+    return count - left;
   }
 
   close(): void {

@@ -2,13 +2,18 @@
  * Multi-tab coordination: every tab runs its own worker over the same IndexedDB database.
  * - BroadcastChannel tells the other tabs' workers about new events (so their in-memory profiles
  *   stay equal to the log) and about erasure (so an erase reaches every tab at once).
- * - Web Locks serialise the writes that rewrite shared records (retention, snapshots).
+ * - Web Locks make the writes that rewrite shared records (retention and quota pruning of the log under
+ *   `log`, profile snapshots under `snapshot`) run one tab at a time.
  * Both are feature-detected; without them a tab still works on its own.
  */
 import type { StoredEvent } from '../core/types';
 
 /** Messages between tabs. */
-export type TabMessage = { kind: 'events'; key: number; events: StoredEvent[] } | { kind: 'erased' } | { kind: 'consent'; state: string };
+export type TabMessage =
+  | { kind: 'events'; key: number; events: StoredEvent[] }
+  /** Everything was deleted; events that happened before `at` (epoch ms) are not taken any more. */
+  | { kind: 'erased'; at: number }
+  | { kind: 'consent'; state: string };
 
 /** A channel to the other tabs of the same database. */
 export interface Tabs {

@@ -1,28 +1,54 @@
 import 'fake-indexeddb/auto';
+import { openDB } from 'idb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_WEIGHTS } from '../../src/core/model/default-weights';
 import { FEATURE_SCHEMA_VERSION } from '../../src/core/model/features';
 import { cloneWeights } from '../../src/core/model/fm';
 import { toPriorFile } from '../../src/core/model/prior';
 import type { Profile } from '../../src/core/profile/profile';
-import { openStore } from '../../src/worker/store';
-import { PersonalizerService, type ServiceDeps } from '../../src/worker/service';
+import { openStore, Store } from '../../src/worker/store';
+import { PersonalizerService, type ServiceDeps, type Timers } from '../../src/worker/service';
 import { T0 } from './profile-helpers';
 
 let dbCounter = 0;
 const freshDb = () => `pz-service-${dbCounter++}-${T0}`;
 
-/** Snapshot debounce in service.ts is 500 ms; waiting a little longer lets it fire and commit. */
-const SNAPSHOT_WAIT_MS = 800;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Timers on a virtual clock: nothing fires until the test advances it, so no test waits on real time. */
+function manualClock() {
+  const clock = { t: T0 };
+  const due = new Map<number, { at: number; fn: () => void }>();
+  let next = 1;
+  const timers: Timers = {
+    setTimeout(fn, ms) {
+      due.set(next, { at: clock.t + ms, fn });
+      return next++;
+    },
+    clearTimeout(h) {
+      due.delete(h as number);
+    },
+  };
+  /** Moves the clock by `ms` and runs the timers that became due, in time order. */
+  function advance(ms: number): number {
+    clock.t += ms;
+    let ran = 0;
+    for (;;) {
+      const ready = [...due].filter(([, x]) => x.at <= clock.t).sort((a, b) => a[1].at - b[1].at)[0];
+      if (!ready) return ran;
+      due.delete(ready[0]);
+      ready[1].fn();
+      ran++;
+    }
+  }
+  return { clock, timers, advance, pending: () => due.size };
+}
 
 const started: PersonalizerService[] = [];
-/** A service with a controllable clock; the learner module is loaded from the sources. */
-function service(deps: Partial<ServiceDeps> = {}): { svc: PersonalizerService; clock: { t: number } } {
-  const clock = { t: T0 };
-  const svc = new PersonalizerService({ now: () => clock.t, loadLearner: () => import('../../src/core/model/model'), ...deps });
+/** A service with a virtual clock and timers; the learner module is loaded from the sources. */
+function service(deps: Partial<ServiceDeps> = {}) {
+  const c = manualClock();
+  const svc = new PersonalizerService({ now: () => c.clock.t, timers: c.timers, loadLearner: () => import('../../src/core/model/model'), ...deps });
   started.push(svc);
-  return { svc, clock };
+  return { svc, ...c };
 }
 
 /** Channels, timers and connections must not outlive the test. */
@@ -34,6 +60,8 @@ afterEach(() => {
   for (const s of started.splice(0)) shutdown(s);
   vi.unstubAllGlobals();
 });
+
+const databaseNames = async () => (await indexedDB.databases()).map((d) => d.name);
 
 const view = (i: number, category = 'garden/tools') => ({ type: 'view', item: { id: `i${i}`, category }, id: `ev-${i}` });
 const eventCount = async (svc: PersonalizerService) => ((await svc.profile()) as { profile: Profile }).profile.eventCount;
@@ -56,7 +84,7 @@ describe('PersonalizerService', () => {
     const ack = await svc.track([view(1), view(2)]);
     expect(ack).toEqual({ accepted: ['ev-1', 'ev-2'], rejected: [], duplicates: 0, durable: true });
     const store = await openStore(dbName);
-    expect((await store.readEvents()).map((e) => e.id)).toEqual(['ev-1', 'ev-2']);
+    expect((await store.readEvents(T0)).map((e) => e.id)).toEqual(['ev-1', 'ev-2']);
     store.close();
   });
 
@@ -91,7 +119,14 @@ describe('PersonalizerService', () => {
     const first = service();
     await first.svc.init({ dbName, seed: 1 });
     await first.svc.track([view(1), view(2), view(3)]);
-    await sleep(SNAPSHOT_WAIT_MS);
+    // Before the debounce nothing is written; after it, exactly the snapshot.
+    await first.svc.idle();
+    expect(await (await openStore(dbName)).getProfile()).toBeUndefined();
+    first.advance(499);
+    await first.svc.idle();
+    expect(await (await openStore(dbName)).getProfile()).toBeUndefined();
+    expect(first.advance(1)).toBe(1);
+    await first.svc.idle();
     const store = await openStore(dbName);
     const snap = await store.getProfile();
     expect(snap?.upTo).toBeTypeOf('number');
@@ -109,17 +144,18 @@ describe('PersonalizerService', () => {
 
   it('erase() empties the store and the profile, and a pending snapshot does not write it back', async () => {
     const dbName = freshDb();
-    const { svc } = service();
+    const { svc, advance, pending } = service();
     await svc.init({ dbName, seed: 1 });
     await svc.track([view(1), view(2)]);
+    expect(pending()).toBeGreaterThan(0); // the snapshot (and the learner start) are due
     await svc.erase();
     expect(await eventCount(svc)).toBe(0);
-    await sleep(SNAPSHOT_WAIT_MS);
-    const store = await openStore(dbName);
-    expect(await store.readEvents()).toEqual([]);
-    expect(await store.getProfile()).toBeUndefined();
-    store.close();
+    advance(60_000);
+    await svc.idle();
+    expect(await databaseNames()).not.toContain(dbName);
     expect((await svc.exportData()).events).toEqual([]);
+    // Reading the export does not create the database again.
+    expect(await databaseNames()).not.toContain(dbName);
   });
 
   it('uses a site prior served by fetchJson', async () => {
@@ -147,11 +183,10 @@ describe('PersonalizerService', () => {
   });
 
   it('keeps working in memory when IndexedDB cannot be opened', async () => {
-    vi.stubGlobal('indexedDB', {
-      open() {
-        throw new DOMException('The operation is insecure.', 'SecurityError');
-      },
-    });
+    const insecure = () => {
+      throw new DOMException('The operation is insecure.', 'SecurityError');
+    };
+    vi.stubGlobal('indexedDB', { open: insecure, deleteDatabase: insecure });
     const { svc } = service();
     const status = await svc.init({ dbName: freshDb(), seed: 1 });
     expect(status.ready).toBe(true);
@@ -160,7 +195,8 @@ describe('PersonalizerService', () => {
     expect(ack).toMatchObject({ accepted: ['ev-1', 'ev-2'], durable: false });
     expect(await eventCount(svc)).toBe(2);
     expect((await svc.exportData()).events).toHaveLength(2);
-    await svc.erase();
+    // Memory is cleared, but whether anything was on disk cannot be known: erase does not say it was erased.
+    await expect(svc.erase()).rejects.toThrow(/SecurityError|insecure/);
     expect(await eventCount(svc)).toBe(0);
   });
 
@@ -181,5 +217,206 @@ describe('PersonalizerService', () => {
     const model = (await svc.exportData()).model as { featureSchemaVersion: number; step: number };
     expect(model.featureSchemaVersion).toBe(FEATURE_SCHEMA_VERSION);
     expect(model.step).toBeGreaterThan(0);
+  });
+});
+
+/** Events stored under `dbName`, read with a plain connection that is closed again. */
+async function storedIds(dbName: string): Promise<string[]> {
+  if (!(await databaseNames()).includes(dbName)) return [];
+  const store = await openStore(dbName);
+  const ids = (await store.readEvents(T0)).map((e) => e.id);
+  store.close();
+  return ids;
+}
+
+/** Puts raw records into the event log, as a bug, an old version or another script might have. */
+async function putRawBatches(dbName: string, records: unknown[]): Promise<void> {
+  const db = await openDB(dbName);
+  for (const r of records) await db.add('batches', r);
+  db.close();
+}
+
+describe('storage faults: never lose, never lie', () => {
+  it('defect 1: erase deletes a database at a newer schema version (a rolled-back deploy) that the worker could not open', async () => {
+    const dbName = freshDb();
+    const newer = await openDB(dbName, 3, { upgrade: (db) => void db.createObjectStore('batches', { keyPath: 'id', autoIncrement: true }) });
+    await newer.add('batches', { lastTs: T0, events: [{ id: 'kept-by-v3', type: 'view', ts: T0, item: { id: 'x' } }] });
+    newer.close();
+    const { svc } = service();
+    const status = await svc.init({ dbName, seed: 1 });
+    expect(status.storageError).toMatch(/^VersionError/);
+    await svc.erase();
+    expect(await databaseNames()).not.toContain(dbName);
+  });
+
+  it('defect 1: erase deletes the database whatever the worker holds, and resolves only once it is gone', async () => {
+    const dbName = freshDb();
+    const { svc } = service();
+    await svc.init({ dbName, seed: 1 });
+    await svc.track([view(1), view(2)]);
+    // A connection that never closes (another script on the page) holds the deletion back.
+    const holder = await openDB(dbName);
+    let settled = false;
+    const erased = svc.erase().then(() => {
+      settled = true;
+    });
+    await vi.waitFor(() => expect(databaseNames()).resolves.toContain(dbName));
+    for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+    expect(settled).toBe(false);
+    holder.close();
+    await erased;
+    expect(await databaseNames()).not.toContain(dbName);
+  });
+
+  it('defects 1 and 2: one malformed record is quarantined; storage stays on and erase deletes everything', async () => {
+    const dbName = freshDb();
+    (await openStore(dbName)).close();
+    await putRawBatches(dbName, [
+      { lastTs: T0 - 3000, events: [view(1), view(2)].map((e, i) => ({ ...e, ts: T0 - 3000 + i })) },
+      { lastTs: 'junk', events: 'not a list' },
+      { lastTs: T0 - 1000, events: [{ ...view(3), ts: T0 - 1000 }, { id: 'bad', type: 'teleport', ts: T0 - 999 }, null] },
+    ]);
+    const { svc } = service();
+    const status = await svc.init({ dbName, seed: 1, maxEvents: 2 });
+    expect(status.storageError).toBeUndefined();
+    expect(status.quarantined).toBe(3);
+    expect(await eventCount(svc)).toBe(2); // retention kept the 2 newest readable events
+    const ack = await svc.track([view(4)]);
+    expect(ack.durable).toBe(true);
+    expect(await storedIds(dbName)).toContain('ev-4');
+    await svc.erase();
+    expect(await databaseNames()).not.toContain(dbName);
+    expect(await eventCount(svc)).toBe(0);
+  });
+
+  it('defect 3: after another tab deleted the database, the next write opens it again', async () => {
+    const dbName = freshDb();
+    const { svc } = service();
+    await svc.init({ dbName, seed: 1 });
+    await svc.track([view(1)]);
+    // Another tab (or "clear site data") deletes the database: this worker's connection is closed.
+    await indexedDB.deleteDatabase(dbName);
+    await vi.waitFor(() => expect(databaseNames()).resolves.not.toContain(dbName));
+    // What it remembered of the deleted database is gone; what comes next is durable again.
+    const ack = await svc.track([view(2)]);
+    expect(ack.durable).toBe(true);
+    expect(await storedIds(dbName)).toEqual(['ev-2']);
+    expect(await eventCount(svc)).toBe(1);
+    expect((await svc.exportData()).events.map((e) => (e as { id: string }).id)).toEqual(['ev-2']);
+    await svc.erase();
+    expect(await databaseNames()).not.toContain(dbName);
+  });
+
+  it('defect 3: after another tab upgraded the database, writes say they are not durable, and erase still deletes it', async () => {
+    const dbName = freshDb();
+    const { svc } = service();
+    await svc.init({ dbName, seed: 1 });
+    await svc.track([view(1)]);
+    const newer = await openDB(dbName, 3);
+    newer.close();
+    const ack = await svc.track([view(2)]);
+    expect(ack).toMatchObject({ accepted: ['ev-2'], durable: false });
+    // ev-1 is on disk out of reach: an export without it would say it is not there.
+    await expect(svc.exportData()).rejects.toMatchObject({ name: 'StorageUnavailableError' });
+    await svc.erase();
+    expect(await databaseNames()).not.toContain(dbName);
+  });
+
+  it('defect 3: an open blocked by an older tab goes on in memory after a deadline, and opens once the tab lets go', async () => {
+    const dbName = freshDb();
+    // An older version's connection that does not close on versionchange.
+    const old = await openDB(dbName, 1);
+    const { svc, advance } = service();
+    const starting = svc.init({ dbName, seed: 1 });
+    await vi.waitFor(() => expect(advance(3000)).toBeGreaterThan(0));
+    const status = await starting;
+    expect(status.storageError).toMatch(/^BlockedError/);
+    expect((await svc.track([view(1)])).durable).toBe(false);
+    old.close();
+    expect((await svc.track([view(2)])).durable).toBe(false);
+    await vi.waitFor(async () => expect((await svc.track([])).durable).toBe(true));
+    expect(await storedIds(dbName)).toEqual(['ev-1', 'ev-2']);
+  });
+
+  it('defect 7: retention holds as the log grows, not only at start', async () => {
+    const dbName = freshDb();
+    const { svc } = service();
+    await svc.init({ dbName, seed: 1, maxEvents: 100 });
+    for (let b = 0; b < 30; b++) {
+      await svc.track(Array.from({ length: 10 }, (_, i) => view(b * 10 + i)));
+      expect((await storedIds(dbName)).length).toBeLessThanOrEqual(100);
+    }
+    const ids = await storedIds(dbName);
+    // The newest are kept, oldest first out.
+    expect(ids.at(-1)).toBe('ev-299');
+    expect(ids.length).toBeGreaterThanOrEqual(90);
+  });
+
+  it('defect 8: after a quota failure nothing is claimed durable, and the events are written with the next batch', async () => {
+    const dbName = freshDb();
+    const { svc } = service();
+    await svc.init({ dbName, seed: 1 });
+    await svc.track([view(1), view(2)]);
+    const full = () => Promise.reject(new DOMException('full', 'QuotaExceededError'));
+    const append = vi.spyOn(Store.prototype, 'appendEvents').mockImplementationOnce(full).mockImplementationOnce(full);
+    const ack = await svc.track([view(3)]);
+    expect(ack.durable).toBe(false);
+    expect(await storedIds(dbName)).toEqual(['ev-2']); // one oldest event made room, in vain
+    expect((await svc.exportData()).events.map((e) => (e as { id: string }).id)).toEqual(['ev-2', 'ev-3']);
+    append.mockRestore();
+    expect((await svc.track([view(4)])).durable).toBe(true);
+    expect(await storedIds(dbName)).toEqual(['ev-2', 'ev-3', 'ev-4']);
+  });
+
+  it('defect 8: a quota failure is retried once after pruning the oldest events', async () => {
+    const dbName = freshDb();
+    const { svc } = service();
+    await svc.init({ dbName, seed: 1 });
+    await svc.track([view(1), view(2), view(3)]);
+    const append = vi.spyOn(Store.prototype, 'appendEvents').mockImplementationOnce(() => Promise.reject(new DOMException('full', 'QuotaExceededError')));
+    const ack = await svc.track([view(4), view(5)]);
+    append.mockRestore();
+    expect(ack.durable).toBe(true);
+    expect(await storedIds(dbName)).toEqual(['ev-3', 'ev-4', 'ev-5']);
+  });
+
+  it('defect 8: a snapshot never holds events the log does not', async () => {
+    const dbName = freshDb();
+    const { svc, advance } = service();
+    await svc.init({ dbName, seed: 1 });
+    await svc.track([view(1)]);
+    advance(500);
+    await svc.idle();
+    const append = vi.spyOn(Store.prototype, 'appendEvents').mockRejectedValue(new DOMException('full', 'QuotaExceededError'));
+    await svc.track([view(2)]);
+    advance(500);
+    await svc.idle();
+    append.mockRestore();
+    svc.close();
+    // The snapshot counts ev-1 (since pruned to make room, as retention would), never the unwritten ev-2.
+    const { svc: next } = service();
+    await next.init({ dbName, seed: 1 });
+    expect(await eventCount(next)).toBe(1);
+    expect((await next.exportData()).events).toEqual([]);
+  });
+
+  it('defect 9: erase in one tab clears the events another tab had not sent yet', async () => {
+    const dbName = freshDb();
+    const a = service();
+    const b = service();
+    await a.svc.init({ dbName, seed: 1 });
+    await b.svc.init({ dbName, seed: 2 });
+    // Tab b's page stamped three events before the erase; its client sends them after it.
+    const before = [1, 2, 3].map((i) => ({ ...view(i), ts: T0 - 10 }));
+    await a.svc.track([view(9)]);
+    await vi.waitFor(async () => expect(await eventCount(b.svc)).toBe(1));
+    await a.svc.erase();
+    await vi.waitFor(async () => expect(await eventCount(b.svc)).toBe(0));
+    const ack = await b.svc.track(before);
+    expect(ack.accepted).toEqual([]);
+    expect(ack.rejected.map((r) => r.error)).toEqual(Array(3).fill('ErasedError: the event happened before the data was erased'));
+    expect(await storedIds(dbName)).toEqual([]);
+    // Later events are taken as usual.
+    expect((await b.svc.track([{ ...view(4), ts: T0 + 10 }])).accepted).toEqual(['ev-4']);
   });
 });

@@ -5,6 +5,7 @@ import type { StoredEvent } from '../../src/core/types';
 import { SCHEMA_VERSION, openStore } from '../../src/worker/store';
 
 let n = 0;
+const NOW = 1_800_000_000_000;
 const fresh = () => `pz-test-${n++}`;
 const ev = (i: number, ts = 1_700_000_000_000 + i * 1000): StoredEvent => ({
   id: `e${i}`,
@@ -18,7 +19,7 @@ describe('store', () => {
     const store = await openStore(fresh());
     expect(store.db.version).toBe(SCHEMA_VERSION);
     expect([...store.db.objectStoreNames].sort()).toEqual(['batches', 'meta', 'model', 'profile']);
-    expect(await store.readEvents()).toEqual([]);
+    expect(await store.readEvents(NOW)).toEqual([]);
     store.close();
   });
 
@@ -26,17 +27,14 @@ describe('store', () => {
     const store = await openStore(fresh());
     await store.appendEvents([ev(2), ev(1)]);
     await store.appendEvents([ev(3)]);
-    expect((await store.readEvents()).map((e) => e.id)).toEqual(['e1', 'e2', 'e3']);
-    expect(await store.countEvents()).toBe(3);
+    expect((await store.readEvents(NOW)).map((e) => e.id)).toEqual(['e1', 'e2', 'e3']);
+    expect(await store.countEvents(NOW)).toBe(3);
     await store.putProfile({ v: 3, value: { a: 1 }, savedAt: 5 });
     await store.putModel({ v: 1, value: { w: [1, 2] }, savedAt: 6 });
     await store.putMeta('consent', 'granted');
     expect(await store.getProfile()).toEqual({ v: 3, value: { a: 1 }, savedAt: 5 });
     expect(await store.getModel()).toEqual({ v: 1, value: { w: [1, 2] }, savedAt: 6 });
     expect(await store.getMeta('consent')).toBe('granted');
-    await store.clear();
-    expect(await store.readEvents()).toEqual([]);
-    expect(await store.getProfile()).toBeUndefined();
     store.close();
   });
 
@@ -58,7 +56,7 @@ describe('store', () => {
 
     const store = await openStore(name);
     expect(store.db.version).toBe(SCHEMA_VERSION);
-    const events = await store.readEvents();
+    const events = await store.readEvents(NOW);
     expect(events).toHaveLength(old.length);
     expect(events.map((e) => e.id).sort()).toEqual(old.map((e) => e.id).sort());
     expect(events).toEqual([...old].sort((a, b) => a.ts - b.ts));
@@ -76,7 +74,7 @@ describe('store', () => {
     // Age: keep events from the last 50 days before now = t0 + 99 days.
     expect(await store.enforceRetention(1000, 50 * day, t0 + 99 * day)).toEqual({ dropped: 49, remaining: 51 });
     expect(await store.enforceRetention(20, 1000 * day, t0 + 99 * day)).toEqual({ dropped: 31, remaining: 20 });
-    const left = await store.readEvents();
+    const left = await store.readEvents(NOW);
     expect(left.map((e) => e.id)).toEqual(Array.from({ length: 20 }, (_, i) => `e${80 + i}`));
     store.close();
   });
