@@ -17,6 +17,7 @@ import { createRng, type Rng } from '../core/util/rng';
 import { checkCentroidFile, type SegmentConfig } from '../core/profile/segments';
 import { serverOrder } from '../core/rank/server-order';
 import type { Impression, RerankOptions, RerankResult, StoredEvent } from '../core/types';
+import { BlockedError, ConsentError, ErasedError, StorageUnavailableError, describeError } from '../core/errors';
 import { reviveBatchEvents } from '../core/input/stored';
 import { DEFAULT_DB_NAME, type EventBatch, SCHEMA_VERSION, type Store, type StoreCallbacks, deleteStore, openExistingStore, openStore } from './store';
 import { type TabMessage, type Tabs, openTabs } from './tabs';
@@ -74,7 +75,7 @@ interface LateOpen {
   error?: unknown;
 }
 
-const blockedError = () => new DOMException('another tab keeps an older version of the database open', 'BlockedError');
+const blockedError = () => new BlockedError('database', 'another tab keeps an older version of the database open');
 
 const isQuotaError = (err: unknown) => err instanceof DOMException && err.name === 'QuotaExceededError';
 
@@ -86,7 +87,6 @@ function plain<T>(value: T): unknown {
   return JSON.parse(JSON.stringify(value));
 }
 
-const describeError = (err: unknown) => (err instanceof Error ? `${err.name}: ${err.message}` : String(err));
 
 export class PersonalizerService implements WorkerApi {
   private store: Store | undefined;
@@ -514,12 +514,13 @@ export class PersonalizerService implements WorkerApi {
     const list = Array.isArray(raw) ? raw.slice(0, 1000) : [raw];
     if (!this.writable) {
       // The page never sends events without consent; a stray one is refused, not kept.
-      return { ...ack, durable: false, rejected: list.map((_, index) => ({ index, error: 'ConsentError: consent is not granted' })) };
+      const refused = describeError(new ConsentError('consent', 'consent is not granted'));
+      return { ...ack, durable: false, rejected: list.map((_, index) => ({ index, error: refused })) };
     }
     list.forEach((input, index) => {
       if (happenedBefore(input, this.erasedAt)) {
         // Tracked before the shopper erased everything (perhaps in another tab): it goes with the rest.
-        ack.rejected.push({ index, error: 'ErasedError: the event happened before the data was erased' });
+        ack.rejected.push({ index, error: describeError(new ErasedError('ts', 'the event happened before the data was erased')) });
         return;
       }
       const r = this.engine.ingestRaw(input, now);
@@ -625,7 +626,7 @@ export class PersonalizerService implements WorkerApi {
     const store = this.deleted ? undefined : await this.openedStore();
     if (!store && this.hadStore && !this.deleted) {
       // The events are on disk but out of reach: an export without them would say they are not there.
-      throw new DOMException(`stored events could not be read (${this.storageError ?? 'storage unavailable'})`, 'StorageUnavailableError');
+      throw new StorageUnavailableError('events', `stored events could not be read (${this.storageError ?? 'storage unavailable'})`);
     }
     const events = store ? await store.readEvents(this.now()) : [];
     const view = this.engine.view(this.now());

@@ -6,21 +6,13 @@
 import { fnv1a } from '../util/hash';
 import type { Rng } from '../util/rng';
 import { ITEM_LIMITS, own, readItem, show } from './item';
+import { InvalidEventError } from '../errors';
 import { type DeviceClass, EVENT_TYPES, type EventType, type ItemFeatures, type StoredEvent } from '../types';
 
 /** Longest related-items list that is kept (extra entries are ignored). */
 export const MAX_RELATED = ITEM_LIMITS.related;
 
-/** A rejected event: `field` names the offending field (e.g. `item.price`). */
-export class InvalidEventError extends Error {
-  override name = 'InvalidEventError';
-  constructor(
-    readonly field: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export { InvalidEventError };
 
 /** Result of {@link validateEvent}; `warnings` say what was clamped, truncated or dropped. */
 export type ValidationResult =
@@ -56,10 +48,9 @@ export const MAX_QUANTITY = 1000;
 const DEFAULT_MAX_DWELL_MS = 30 * 60_000;
 const DEVICES: readonly DeviceClass[] = ['mobile', 'tablet', 'desktop', 'unknown'];
 
-class Reject extends Error {
-  constructor(readonly err: InvalidEventError) {
-    super(err.message);
-  }
+/** Carries a rejection out of the nested readers to {@link validateEvent}; never leaves this module. */
+class Reject {
+  constructor(readonly err: InvalidEventError) {}
 }
 
 function fail(field: string, rule: string, got: unknown): never {

@@ -18,6 +18,7 @@ import {
   sigmoid,
 } from './fm';
 import { type Rng, createRng, gaussian } from '../util/rng';
+import { InvalidExampleError, ModelStateError } from '../errors';
 import * as tf from './tf';
 
 /** Version of the {@link FmState} layout; bump it when the stored shape changes. */
@@ -92,27 +93,7 @@ export interface FmState {
   priorPrecision: Float32Array;
 }
 
-/** Thrown when a stored state cannot be used (wrong layout, version or feature schema). */
-export class ModelStateError extends Error {
-  override name = 'ModelStateError';
-  constructor(
-    message: string,
-    readonly field: string,
-  ) {
-    super(message);
-  }
-}
-
-/** Thrown by {@link FmRanker.learn} on a malformed example; nothing is learnt from that call. */
-export class InvalidExampleError extends Error {
-  override name = 'InvalidExampleError';
-  constructor(
-    message: string,
-    readonly field: string,
-  ) {
-    super(message);
-  }
-}
+export { InvalidExampleError, ModelStateError };
 
 /**
  * V = 0 is a saddle point of the FM (∂s/∂V_if = xᵢ Σ_{j≠i} V_jf xⱼ = 0), so interactions could never
@@ -236,7 +217,7 @@ export class FmRanker {
     opts: Omit<FmRankerOptions, 'd' | 'k' | 'prior'> & { featureSchemaVersion?: number },
   ): FmRanker {
     const fail = (field: string, msg: string): never => {
-      throw new ModelStateError(`ModelStateError: ${field} ${msg}`, field);
+      throw new ModelStateError(field, `${field} ${msg}`);
     };
     if (state == null || typeof state !== 'object') fail('state', 'must be an object');
     if (state.modelVersion !== MODEL_STATE_VERSION) {
@@ -486,7 +467,7 @@ export class FmRanker {
 
   private checkExample(ex: PairExample, i: number): void {
     const bad = (field: string, msg: string): never => {
-      throw new InvalidExampleError(`InvalidExampleError: pairs[${i}].${field} ${msg}`, field);
+      throw new InvalidExampleError(`pairs[${i}].${field}`, `pairs[${i}].${field} ${msg}`);
     };
     if (!(ex.pos instanceof Float32Array) || ex.pos.length !== this.d) bad('pos', `must be a Float32Array(${this.d})`);
     if (!(ex.neg instanceof Float32Array) || ex.neg.length !== this.d) bad('neg', `must be a Float32Array(${this.d})`);

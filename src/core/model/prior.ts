@@ -4,6 +4,7 @@
  * from many shoppers (a CLI calls it; it never runs in the shopper's browser).
  */
 import type { FmWeights } from './fm';
+import { InvalidPriorError } from '../errors';
 import type { PriorWeights } from './model';
 
 /**
@@ -22,16 +23,7 @@ export interface PriorFile {
   variance?: number[];
 }
 
-/** The prior file was malformed; `field` names the offending field. */
-export class InvalidPriorError extends Error {
-  override name = 'InvalidPriorError';
-  constructor(
-    message: string,
-    readonly field: string,
-  ) {
-    super(message);
-  }
-}
+export { InvalidPriorError };
 
 /** What the caller expects of the prior (to reject one built for another feature extractor). */
 export interface PriorExpectation {
@@ -66,7 +58,7 @@ export function parsePrior(
 function parseOrThrow(input: unknown, expect: PriorExpectation): PriorWeights {
   const bad = (field: string, msg: string, got?: unknown): never => {
     const shown = got === undefined ? '' : `, got ${JSON.stringify(got)?.slice(0, 40)}`;
-    throw new InvalidPriorError(`InvalidPriorError: ${field} ${msg}${shown}`, field);
+    throw new InvalidPriorError(field, `${field} ${msg}${shown}`);
   };
   if (input === null || typeof input !== 'object' || Array.isArray(input)) bad('prior', 'must be a JSON object');
   const o = input as Record<string, unknown>;

@@ -18,6 +18,7 @@ import { mapGet } from '../util/map-get';
 import { cloneDeduper, createDeduper, type DedupeState, dedupeMut } from '../input/dedupe';
 import { DAY_MS, HOUR_MS, PROFILE_CAPS, type ProfileConfig, resolveConfig } from './config';
 import { brandKey, categoryKeys, itemKey, tagKey } from './keys';
+import { InvalidDeclaredError, InvalidProfileError } from '../errors';
 import { type DeviceClass, EVENT_TYPES, type EventType, type StoredEvent } from '../types';
 
 export * from './accessors';
@@ -653,16 +654,7 @@ export function rebuildProfile(events: readonly StoredEvent[], now: number, conf
   return decayTo(p, now);
 }
 
-/** Thrown by {@link setDeclared} for a bad key or value; `field` names it. */
-export class InvalidDeclaredError extends Error {
-  override name = 'InvalidDeclaredError';
-  constructor(
-    readonly field: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export { InvalidDeclaredError };
 
 const DECLARED_KEY = /^[A-Za-z][A-Za-z0-9_.-]{0,31}$/;
 
@@ -702,10 +694,7 @@ export function getDeclared(profile: Profile, key: string): DeclaredValue | unde
   return mapGet(profile.declared, key);
 }
 
-/** Thrown by {@link reviveProfile} when stored data is not a version-1 profile. */
-export class InvalidProfileError extends Error {
-  override name = 'InvalidProfileError';
-}
+export { InvalidProfileError };
 
 /**
  * Checks a profile read back from JSON, IndexedDB or postMessage and returns an owned copy whose
@@ -730,7 +719,7 @@ export function reviveProfile(raw: unknown): Profile {
     Array.isArray(r.recent) &&
     Array.isArray(r.hours) &&
     Array.isArray(r.dedupe?.ids);
-  if (!ok) throw new InvalidProfileError('not a version-1 shopper profile');
+  if (!ok) throw new InvalidProfileError('profile', 'not a version-1 shopper profile');
   const p = cloneProfile(upgradeEarlyV1(r));
   for (const t of EVENT_TYPES) if (typeof p.counts[t] !== 'number') p.counts[t] = 0;
   if (typeof p.activityShort !== 'number') p.activityShort = 0;

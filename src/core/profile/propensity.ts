@@ -7,6 +7,7 @@
 import type { Profile } from './profile';
 import { recentItemActivity, shortValue } from './accessors';
 import { behaviourStats } from './stats';
+import { InvalidModelError } from '../errors';
 
 /** Version of {@link PROPENSITY_FEATURES}; bump it when a feature's definition changes. */
 export const PROPENSITY_FEATURE_VERSION = 'pz-propensity-2';
@@ -111,16 +112,7 @@ export const DEFAULT_CHURN_RISK: Readonly<LogisticModel> = Object.freeze({
   weights: [1.2, 0.2, -0.5, -0.6, -1, -0.5, -0.5, -0.5, 0.5, -0.1, 0.6, -0.1, -0.2, -0.1, -0.3],
 });
 
-/** Thrown by {@link checkLogisticModel} for a malformed site model; `field` names the problem. */
-export class InvalidModelError extends Error {
-  override name = 'InvalidModelError';
-  constructor(
-    readonly field: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export { InvalidModelError };
 
 /**
  * Validates a site-published model and returns weights aligned to {@link PROPENSITY_FEATURES}

@@ -7,6 +7,7 @@
 import type { Profile } from './profile';
 import { brandAffinity, categoryAffinity, longValue, tagAffinity, topAffinities } from './accessors';
 import { behaviourStats, type RfmThresholds } from './stats';
+import { InvalidCentroidsError } from '../errors';
 import { churnRisk, type LogisticModel, purchaseIntent } from './propensity';
 
 /** Why a rule fired: a human sentence plus the numbers it used. */
@@ -212,24 +213,21 @@ export function segmentFeature(profile: Profile, name: string, now: number): num
   }
 }
 
-/** Thrown by {@link checkCentroidFile} for a malformed centroid file. */
-export class InvalidCentroidsError extends Error {
-  override name = 'InvalidCentroidsError';
-}
+export { InvalidCentroidsError };
 
 /** Validates a site centroid file (dimensions, finite numbers, m > 1). */
 export function checkCentroidFile(raw: unknown): CentroidFile {
   const f = raw as CentroidFile;
   if (typeof raw !== 'object' || raw === null || !Array.isArray(f.features) || !Array.isArray(f.centroids)) {
-    throw new InvalidCentroidsError('centroid file must have features[] and centroids[][]');
+    throw new InvalidCentroidsError('centroids', 'centroid file must have features[] and centroids[][]');
   }
-  if (f.centroids.length === 0) throw new InvalidCentroidsError('centroids must not be empty');
+  if (f.centroids.length === 0) throw new InvalidCentroidsError('centroids', 'centroids must not be empty');
   f.centroids.forEach((c, i) => {
     if (!Array.isArray(c) || c.length !== f.features.length || !c.every((x) => typeof x === 'number' && Number.isFinite(x))) {
-      throw new InvalidCentroidsError(`centroids[${i}] must hold ${f.features.length} finite numbers`);
+      throw new InvalidCentroidsError(`centroids[${i}]`, `centroids[${i}] must hold ${f.features.length} finite numbers`);
     }
   });
-  if (f.m !== undefined && !(Number.isFinite(f.m) && f.m > 1)) throw new InvalidCentroidsError('m must be a finite number > 1');
+  if (f.m !== undefined && !(Number.isFinite(f.m) && f.m > 1)) throw new InvalidCentroidsError('m', 'm must be a finite number > 1');
   return f;
 }
 
