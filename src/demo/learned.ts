@@ -13,7 +13,7 @@ interface ProfileView {
 }
 
 /** Interest shares of the most specific category levels, largest first. */
-export function topInterests(view: ProfileView, n = 4): { name: string; share: number }[] {
+export function topInterests(view: ProfileView, n = 3): { name: string; share: number }[] {
   const long = view.profile?.categories?.long ?? {};
   const leaves = Object.entries(long).filter(([k, v]) => k.includes('/') && v > 0);
   const total = leaves.reduce((s, [, v]) => s + v, 0);
@@ -85,7 +85,7 @@ export function learnedCard(): HTMLElement {
     { class: 'learned', 'aria-labelledby': titleId },
     h('h2', { id: titleId }, 'What your browser learned'),
     h('div', { class: 'learned-body' }, h('p', { class: 'muted' }, 'Reading this browser’s profile…')),
-    h('p', { class: 'learned-foot' }, 'Stored in IndexedDB on this device. The shop’s server has never seen it.'),
+    h('p', { class: 'learned-foot' }, 'Kept in this browser (IndexedDB); never sent to the shop.'),
   );
   cards.add(card);
   if (!subscribed) {

@@ -6,7 +6,7 @@
 import { cartCount, clearCart, onCartChange } from './cart';
 import { $, h } from './dom';
 import { learnedCard, refreshLearned } from './learned';
-import { renderNetwork, startNetworkLog } from './network';
+import { onNetworkRows, renderNetwork, startNetworkLog, verdict } from './network';
 import { type OrderMode, orderMode, setOrderMode } from './order-mode';
 import { cartPage, checkoutPage, orderPage } from './pages/cart';
 import { categoryPage } from './pages/category';
@@ -71,7 +71,7 @@ function wireHeader(): void {
   // The library records the search from this submit; the page matches it locally.
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
-    const q = $<HTMLInputElement>('#q').value.trim();
+    const q = $<HTMLInputElement>('#search-q').value.trim();
     if (q) navigate(`#/search/${encodeURIComponent(q)}`);
   });
   const count = () => {
@@ -118,6 +118,12 @@ function wireDock(): void {
       $<HTMLDialogElement>(`#${name}-dialog`).showModal();
     });
   }
+
+  onNetworkRows((rows) => {
+    const v = verdict([...rows]);
+    $('#network-dot').classList.toggle('bad', !v.ok);
+    $('#network-dot').title = v.text;
+  });
 
   $('#reset').addEventListener('click', () => {
     withPz(async (pz) => {

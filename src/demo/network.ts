@@ -44,7 +44,8 @@ export function verdict(rows: RequestRow[]): { ok: boolean; text: string } {
 }
 
 const rows: RequestRow[] = [];
-const listeners = new Set<() => void>();
+const listeners = new Set<(rows: readonly RequestRow[]) => void>();
+let redraw: (() => void) | undefined;
 
 function add(e: PerformanceResourceTiming | PerformanceNavigationTiming): void {
   const c = classify(e.name, e.initiatorType, location.origin);
@@ -59,11 +60,22 @@ export function startNetworkLog(): void {
     for (const e of performance.getEntriesByType('navigation')) add(e as PerformanceNavigationTiming);
     new PerformanceObserver((list) => {
       for (const e of list.getEntries()) add(e as PerformanceResourceTiming);
-      for (const fn of listeners) fn();
+      for (const fn of listeners) fn(rows);
+      redraw?.();
     }).observe({ type: 'resource', buffered: true });
   } catch {
     // No resource timing: the drawer says so.
   }
+}
+
+/** The files the personalizer's worker loads by itself, from the script tag's documented attributes. */
+export function workerFiles(): string[] {
+  const tag = document.querySelector<HTMLScriptElement>('script[src$="pz.js"]');
+  const base = tag ? new URL(tag.src, location.href) : new URL('/pz.js', location.href);
+  const worker = new URL(tag?.dataset.worker ?? 'pz-worker.js', base);
+  const files = [worker.pathname, new URL('pz-chunks/', worker).pathname];
+  for (const url of [tag?.dataset.segments, tag?.dataset.prior]) if (url) files.push(new URL(url, location.href).pathname);
+  return files;
 }
 
 const kb = (n: number) => (n ? `${(n / 1024).toFixed(1)} KB` : 'cached');
@@ -77,9 +89,13 @@ export function renderNetwork(body: HTMLElement): void {
       h(
         'p',
         { class: 'muted' },
-        'Every request this page made since it loaded, as your browser recorded it. The shop sees which pages and photos you load, as any website does, and sends everyone the same lists. What you clicked, put in your cart, bought and searched for stays in this browser: it appears in no request. (The personalizer’s worker also loads its own code and the shop’s segment file; browsers keep a worker’s requests out of this list.)',
+        'Every request this page made since it loaded, as your browser recorded it. The shop sees which pages and photos you load, as any website does, and sends everyone the same lists. What you clicked, put in your cart, bought and searched for stays in this browser: it appears in no request.',
       ),
+      h('p', { class: 'muted', id: 'network-worker' }, `Not in this list: the personalizer’s worker loads ${workerFiles().join(', ')}, all static files of this shop. Browsers do not show a worker’s requests to the page.`),
       h(
+        'div',
+        { class: 'requests-scroll' },
+        h(
         'table',
         { class: 'requests' },
         h('thead', {}, h('tr', {}, h('th', {}, 'File'), h('th', {}, 'Made by'), h('th', {}, 'Size'), h('th', {}, 'Verdict'))),
@@ -97,15 +113,17 @@ export function renderNetwork(body: HTMLElement): void {
             ),
           ),
         ),
+        ),
       ),
     );
   };
   draw();
-  listeners.clear();
-  listeners.add(() => {
-    if (body.isConnected) draw();
-  });
+  redraw = draw;
 }
 
-/** The rows so far (for tests and the dock's badge). */
-export const networkRows = (): readonly RequestRow[] => rows;
+/** Calls `fn` with all rows now and after every new request. */
+export function onNetworkRows(fn: (rows: readonly RequestRow[]) => void): void {
+  listeners.add(fn);
+  fn(rows);
+}
+

@@ -36,11 +36,12 @@ const REVEAL_AFTER_MS = 3000;
  * stays invisible (its space reserved) until reordered, so no tile moves after the shopper has seen it.
  * In "Server order" mode the slot asks for personalization 0: the server's order, through the same path.
  */
-export function tileList(cards: Card[], slot?: string, opts: { eager?: number; className?: string } = {}): HTMLUListElement {
+export function tileList(cards: Card[], slot?: string, opts: { eager?: number; className?: string; personalization?: number } = {}): HTMLUListElement {
   const ul = h('ul', { class: `tiles ${opts.className ?? ''}`.trim() }, ...cards.map((c, i) => tile(c, i < (opts.eager ?? 0))));
   if (slot) {
     ul.setAttribute('data-pz-rerank', slot);
     if (orderMode() === 'server') ul.setAttribute('data-pz-personalization', '0');
+    else if (opts.personalization !== undefined) ul.setAttribute('data-pz-personalization', String(opts.personalization));
     setTimeout(() => {
       if (!ul.hasAttribute('data-pz-ready')) ul.setAttribute('data-demo-shown', '');
     }, REVEAL_AFTER_MS);

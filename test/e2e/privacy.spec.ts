@@ -22,8 +22,8 @@ test('no personal data leaves the browser while shopping the demo storefront', a
   await page.locator('[data-pz-page-item] [data-pz-action="add-to-cart"]').click();
   await page.locator('[data-pz-page-item] [data-pz-action="favorite"]').click();
   await page.goBack();
-  await page.fill('#q', 'secret lipstick');
-  await page.press('#q', 'Enter');
+  await page.fill('#search-q', 'secret lipstick');
+  await page.press('#search-q', 'Enter');
   await page.click('#open-cart');
   await page.click('#to-checkout');
   await page.click('#place-order');

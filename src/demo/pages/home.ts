@@ -39,7 +39,7 @@ export async function homePage(): Promise<Node[]> {
       h('h2', { id: 'recs-title' }, 'Recommended for you'),
       h('p', { class: 'shelf-note' }, 'The shop’s 40 best-rated products, reordered in your browser. Tiles it moved up say why.'),
     ),
-    tileList(home.recommended, 'home-recs', { eager: 10, className: 'shelf' }),
+    tileList(home.recommended, 'home-recs', { eager: 10, className: 'shelf', personalization: 1 }),
   );
   const categories = h(
     'section',
