@@ -25,13 +25,13 @@ function recordStability(): void {
   const w = window as unknown as { __shifts: { value: number; input: boolean; what: string[] }[]; __moves: string[] };
   w.__shifts = [];
   w.__moves = [];
-  const describe = (n: Node | undefined) => {
+  const describeNode = (n: Node | undefined) => {
     const el = n instanceof Element ? n : n?.parentElement;
     return el ? `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}.${el.className} "${(el.textContent ?? '').trim().slice(0, 30)}"` : '?';
   };
   new PerformanceObserver((list) => {
     for (const e of list.getEntries() as unknown as Shift[]) {
-      const what = e.sources.map((s) => `${describe(s.node)} ${Math.round(s.previousRect.y)}→${Math.round(s.currentRect.y)} h${Math.round(s.previousRect.height)}→${Math.round(s.currentRect.height)}`);
+      const what = e.sources.map((s) => `${describeNode(s.node)} ${Math.round(s.previousRect.y)}→${Math.round(s.currentRect.y)} h${Math.round(s.previousRect.height)}→${Math.round(s.currentRect.height)}`);
       w.__shifts.push({ value: e.value, input: e.hadRecentInput, what });
     }
   }).observe({ type: 'layout-shift', buffered: true });
