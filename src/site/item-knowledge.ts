@@ -4,7 +4,7 @@
  * Nothing here is about one shopper: per-item popularity, top-K co-occurrence neighbours and small
  * dense item embeddings. Pure and deterministic (seeded); no DOM, no I/O.
  */
-import { createRng, gaussian } from '../core/util/rng';
+import { subspaceEmbedding } from './subspace';
 
 /** One published neighbour of an item. */
 export interface Neighbour {
@@ -77,7 +77,8 @@ export interface PublishedItemKnowledge {
   items: Record<string, { pop: number; nb: [string, number][]; pre: [string, number][]; emb: number[] | null }>;
 }
 
-const DEFAULTS: Required<ItemKnowledgeOptions> = {
+/** Default options of {@link buildItemKnowledge}; the DuckDB pipeline uses the same ones. */
+export const ITEM_KNOWLEDGE_DEFAULTS: Readonly<Required<ItemKnowledgeOptions>> = {
   window: 10,
   distanceDecay: 0.7,
   backwardWeight: 0.3,
@@ -113,7 +114,7 @@ export function buildItemKnowledge(
   sequences: readonly (readonly string[])[],
   options: ItemKnowledgeOptions = {},
 ): ItemKnowledge {
-  const o = { ...DEFAULTS, ...options };
+  const o = { ...ITEM_KNOWLEDGE_DEFAULTS, ...options };
   if (!(o.window >= 1)) throw new RangeError(`window must be ≥ 1, got ${o.window}`);
   if (!(o.dim >= 0 && o.dim <= 64)) throw new RangeError(`dim must be in 0..64, got ${o.dim}`);
   const index = new Map<string, number>();
@@ -185,7 +186,11 @@ export function buildItemKnowledge(
   const predecessors = incoming.map(topOf);
   const neighbourMaps = neighbours.map((nb) => new Map(nb.map((e) => [e.id, e.weight])));
 
-  const emb = o.dim > 0 && n > 0 ? spectralEmbedding(symmetricNormalized(rows, n), o.dim, o.iterations, o.seed) : null;
+  let emb: Float32Array | null = null;
+  if (o.dim > 0 && n > 0) {
+    const s = symmetricNormalized(rows, n);
+    emb = subspaceEmbedding({ n, multiply: (q, out, d) => multiplyM(s, q, out, d), isEmpty: (i) => s.rowStart[i + 1] === s.rowStart[i] }, o.dim, o.iterations, o.seed);
+  }
   const dim = emb ? o.dim : 0;
   const hasEmbedding = new Uint8Array(n);
   if (emb) {
@@ -265,48 +270,6 @@ function symmetricNormalized(rows: readonly { col: number; w: number }[][], n: n
   return { n, rowStart, col, val };
 }
 
-/**
- * Top-`dim` eigenvectors of the PSD matrix `M = (I + S) / 2` by seeded randomized subspace iteration,
- * scaled by the square root of their eigenvalues (so `E·Eᵀ ≈ M`). Returns a row-major n × dim array.
- */
-function spectralEmbedding(s: Csr, dim: number, iterations: number, seed: number): Float32Array {
-  const { n } = s;
-  const d = Math.min(dim, n);
-  const rng = createRng(seed);
-  let q = new Float64Array(n * d);
-  for (let i = 0; i < q.length; i++) q[i] = gaussian(rng);
-  orthonormalizeColumns(q, n, d);
-  let y = new Float64Array(n * d);
-  for (let it = 0; it < iterations; it++) {
-    multiplyM(s, q, y, d);
-    [q, y] = [y, q];
-    orthonormalizeColumns(q, n, d);
-  }
-  // Rayleigh–Ritz: T = Qᵀ M Q, then eigenvectors of the small symmetric T.
-  multiplyM(s, q, y, d);
-  const t = new Float64Array(d * d);
-  for (let i = 0; i < n; i++) {
-    for (let a = 0; a < d; a++) {
-      const qa = q[i * d + a]!;
-      for (let b = 0; b < d; b++) t[a * d + b]! += qa * y[i * d + b]!;
-    }
-  }
-  const { values, vectors } = jacobiEigen(t, d);
-  const out = new Float32Array(n * dim);
-  for (let i = 0; i < n; i++) {
-    for (let k = 0; k < d; k++) {
-      let v = 0;
-      for (let a = 0; a < d; a++) v += q[i * d + a]! * vectors[a * d + k]!;
-      out[i * dim + k] = v * Math.sqrt(Math.max(0, values[k]!));
-    }
-  }
-  // Items with no co-occurrence only carry the `I/2` part: zero them so they read as "unknown".
-  for (let i = 0; i < n; i++) {
-    if (s.rowStart[i + 1] === s.rowStart[i]) out.fill(0, i * dim, (i + 1) * dim);
-  }
-  return out;
-}
-
 /** `out = (q + S·q) / 2` for a row-major n × d block. */
 function multiplyM(s: Csr, q: Float64Array, out: Float64Array, d: number): void {
   for (let i = 0; i < s.n; i++) {
@@ -318,78 +281,6 @@ function multiplyM(s: Csr, q: Float64Array, out: Float64Array, d: number): void 
       for (let k = 0; k < d; k++) out[base + k]! += v * q[jb + k]!;
     }
   }
-}
-
-/** Modified Gram–Schmidt on the columns of a row-major n × d block (twice, for stability). */
-function orthonormalizeColumns(q: Float64Array, n: number, d: number): void {
-  for (let pass = 0; pass < 2; pass++) {
-    for (let a = 0; a < d; a++) {
-      for (let b = 0; b < a; b++) {
-        let dot = 0;
-        for (let i = 0; i < n; i++) dot += q[i * d + a]! * q[i * d + b]!;
-        for (let i = 0; i < n; i++) q[i * d + a]! -= dot * q[i * d + b]!;
-      }
-      let norm = 0;
-      for (let i = 0; i < n; i++) norm += q[i * d + a]! ** 2;
-      const inv = norm > 1e-300 ? 1 / Math.sqrt(norm) : 0;
-      for (let i = 0; i < n; i++) q[i * d + a]! *= inv;
-    }
-  }
-}
-
-/** Cyclic Jacobi eigen-decomposition of a small symmetric d × d matrix; eigenvalues descending. */
-function jacobiEigen(input: Float64Array, d: number): { values: Float64Array; vectors: Float64Array } {
-  const a = Float64Array.from(input);
-  for (let i = 0; i < d; i++) {
-    for (let j = i + 1; j < d; j++) {
-      const m = (a[i * d + j]! + a[j * d + i]!) / 2;
-      a[i * d + j] = m;
-      a[j * d + i] = m;
-    }
-  }
-  const v = new Float64Array(d * d);
-  for (let i = 0; i < d; i++) v[i * d + i] = 1;
-  for (let sweep = 0; sweep < 100; sweep++) {
-    let off = 0;
-    for (let p = 0; p < d; p++) for (let r = p + 1; r < d; r++) off += a[p * d + r]! ** 2;
-    if (off < 1e-22) break;
-    for (let p = 0; p < d; p++) {
-      for (let r = p + 1; r < d; r++) {
-        const apr = a[p * d + r]!;
-        if (Math.abs(apr) < 1e-300) continue;
-        const theta = (a[r * d + r]! - a[p * d + p]!) / (2 * apr);
-        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-        const c = 1 / Math.sqrt(t * t + 1);
-        const sn = t * c;
-        for (let k = 0; k < d; k++) {
-          const akp = a[k * d + p]!;
-          const akr = a[k * d + r]!;
-          a[k * d + p] = c * akp - sn * akr;
-          a[k * d + r] = sn * akp + c * akr;
-        }
-        for (let k = 0; k < d; k++) {
-          const apk = a[p * d + k]!;
-          const ark = a[r * d + k]!;
-          a[p * d + k] = c * apk - sn * ark;
-          a[r * d + k] = sn * apk + c * ark;
-        }
-        for (let k = 0; k < d; k++) {
-          const vkp = v[k * d + p]!;
-          const vkr = v[k * d + r]!;
-          v[k * d + p] = c * vkp - sn * vkr;
-          v[k * d + r] = sn * vkp + c * vkr;
-        }
-      }
-    }
-  }
-  const order = Array.from({ length: d }, (_, i) => i).sort((x, y) => a[y * d + y]! - a[x * d + x]! || x - y);
-  const values = new Float64Array(d);
-  const vectors = new Float64Array(d * d);
-  order.forEach((src, k) => {
-    values[k] = a[src * d + src]!;
-    for (let r = 0; r < d; r++) vectors[r * d + k] = v[r * d + src]!;
-  });
-  return { values, vectors };
 }
 
 /** Serializes knowledge for publishing (embeddings rounded to 4 decimals). */
