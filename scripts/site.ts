@@ -1,0 +1,136 @@
+/**
+ * `npm run site -- build --events <file|glob|dir> --out <dir> [options]`: builds the files a storefront
+ * serves (item knowledge now) from an event log of any size, with the SQL pipeline in
+ * src/site/pipeline on DuckDB. Progress on stderr, a summary on stdout.
+ */
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { buildSite, EVENT_FORMATS, type EventFormat, type SiteBuildSummary, type StepStats } from '../src/site/pipeline';
+
+export const USAGE = `usage: npm run site -- build --events <file|glob|dir> --out <dir> [options]
+  --format taobao|jsonl|parquet|sequences   input format (default: from the name)
+  --memory-limit <size>     DuckDB memory limit, e.g. 2GB (default 2GB); beyond it the engine spills
+  --threads <n>             engine threads (default: every core)
+  --work-dir <dir>          database and spill files (default <out>/.work; removed afterwards)
+  --keep-work               keep the work files (to inspect the tables with the duckdb CLI)
+  --dim <n>                 embedding dimension, 0..64 (default 32)
+  --top-k <n>               neighbours and predecessors kept per item (default 200)
+  --hold-out-last <n>       drop each shopper's last n events first (default 0)
+  --seed <n>                seed of the embedding's random start (default 1)`;
+
+/** A bad command line; the message says which argument. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+function int(values: Record<string, unknown>, name: string, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
+  const raw = values[name];
+  if (raw === undefined) return undefined;
+  const v = Number(raw);
+  if (!Number.isInteger(v) || v < min || v > max) throw new UsageError(`--${name} must be an integer in ${min}..${max}, got "${String(raw)}"`);
+  return v;
+}
+
+/** One line per step: name, wall time, memory. */
+export function stepTable(steps: readonly StepStats[]): string {
+  const rows = steps.map(
+    (s) => `| ${s.name} | ${s.seconds.toFixed(1)} | ${s.peakRssMb.toFixed(0)} | ${s.peakHeapMb.toFixed(0)} | ${s.peakExternalMb.toFixed(0)} |`,
+  );
+  return ['| step | wall s | peak RSS MB | peak heap MB | peak typed arrays MB |', '| --- | ---: | ---: | ---: | ---: |', ...rows].join('\n');
+}
+
+/** Runs the CLI; returns the build summary (for tests). */
+export async function main(argv: readonly string[], err: (s: string) => void = (s) => process.stderr.write(s)): Promise<SiteBuildSummary> {
+  const [command, ...rest] = argv;
+  if (command !== 'build') throw new UsageError(command === undefined ? 'missing command' : `unknown command "${command}"`);
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: [...rest],
+      options: {
+        events: { type: 'string' },
+        out: { type: 'string' },
+        format: { type: 'string' },
+        'memory-limit': { type: 'string' },
+        threads: { type: 'string' },
+        'work-dir': { type: 'string' },
+        'keep-work': { type: 'boolean' },
+        dim: { type: 'string' },
+        'top-k': { type: 'string' },
+        'hold-out-last': { type: 'string' },
+        seed: { type: 'string' },
+      },
+    }));
+  } catch (e) {
+    throw new UsageError(e instanceof Error ? e.message : String(e));
+  }
+  if (!values.events) throw new UsageError('--events is required');
+  if (!values.out) throw new UsageError('--out is required');
+  const format = values.format as string | undefined;
+  if (format !== undefined && !(EVENT_FORMATS as readonly string[]).includes(format)) {
+    throw new UsageError(`--format must be one of ${EVENT_FORMATS.join(', ')}, got "${format}"`);
+  }
+  const knowledge: Record<string, number> = {};
+  const dim = int(values, 'dim', 0, 64);
+  const topK = int(values, 'top-k', 1);
+  const hold = int(values, 'hold-out-last', 0);
+  const seed = int(values, 'seed', 0);
+  const threads = int(values, 'threads', 1, 1024);
+  if (dim !== undefined) knowledge.dim = dim;
+  if (topK !== undefined) knowledge.topK = topK;
+  if (hold !== undefined) knowledge.holdOutLast = hold;
+  if (seed !== undefined) knowledge.seed = seed;
+
+  const tty = process.stderr.isTTY === true;
+  const bar = (pct: number) => {
+    const n = Math.round(pct / 5);
+    return `[${'#'.repeat(n)}${'-'.repeat(20 - n)}] ${pct.toFixed(0).padStart(3)} %`;
+  };
+  const summary = await buildSite({
+    events: String(values.events),
+    outDir: String(values.out),
+    ...(format ? { format: format as EventFormat } : {}),
+    ...(values['work-dir'] ? { workDir: String(values['work-dir']) } : {}),
+    keepWork: values['keep-work'] === true,
+    ...(values['memory-limit'] ? { memoryLimit: String(values['memory-limit']) } : {}),
+    ...(threads ? { threads } : {}),
+    knowledge,
+    listener: {
+      start: (name) => {
+        if (!tty) err(`site: ${name} …\n`);
+      },
+      tick: (name, s, pct) => {
+        if (tty) err(`\r\x1b[K  ${name.padEnd(22)} ${pct === undefined ? '[ working … ]' : bar(pct)} ${s.toFixed(0)} s`);
+      },
+      end: (st) => {
+        err(`${tty ? '\r\x1b[K' : ''}  ${st.name.padEnd(22)} done in ${st.seconds.toFixed(1)} s (peak RSS ${st.peakRssMb.toFixed(0)} MB, heap ${st.peakHeapMb.toFixed(0)} MB)\n`);
+      },
+    },
+  });
+  const k = summary.knowledge;
+  process.stdout.write(
+    [
+      `site build: ${summary.format} log "${values.events}" in ${summary.seconds.toFixed(1)} s`,
+      `  events          ${summary.events}${summary.rejected ? ` (${summary.rejected} rejected)` : ''}, ${k.shoppers} shoppers, ${k.items} items`,
+      `  item pairs      ${k.pairs} directed, ${k.similarityPairs} in the similarity matrix`,
+      `  embeddings      ${k.embedded} items, ${k.dim}-d`,
+      `  wrote           ${summary.files.itemKnowledge}`,
+      '',
+      stepTable(summary.steps),
+      '',
+    ].join('\n'),
+  );
+  return summary;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main(process.argv.slice(2)).catch((e: unknown) => {
+    if (e instanceof UsageError) {
+      process.stderr.write(`${e.name}: ${e.message}\n${USAGE}\n`);
+      process.exitCode = 2;
+    } else {
+      process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      process.exitCode = 1;
+    }
+  });
+}

@@ -1,0 +1,143 @@
+/**
+ * Item knowledge at any size: the aggregate steps run as SQL on DuckDB (`sql/sequences.sql`,
+ * `transitions.sql`, `top-k.sql`, `similarity.sql`), the embedding streams the similarity matrix from
+ * disk through the same subspace iteration as the in-memory reference, and the published file is
+ * written item by item. No step holds the events in Node; Node holds O(items × dim) for embeddings.
+ */
+import { createWriteStream } from 'node:fs';
+import { join } from 'node:path';
+import { once } from 'node:events';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { ITEM_KNOWLEDGE_DEFAULTS, type ItemKnowledgeOptions, type PublishedItemKnowledge } from '../item-knowledge';
+import { subspaceEmbedding } from '../subspace';
+import { edgeFileOperator, writeEdgeFile } from './edge-file';
+import { querySqlFile, runSqlFile, streamSqlFile } from './run-sql';
+import type { StepRunner } from './steps';
+
+/** Options of {@link buildItemKnowledgeFile}: the reference's, plus the training split. */
+export interface PipelineKnowledgeOptions extends ItemKnowledgeOptions {
+  /** Drop each shopper's last this-many events first (0 = all; 2 = a leave-one-out training split). */
+  holdOutLast?: number;
+}
+
+/** Counts of an item-knowledge build. */
+export interface KnowledgeSummary {
+  shoppers: number;
+  items: number;
+  /** Directed item pairs with a co-occurrence weight. */
+  pairs: number;
+  /** Unordered pairs of the similarity matrix. */
+  similarityPairs: number;
+  dim: number;
+  /** Items with an embedding. */
+  embedded: number;
+}
+
+/**
+ * Builds item knowledge from the `events` table (written by a reader, see `inputs.ts`) and writes it
+ * to `outFile` in the {@link PublishedItemKnowledge} format, key order and rounding of
+ * `publishItemKnowledge` (so either producer can feed a storefront or the benchmark).
+ */
+export async function buildItemKnowledgeFile(
+  conn: DuckDBConnection,
+  steps: StepRunner,
+  workDir: string,
+  outFile: string,
+  options: PipelineKnowledgeOptions = {},
+): Promise<KnowledgeSummary> {
+  const o = { ...ITEM_KNOWLEDGE_DEFAULTS, holdOutLast: 0, ...options };
+  if (!(Number.isInteger(o.window) && o.window >= 1)) throw new RangeError(`window must be an integer ≥ 1, got ${o.window}`);
+  if (!(o.dim >= 0 && o.dim <= 64)) throw new RangeError(`dim must be in 0..64, got ${o.dim}`);
+  if (!(Number.isInteger(o.holdOutLast) && o.holdOutLast >= 0)) throw new RangeError(`holdOutLast must be an integer ≥ 0, got ${o.holdOutLast}`);
+
+  await steps.run('sequences', () => runSqlFile(conn, 'sequences', { hold_out_last: o.holdOutLast }));
+  const [counts] = await querySqlFile(conn, 'counts');
+  const n = Number(counts!.items);
+  await steps.run('transitions', () =>
+    runSqlFile(conn, 'transitions', { window: o.window, decay: o.distanceDecay, backward_weight: o.backwardWeight, beta: o.beta }),
+  );
+  await steps.run('top-k', () => runSqlFile(conn, 'top-k', { top_k: o.topK }));
+
+  let emb: Float32Array | null = null;
+  let connected: Uint8Array | undefined;
+  let similarityPairs = 0;
+  if (o.dim > 0 && n > 0) {
+    await steps.run('similarity', async () => {
+      await runSqlFile(conn, 'similarity');
+      const file = await writeEdgeFile(conn, n, join(workDir, 'similarity.bin'));
+      connected = file.connected;
+      similarityPairs = file.pairs;
+      return file;
+    }).then((file) =>
+      steps.run('embedding', () => {
+        emb = subspaceEmbedding(edgeFileOperator(file, () => steps.sample()), o.dim, o.iterations, o.seed);
+      }),
+    );
+  }
+  const dim = emb ? o.dim : 0;
+  let embedded = 0;
+  await steps.run('write item knowledge', async () => {
+    embedded = await writeKnowledge(conn, outFile, dim, emb, connected);
+  });
+  const [pairs] = await querySqlFile(conn, 'pair-count');
+  return { shoppers: Number(counts!.shoppers), items: n, pairs: Number(pairs!.pairs), similarityPairs, dim, embedded };
+}
+
+/** Streams the published file; returns the number of items with an embedding. */
+async function writeKnowledge(
+  conn: DuckDBConnection,
+  outFile: string,
+  dim: number,
+  emb: Float32Array | null,
+  connected: Uint8Array | undefined,
+): Promise<number> {
+  const out = createWriteStream(outFile);
+  const write = async (s: string) => {
+    if (!out.write(s)) await once(out, 'drain');
+  };
+  const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
+  let embedded = 0;
+  let first = true;
+  let buf = '';
+  // The item being folded: rows of one idx arrive together, neighbours then predecessors, by rank.
+  let cur: { idx: number; id: string; pop: number; nb: [string, number][]; pre: [string, number][] } | undefined;
+  const emit = () => {
+    if (!cur) return;
+    let e: number[] | null = null;
+    if (emb && connected?.[cur.idx]) {
+      const v = emb.subarray(cur.idx * dim, (cur.idx + 1) * dim);
+      let norm = 0;
+      for (let k = 0; k < dim; k++) norm += v[k]! ** 2;
+      if (norm > 1e-24) {
+        const inv = 1 / Math.sqrt(norm);
+        // Normalized in float32 like the reference, then rounded for publishing.
+        e = Array.from(Float32Array.from(v, (x) => x * inv), (x) => Math.round(x * 1e4) / 1e4);
+        embedded++;
+      }
+    }
+    const entry: PublishedItemKnowledge['items'][string] = { pop: cur.pop, nb: cur.nb, pre: cur.pre, emb: e };
+    buf += `${first ? '' : ','}${JSON.stringify(cur.id)}:${JSON.stringify(entry)}`;
+    first = false;
+  };
+  await write(`{"version":2,"dim":${dim},"items":{`);
+  for await (const rows of streamSqlFile(conn, 'item-rows')) {
+    for (const r of rows) {
+      const idx = Number(r.idx);
+      if (cur?.idx !== idx) {
+        emit();
+        cur = { idx, id: String(r.id), pop: Number(r.pop), nb: [], pre: [] };
+      }
+      if (r.kind !== null) (r.kind === 0 ? cur.nb : cur.pre).push([String(r.other), round6(Number(r.w))]);
+    }
+    if (buf.length > 1 << 20) {
+      await write(buf);
+      buf = '';
+    }
+  }
+  emit();
+  await write(buf);
+  await write('}}\n');
+  out.end();
+  await once(out, 'finish');
+  return embedded;
+}

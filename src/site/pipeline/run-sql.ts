@@ -1,0 +1,82 @@
+/**
+ * The pipeline's SQL lives in `sql/*.sql`, readable and schedulable by a shop's data team. This module
+ * reads a file, splits it into statements and runs each with the named parameters (`$name`) it uses.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
+
+/** Named parameters of a SQL file. */
+export type SqlParams = Readonly<Record<string, string | number | boolean>>;
+
+/** Path of one of the pipeline's SQL files. */
+export function sqlPath(name: string): string {
+  return fileURLToPath(new URL(`./sql/${name}.sql`, import.meta.url));
+}
+
+/** The statements of a SQL file, comments removed, in order. */
+export function sqlStatements(name: string): string[] {
+  const text = readFileSync(sqlPath(name), 'utf8')
+    .split('\n')
+    .map((line) => (line.trimStart().startsWith('--') ? '' : line))
+    .join('\n');
+  return text
+    .split(/;\s*(?:\n|$)/)
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+}
+
+/** Names of the `$name` parameters a statement uses. */
+export function sqlParameterNames(statement: string): string[] {
+  return [...new Set([...statement.matchAll(/\$([a-z_][a-z0-9_]*)/gi)].map((m) => m[1]!))];
+}
+
+/** A SQL file needs a parameter the caller did not give. */
+export class SqlParameterError extends Error {
+  override name = 'SqlParameterError';
+}
+
+function bind(statement: string, params: SqlParams, file: string): Record<string, DuckDBValue> | undefined {
+  const names = sqlParameterNames(statement);
+  if (names.length === 0) return undefined;
+  const values: Record<string, DuckDBValue> = {};
+  for (const n of names) {
+    const v = params[n];
+    if (v === undefined) throw new SqlParameterError(`${file}.sql needs $${n}`);
+    values[n] = v;
+  }
+  return values;
+}
+
+/** A statement failed in the engine; the message names the file and statement. */
+export class SqlRunError extends Error {
+  override name = 'SqlRunError';
+}
+
+/** Runs every statement of `sql/<name>.sql` in order. */
+export async function runSqlFile(conn: DuckDBConnection, name: string, params: SqlParams = {}): Promise<void> {
+  for (const [i, st] of sqlStatements(name).entries()) {
+    try {
+      await conn.run(st, bind(st, params, name));
+    } catch (e) {
+      if (e instanceof SqlParameterError) throw e;
+      throw new SqlRunError(`${name}.sql statement ${i + 1} (${st.split('\n')[0]}): ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+}
+
+/** Runs a one-statement SQL file and returns its rows as plain JS objects (small results only). */
+export async function querySqlFile(conn: DuckDBConnection, name: string, params: SqlParams = {}): Promise<Record<string, unknown>[]> {
+  const [st, ...rest] = sqlStatements(name);
+  if (!st || rest.length) throw new Error(`${name}.sql must hold exactly one statement`);
+  const reader = await conn.runAndReadAll(st, bind(st, params, name));
+  return reader.getRowObjectsJS() as Record<string, unknown>[];
+}
+
+/** Streams the rows of a one-statement SQL file as JS objects, chunk by chunk (large results). */
+export async function* streamSqlFile(conn: DuckDBConnection, name: string, params: SqlParams = {}): AsyncGenerator<Record<string, unknown>[]> {
+  const [st, ...rest] = sqlStatements(name);
+  if (!st || rest.length) throw new Error(`${name}.sql must hold exactly one statement`);
+  const result = await conn.stream(st, bind(st, params, name));
+  for await (const rows of result.yieldRowObjectJs()) yield rows as Record<string, unknown>[];
+}

@@ -1,0 +1,2 @@
+-- Directed item pairs after the "transitions" step.
+SELECT count(*) AS pairs FROM edges;

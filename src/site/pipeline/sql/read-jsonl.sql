@@ -1,0 +1,20 @@
+-- Reader: JSONL event logs, one `{ "shopper": "...", ...ShopperEvent }` per line, `ts` in epoch ms
+-- (the format of scripts/train-prior.ts). One file or a glob, plain or gzip. A line that is not JSON
+-- comes back as a row of NULLs (`ignore_errors`) and, like every line failing the checks below, gets
+-- ok = false: it is counted as rejected.
+-- Parameters: $path (file or glob).
+CREATE OR REPLACE TABLE events AS
+SELECT
+  shopper,
+  item.id AS item,
+  type,
+  CAST(ts AS BIGINT) AS ts,
+  item.category AS category,
+  value,
+  coalesce(
+    trim(shopper) <> '' AND ts IS NOT NULL AND isfinite(ts)
+    AND type IN ('view', 'click', 'add_to_cart', 'remove_from_cart', 'favorite', 'purchase', 'rating', 'search')
+    AND (type = 'search' OR (item.id <> '' AND length(item.id) <= 200)),
+    false) AS ok
+FROM read_json($path, format = 'newline_delimited', ignore_errors = true,
+  columns = {'shopper': 'VARCHAR', 'type': 'VARCHAR', 'ts': 'DOUBLE', 'value': 'DOUBLE', 'item': 'STRUCT(id VARCHAR, category VARCHAR)'});

@@ -1,0 +1,147 @@
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadTaobao } from '../../bench/quality/data/taobao';
+import { buildItemKnowledge, type PublishedItemKnowledge, publishItemKnowledge } from '../../src/site/item-knowledge';
+import { buildSite, compareKnowledge, guessFormat, InputError, sqlParameterNames, sqlStatements } from '../../src/site/pipeline';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const dataDir = process.env.PZ_DATA_DIR ?? resolve(here, '..', '..', '..', 'shared', 'data');
+const beautyDir = join(dataDir, 'amazon-beauty-s3rec');
+const taobaoFile = join(dataDir, 'taobao-userbehavior', 'userbehavior_head_815users.csv.gz');
+const tmp = mkdtempSync(join(tmpdir(), 'pz-site-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+const read = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as PublishedItemKnowledge;
+
+// Shoppers with overlapping baskets, repeats, ties and one item that never co-occurs.
+const SEQS: Record<string, string[]> = {
+  u1: ['a', 'b', 'c', 'a', 'd'],
+  u2: ['b', 'c', 'e'],
+  u3: ['lonely'],
+  u4: ['c', 'a', 'b', 'b', 'f', 'g', 'a'],
+  u5: ['e', 'd', 'c', 'b', 'a'],
+};
+const T0 = 1_700_000_000_000;
+
+describe('site pipeline SQL files', () => {
+  it('every file splits into statements whose parameters are named', () => {
+    const dir = join(here, '..', '..', 'src', 'site', 'pipeline', 'sql');
+    const files = readdirSync(dir).filter((f) => f.endsWith('.sql'));
+    expect(files.length).toBeGreaterThanOrEqual(10);
+    for (const f of files) {
+      const st = sqlStatements(f.replace(/\.sql$/, ''));
+      expect(st.length, f).toBeGreaterThan(0);
+      for (const s of st) for (const p of sqlParameterNames(s)) expect(p, f).toMatch(/^[a-z_]+$/);
+    }
+    expect(sqlParameterNames('SELECT $window, $top_k, $window')).toEqual(['window', 'top_k']);
+  });
+
+  it('guesses formats from names and refuses what it cannot tell', () => {
+    expect(guessFormat('logs/*.parquet')).toBe('parquet');
+    expect(guessFormat('a.jsonl.gz')).toBe('jsonl');
+    expect(guessFormat('UserBehavior.csv')).toBe('taobao');
+    expect(() => guessFormat('events.xml')).toThrow(InputError);
+  });
+});
+
+describe('site pipeline on a tiny log, every reader', () => {
+  const reference = publishItemKnowledge(buildItemKnowledge(Object.values(SEQS), { dim: 3, window: 3, topK: 3, seed: 5 }));
+  const knowledge = { dim: 3, window: 3, topK: 3, seed: 5 };
+  const rows = Object.entries(SEQS).flatMap(([shopper, items]) => items.map((item, i) => ({ shopper, item, ts: T0 + i * 60_000 })));
+
+  it('sequences, Taobao CSV, JSONL and Parquet give the reference file byte for byte', async () => {
+    const seqFile = join(tmp, 'tiny.txt');
+    writeFileSync(seqFile, Object.entries(SEQS).map(([u, s]) => `${u} ${s.join(' ')}`).join('\n') + '\n');
+    const csv = join(tmp, 'tiny.csv');
+    // Taobao rows out of time order within a shopper: the pipeline sorts by time.
+    const csvRows = rows.map((r) => `${r.shopper},${r.item},cat-${r.item},pv,${Math.floor(r.ts / 1000)}`);
+    writeFileSync(csv, ['user_id,item_id,category_id,behavior_type,timestamp', ...csvRows.slice(1), csvRows[0]].join('\n') + '\n');
+    const jsonl = join(tmp, 'tiny.jsonl');
+    const bad = ['not json', JSON.stringify({ shopper: 'u9', type: 'teleport', ts: T0, item: { id: 'z' } }), JSON.stringify({ shopper: '', type: 'view', ts: T0, item: { id: 'z' } })];
+    writeFileSync(jsonl, [...rows.map((r) => JSON.stringify({ shopper: r.shopper, type: 'view', ts: r.ts, item: { id: r.item, category: 'x', price: 3 } })), ...bad].join('\n') + '\n');
+    const parquet = join(tmp, 'tiny.parquet');
+    const db = await DuckDBInstance.create(':memory:');
+    const conn = await db.connect();
+    await conn.run(`COPY (SELECT * FROM read_json('${jsonl.replace(/'/g, "''")}', format = 'newline_delimited', ignore_errors = true, columns = {'shopper': 'VARCHAR', 'type': 'VARCHAR', 'ts': 'BIGINT', 'item': 'STRUCT(id VARCHAR, category VARCHAR)'}) WHERE type = 'view' AND shopper <> '') TO '${parquet}' (FORMAT parquet)`);
+    await conn.run(`COPY (SELECT shopper, item.id AS item, type, ts, item.category AS category, CAST(NULL AS DOUBLE) AS value FROM '${parquet}') TO '${parquet}.2' (FORMAT parquet)`);
+    conn.closeSync();
+    db.closeSync();
+    const canonical = join(tmp, 'canonical.parquet');
+    writeFileSync(canonical, readFileSync(`${parquet}.2`));
+
+    const expected = JSON.stringify(reference);
+    for (const [events, format, rejected] of [
+      [seqFile, 'sequences', 0],
+      [csv, 'taobao', 0],
+      [jsonl, 'jsonl', 3],
+      [canonical, 'parquet', 0],
+    ] as const) {
+      const out = join(tmp, `out-${format}`);
+      const s = await buildSite({ events, format, outDir: out, knowledge, memoryLimit: '256MB', threads: 1 });
+      expect(s.rejected, format).toBe(rejected);
+      expect(s.events, format).toBe(rows.length);
+      expect(readFileSync(s.files.itemKnowledge, 'utf8').trim(), format).toBe(expected);
+      expect(existsSync(join(out, '.work', 'pipeline.duckdb')), 'work files removed').toBe(false);
+    }
+  }, 120_000);
+
+  it('holds out the last events of each shopper like the leave-one-out split', async () => {
+    const seqFile = join(tmp, 'tiny-hold.txt');
+    writeFileSync(seqFile, Object.entries(SEQS).map(([u, s]) => `${u} ${s.join(' ')}`).join('\n') + '\n');
+    const ref = publishItemKnowledge(buildItemKnowledge(Object.values(SEQS).map((s) => s.slice(0, Math.max(0, s.length - 2))), knowledge));
+    const s = await buildSite({ events: seqFile, outDir: join(tmp, 'hold'), knowledge: { ...knowledge, holdOutLast: 2 }, memoryLimit: '256MB', threads: 1 });
+    expect(read(s.files.itemKnowledge)).toEqual(ref);
+  }, 60_000);
+
+  it('says which input it cannot read', async () => {
+    await expect(buildSite({ events: join(tmp, 'missing-*.parquet'), outDir: join(tmp, 'missing') })).rejects.toThrow(/cannot read .*missing/);
+  });
+});
+
+// The real logs: the same lists as the reference (up to the order of tied weights), the same
+// embeddings. Embeddings at 16-d keep this under a minute or two on a loaded 2-core machine; the
+// bench (npm run bench:site) runs the benchmark's own settings.
+describe.skipIf(!existsSync(beautyDir) || !existsSync(taobaoFile))('site pipeline equals the in-memory reference on the real logs', () => {
+  if (!existsSync(beautyDir) || !existsSync(taobaoFile)) console.warn(`site pipeline equivalence skipped: no data in ${dataDir} (set PZ_DATA_DIR)`);
+  const expectSame = (ref: PublishedItemKnowledge, file: string) => {
+    const c = compareKnowledge(ref, read(file));
+    expect(c.examples).toEqual([]);
+    expect(c).toMatchObject({ missingItems: 0, differentLists: 0, popularityDiffs: 0, embeddingPresenceDiffs: 0 });
+    expect(c.identicalLists).toBeGreaterThan(0.95 * c.lists);
+    expect(c.maxWeightDiff).toBeLessThanOrEqual(2.000001e-6);
+    expect(c.maxEmbeddingDiff).toBeLessThanOrEqual(1.000001e-4);
+    return c;
+  };
+
+  it('Beauty training split (every s[:n-2])', async () => {
+    const users = readFileSync(join(beautyDir, 'Beauty.txt'), 'utf8').split('\n').map((l) => l.trim().split(/\s+/)).filter((f) => f.length >= 2);
+    const opts = { dim: 16, seed: 1 };
+    const ref = publishItemKnowledge(buildItemKnowledge(users.map((f) => f.slice(1, Math.max(1, f.length - 2))), opts));
+    const s = await buildSite({ events: beautyDir, outDir: join(tmp, 'beauty'), knowledge: { ...opts, holdOutLast: 2 } });
+    const c = expectSame(ref, s.files.itemKnowledge);
+    expect(c.items).toBe(12_068);
+  }, 300_000);
+
+  it('Taobao 815 shoppers', async () => {
+    const log = loadTaobao(taobaoFile);
+    const opts = { dim: 16, seed: 1 };
+    const ref = publishItemKnowledge(buildItemKnowledge(log.users.map((u) => Array.from(u.items, (k) => log.itemIds[k]!)), opts));
+    const s = await buildSite({ events: taobaoFile, outDir: join(tmp, 'taobao'), knowledge: opts });
+    const c = expectSame(ref, s.files.itemKnowledge);
+    expect(c.items).toBe(55_368);
+  }, 300_000);
+});
+
+describe('npm run site', () => {
+  it('refuses a bad command line with a usage error naming the argument', async () => {
+    const { main, UsageError } = await import('../../scripts/site');
+    await expect(main(['train'])).rejects.toThrow(UsageError);
+    await expect(main(['build', '--out', tmp])).rejects.toThrow(/--events/);
+    await expect(main(['build', '--events', 'x.csv', '--out', tmp, '--dim', '65'])).rejects.toThrow(/--dim/);
+    await expect(main(['build', '--events', 'x.csv', '--out', tmp, '--format', 'xml'])).rejects.toThrow(/--format/);
+  });
+});
