@@ -5,11 +5,12 @@
  * npm entry alike.
  */
 import { type Remote, wrap } from 'comlink';
-import type { ExportBundle, Explanation, TrackAck, WorkerApi, WorkerConfig, WorkerStatus } from '../core/api';
+import type { ExportBundle, Explanation, LastRerank, TrackAck, WorkerApi, WorkerConfig, WorkerStatus } from '../core/api';
+import type { InterestKind } from '../core/privacy/interests';
 import type { ConsentState, Impression, RerankOptions, RerankResult, ShopperEvent } from '../core/types';
 import { serverOrder } from '../core/rank/server-order';
 import { effectiveConsent } from '../core/privacy/consent';
-import { openConsentMemory } from './consent-memory';
+import { openChoiceMemory } from './choice-memory';
 
 /** Options for {@link createClient} (and the npm `createPersonalizer`). */
 export interface ClientOptions extends WorkerConfig {
@@ -37,6 +38,9 @@ export interface ClientEvents {
   error: { where: string; message: string };
   reranked: { slot?: string; result: RerankResult };
   consent: ConsentState;
+  paused: boolean;
+  /** An interest was removed or restored. */
+  interests: { kind: InterestKind; key: string; removed: boolean };
   erased: Record<string, never>;
   tracked: TrackAck;
 }
@@ -67,9 +71,24 @@ export interface PersonalizerCalls {
   erase(): Promise<void>;
   /** Sets (or with `undefined` removes) an attribute the shopper declared, such as a size. */
   setDeclared(key: string, value: string | undefined): Promise<void>;
-  /** Reads or changes consent. */
+  /** Reads or changes consent; a change is remembered on this device and applied in every tab. */
   consent(state?: ConsentState): ConsentState;
-  /** Subscribes to `ready`, `error`, `reranked`, `consent`, `erased`, `tracked`; returns an unsubscribe function. */
+  /**
+   * Reads or sets "personalization paused": events are still recorded, every rerank returns the server
+   * order exactly (`fellBack: "paused"`). Remembered on this device (under granted consent) in every tab.
+   */
+  paused(state?: boolean): boolean;
+  /**
+   * Removes an interest (a category path, brand or tag, as `profile()` shows it): it leaves the profile,
+   * the next rerank no longer uses it, and new events never bring it back until restored.
+   * Resolves false when nothing was removed.
+   */
+  removeInterest(kind: InterestKind, key: string): Promise<boolean>;
+  /** Lets a removed interest be learned again from new events. */
+  restoreInterest(kind: InterestKind, key: string): Promise<boolean>;
+  /** "Why these items": the last personalized rerank, each item with its reason in words. */
+  explainLast(): Promise<LastRerank | undefined>;
+  /** Subscribes to `ready`, `error`, `reranked`, `consent`, `paused`, `interests`, `erased`, `tracked`; returns an unsubscribe function. */
   on<K extends keyof ClientEvents>(name: K, fn: Listener<K>): () => void;
 }
 
@@ -99,12 +118,17 @@ export function createClient(options: ClientOptions): Client {
   const flushDelayMs = options.flushDelayMs ?? 25;
   // The remembered choice is read before anything else happens, so a shopper's "off" holds from the
   // first event of every page; other tabs' changes arrive through `applyConsent`.
-  const memory = openConsentMemory(options.dbName ?? 'on-device-personalizer', (s) => applyConsent(s));
+  const memory = openChoiceMemory(options.dbName ?? 'on-device-personalizer', (c) => {
+    if (c.consent) applyConsent(c.consent);
+    applyPaused(c.paused === true);
+  });
+  const remembered = memory.read();
   let consent: ConsentState = effectiveConsent({
     site: options.consent,
-    stored: memory.read(),
+    stored: remembered.consent,
     browserSaysNo: (options.honorBrowserSignals ?? true) && browserSaysNo(),
   });
+  let paused = remembered.paused === true;
   /** Declared values set while consent is not granted: memory only, handed to the next worker. */
   const localDeclared = new Map<string, string | undefined>();
   const listeners = new Map<string, Set<(d: unknown) => void>>();
@@ -259,6 +283,7 @@ export function createClient(options: ClientOptions): Client {
       const t0 = performance.now();
       const fallback = (why: string) => serverOrder(candidates, opts.limit, why, performance.now() - t0, opts.exclude);
       if (consent !== 'granted') return fallback(`consent ${consent}`);
+      if (paused) return fallback('paused');
       if (dead) return fallback(dead);
       try {
         await withTimeout(start(), readyTimeoutMs, 'worker start');
@@ -302,7 +327,7 @@ export function createClient(options: ClientOptions): Client {
       try {
         await flush();
         await start();
-        return { ...(await remote!.exportData()), consent };
+        return { ...(await remote!.exportData()), consent, paused };
       } catch (err) {
         fail('export', err);
         return undefined;
@@ -330,10 +355,32 @@ export function createClient(options: ClientOptions): Client {
     },
     consent(state) {
       if (state === 'granted' || state === 'denied' || state === 'pending') {
-        memory.write(state);
         applyConsent(state);
+        remember();
       }
       return consent;
+    },
+    paused(state) {
+      if (typeof state === 'boolean') {
+        applyPaused(state);
+        remember();
+      }
+      return paused;
+    },
+    async removeInterest(kind, key) {
+      return editInterest(kind, key, true);
+    },
+    async restoreInterest(kind, key) {
+      return editInterest(kind, key, false);
+    },
+    async explainLast() {
+      try {
+        await start();
+        return await remote!.explainLast();
+      } catch (err) {
+        fail('explain', err);
+        return undefined;
+      }
     },
     on(name, fn) {
       let set = listeners.get(name);
@@ -351,6 +398,29 @@ export function createClient(options: ClientOptions): Client {
     },
   };
   return client;
+
+  /** Remembers the choices; under denied only consent itself is written. */
+  function remember(): void {
+    memory.write(consent === 'granted' ? { consent, ...(paused ? { paused } : {}) } : { consent });
+  }
+
+  function applyPaused(state: boolean): void {
+    if (state === paused) return;
+    paused = state;
+    emit('paused', state);
+  }
+
+  async function editInterest(kind: InterestKind, key: string, remove: boolean): Promise<boolean> {
+    try {
+      await start();
+      const done = await (remove ? remote!.removeInterest(kind, key) : remote!.restoreInterest(kind, key));
+      if (done) emit('interests', { kind, key, removed: remove });
+      return done;
+    } catch (err) {
+      fail('interests', err);
+      return false;
+    }
+  }
 
   /** Applies a consent change (this tab's or another's); storage opens or closes with it. */
   function applyConsent(state: ConsentState): void {

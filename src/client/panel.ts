@@ -1,54 +1,97 @@
 /**
  * `<pz-privacy-panel>`: shows the shopper what this device stores about them and hands them the
- * controls: consent, download, erase. Every outcome is announced through a polite live region, and
- * erasing asks for confirmation inside the panel (a `window.confirm` would block the page and cannot
- * be themed or read consistently by screen readers).
+ * controls: consent, pause, remove an interest, download, erase. It reads the profile through the
+ * public API only. Every outcome is announced through a polite live region, and erasing asks for
+ * confirmation inside the panel (a `window.confirm` would block the page and cannot be themed or read
+ * consistently by screen readers). Host pages' CSS resets cannot reach its layout: the host element
+ * carries no box styles, everything is drawn inside the shadow root.
  */
+import type { InterestKind } from '../core/privacy/interests';
 import type { Personalizer } from './personalizer';
 import { ElementBase, h, styledShadow } from './shadow';
 
 const CSS =
-  ':host{padding:var(--pz-gap,.75rem);background:var(--pz-card-bg,Canvas);color:var(--pz-card-color,CanvasText);border:1px solid #0003;border-radius:var(--pz-radius,.5rem)}' +
-  'h2{margin:0 0 var(--pz-gap,.75rem);font-size:1.25em}dl{display:grid;grid-template-columns:auto 1fr;gap:.25rem 1rem;margin:0}' +
-  'dt{font-weight:600}dd{margin:0}div{display:flex;flex-wrap:wrap;gap:var(--pz-gap,.75rem);margin-top:var(--pz-gap,.75rem)}' +
-  'button{padding:.5rem .9rem;border:2px solid var(--pz-accent,#1d4ed8);border-radius:var(--pz-radius,.5rem);background:none;color:inherit}' +
-  '[aria-checked=true]{background:var(--pz-accent,#1d4ed8);color:#fff}[part~=danger]{border-color:#b91c1c}p{margin:var(--pz-gap,.75rem) 0 0}';
+  '[part~=panel]{box-sizing:border-box;padding:var(--pz-gap,.75rem);background:var(--pz-card-bg,Canvas);color:var(--pz-card-color,CanvasText);border:1px solid #0003;border-radius:var(--pz-radius,.5rem)}' +
+  'h2{margin:0 0 var(--pz-gap,.75rem);font-size:1.25em}h3{margin:var(--pz-gap,.75rem) 0 .25rem;font-size:1em}' +
+  'dl{display:grid;grid-template-columns:auto 1fr;gap:.25rem 1rem;margin:0}dt{font-weight:600}dd,ul,ol{margin:0}ul,ol{padding-left:1.25rem}' +
+  'li{margin:.15rem 0}[part~=actions]{display:flex;flex-wrap:wrap;gap:var(--pz-gap,.75rem);margin-top:var(--pz-gap,.75rem)}' +
+  'button{padding:.4rem .8rem;border:2px solid var(--pz-accent,#1d4ed8);border-radius:var(--pz-radius,.5rem);background:none;color:inherit}' +
+  'li button{padding:0 .4rem;margin-left:.5rem;border-width:1px}[part~=toggle] b{margin-left:.4rem}' +
+  '[aria-checked=true]{border-style:solid;box-shadow:inset 0 0 0 2px var(--pz-accent,#1d4ed8)}[aria-checked=false]{border-style:dashed}' +
+  '[part~=danger]{border-color:#b91c1c}p{margin:var(--pz-gap,.75rem) 0 0}svg{display:block;max-width:100%}' +
+  'rect{fill:var(--pz-accent,#1d4ed8)}text{fill:currentColor;font-size:12px}';
+
+const SVG = 'http://www.w3.org/2000/svg';
 
 type Dict = Record<string, unknown>;
-
 const isDict = (v: unknown): v is Dict => typeof v === 'object' && v !== null && !Array.isArray(v);
+const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
-/**
- * Top keys of an affinity map, strongest first. Accepts a `{ key: number }` object or a `Map` (what a
- * structured-cloned profile map arrives as), bare or as the profile's `{ long: … }` form; a category
- * is left out when a deeper path under it also ranks, so the shopper reads "beauty/lipstick" rather
- * than "beauty" and "beauty/lipstick".
- */
-function top(m: unknown, n = 3): string[] {
-  const long = isDict(m) && !(m instanceof Map) ? m.long : undefined;
-  const d = long !== null && typeof long === 'object' ? long : m;
-  const keys = (d instanceof Map ? [...d] : isDict(d) ? Object.entries(d) : [])
-    .filter((e): e is [string, number] => typeof e[1] === 'number' && e[1] > 0)
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, 12)
-    .map((e) => e[0]);
-  return keys.filter((k) => !keys.some((o) => o.startsWith(k + '/'))).slice(0, n);
+/** A profile key in words: `footwear/sports-shoes` → "Footwear › Sports shoes", `rouge` → "Rouge". */
+export function readable(key: string): string {
+  return key
+    .split('/')
+    .map((s) => cap(s.replace(/[-_]+/g, ' ').trim()))
+    .join(' › ');
 }
 
-/** Segment names from `{ names: [...] }` or an array of names or `{ name }` objects. */
-function segmentNames(v: unknown): string[] {
-  if (isDict(v)) v = v.names;
-  if (!Array.isArray(v)) return [];
-  return v
-    .map((s) => (typeof s === 'string' ? s : isDict(s) ? (s.name ?? s.id) : undefined))
-    .filter((s): s is string => typeof s === 'string');
+const VERBS: Record<string, string> = {
+  view: 'Viewed', click: 'Opened', add_to_cart: 'Added to cart', remove_from_cart: 'Removed from cart',
+  favorite: 'Saved', purchase: 'Bought', rating: 'Rated', search: 'Searched for',
+};
+
+interface Interest {
+  kind: InterestKind;
+  key: string;
+  share: number;
+}
+
+/**
+ * Top interests of one kind, strongest first, as shares of all interest of that kind. A category is
+ * left out when a deeper path under it also ranks, so the shopper reads "Beauty › Lipstick" rather
+ * than "Beauty" and "Beauty › Lipstick".
+ */
+function top(kind: InterestKind, maps: unknown, n: number): Interest[] {
+  if (!isDict(maps) || !isDict(maps.long)) return [];
+  const total = num(maps.totalLong);
+  const entries = Object.entries(maps.long)
+    .filter((e): e is [string, number] => num(e[1]) > 0)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 12);
+  const keys = entries.map((e) => e[0]);
+  return entries
+    .filter(([k]) => kind !== 'category' || !keys.some((o) => o.startsWith(k + '/')))
+    .slice(0, n)
+    .map(([key, v]) => ({ kind, key, share: total > 0 ? Math.min(1, v / total) : 0 }));
+}
+
+/** Segments that apply, each with the rule that placed the shopper there. */
+function segments(v: unknown): [string, string][] {
+  if (!isDict(v)) return [];
+  const p = isDict(v.propensity) ? v.propensity.segments : [];
+  const list = [v.lifecycle, v.value, ...(Array.isArray(v.behaviour) ? v.behaviour : []), ...(Array.isArray(p) ? p : [])];
+  return list.flatMap((s) =>
+    isDict(s) && typeof s.name === 'string'
+      ? [[cap(s.name.replace(/-/g, ' ')), isDict(s.evidence) && typeof s.evidence.text === 'string' ? s.evidence.text : ''] as [string, string]]
+      : [],
+  );
+}
+
+/** An item's name on this page (`data-pz-title`, else its id). */
+function itemName(id: string): string {
+  for (const el of document.querySelectorAll<HTMLElement>('[data-pz-item],[data-pz-page-item]')) {
+    if ((el.dataset.pzItem ?? el.dataset.pzPageItem) === id && el.dataset.pzTitle) return el.dataset.pzTitle;
+  }
+  return id;
 }
 
 /**
  * The `<pz-privacy-panel>` element.
  *
  * Attributes: `heading` (default "Your data on this device"). Parts: `panel`, `heading`, `summary`,
- * `actions`, `button`, `toggle`, `danger`, `confirm`, `status`. Custom properties: `--pz-card-bg`,
+ * `chart`, `interests`, `removed`, `segments`, `why`, `timeline`, `actions`, `button`, `toggle`,
+ * `pause`, `danger`, `confirm`, `status`. Custom properties: `--pz-card-bg`, `--pz-card-color`,
  * `--pz-accent`, `--pz-gap`, `--pz-radius`, `--pz-font`. Dispatches `pz:erased` and `pz:exported`
  * (bubbling) after the shopper's action succeeded.
  * @example <pz-privacy-panel></pz-privacy-panel>
@@ -65,7 +108,9 @@ export class PzPrivacyPanel extends ElementBase {
 
   private declare readonly head: HTMLHeadingElement;
   private declare readonly summary: HTMLDListElement;
+  private declare readonly body: HTMLDivElement;
   private declare readonly toggle: HTMLButtonElement;
+  private declare readonly pause: HTMLButtonElement;
   private declare readonly eraseBtn: HTMLButtonElement;
   private declare readonly confirm: HTMLDivElement;
   private declare readonly no: HTMLButtonElement;
@@ -79,8 +124,10 @@ export class PzPrivacyPanel extends ElementBase {
     const button = (text: string, part = '') => h('button', { part: 'button' + part, type: 'button' }, text);
     this.head = h('h2', { part: 'heading', id: 'h' });
     this.summary = h('dl', { part: 'summary' });
+    this.body = h('div');
     this.toggle = button('Personalisation', ' toggle');
     this.toggle.setAttribute('role', 'switch');
+    this.pause = button('Pause', ' pause');
     this.eraseBtn = button('Erase everything', ' danger');
     this.confirm = h('div', { part: 'confirm', role: 'group', 'aria-labelledby': 'q', hidden: '' });
     const yes = button('Yes, erase', ' danger');
@@ -89,16 +136,17 @@ export class PzPrivacyPanel extends ElementBase {
     this.stops = [];
     const exportBtn = button('Download my data');
     const actions = h('div', { part: 'actions' });
-    actions.append(this.toggle, exportBtn, this.eraseBtn);
+    actions.append(this.toggle, this.pause, exportBtn, this.eraseBtn);
     this.confirm.append(
       h('p', { id: 'q' }, 'Erase every event, your profile and the learned model on this device? This cannot be undone.'),
       yes,
       this.no,
     );
     const panel = h('section', { part: 'panel', 'aria-labelledby': 'h' });
-    panel.append(this.head, this.summary, actions, this.confirm, this.status);
+    panel.append(this.head, this.summary, this.body, actions, this.confirm, this.status);
     root.append(panel);
     this.toggle.addEventListener('click', () => this.flipConsent());
+    this.pause.addEventListener('click', () => this.flipPause());
     exportBtn.addEventListener('click', () => this.download());
     this.eraseBtn.addEventListener('click', () => this.ask(true));
     this.no.addEventListener('click', () => this.ask(false));
@@ -117,7 +165,7 @@ export class PzPrivacyPanel extends ElementBase {
     const pz = this.pz;
     if (pz) {
       const later = () => this.refreshSoon();
-      this.stops = [pz.on('tracked', later), pz.on('erased', later), pz.on('consent', later)];
+      this.stops = ['tracked', 'erased', 'consent', 'paused', 'interests', 'reranked'].map((n) => pz.on(n as 'tracked', later));
     }
     this.refresh();
   }
@@ -137,30 +185,88 @@ export class PzPrivacyPanel extends ElementBase {
     this.refreshTimer = setTimeout(() => this.refresh(), 100);
   }
 
-  /** Redraws the summary from the stored profile. Never throws. */
+  /** Redraws everything from the stored profile. Never throws. */
   async refresh(): Promise<void> {
     const pz = this.pz;
     const consent = pz?.consent() ?? 'denied';
-    this.toggle.setAttribute('aria-checked', String(consent === 'granted'));
+    const paused = pz?.paused() ?? false;
+    const on = consent === 'granted';
+    this.toggle.setAttribute('aria-checked', String(on));
+    this.toggle.replaceChildren('Personalisation', h('b', {}, on ? 'On' : 'Off'));
+    this.pause.textContent = paused ? 'Resume personalisation' : 'Pause personalisation';
+    this.pause.hidden = !on;
     if (!pz) return;
     try {
-      const p = await pz.profile();
-      // `profile()` answers `{ profile, segments, … }`; a bare profile is read the same way.
+      const [p, data, why] = await Promise.all([pz.profile(), pz.exportData(), pz.explainLast()]);
       const view: Dict = isDict(p) ? p : {};
-      const profile: Dict = isDict(view.profile) ? view.profile : view;
-      let count: number | undefined = typeof profile.eventCount === 'number' ? profile.eventCount : undefined;
-      // Profiles without a counter: count what export would hand the shopper.
-      if (count === undefined) count = (await pz.exportData())?.events.length ?? 0;
+      const profile: Dict = isDict(view.profile) ? view.profile : {};
+      const count = num(profile.eventCount);
+      const band = isDict(view.priceBand) ? view.priceBand : undefined;
+      const intent = isDict(view.propensities) ? num(view.propensities.purchaseIntent) : undefined;
+      const state = !on ? (consent === 'pending' ? 'Waiting for your consent' : 'Off: nothing new is stored') : paused ? 'Paused: you see the shop’s own order' : 'On';
       const rows: [string, string][] = [
         ['Stored events', String(count)],
-        ['Top categories', top(profile.categories).join(', ')],
-        ['Top brands', top(profile.brands).join(', ')],
-        ['Segments', segmentNames(view.segments ?? profile.segments).join(', ')],
-        ['Personalisation', consent === 'granted' ? 'on' : consent === 'pending' ? 'waiting for your consent' : 'off'],
+        ['Personalisation', state],
+        ['Purchase intent', count && intent !== undefined ? `${intent < 0.33 ? 'low' : intent < 0.66 ? 'medium' : 'high'} (${Math.round(intent * 100)} %)` : ''],
+        ['Typical price', band ? `${num(band.low).toFixed(2)} – ${num(band.high).toFixed(2)}` : ''],
       ];
-      this.summary.replaceChildren(
-        ...rows.filter((r) => r[1] !== '').flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]),
+      this.summary.replaceChildren(...rows.filter((r) => r[1] !== '').flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));
+
+      const interests = [...top('category', profile.categories, 4), ...top('brand', profile.brands, 3), ...top('tag', profile.tags, 2)];
+      const removed = Array.isArray(view.removedInterests) ? (view.removedInterests as Interest[]) : [];
+      const blocks: HTMLElement[] = [];
+      const block = (title: string, part: string, items: HTMLElement[], list: 'ul' | 'ol' = 'ul', before?: Element) => {
+        if (!items.length) return;
+        const l = h(list, { part });
+        l.append(...items);
+        blocks.push(h('h3', {}, title), ...(before ? [before as HTMLElement] : []), l);
+      };
+      const li = (text: string, action?: [string, string, () => void]) => {
+        const el = h('li', {}, text);
+        if (action) {
+          const b = h('button', { part: 'button', type: 'button', 'aria-label': action[1] }, action[0]);
+          b.addEventListener('click', action[2]);
+          el.append(b);
+        }
+        return el;
+      };
+      const kindWord = { category: 'category', brand: 'brand', tag: 'tag' };
+      block(
+        'Your top interests',
+        'interests',
+        interests.map((i) =>
+          li(`${readable(i.key)} (${kindWord[i.kind]}, ${Math.round(i.share * 100)} %)`, ['Remove', `Remove ${readable(i.key)}`, () => this.edit(i, true)]),
+        ),
+        'ul',
+        interests.length ? chart(interests) : undefined,
       );
+      block(
+        'Removed interests',
+        'removed',
+        removed.map((i) => li(readable(i.key), ['Restore', `Restore ${readable(i.key)}`, () => this.edit(i, false)])),
+      );
+      // An empty profile is in no segment (not "new" or "at risk").
+      block('Segments and why', 'segments', count ? segments(view.segments).map(([n, rule]) => li(rule ? `${n}: ${rule}` : n)) : []);
+      if (why?.items.length)
+        block(
+          `Why these items (${readable(why.slot)})`,
+          'why',
+          why.items.map((i) => li(`${itemName(i.id)}: ${i.reason ?? 'in the shop’s order'}${i.from !== i.to ? ` (moved from ${i.from + 1} to ${i.to + 1})` : ''}`)),
+          'ol',
+        );
+      const events = (data?.events ?? []).slice(-8).reverse() as Dict[];
+      block(
+        'Recent activity',
+        'timeline',
+        events.map((e) => {
+          const item = isDict(e.item) ? e.item : {};
+          const what = e.type === 'search' ? `“${String(e.query ?? '')}”` : String(item.title ?? item.id ?? '');
+          const time = new Date(num(e.ts)).toLocaleString([], { dateStyle: 'short', timeStyle: 'short' });
+          return li(`${time} ${VERBS[String(e.type)] ?? String(e.type)} ${what}${item.category ? ` (${readable(String(item.category))})` : ''}`);
+        }),
+        'ol',
+      );
+      this.body.replaceChildren(...blocks);
     } catch {
       this.say('Could not read the stored data.');
     }
@@ -170,12 +276,30 @@ export class PzPrivacyPanel extends ElementBase {
     this.status.textContent = text;
   }
 
+  private async edit(i: { kind: InterestKind; key: string }, remove: boolean): Promise<void> {
+    const pz = this.pz;
+    if (!pz) return;
+    const done = await (remove ? pz.removeInterest(i.kind, i.key) : pz.restoreInterest(i.kind, i.key));
+    const name = readable(i.key);
+    this.say(done ? (remove ? `${name} was removed and will not be used.` : `${name} can be learned again.`) : `Could not change ${name}.`);
+    this.refresh();
+  }
+
   private flipConsent(): void {
     const pz = this.pz;
     if (!pz) return;
     const on = pz.consent() !== 'granted';
     pz.consent(on ? 'granted' : 'denied');
     this.say(on ? 'Personalisation is on.' : 'Personalisation is off: nothing new is stored.');
+    this.refresh();
+  }
+
+  private flipPause(): void {
+    const pz = this.pz;
+    if (!pz) return;
+    const paused = !pz.paused();
+    pz.paused(paused);
+    this.say(paused ? 'Personalisation is paused: you see the shop’s own order; your activity is still kept.' : 'Personalisation resumed.');
     this.refresh();
   }
 
@@ -218,4 +342,23 @@ export class PzPrivacyPanel extends ElementBase {
     }
     this.refresh();
   }
+}
+
+/** A horizontal bar chart of interest shares (inline SVG built node by node: no markup parsing). */
+function chart(interests: Interest[]): SVGSVGElement {
+  const row = 22;
+  const svg = document.createElementNS(SVG, 'svg');
+  const attrs = (el: Element, a: Record<string, string | number>) => {
+    for (const k in a) el.setAttribute(k, String(a[k]));
+    return el;
+  };
+  attrs(svg, { part: 'chart', role: 'img', viewBox: `0 0 320 ${row * interests.length}`, width: 320, height: row * interests.length });
+  svg.setAttribute('aria-label', `Top interests: ${interests.map((i) => `${readable(i.key)} ${Math.round(i.share * 100)} %`).join(', ')}`);
+  const max = Math.max(...interests.map((i) => i.share), 0.01);
+  interests.forEach((i, k) => {
+    const text = attrs(document.createElementNS(SVG, 'text'), { x: 0, y: k * row + 15 });
+    text.textContent = readable(i.key).slice(0, 24);
+    svg.append(text, attrs(document.createElementNS(SVG, 'rect'), { x: 170, y: k * row + 4, height: 14, width: Math.max(2, (150 * i.share) / max) }));
+  });
+  return svg;
 }

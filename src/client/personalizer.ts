@@ -50,6 +50,10 @@ export function createPersonalizer(options: PersonalizerOptions): Personalizer {
     erase: () => client.erase(),
     setDeclared: (k, v) => client.setDeclared(k, v),
     consent: (s) => client.consent(s),
+    paused: (s) => client.paused(s),
+    removeInterest: (k, key) => client.removeInterest(k, key),
+    restoreInterest: (k, key) => client.restoreInterest(k, key),
+    explainLast: () => client.explainLast(),
     on: (n, f) => client.on(n, f),
     flush: () => client.flush(),
     push(...commands) {
@@ -89,7 +93,7 @@ export function runCommand(api: Personalizer, cmd: unknown): void {
     }
     if (!Array.isArray(cmd) || typeof cmd[0] !== 'string') throw new TypeError('a command is [name, ...args] or a function');
     const [name, ...args] = cmd as [string, ...unknown[]];
-    const allowed = ['track', 'rerank', 'impression', 'profile', 'explain', 'exportData', 'erase', 'setDeclared', 'consent', 'on', 'flush'];
+    const allowed = ['track', 'rerank', 'impression', 'profile', 'explain', 'exportData', 'erase', 'setDeclared', 'consent', 'on', 'flush', 'paused', 'removeInterest', 'restoreInterest', 'explainLast'];
     if (!allowed.includes(name)) throw new TypeError(`unknown command "${name}"`);
     const fn = api[name as keyof Personalizer] as (...a: unknown[]) => unknown;
     const r = fn(...args);

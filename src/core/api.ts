@@ -2,6 +2,7 @@
  * The one interface between the page and the worker (types only). `client/` calls it through comlink,
  * `worker/` implements it; neither imports the other.
  */
+import type { InterestKind, RemovedInterest } from './privacy/interests';
 import type { ConsentState, Impression, RerankOptions, RerankResult } from './types';
 
 /** Configuration the loader passes to the worker at start. All fields optional. */
@@ -55,12 +56,19 @@ export interface TrackAck {
   durable: boolean;
 }
 
-/** Everything stored about the shopper, for the privacy panel and export. */
+/**
+ * Everything stored about the shopper, for the privacy panel and export (format version 2; version 1
+ * had no `paused` and `removedInterests`). Documented in the README, "Export format".
+ */
 export interface ExportBundle {
   format: 'on-device-personalizer/export';
   version: number;
   exportedAt: number;
   consent: ConsentState;
+  /** Personalization paused by the shopper (events still recorded, server order shown). */
+  paused: boolean;
+  /** Interests the shopper removed; they stay out of the profile. */
+  removedInterests: RemovedInterest[];
   profile: unknown;
   segments: unknown;
   events: unknown[];
@@ -73,6 +81,16 @@ export interface Explanation {
   reason?: string;
   /** Contribution per feature family, largest magnitude first. */
   contributions: { family: string; value: number }[];
+}
+
+/** "Why these items": the last personalized rerank, each item with its reason in words. */
+export interface LastRerank {
+  slot: string;
+  listId: string;
+  /** When it was ranked (epoch ms). */
+  at: number;
+  /** In the order shown; `from` is the server position, `reason` absent when the item did not move up for a reason. */
+  items: { id: string; from: number; to: number; reason?: string; contributions: { family: string; value: number }[] }[];
 }
 
 /** The worker's API, exposed with comlink. Every method validates its input and never throws on bad data. */
@@ -88,4 +106,10 @@ export interface WorkerApi {
   /** Deletes every event, the profile and the model, in every tab. */
   erase(): Promise<void>;
   setDeclared(key: string, value: string | undefined): Promise<void>;
+  /** Removes an interest for good (until restored); false when the key names none. */
+  removeInterest(kind: InterestKind, key: string): Promise<boolean>;
+  /** Lets a removed interest be learned again (what was removed stays removed). */
+  restoreInterest(kind: InterestKind, key: string): Promise<boolean>;
+  /** The last personalized rerank of this worker, explained. */
+  explainLast(): Promise<LastRerank | undefined>;
 }

@@ -7,12 +7,22 @@
  * snapshot records the newest batch key it includes (`upTo`); every tab applies each batch exactly
  * once, whether it wrote it, heard of it on the BroadcastChannel, or read it while catching up.
  */
-import type { ExportBundle, Explanation, TrackAck, WorkerApi, WorkerConfig, WorkerStatus } from '../core/api';
+import type { ExportBundle, Explanation, LastRerank, TrackAck, WorkerApi, WorkerConfig, WorkerStatus } from '../core/api';
+import {
+  applyRemovedInterests,
+  type InterestKind,
+  interestKey,
+  readRemoved,
+  type RemovedInterest,
+  withoutRemoved,
+  withRemoved,
+} from '../core/privacy/interests';
 import { FM_K } from '../core/model/default-weights';
 import { Engine, type EngineOptions, type Learner } from '../core/engine';
 import { FEATURE_DIM, FEATURE_SCHEMA_VERSION } from '../core/model/features';
 import type { FmWeights } from '../core/model/fm';
 import { parsePrior } from '../core/model/prior';
+import { priceBand } from '../core/profile/accessors';
 import { createRng, type Rng } from '../core/util/rng';
 import { checkCentroidFile, type SegmentConfig } from '../core/profile/segments';
 import { serverOrder } from '../core/rank/server-order';
@@ -36,6 +46,10 @@ const DEFAULT_MAX_AGE_DAYS = 90;
  * pays one pass over the log per few hundred events instead of one per write.
  */
 const RETENTION_SLACK = 0.05;
+/** `meta` key of the removed interests. */
+const REMOVED_KEY = 'removed-interests';
+/** Version of the `exportData()` format (see the README "Export format"). */
+const EXPORT_VERSION = 2;
 
 type LearnerModule = typeof import('../core/model/model');
 
@@ -116,6 +130,10 @@ export class PersonalizerService implements WorkerApi {
   private erasedAt = Number.NEGATIVE_INFINITY;
   /** Storage writes, one after the other: an erase never overtakes a write, nor a write an erase. */
   private writes: Promise<unknown> = Promise.resolve();
+  /** Interests the shopper removed (stored in `meta`, applied after every event). */
+  private removed: RemovedInterest[] = [];
+  /** The last personalized rerank, for "why these items". */
+  private last: { slot: string; listId: string; at: number; ids: string[]; from: number[] } | undefined;
   private initPromise: Promise<WorkerStatus> | undefined;
   private rng: Rng = createRng(1);
   private upTo: number | undefined;
@@ -272,8 +290,10 @@ export class PersonalizerService implements WorkerApi {
         } else this.logEstimate = await store.countEvents(this.now());
         // A snapshot is the profile of the log up to `upTo`; it only fits a profile holding nothing else.
         if (this.engine.profile.eventCount === 0 && this.unwritten.length === 0) await this.restoreSnapshot(store);
+        this.removed = readRemoved(await store.getMeta(REMOVED_KEY));
       }
       await this.catchUp(false);
+      applyRemovedInterests(this.engine.profile, this.removed);
       this.storageError = undefined;
       return store;
     } catch (err) {
@@ -393,6 +413,7 @@ export class PersonalizerService implements WorkerApi {
     if (b.id === undefined || this.applied.has(b.id) || (this.upTo !== undefined && b.id <= this.upTo)) return;
     this.applied.add(b.id);
     for (const e of b.events) this.engine.ingest(e, now, learn);
+    applyRemovedInterests(this.engine.profile, this.removed);
   }
 
   private onTabMessage(m: TabMessage): void {
@@ -410,6 +431,9 @@ export class PersonalizerService implements WorkerApi {
       this.deleted = true;
       this.resetMemory();
       this.restartLearner();
+    } else if (m.kind === 'interests') {
+      this.removed = readRemoved(m.removed);
+      applyRemovedInterests(this.engine.profile, this.removed);
     }
   }
 
@@ -536,6 +560,7 @@ export class PersonalizerService implements WorkerApi {
       // Events an earlier write could not store go first, with these or on their own.
       ack.durable = await this.serial(() => this.write(fresh));
     } else ack.durable = this.store !== undefined && !this.store.closed;
+    if (fresh.length) applyRemovedInterests(this.engine.profile, this.removed);
     if (fresh.length) {
       this.scheduleSnapshot();
       if (this.engine.hasLearner()) this.scheduleTrain(0);
@@ -599,7 +624,12 @@ export class PersonalizerService implements WorkerApi {
     const t0 = performance.now();
     try {
       await this.initPromise;
-      return this.engine.rerank(candidates, options ?? {}, this.rng, this.now(), () => performance.now());
+      const result = this.engine.rerank(candidates, options ?? {}, this.rng, this.now(), () => performance.now());
+      if (!result.fellBack && result.listId) {
+        const slot = options?.slot ?? 'default';
+        this.last = { slot, listId: result.listId, at: this.now(), ids: result.items.map((i) => i.id), from: result.items.map((i) => i.from) };
+      }
+      return result;
     } catch (err) {
       return serverOrder(candidates, options?.limit, `error: ${describeError(err)}`, performance.now() - t0, options?.exclude);
     }
@@ -611,12 +641,64 @@ export class PersonalizerService implements WorkerApi {
 
   async profile(): Promise<unknown> {
     await this.initPromise;
-    return plain(this.engine.view(this.now()));
+    const band = priceBand(this.engine.profile);
+    // The typical price range (one spread either side of the log-price mean), for the panel.
+    const prices = band ? { low: Math.exp(band.mean - band.sd), high: Math.exp(band.mean + band.sd) } : undefined;
+    return plain({ ...this.engine.view(this.now()), removedInterests: this.removed, ...(prices ? { priceBand: prices } : {}) });
   }
 
   async explain(id: string): Promise<Explanation | undefined> {
     const e = this.engine.explain(String(id), this.now());
     return e ? { id: String(id), ...e } : undefined;
+  }
+
+  async explainLast(): Promise<LastRerank | undefined> {
+    const last = this.last;
+    if (!last) return undefined;
+    const now = this.now();
+    return {
+      slot: last.slot,
+      listId: last.listId,
+      at: last.at,
+      items: last.ids.map((id, to) => {
+        const e = this.engine.explain(id, now);
+        return { id, from: last.from[to]!, to, ...(e?.reason ? { reason: e.reason } : {}), contributions: e?.contributions ?? [] };
+      }),
+    };
+  }
+
+  async removeInterest(kind: InterestKind, raw: string): Promise<boolean> {
+    await this.initPromise;
+    const key = interestKey(kind, raw);
+    if (key === undefined) return false;
+    await this.saveRemoved(withRemoved(this.removed, kind, key, this.now()));
+    return true;
+  }
+
+  async restoreInterest(kind: InterestKind, raw: string): Promise<boolean> {
+    await this.initPromise;
+    const key = interestKey(kind, raw);
+    if (key === undefined || !this.removed.some((r) => r.kind === kind && r.key === key)) return false;
+    await this.saveRemoved(withoutRemoved(this.removed, kind, key));
+    return true;
+  }
+
+  /** Stores the list (when consent allows), applies it here and tells the other tabs. */
+  private async saveRemoved(list: RemovedInterest[]): Promise<void> {
+    this.removed = list;
+    applyRemovedInterests(this.engine.profile, list);
+    if (this.writable) {
+      // In the write queue, so an erase never overtakes it (nor it an erase).
+      await this.serial(async () => {
+        const store = await this.openedStore();
+        await store?.putMeta(REMOVED_KEY, list);
+      }).catch((err: unknown) => {
+        // Still removed for this page; storage failures are reported like any other.
+        this.storageError = describeError(err);
+      });
+      this.scheduleSnapshot();
+    }
+    this.tabs?.post({ kind: 'interests', removed: list });
   }
 
   async exportData(): Promise<ExportBundle> {
@@ -632,9 +714,11 @@ export class PersonalizerService implements WorkerApi {
     const view = this.engine.view(this.now());
     return {
       format: 'on-device-personalizer/export',
-      version: 1,
+      version: EXPORT_VERSION,
       exportedAt: this.now(),
       consent: 'granted',
+      paused: false,
+      removedInterests: this.removed.slice(),
       profile: plain(view.profile),
       segments: plain({ ...view.segments, propensities: view.propensities }),
       events: [...events, ...this.unwritten],
@@ -649,6 +733,8 @@ export class PersonalizerService implements WorkerApi {
     this.snapshotTimer = this.modelTimer = this.trainTimer = undefined;
     this.engine.reset(this.now());
     this.unwritten = [];
+    this.removed = [];
+    this.last = undefined;
     this.applied.clear();
     this.upTo = undefined;
     this.logEstimate = 0;

@@ -6,6 +6,7 @@
  *   `log`, profile snapshots under `snapshot`) run one tab at a time.
  * Both are feature-detected; without them a tab still works on its own.
  */
+import type { RemovedInterest } from '../core/privacy/interests';
 import type { StoredEvent } from '../core/types';
 
 /** Messages between tabs. */
@@ -13,7 +14,8 @@ export type TabMessage =
   | { kind: 'events'; key: number; events: StoredEvent[] }
   /** Everything was deleted; events that happened before `at` (epoch ms) are not taken any more. */
   | { kind: 'erased'; at: number }
-  | { kind: 'consent'; state: string };
+  | { kind: 'consent'; state: string }
+  | { kind: 'interests'; removed: RemovedInterest[] };
 
 /** A channel to the other tabs of the same database. */
 export interface Tabs {

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import AxeBuilder from '@axe-core/playwright';
 import { expect, type Page, test } from '@playwright/test';
 import { pzReady, storedEvents, watch } from './helpers';
 import type { Personalizer } from '../../src/client/personalizer';
@@ -32,8 +33,10 @@ test('shows what is stored: event count, top categories and brands, and the cons
   await expect(page.getByRole('heading', { name: 'Your data on this device' })).toBeVisible();
   await clickItems(page);
   await expect(summary(page)).toContainText(/Stored events\s*3/);
-  await expect(summary(page)).toContainText('beauty/lipstick');
-  await expect(summary(page)).toContainText(/rouge/i);
+  const interests = page.locator('#panel [part~="interests"]');
+  await expect(interests).toContainText('Beauty › Lipstick');
+  await expect(interests).toContainText('Rouge');
+  await expect(page.getByRole('img', { name: /Top interests: Beauty › Lipstick \d+ %/ })).toBeVisible();
   await page.screenshot({ path: test.info().outputPath('panel.png') });
   await expect(page.getByRole('switch', { name: 'Personalisation' })).toHaveAttribute('aria-checked', 'true');
   expect(seen.errors).toEqual([]);
@@ -102,7 +105,7 @@ test('turning consent off stops new events being stored', async ({ page }) => {
 test('custom properties theme the panel', async ({ page }) => {
   await page.goto('/test/panel.html');
   await pzReady(page);
-  const bg = () => page.locator('#panel').evaluate((el) => getComputedStyle(el).backgroundColor);
+  const bg = () => page.locator('#panel [part~="panel"]').evaluate((el) => getComputedStyle(el).backgroundColor);
   expect(await bg()).toBe('rgb(255, 255, 255)');
   await page.locator('#panel').evaluate((el) => el.style.setProperty('--pz-card-bg', 'rgb(9, 8, 7)'));
   expect(await bg()).toBe('rgb(9, 8, 7)');
@@ -135,4 +138,105 @@ test('the shopper\'s "off" holds on the next page and in every tab until they sw
   expect(await consentOf(page)).toBe('granted');
   await clickItems(page);
   expect(await storedEvents(page, DB)).toHaveLength(6);
+});
+
+type Api = Personalizer;
+const api = <T>(page: Page, fn: (pz: Api) => T | Promise<T>) =>
+  page.evaluate(`(${fn.toString()})(window.pz)`) as Promise<T>;
+const CANDIDATES = [
+  { id: 'c-pot', category: 'home/kitchen', brand: 'Other', price: 30 },
+  { id: 'c-lip', category: 'beauty/lipstick', brand: 'Other', price: 12 },
+  { id: 'c-x', category: 'garden/tools', price: 20 },
+];
+/** Clicks plus three lipstick add-to-carts, so lipstick is clearly the strongest interest. */
+async function lipstickFan(page: Page): Promise<void> {
+  await clickItems(page);
+  await page.evaluate((r) => {
+    const pz = (window as unknown as { pz: Personalizer }).pz;
+    for (let i = 0; i < 3; i++) pz.track({ type: 'add_to_cart', item: { id: `lip-${r}-${i}`, category: 'beauty/lipstick', price: 11 } });
+    return pz.flush();
+  }, round);
+}
+const order = (page: Page) =>
+  page.evaluate(async (c) => {
+    const r = await (window as unknown as { pz: Personalizer }).pz.rerank(c, { slot: 'home', personalization: 1, diversity: 0 });
+    return { ids: r.items.map((i) => i.id), fellBack: r.fellBack };
+  }, CANDIDATES);
+
+test('removing an interest changes the next rerank and survives a reload', async ({ page }) => {
+  await page.goto('/test/panel.html');
+  await lipstickFan(page);
+  expect((await order(page)).ids[0]).toBe('c-lip');
+  await page.getByRole('button', { name: 'Remove Beauty › Lipstick' }).click();
+  await expect(status(page)).toContainText('Beauty › Lipstick was removed');
+  await expect(page.locator('#panel [part~="removed"]')).toContainText('Beauty › Lipstick');
+  await expect(page.locator('#panel [part~="interests"]')).not.toContainText('Lipstick');
+  expect((await order(page)).ids[0]).toBe('c-pot');
+  await page.reload();
+  await clickItems(page); // new lipstick clicks do not bring it back
+  expect((await order(page)).ids[0]).toBe('c-pot');
+  await expect(page.locator('#panel [part~="interests"]')).not.toContainText('Lipstick');
+  // Restoring lets new events count again.
+  await page.getByRole('button', { name: 'Restore Beauty › Lipstick' }).click();
+  await clickItems(page);
+  await expect(page.locator('#panel [part~="interests"]')).toContainText('Beauty › Lipstick');
+});
+
+test('pause gives the exact server order, keeps recording events, and holds across a reload', async ({ page }) => {
+  await page.goto('/test/panel.html');
+  await lipstickFan(page);
+  expect((await order(page)).ids).not.toEqual(CANDIDATES.map((c) => c.id));
+  await page.getByRole('button', { name: 'Pause personalisation' }).click();
+  await expect(summary(page)).toContainText('Paused');
+  expect(await order(page)).toEqual({ ids: CANDIDATES.map((c) => c.id), fellBack: 'paused' });
+  await clickItems(page);
+  expect(await storedEvents(page, DB)).toHaveLength(9);
+  await page.reload();
+  await pzReady(page);
+  expect(await order(page)).toEqual({ ids: CANDIDATES.map((c) => c.id), fellBack: 'paused' });
+  expect((await api(page, (pz) => pz.exportData()))?.paused).toBe(true);
+  await page.getByRole('button', { name: 'Resume personalisation' }).click();
+  expect((await order(page)).ids[0]).toBe('c-lip');
+});
+
+test('"why these items" explains the last reranked slot in words; the timeline lists recent events', async ({ page }) => {
+  await page.goto('/test/panel.html');
+  await lipstickFan(page);
+  await order(page);
+  const why = page.locator('#panel [part~="why"] li');
+  await expect(why).toHaveCount(3);
+  await expect(why.first()).toContainText(/^c-lip: .+ \(moved from 2 to 1\)$/);
+  await expect(page.getByRole('heading', { name: 'Why these items (Home)' })).toBeVisible();
+  await expect(page.locator('#panel [part~="timeline"] li').first()).toContainText('Added to cart lip-');
+});
+
+test('a page CSS reset cannot collapse the panel; state is in words; no segments after erase', async ({ page }) => {
+  await page.goto('/test/panel.html');
+  await page.addStyleTag({ url: '/test/reset.css' });
+  await clickItems(page);
+  const padding = await page.locator('#panel [part~="panel"]').evaluate((el) => getComputedStyle(el).paddingLeft);
+  expect(Number.parseFloat(padding)).toBeGreaterThan(4);
+  const toggle = page.getByRole('switch', { name: 'Personalisation' });
+  await expect(toggle).toHaveText('PersonalisationOn');
+  await expect(page.locator('#panel [part~="segments"]')).toContainText('New: first seen');
+  await page.getByRole('button', { name: 'Erase everything' }).click();
+  await page.getByRole('button', { name: 'Yes, erase' }).click();
+  await expect(summary(page)).toContainText(/Stored events\s*0/);
+  await expect(page.locator('#panel [part~="segments"]')).toHaveCount(0);
+  await toggle.click();
+  await expect(toggle).toHaveText('PersonalisationOff');
+});
+
+test('the panel passes an axe-core check with zero violations, on and off', async ({ page }) => {
+  await page.goto('/test/panel.html');
+  await clickItems(page);
+  await order(page);
+  await expect(page.locator('#panel [part~="why"] li')).toHaveCount(3);
+  const check = async () => (await new AxeBuilder({ page }).include('#panel').analyze()).violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  expect(await check()).toEqual([]);
+  await page.getByRole('button', { name: 'Erase everything' }).click();
+  expect(await check()).toEqual([]);
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await page.getByRole('switch', { name: 'Personalisation' }).click();
+  expect(await check()).toEqual([]);
 });
