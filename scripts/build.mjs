@@ -41,6 +41,21 @@ await build({
   },
 });
 
+// 2b. The privacy panel's own file, imported by pz.js when a <pz-privacy-panel> appears.
+await build({
+  ...quiet,
+  publicDir: false,
+  define,
+  build: {
+    outDir: r('dist'),
+    emptyOutDir: false,
+    target: 'es2020',
+    sourcemap: true,
+    minify: true,
+    lib: { entry: r('src/client/panel-entry.ts'), formats: ['es'], fileName: () => 'pz-panel.js' },
+  },
+});
+
 // 3. Module worker: ES module, tfjs split into a lazily imported chunk.
 const workerBuild = (outDir, fileName) =>
   build({

@@ -2,7 +2,7 @@
  * Registers the library's custom elements. The script-tag loader calls it with `window.pz`, so sites
  * using `pz.js` only write the markup.
  */
-import { PzPrivacyPanel } from './panel';
+import { definePanel, PzPrivacyPanel } from './panel';
 import type { Personalizer } from './personalizer';
 import { PzRecommendations } from './widget';
 
@@ -16,16 +16,21 @@ import { PzRecommendations } from './widget';
  * registerElements(createPersonalizer({ workerUrl: '/pz-worker.js' }));
  */
 export function registerElements(pz: Personalizer, options: { debug?: boolean } = {}): void {
+  registerWidget(pz, options);
+  definePanel(pz);
+}
+
+/**
+ * Defines `<pz-recommendations>` only. The script-tag loader uses it and loads the privacy panel's
+ * own file (`pz-panel.js`) when a `<pz-privacy-panel>` appears, so pages without one never pay for it.
+ */
+export function registerWidget(pz: Personalizer, options: { debug?: boolean } = {}): void {
   try {
     if (typeof customElements === 'undefined') return;
     if (!customElements.get('pz-recommendations')) {
       PzRecommendations.personalizer = pz;
       PzRecommendations.debug = options.debug === true;
       customElements.define('pz-recommendations', PzRecommendations);
-    }
-    if (!customElements.get('pz-privacy-panel')) {
-      PzPrivacyPanel.personalizer = pz;
-      customElements.define('pz-privacy-panel', PzPrivacyPanel);
     }
   } catch {
     // Custom elements are an extra: the personalizer works without them.

@@ -8,7 +8,8 @@
  * `data-prior`, `data-segments` (same-origin JSON URLs), `data-db`, `data-budget-ms`,
  * `data-ready-timeout-ms`, `data-debug`.
  */
-import { registerElements } from './elements';
+import { registerWidget } from './elements';
+import { loadPanelWhenUsed } from './panel-lazy';
 import { type Command, type Personalizer, createPersonalizer, runCommand } from './personalizer';
 import type { ConsentState } from '../core/types';
 
@@ -37,7 +38,8 @@ function boot(): void {
   });
   Object.defineProperty(pz, '__pz', { value: true });
   w[name] = pz;
-  registerElements(pz, { debug });
+  registerWidget(pz, { debug });
+  loadPanelWhenUsed(pz, new URL('pz-panel.js', base).href, debug);
   for (const cmd of queue) runCommand(pz, cmd);
 }
 

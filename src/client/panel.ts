@@ -344,6 +344,20 @@ export class PzPrivacyPanel extends ElementBase {
   }
 }
 
+/**
+ * Defines `<pz-privacy-panel>` bound to `pz`, unless the name is taken (the first definition wins).
+ * Never throws: the panel is an extra.
+ */
+export function definePanel(pz: Personalizer): void {
+  try {
+    if (typeof customElements === 'undefined' || customElements.get('pz-privacy-panel')) return;
+    PzPrivacyPanel.personalizer = pz;
+    customElements.define('pz-privacy-panel', PzPrivacyPanel);
+  } catch {
+    // Custom elements are an extra: the personalizer works without them.
+  }
+}
+
 /** A horizontal bar chart of interest shares (inline SVG built node by node: no markup parsing). */
 function chart(interests: Interest[]): SVGSVGElement {
   const row = 22;
