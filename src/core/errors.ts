@@ -14,6 +14,7 @@ export const ERROR_NAMES = Object.freeze([
   'InvalidModelError',
   'InvalidCentroidsError',
   'InvalidExampleError',
+  'InvalidQuestionError',
   'ModelStateError',
   'ConsentError',
   'ErasedError',
@@ -72,6 +73,9 @@ export type InvalidCentroidsError = InstanceType<typeof InvalidCentroidsError>;
 /** A training example was malformed; nothing was learnt from that call. */
 export const InvalidExampleError = named('InvalidExampleError');
 export type InvalidExampleError = InstanceType<typeof InvalidExampleError>;
+/** The site's report questions were malformed; no report is sent. */
+export const InvalidQuestionError = named('InvalidQuestionError');
+export type InvalidQuestionError = InstanceType<typeof InvalidQuestionError>;
 /** A stored learner state cannot be used (layout, version or feature schema). */
 export const ModelStateError = named('ModelStateError');
 export type ModelStateError = InstanceType<typeof ModelStateError>;

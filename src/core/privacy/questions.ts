@@ -3,6 +3,7 @@
  * for every shopper), and each device's true answer before perturbation. A question's answer is one
  * value out of at most {@link MAX_DOMAIN}; what leaves the device is only its ε-LDP encoding.
  */
+import { InvalidQuestionError } from '../errors';
 import { categoryKeys } from '../profile/keys';
 import { chooseOracle, MAX_DOMAIN, type Oracle } from './oracle';
 
@@ -31,53 +32,49 @@ export interface ReportConfig {
   questions: Question[];
 }
 
-/** Why a question file was refused. */
-export class InvalidQuestionError extends Error {
-  override name = 'InvalidQuestionError';
-}
 
 function periodOf(raw: unknown): number {
   if (raw === undefined || raw === 'week') return 7 * DAY_MS;
   if (raw === 'day') return DAY_MS;
   if (typeof raw === 'number' && Number.isFinite(raw) && raw >= MIN_PERIOD_MS) return raw;
-  throw new InvalidQuestionError(`period must be "day", "week" or a number of ms ≥ ${MIN_PERIOD_MS}, got ${JSON.stringify(raw)}`);
+  throw new InvalidQuestionError('period', `period must be "day", "week" or a number of ms ≥ ${MIN_PERIOD_MS}, got ${JSON.stringify(raw)}`);
 }
 
 /** Reads the site's report configuration; throws {@link InvalidQuestionError} naming the bad field. */
 export function readReportConfig(raw: unknown): ReportConfig {
   if (typeof raw !== 'object' || raw === null || !Array.isArray((raw as { questions?: unknown }).questions)) {
-    throw new InvalidQuestionError('a report configuration is { budget?, questions: [...] }');
+    throw new InvalidQuestionError('questions', 'a report configuration is { budget?, questions: [...] }');
   }
   const r = raw as { budget?: unknown; questions: unknown[] };
   const ids = new Set<string>();
   const questions = r.questions.slice(0, 16).map((q, i): Question => {
     const o = (typeof q === 'object' && q !== null ? q : {}) as Record<string, unknown>;
     const where = `questions[${i}]`;
-    if (typeof o.id !== 'string' || !/^[\w.-]{1,64}$/.test(o.id) || ids.has(o.id)) throw new InvalidQuestionError(`${where}.id must be a unique word of 1–64 characters`);
+    if (typeof o.id !== 'string' || !/^[\w.-]{1,64}$/.test(o.id) || ids.has(o.id)) throw new InvalidQuestionError(`${where}.id`, `${where}.id must be a unique word of 1–64 characters`);
     ids.add(o.id);
     const epsilon = o.epsilon;
-    if (typeof epsilon !== 'number' || !(epsilon > 0 && epsilon <= 4)) throw new InvalidQuestionError(`${where}.epsilon must be in (0, 4], got ${JSON.stringify(epsilon)}`);
+    if (typeof epsilon !== 'number' || !(epsilon > 0 && epsilon <= 4)) throw new InvalidQuestionError(`${where}.epsilon`, `${where}.epsilon must be in (0, 4], got ${JSON.stringify(epsilon)}`);
     const base = { id: o.id, epsilon, periodMs: periodOf(o.period) };
     if (o.type === 'top-category') {
       const cats = o.categories;
       if (!Array.isArray(cats) || cats.length < 1 || cats.length > MAX_DOMAIN - 1 || !cats.every((c) => typeof c === 'string' && c.trim() !== '')) {
-        throw new InvalidQuestionError(`${where}.categories must list 1–${MAX_DOMAIN - 1} category paths`);
+        throw new InvalidQuestionError(`${where}.categories`, `${where}.categories must list 1–${MAX_DOMAIN - 1} category paths`);
       }
       return { ...base, type: 'top-category', categories: cats as string[] };
     }
     if (o.type === 'intent-bucket') {
       const t = o.thresholds;
       if (!Array.isArray(t) || t.length < 1 || t.length > MAX_DOMAIN - 1 || !t.every((x, j) => typeof x === 'number' && x > 0 && x < 1 && (j === 0 || x > (t[j - 1] as number)))) {
-        throw new InvalidQuestionError(`${where}.thresholds must be increasing numbers in (0, 1)`);
+        throw new InvalidQuestionError(`${where}.thresholds`, `${where}.thresholds must be increasing numbers in (0, 1)`);
       }
       return { ...base, type: 'intent-bucket', thresholds: t as number[] };
     }
     if (o.type === 'lift') {
       const s = o.controlShare ?? 0.1;
-      if (typeof s !== 'number' || !(s > 0 && s < 1)) throw new InvalidQuestionError(`${where}.controlShare must be in (0, 1)`);
+      if (typeof s !== 'number' || !(s > 0 && s < 1)) throw new InvalidQuestionError(`${where}.controlShare`, `${where}.controlShare must be in (0, 1)`);
       return { ...base, type: 'lift', controlShare: s };
     }
-    throw new InvalidQuestionError(`${where}.type must be "top-category", "intent-bucket" or "lift"`);
+    throw new InvalidQuestionError(`${where}.type`, `${where}.type must be "top-category", "intent-bucket" or "lift"`);
   });
   return { ...(r.budget !== undefined ? { budget: Number(r.budget) } : {}), questions };
 }
