@@ -10,6 +10,7 @@ import {
   getDeclared,
   InvalidDeclaredError,
   InvalidProfileError,
+  PROFILE_VERSION,
   JsonMap,
   itemKey,
   itemMemory,
@@ -309,15 +310,48 @@ describe('reviveProfile', () => {
     expect(reviveProfile(cloned)).toEqual(p);
   });
 
-  it('reads early version-1 snapshots (items as { map, size })', () => {
+  it('migrates the three shapes stored as version 1 (items as { map, size }; no recent categories; no related lists)', () => {
     const p = applyEvent(emptyProfile(T0), ev('click', T0, lipstick), T0);
-    const old = JSON.parse(JSON.stringify(p));
-    old.items = { map: old.items, size: 1 };
-    old.categories.sizeLong = 3;
-    delete old.activityShort;
-    const back = reviveProfile(old);
-    expect(itemMemory(back, 'sku-1')?.strongest).toBe('click');
-    expect(back.activityShort).toBe(0);
+    const early = JSON.parse(JSON.stringify(p));
+    early.version = 1;
+    early.items = { map: early.items, size: 1 };
+    early.categories.sizeLong = 3;
+    early.prices.size = 1;
+    delete early.activityShort;
+    delete early.recentCategories;
+    delete early.recentRelated;
+    const middle = { ...JSON.parse(JSON.stringify(p)), version: 1, recentRelated: undefined };
+    const late = { ...JSON.parse(JSON.stringify(p)), version: 1 };
+    for (const old of [early, middle, late]) {
+      const back = reviveProfile(old);
+      expect(back.version).toBe(PROFILE_VERSION);
+      expect(itemMemory(back, 'sku-1')?.strongest).toBe('click');
+      expect(Array.isArray(back.recentRelated) && Array.isArray(back.recentCategories)).toBe(true);
+    }
+    expect(reviveProfile(early).activityShort).toBe(0);
+    expect(reviveProfile(early).recentCategories).toEqual([]);
+    expect(JSON.stringify(reviveProfile(late))).toBe(JSON.stringify(p));
+  });
+
+  it.each([
+    ['weekdays as a string', (p: Record<string, unknown>) => (p.weekdays = 'mon'), 'weekdays'],
+    ['hours one short', (p: Record<string, unknown>) => (p.hours = new Array(23).fill(0)), 'hours'],
+    ['a count that is not a number', (p: Record<string, unknown>) => ((p.counts as Record<string, unknown>).click = '3'), 'counts.click'],
+    ['an item tuple too short', (p: Record<string, unknown>) => ((p.items as Record<string, unknown>)['sku-1'] = [1, 2]), 'items.sku-1'],
+    ['an affinity map that is a list', (p: Record<string, unknown>) => ((p.categories as Record<string, unknown>).long = [1]), 'categories.long'],
+    ['a declared value that is an object', (p: Record<string, unknown>) => (p.declared = { size: { x: 1 } }), 'declared.size'],
+    ['a device class nobody knows', (p: Record<string, unknown>) => (p.lastDevice = 'toaster'), 'lastDevice'],
+    ['a version from the future', (p: Record<string, unknown>) => (p.version = PROFILE_VERSION + 1), 'version'],
+    ['a session flag of 2', (p: Record<string, unknown>) => ((p.sessions as Record<string, unknown>).cart = 2), 'sessions.cart'],
+  ])('rejects a stored profile with %s, naming the field', (_, corrupt, field) => {
+    const p = JSON.parse(JSON.stringify(applyEvent(emptyProfile(T0), ev('click', T0, lipstick), T0)));
+    corrupt(p);
+    expect(() => reviveProfile(p)).toThrow(InvalidProfileError);
+    try {
+      reviveProfile(p);
+    } catch (e) {
+      expect((e as InvalidProfileError).field).toBe(field);
+    }
   });
 
   it('rejects data that is not a profile', () => {
@@ -350,6 +384,7 @@ describe('public surface', () => {
       'InvalidProfileError',
       'JsonMap',
       'PROFILE_CAPS',
+      'PROFILE_VERSION',
       'STRONGEST_TYPES',
       'affinityTotals',
       'applyEvent',

@@ -420,3 +420,26 @@ describe('storage faults: never lose, never lie', () => {
     expect((await b.svc.track([{ ...view(4), ts: T0 + 10 }])).accepted).toEqual(['ev-4']);
   });
 });
+
+describe('stored profile faults', () => {
+  it('defect 10: a corrupted snapshot field is caught at the boundary and the profile is rebuilt from the log', async () => {
+    const dbName = freshDb();
+    const first = service();
+    await first.svc.init({ dbName, seed: 1 });
+    await first.svc.track([view(1), view(2), view(3)]);
+    first.advance(500);
+    await first.svc.idle();
+    first.svc.close();
+    const store = await openStore(dbName);
+    const snap = (await store.getProfile())!;
+    await store.putProfile({ ...snap, value: { ...(snap.value as object), weekdays: 'corrupted' } });
+    store.close();
+
+    const { svc } = service();
+    await svc.init({ dbName, seed: 1 });
+    expect(await eventCount(svc)).toBe(3);
+    const ack = await svc.track([view(4)]);
+    expect(ack).toMatchObject({ accepted: ['ev-4'], durable: true });
+    expect(await eventCount(svc)).toBe(4);
+  });
+});

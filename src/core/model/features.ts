@@ -165,12 +165,12 @@ export function features(
   const globalBand = priceBand(profile);
   // Recent categories by event order, every level of each path: key → 0.8^(steps back).
   const catRank = new Map<string, number>();
-  (profile.recentCategories ?? []).forEach((path, k) => {
+  profile.recentCategories.forEach((path, k) => {
     for (const key of categoryKeys(path)) if (!catRank.has(key)) catRank.set(key, 0.8 ** k);
   });
   // What the recent items' own related lists point at: candidate key → recency-weighted score.
   const relatedBack = new Map<string, number>();
-  (profile.recentRelated ?? []).forEach(([, ids, scores], k) => {
+  profile.recentRelated.forEach(([, ids, scores], k) => {
     const w = 0.8 ** k;
     for (let j = 0; j < ids.length; j++) relatedBack.set(ids[j]!, (relatedBack.get(ids[j]!) ?? 0) + w * (scores[j] ?? 0));
   });

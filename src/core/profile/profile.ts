@@ -19,9 +19,11 @@ import { cloneDeduper, createDeduper, type DedupeState, dedupeMut } from '../inp
 import { DAY_MS, HOUR_MS, PROFILE_CAPS, type ProfileConfig, resolveConfig } from './config';
 import { brandKey, categoryKeys, itemKey, tagKey } from './keys';
 import { InvalidDeclaredError, InvalidProfileError } from '../errors';
+import { PROFILE_VERSION } from './revive';
 import { type DeviceClass, EVENT_TYPES, type EventType, type StoredEvent } from '../types';
 
 export * from './accessors';
+export { PROFILE_VERSION, reviveProfile } from './revive';
 export { JsonMap } from '../util/json-map';
 export { DEFAULT_PROFILE_CONFIG, PROFILE_CAPS, type ProfileConfig, STRONGEST_TYPES } from './config';
 export { brandKey, categoryKeys, itemKey, tagKey } from './keys';
@@ -88,11 +90,12 @@ export interface PurchaseStats {
 export type DeclaredValue = string | number | boolean;
 
 /**
- * The stored shopper profile (schema version 1). Treat it as opaque data: read it through the
+ * The stored shopper profile (schema {@link PROFILE_VERSION}; stored ones are read back through
+ * {@link reviveProfile}, which migrates them). Treat it as opaque data: read it through the
  * accessors, change it through {@link applyEvent} / {@link setDeclared}.
  */
 export interface Profile {
-  version: 1;
+  version: typeof PROFILE_VERSION;
   /** Fixed at creation: long and short half-lives (ms), timezone offset (minutes). */
   halfLifeMs: number;
   shortHalfLifeMs: number;
@@ -180,7 +183,7 @@ function zeroCounts(): Record<EventType, number> {
 export function emptyProfile(now: number, config?: Partial<ProfileConfig>): Profile {
   const cfg = resolveConfig(config);
   return {
-    version: 1,
+    version: PROFILE_VERSION,
     halfLifeMs: cfg.halfLifeMs,
     shortHalfLifeMs: cfg.shortHalfLifeMs,
     tzOffsetMinutes: cfg.tzOffsetMinutes,
@@ -262,9 +265,9 @@ export function cloneProfile(p: Profile): Profile {
     prices: { byCategory: copyDict(p.prices.byCategory, copyTuple), all: copyTuple(p.prices.all) },
     items: copyDict(p.items, copyTuple),
     recent: p.recent.slice(),
-    recentCategories: (p.recentCategories ?? []).slice(),
+    recentCategories: p.recentCategories.slice(),
     embeddings: p.embeddings.map(([k, e]) => [k, e]),
-    recentRelated: (p.recentRelated ?? []).map(([k, ids, sc]) => [k, ids, sc]),
+    recentRelated: p.recentRelated.map(([k, ids, sc]) => [k, ids, sc]),
     hours: p.hours.slice(),
     weekdays: p.weekdays.slice(),
     devices: { ...p.devices },
@@ -331,23 +334,6 @@ function reanchorShort(p: Profile, anchor: number): void {
   p.activityShort = p.activityShort * f;
 }
 
-/** Profiles read back by JSON.parse or structured clone hold plain objects / Maps: convert once. */
-function ensureJsonMapsMut(p: Profile): void {
-  // Checked field by field, without allocating: this runs on every event.
-  const c = p.categories;
-  const b = p.brands;
-  const t = p.tags;
-  if (!(c.long instanceof JsonMap)) c.long = copyDict(c.long);
-  if (!(c.short instanceof JsonMap)) c.short = copyDict(c.short);
-  if (!(b.long instanceof JsonMap)) b.long = copyDict(b.long);
-  if (!(b.short instanceof JsonMap)) b.short = copyDict(b.short);
-  if (!(t.long instanceof JsonMap)) t.long = copyDict(t.long);
-  if (!(t.short instanceof JsonMap)) t.short = copyDict(t.short);
-  if (!(p.prices.byCategory instanceof JsonMap)) p.prices.byCategory = copyDict(p.prices.byCategory, copyTuple);
-  if (!(p.items instanceof JsonMap)) p.items = copyDict(p.items, copyTuple);
-  if (!(p.declared instanceof JsonMap)) p.declared = copyDict(p.declared);
-}
-
 /** Credit of one event for preferences (before forward scaling). */
 export function eventWeight(event: StoredEvent, config?: Partial<ProfileConfig>): number {
   const cfg = resolveConfig(config);
@@ -401,7 +387,6 @@ export function applyEventMut(
 ): Profile {
   const p = profile;
   const cfg = resolveConfig(config);
-  ensureJsonMapsMut(p);
   if (dedupeMut(p.dedupe, event)) {
     p.duplicates++;
     return p;
@@ -695,45 +680,3 @@ export function getDeclared(profile: Profile, key: string): DeclaredValue | unde
 }
 
 export { InvalidProfileError };
-
-/**
- * Checks a profile read back from JSON, IndexedDB or postMessage and returns an owned copy whose
- * maps are {@link JsonMap}s. Throws {@link InvalidProfileError} when the shape is wrong.
- * @example const p = reviveProfile(JSON.parse(text));
- */
-export function reviveProfile(raw: unknown): Profile {
-  const r = raw as Profile;
-  const ok =
-    typeof raw === 'object' &&
-    raw !== null &&
-    r.version === 1 &&
-    Number.isFinite(r.halfLifeMs) &&
-    Number.isFinite(r.shortHalfLifeMs) &&
-    Number.isFinite(r.anchorLong) &&
-    Number.isFinite(r.anchorShort) &&
-    typeof r.categories?.long === 'object' &&
-    typeof r.brands?.long === 'object' &&
-    typeof r.tags?.long === 'object' &&
-    typeof r.items === 'object' &&
-    typeof r.prices?.byCategory === 'object' &&
-    Array.isArray(r.recent) &&
-    Array.isArray(r.hours) &&
-    Array.isArray(r.dedupe?.ids);
-  if (!ok) throw new InvalidProfileError('profile', 'not a version-1 shopper profile');
-  const p = cloneProfile(upgradeEarlyV1(r));
-  for (const t of EVENT_TYPES) if (typeof p.counts[t] !== 'number') p.counts[t] = 0;
-  if (typeof p.activityShort !== 'number') p.activityShort = 0;
-  if (!Array.isArray(p.recentCategories)) p.recentCategories = [];
-  if (!Array.isArray(p.recentRelated)) p.recentRelated = [];
-  return p;
-}
-
-/**
- * Early version-1 snapshots kept items as `{ map, size }` and sizes beside each map; read them as
- * the current shape (the sizes are now the maps' own).
- */
-function upgradeEarlyV1(r: Profile): Profile {
-  const items = r.items as unknown as { map?: unknown; size?: unknown };
-  if (items instanceof Map || typeof items.map !== 'object' || typeof items.size !== 'number') return r;
-  return { ...r, items: items.map as Dict<ItemMemoryTuple> };
-}
