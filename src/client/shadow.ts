@@ -50,7 +50,8 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   text?: string,
 ): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
-  for (const k in attrs) el.setAttribute(k, attrs[k]!);
+  // Own keys only: `for…in` would also walk a polluted Object.prototype and copy its `on*` handlers.
+  for (const k of Object.keys(attrs)) el.setAttribute(k, attrs[k]!);
   if (text !== undefined) el.textContent = text;
   return el;
 }
