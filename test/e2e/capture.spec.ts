@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { pzReady, storedEvents, watch } from './helpers';
+import { flushedEvents, pzReady, renderedFrames, storedEvents, watch } from './helpers';
 
 type Pz = { flush(): Promise<unknown>; rerank(c: unknown, o?: unknown): Promise<{ items: { id: string }[]; fellBack: false | string; tookMs: number }> };
 const flush = (page: import('@playwright/test').Page) => page.evaluate(() => (window as unknown as { pz: Pz }).pz.flush());
@@ -9,7 +9,8 @@ test('every auto-capture path records its event, with no site JavaScript', async
   await page.goto('/test/capture.html');
   await pzReady(page);
   // Views: tiles visible for ≥ 1 s.
-  await page.waitForTimeout(1300);
+  const viewed = async () => (await flushedEvents(page, 'pz-e2e-capture')).filter((e) => e.type === 'view').map((e) => e.item?.id);
+  await expect.poll(viewed, { timeout: 10_000 }).toEqual(expect.arrayContaining(['t1', 't2']));
   await page.click('#fav-t2');
   await page.click('[data-pz-item="t1"]');
   await page.click('#add');
@@ -19,8 +20,7 @@ test('every auto-capture path records its event, with no site JavaScript', async
   await page.press('#q', 'Enter');
   // SPA navigation: the product page's view is sent with its dwell when the shopper moves on.
   await page.click('#spa-next');
-  await page.waitForTimeout(100);
-  await flush(page);
+  await expect.poll(viewed, { timeout: 10_000 }).toContain('p1');
   const events = await storedEvents(page, 'pz-e2e-capture');
   const summary = events.map((e) => `${e.type}:${e.item?.id ?? ''}`);
   expect(summary).toEqual(expect.arrayContaining([
@@ -57,8 +57,8 @@ test('slots: reordered in place with zero layout shift, listeners kept, pins kep
   // Listeners survive.
   await page.click('[data-pz-item="r5"]');
   expect(await page.evaluate(() => (window as unknown as { __clicks: string[] }).__clicks)).toEqual(['r5']);
-  // No layout shift from the reorder.
-  await page.waitForTimeout(200);
+  // No layout shift from the reorder: rendered frames would have reported one.
+  await renderedFrames(page);
   expect(await page.evaluate(() => (window as unknown as { __shifts: number[] }).__shifts)).toEqual([]);
   // The site replaces the list: it is reranked again.
   await page.click('#rerender');
@@ -72,7 +72,9 @@ test('two script tags make one instance and one worker', async ({ page }) => {
   await page.goto('/test/twice.html');
   await pzReady(page);
   await page.evaluate(() => (window as unknown as { pz: { profile(): Promise<unknown> } }).pz.profile());
-  await page.waitForTimeout(300);
+  // Both async script tags have run once the load event fired.
+  await page.waitForLoadState('load');
+  await renderedFrames(page);
   expect(await page.evaluate(() => (window as unknown as { __workers: number }).__workers)).toBe(1);
   expect(seen.errors).toEqual([]);
 });

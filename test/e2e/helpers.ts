@@ -44,3 +44,24 @@ export async function pzReady(page: Page, global = 'pz'): Promise<void> {
     return !!pz && typeof pz.rerank === 'function';
   }, global);
 }
+
+/**
+ * Resolves after the page has rendered `n` more frames: what an absence check (no layout shift, no
+ * second worker) waits for, instead of a fixed sleep.
+ */
+export function renderedFrames(page: Page, n = 2): Promise<void> {
+  return page.evaluate(
+    (count) =>
+      new Promise<void>((resolve) => {
+        const step = (left: number) => (left === 0 ? resolve() : requestAnimationFrame(() => step(left - 1)));
+        step(count);
+      }),
+    n,
+  );
+}
+
+/** Flushes the page's buffered events, then reads the stored ones: poll this until what should be stored is. */
+export async function flushedEvents(page: Page, dbName: string, global = 'pz'): Promise<{ id: string; type: string; item?: { id: string } }[]> {
+  await page.evaluate((g) => (window as unknown as Record<string, { flush?: () => Promise<unknown> }>)[g]?.flush?.(), global);
+  return storedEvents(page, dbName);
+}

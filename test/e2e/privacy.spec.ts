@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { pzReady, storedEvents } from './helpers';
+import { flushedEvents, pzReady, storedEvents } from './helpers';
 
 /**
  * The privacy promise, tested: a shopper browses the demo storefront (views, clicks, cart, purchase,
@@ -15,7 +15,8 @@ test('no personal data leaves the browser while shopping the demo storefront', a
   await page.goto('/');
   await pzReady(page);
   await expect(page.locator('[data-pz-rerank="home-recs"] > li').first()).toBeVisible();
-  await page.waitForTimeout(1200); // impressions become views
+  // Tiles seen for a second become view events.
+  await expect.poll(async () => (await flushedEvents(page, 'on-device-personalizer')).some((e) => e.type === 'view'), { timeout: 10_000 }).toBe(true);
   const first = page.locator('[data-pz-rerank="home-recs"] > li a').first();
   const title = (await first.locator('.tile-title').textContent()) ?? '';
   await first.click();

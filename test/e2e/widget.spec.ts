@@ -1,5 +1,5 @@
 import { expect, type Page, test } from '@playwright/test';
-import { pzReady, storedEvents, watch } from './helpers';
+import { flushedEvents, pzReady, renderedFrames, storedEvents, watch } from './helpers';
 
 const DB = 'pz-e2e-widget';
 // Playwright's CSS locators pierce open shadow roots.
@@ -54,6 +54,9 @@ test('renders accessible cards from the src URL, with safe images and links, wit
 
 test('clicks are stored with slot and position, and the clicked category comes first after a reload', async ({ page }) => {
   const seen = watch(page);
+  // The page's clock, so the clicks can be spaced in time without waiting; a minute behind, because the
+  // worker (which this clock does not reach) clamps event times from its future to its now.
+  await page.clock.install({ time: Date.now() - 60_000 });
   await page.goto('/test/widget.html');
   await expect(state(page)).toHaveAttribute('data-pz-state', 'ready');
   expect((await shownIds(page))[0]).toBe('w1');
@@ -61,7 +64,7 @@ test('clicks are stored with slot and position, and the clicked category comes f
   const lipstick = page.getByRole('link', { name: /Red lipstick/ });
   for (let i = 0; i < 3; i++) {
     // The same click on the same item within 1 s is one event (dedupe), so space them out.
-    if (i) await page.waitForTimeout(1100);
+    if (i) await page.clock.fastForward(1100);
     await lipstick.click();
   }
   await pzReady(page);
@@ -88,9 +91,10 @@ test('cards at least half visible for a second are tracked as views of the widge
   await page.goto('/test/widget.html');
   await expect(state(page)).toHaveAttribute('data-pz-state', 'ready');
   await pzReady(page);
-  await page.waitForTimeout(1500);
-  await page.evaluate(() => (window as unknown as { pz: { flush(): Promise<unknown> } }).pz.flush());
-  const views = (await storedEvents(page, DB)).filter((e) => e.type === 'view') as unknown as {
+  const viewCount = async () => (await flushedEvents(page, DB)).filter((e) => e.type === 'view').length;
+  await expect.poll(viewCount, { timeout: 10_000 }).toBeGreaterThanOrEqual(6);
+  await renderedFrames(page);
+  const views = (await flushedEvents(page, DB)).filter((e) => e.type === 'view') as unknown as {
     item: { id: string };
     slot: string;
     position: number;
@@ -149,7 +153,7 @@ test('no layout shift while the loader and the candidates arrive late and the re
   await expect(state(page)).toHaveAttribute('data-pz-state', 'ready', { timeout: 10_000 });
   await expect(cards(page)).toHaveCount(6);
   expect((await page.locator('#below').boundingBox())?.y).toBe(below?.y);
-  await page.waitForTimeout(300);
+  await renderedFrames(page);
   expect(await page.evaluate(() => (window as unknown as { __shifts: unknown[] }).__shifts)).toEqual([]);
   // wait="0": the server order was shown first, then replaced by the reranked order, still without a shift.
   expect(await page.evaluate(() => (window as unknown as { __states: string[] }).__states)).toEqual(['loading', 'shown', 'ready']);
