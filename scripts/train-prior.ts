@@ -27,9 +27,7 @@ import { taobaoEvent } from '../bench/quality/protocols/taobao-replay';
 import { mixSeed } from '../bench/quality/seeds';
 import { validateEvent } from '../src/core/input/clean';
 import { DEFAULT_WEIGHTS, FM_K } from '../src/core/model/default-weights';
-import { FEATURE_DIM, FEATURE_SCHEMA_VERSION, FEATURES } from '../src/core/model/features';
-import { type FmWeights, type PairExample, fmScore } from '../src/core/model/fm';
-import { parsePrior, type PriorFile, toPriorFile } from '../src/core/model/prior';
+import { FEATURE_DIM, FEATURE_SCHEMA_VERSION } from '../src/core/model/features';
 import { fitPrior } from '../src/core/model/prior-fit';
 import { applyEventMut, emptyProfile, type ProfileConfig } from '../src/core/profile/profile';
 import {
@@ -40,9 +38,11 @@ import {
   PROPENSITY_FEATURES,
   propensityFeatures,
 } from '../src/core/profile/propensity';
-import { createRng, type Rng } from '../src/core/util/rng';
-import type { Candidate, EventType, StoredEvent } from '../src/core/types';
+import { createRng } from '../src/core/util/rng';
+import type { Candidate, StoredEvent } from '../src/core/types';
 import { type PriorShopper, priorExamples } from '../src/site/prior-examples';
+import { HELD_OUT_SHARE, logShopper, NEGATIVES_PER_STEP, PAIR_WEIGHTS, subsample } from '../src/site/prior-lists';
+import { pairwiseAccuracy, prettyJson, publishPrior, round } from '../src/site/prior-publish';
 
 /** Input formats the CLI reads. */
 export type LogFormat = 'taobao' | 'beauty' | 'jsonl';
@@ -103,27 +103,9 @@ export const USAGE = `usage: npx tsx scripts/train-prior.ts <events file or dir>
   --variance-shoppers <n>        also publish a prior variance (default 0 = none; needs --trainer tfjs)
   --trainer tfjs|plain           tfjs (default) or the same steps in plain TypeScript, ~5x faster`;
 
-/** Candidates per training list: the item the shopper went for plus 99 sampled ones, as in the benchmark. */
-const LIST_SIZE = 100;
-const NEGATIVES_PER_STEP = 8;
-const HELD_OUT_SHARE = 0.1;
 /** Share of the latest shopper-days held out to measure the propensity model. */
 const HELD_OUT_DAYS_SHARE = 0.25;
 const DAY_MS = 86_400_000;
-/**
- * Pull of each event type as a positive, on the scale of the engine's feedback weights (click 1 …
- * purchase 3), so the prior learns the same trade-offs the device later learns from. Views count
- * like clicks: in most logs a "view" is a click through to the product page.
- */
-const PAIR_WEIGHTS: Partial<Record<EventType, number>> = {
-  view: 1,
-  click: 1,
-  rating: 1.5,
-  favorite: 1.5,
-  add_to_cart: 2,
-  purchase: 3,
-};
-
 const FORMATS: readonly LogFormat[] = ['taobao', 'beauty', 'jsonl'];
 
 /**
@@ -288,83 +270,6 @@ export function loadJsonlLog(input: string, warn: (msg: string) => void = () => 
   return { shoppers, items: [...items.values()], rejectedLines: rejected };
 }
 
-/** Is event `e` one the shopper "went for", i.e. a positive of a training list? */
-function isPositive(e: StoredEvent): boolean {
-  if (!e.item || PAIR_WEIGHTS[e.type] === undefined) return false;
-  return e.type !== 'rating' || (e.value ?? 0) >= 4;
-}
-
-/**
- * Replay input for one shopper: at each positive event, the item + up to 99 items sampled
- * uniformly from the log's distinct items the shopper had not touched before, in a seeded random
- * server order (the taobao-replay protocol, so the prior learns the task the device faces).
- */
-function logShopper(events: readonly StoredEvent[], items: readonly Candidate[], rng: Rng): PriorShopper {
-  const touched = new Set<string>();
-  let upTo = 0;
-  return {
-    events,
-    listFor(t) {
-      const e = events[t]!;
-      if (!isPositive(e)) return undefined;
-      if (t < upTo) {
-        touched.clear();
-        upTo = 0;
-      }
-      for (; upTo < t; upTo++) {
-        const id = events[upTo]!.item?.id;
-        if (id !== undefined) touched.add(id);
-      }
-      const target = e.item!;
-      const picked = new Set<string>([target.id]);
-      const candidates: Candidate[] = [target];
-      const eligible = items.length - touched.size - (touched.has(target.id) ? 0 : 1);
-      if (eligible <= 2 * LIST_SIZE) {
-        // Small catalogue: enumerate instead of rejection sampling, which could spin.
-        const rest = items.filter((c) => !touched.has(c.id) && c.id !== target.id);
-        shuffle(rest, rng);
-        candidates.push(...rest.slice(0, LIST_SIZE - 1));
-      } else {
-        while (candidates.length < LIST_SIZE) {
-          const c = items[Math.floor(rng() * items.length)]!;
-          if (picked.has(c.id) || touched.has(c.id)) continue;
-          picked.add(c.id);
-          candidates.push(c);
-        }
-      }
-      shuffle(candidates, rng);
-      return { candidates, target: candidates.indexOf(target) };
-    },
-  };
-}
-
-/** Keeps each training step with probability `keep` (seeded), so a cap spreads over every shopper. */
-function subsample(s: PriorShopper, keep: number, rng: Rng): PriorShopper {
-  if (keep >= 1) return s;
-  return { events: s.events, listFor: (t) => (rng() < keep ? s.listFor(t) : undefined) };
-}
-
-function shuffle<T>(a: T[], rng: Rng): void {
-  for (let i = a.length - 1; i > 0; i--) {
-    const j = Math.floor(rng() * (i + 1));
-    const t = a[i]!;
-    a[i] = a[j]!;
-    a[j] = t;
-  }
-}
-
-/** Share of pairs a model orders correctly; ties count ½. */
-export function pairwiseAccuracy(wt: FmWeights, pairs: readonly PairExample[]): number {
-  if (pairs.length === 0) return Number.NaN;
-  const q = new Float64Array(wt.k);
-  let right = 0;
-  for (const p of pairs) {
-    const m = fmScore(wt, p.pos, 0, q) - fmScore(wt, p.neg, 0, q);
-    right += m > 0 ? 1 : m === 0 ? 0.5 : 0;
-  }
-  return right / pairs.length;
-}
-
 /** Loads Beauty; the benchmark's fixed negatives are an evaluation artefact, so they are optional here. */
 function loadBeautyData(dir: string): BeautyData {
   if (existsSync(join(dir, 'Beauty_negatives_99.txt.gz'))) return loadBeauty(dir);
@@ -462,21 +367,6 @@ function fitPropensity(
   };
 }
 
-/** Six significant digits: float32 weights carry no more, and the file stays readable. */
-const round = (x: number): number => Number(x.toPrecision(6));
-
-/** Pretty JSON with arrays of numbers kept on one line (V has d·k entries). */
-function prettyJson(value: unknown): string {
-  return JSON.stringify(value, null, 2).replace(/\[\s*(-?[\d.e+-]+(?:,\s*-?[\d.e+-]+)*)\s*\]/g, (_, body: string) => `[${body.split(/,\s*/).join(', ')}]`);
-}
-
-/** The published file: the prior plus fields `parsePrior` ignores (names for humans, propensity, provenance). */
-export interface PublishedPrior extends PriorFile {
-  featureNames: string[];
-  propensity?: { purchaseIntent: LogisticModel };
-  trainedOn: Record<string, string | number>;
-}
-
 /**
  * Runs the CLI: reads the log, fits, writes the file, prints a summary. Throws {@link UsageError}
  * on a bad command line.
@@ -566,15 +456,8 @@ export async function main(argv: readonly string[], log: (msg: string) => void =
     ...('model' in propensity ? { propensity: propensity.stats } : { propensitySkipped: propensity.skipped }),
   };
 
-  const file = toPriorFile(prior);
-  const published: PublishedPrior = {
-    ...file,
-    w0: round(file.w0),
-    w: file.w.map(round),
-    V: file.V.map(round),
-    ...(file.variance ? { variance: file.variance.map(round) } : {}),
-    featureNames: FEATURES.map((f) => f.name),
-    ...('model' in propensity ? { propensity: { purchaseIntent: propensity.model } } : {}),
+  const published = publishPrior(prior, {
+    ...('model' in propensity ? { purchaseIntent: propensity.model } : {}),
     trainedOn: {
       format: o.format,
       source: basename(o.input),
@@ -584,10 +467,7 @@ export async function main(argv: readonly string[], log: (msg: string) => void =
       seed: o.seed,
       heldOutPairwiseAccuracy: round(summary.heldOutAccuracy),
     },
-  };
-  // Never publish a file the worker would refuse.
-  const check = parsePrior(published, { d: FEATURE_DIM, k: FM_K, featureSchemaVersion: FEATURE_SCHEMA_VERSION });
-  if (!check.ok) throw new Error(`TrainPriorError: the fitted prior does not parse: ${check.error.message}`);
+  });
   mkdirSync(dirname(o.out), { recursive: true });
   writeFileSync(o.out, prettyJson(published) + '\n');
 
