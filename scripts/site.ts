@@ -16,7 +16,13 @@ export const USAGE = `usage: npm run site -- build --events <file|glob|dir> --ou
   --dim <n>                 embedding dimension, 0..64 (default 32)
   --top-k <n>               neighbours and predecessors kept per item (default 200)
   --hold-out-last <n>       drop each shopper's last n events first (default 0)
-  --seed <n>                seed of the embedding's random start (default 1)`;
+  --seed <n>                seed of every random choice (default 1)
+  --max-examples <n>        cap on the prior's training pairs (default 200000)
+  --epochs <n>              passes over the pairs (default 5)
+  --trainer plain|tfjs      prior trainer (default plain: the same steps as tfjs in plain TypeScript)
+  --tz-offset-minutes <n>   shop time zone for shopper-days (default 0)
+  --prior-version <s>       version string of the prior (default: today's date)
+  --no-prior                build item knowledge only`;
 
 /** A bad command line; the message says which argument. */
 export class UsageError extends Error {
@@ -59,6 +65,12 @@ export async function main(argv: readonly string[], err: (s: string) => void = (
         'top-k': { type: 'string' },
         'hold-out-last': { type: 'string' },
         seed: { type: 'string' },
+        'max-examples': { type: 'string' },
+        epochs: { type: 'string' },
+        trainer: { type: 'string' },
+        'tz-offset-minutes': { type: 'string' },
+        'prior-version': { type: 'string' },
+        'no-prior': { type: 'boolean' },
       },
     }));
   } catch (e) {
@@ -81,6 +93,22 @@ export async function main(argv: readonly string[], err: (s: string) => void = (
   if (hold !== undefined) knowledge.holdOutLast = hold;
   if (seed !== undefined) knowledge.seed = seed;
 
+  const trainer = values.trainer as string | undefined;
+  if (trainer !== undefined && trainer !== 'plain' && trainer !== 'tfjs') throw new UsageError(`--trainer must be plain or tfjs, got "${trainer}"`);
+  const maxExamples = int(values, 'max-examples', 1);
+  const epochs = int(values, 'epochs', 1, 1000);
+  const tz = int(values, 'tz-offset-minutes', -24 * 60, 24 * 60);
+  const prior =
+    values['no-prior'] === true
+      ? (false as const)
+      : {
+          ...(maxExamples !== undefined ? { maxExamples } : {}),
+          ...(epochs !== undefined ? { epochs } : {}),
+          ...(seed !== undefined ? { seed } : {}),
+          ...(trainer ? { trainer: trainer as 'plain' | 'tfjs' } : {}),
+          ...(tz !== undefined ? { tzOffsetMinutes: tz } : {}),
+          ...(values['prior-version'] ? { priorVersion: String(values['prior-version']) } : {}),
+        };
   const tty = process.stderr.isTTY === true;
   const bar = (pct: number) => {
     const n = Math.round(pct / 5);
@@ -95,6 +123,7 @@ export async function main(argv: readonly string[], err: (s: string) => void = (
     ...(values['memory-limit'] ? { memoryLimit: String(values['memory-limit']) } : {}),
     ...(threads ? { threads } : {}),
     knowledge,
+    prior,
     listener: {
       start: (name) => {
         if (!tty) err(`site: ${name} …\n`);
@@ -114,7 +143,10 @@ export async function main(argv: readonly string[], err: (s: string) => void = (
       `  events          ${summary.events}${summary.rejected ? ` (${summary.rejected} rejected)` : ''}, ${k.shoppers} shoppers, ${k.items} items`,
       `  item pairs      ${k.pairs} directed, ${k.similarityPairs} in the similarity matrix`,
       `  embeddings      ${k.embedded} items, ${k.dim}-d`,
-      `  wrote           ${summary.files.itemKnowledge}`,
+      summary.prior
+        ? `  prior           ${summary.prior.pairs} pairs from ${summary.prior.sampledShoppers} sampled shoppers, held-out pair accuracy ${(100 * summary.prior.heldOutAccuracy).toFixed(1)} % (built-in weights ${(100 * summary.prior.builtInAccuracy).toFixed(1)} %)`
+        : '  prior           skipped',
+      `  wrote           ${[summary.files.itemKnowledge, summary.files.prior].filter(Boolean).join(', ')}`,
       '',
       stepTable(summary.steps),
       '',

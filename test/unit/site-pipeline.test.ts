@@ -5,6 +5,15 @@ import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadTaobao } from '../../bench/quality/data/taobao';
+import { taobaoEvent } from '../../bench/quality/protocols/taobao-replay';
+import { main as trainPrior } from '../../scripts/train-prior';
+import { DEFAULT_WEIGHTS, FM_K } from '../../src/core/model/default-weights';
+import { FEATURE_DIM, FEATURE_SCHEMA_VERSION } from '../../src/core/model/features';
+import { parsePrior } from '../../src/core/model/prior';
+import { createRng } from '../../src/core/util/rng';
+import { priorExamples } from '../../src/site/prior-examples';
+import { logShopper, NEGATIVES_PER_STEP, PAIR_WEIGHTS, subsample } from '../../src/site/prior-lists';
+import { pairwiseAccuracy } from '../../src/site/prior-publish';
 import { buildItemKnowledge, type PublishedItemKnowledge, publishItemKnowledge } from '../../src/site/item-knowledge';
 import { buildSite, compareKnowledge, guessFormat, InputError, sqlParameterNames, sqlStatements } from '../../src/site/pipeline';
 
@@ -81,7 +90,7 @@ describe('site pipeline on a tiny log, every reader', () => {
       [canonical, 'parquet', 0],
     ] as const) {
       const out = join(tmp, `out-${format}`);
-      const s = await buildSite({ events, format, outDir: out, knowledge, memoryLimit: '256MB', threads: 1 });
+      const s = await buildSite({ events, format, outDir: out, knowledge, prior: false, memoryLimit: '256MB', threads: 1 });
       expect(s.rejected, format).toBe(rejected);
       expect(s.events, format).toBe(rows.length);
       expect(readFileSync(s.files.itemKnowledge, 'utf8').trim(), format).toBe(expected);
@@ -93,7 +102,7 @@ describe('site pipeline on a tiny log, every reader', () => {
     const seqFile = join(tmp, 'tiny-hold.txt');
     writeFileSync(seqFile, Object.entries(SEQS).map(([u, s]) => `${u} ${s.join(' ')}`).join('\n') + '\n');
     const ref = publishItemKnowledge(buildItemKnowledge(Object.values(SEQS).map((s) => s.slice(0, Math.max(0, s.length - 2))), knowledge));
-    const s = await buildSite({ events: seqFile, outDir: join(tmp, 'hold'), knowledge: { ...knowledge, holdOutLast: 2 }, memoryLimit: '256MB', threads: 1 });
+    const s = await buildSite({ events: seqFile, outDir: join(tmp, 'hold'), knowledge: { ...knowledge, holdOutLast: 2 }, prior: false, memoryLimit: '256MB', threads: 1 });
     expect(read(s.files.itemKnowledge)).toEqual(ref);
   }, 60_000);
 
@@ -121,7 +130,7 @@ describe.skipIf(!existsSync(beautyDir) || !existsSync(taobaoFile))('site pipelin
     const users = readFileSync(join(beautyDir, 'Beauty.txt'), 'utf8').split('\n').map((l) => l.trim().split(/\s+/)).filter((f) => f.length >= 2);
     const opts = { dim: 16, seed: 1 };
     const ref = publishItemKnowledge(buildItemKnowledge(users.map((f) => f.slice(1, Math.max(1, f.length - 2))), opts));
-    const s = await buildSite({ events: beautyDir, outDir: join(tmp, 'beauty'), knowledge: { ...opts, holdOutLast: 2 } });
+    const s = await buildSite({ events: beautyDir, outDir: join(tmp, 'beauty'), knowledge: { ...opts, holdOutLast: 2 }, prior: false });
     const c = expectSame(ref, s.files.itemKnowledge);
     expect(c.items).toBe(12_068);
   }, 300_000);
@@ -130,9 +139,38 @@ describe.skipIf(!existsSync(beautyDir) || !existsSync(taobaoFile))('site pipelin
     const log = loadTaobao(taobaoFile);
     const opts = { dim: 16, seed: 1 };
     const ref = publishItemKnowledge(buildItemKnowledge(log.users.map((u) => Array.from(u.items, (k) => log.itemIds[k]!)), opts));
-    const s = await buildSite({ events: taobaoFile, outDir: join(tmp, 'taobao'), knowledge: opts });
+    const s = await buildSite({ events: taobaoFile, outDir: join(tmp, 'taobao'), knowledge: opts, prior: false });
     const c = expectSame(ref, s.files.itemKnowledge);
     expect(c.items).toBe(55_368);
+  }, 300_000);
+
+  it('Taobao prior: the same quality as train-prior on one common set of pairs', async () => {
+    const opts = ['--max-examples', '20000', '--trainer', 'plain', '--seed', '3', '--tz-offset-minutes', '480'];
+    const refFile = join(tmp, 'prior-ref.json');
+    await trainPrior([taobaoFile, ...opts, '--out', refFile], () => undefined);
+    const s = await buildSite({
+      events: taobaoFile,
+      outDir: join(tmp, 'prior'),
+      knowledge: { dim: 0, topK: 1 },
+      prior: { maxExamples: 20_000, trainer: 'plain', seed: 3, tzOffsetMinutes: 480 },
+    });
+    expect(s.prior!.pairs).toBeGreaterThan(15_000);
+    // Pairs from every shopper, lists drawn with seeds neither fit used.
+    const log = loadTaobao(taobaoFile);
+    const items = log.itemIds.map((id, k) => ({ id, category: log.itemCategory[k]! }));
+    const pick = createRng(999);
+    const shoppers = log.users.map((u, ui) => subsample(logShopper(Array.from(u.items, (_, t) => taobaoEvent(log, items, ui, t)), items, createRng(5000 + ui)), 0.03, pick));
+    const pairs = priorExamples(shoppers, { rng: createRng(77), negativesPerStep: NEGATIVES_PER_STEP, weights: PAIR_WEIGHTS, profile: { tzOffsetMinutes: 480 } });
+    const weights = (file: string) => {
+      const r = parsePrior(JSON.parse(readFileSync(file, 'utf8')), { d: FEATURE_DIM, k: FM_K, featureSchemaVersion: FEATURE_SCHEMA_VERSION });
+      if (!r.ok) throw r.error;
+      return r.prior.weights;
+    };
+    const ref = pairwiseAccuracy(weights(refFile), pairs);
+    const pipe = pairwiseAccuracy(weights(s.files.prior!), pairs);
+    // ~20k pairs: one standard error of an accuracy near 0.85 is ~0.0025.
+    expect(Math.abs(pipe - ref), `train-prior ${ref}, pipeline ${pipe}`).toBeLessThan(0.01);
+    expect(pipe).toBeGreaterThan(pairwiseAccuracy(DEFAULT_WEIGHTS, pairs) - 0.02);
   }, 300_000);
 });
 

@@ -3,14 +3,15 @@
  * from it) and write the versioned files a storefront serves, measuring every step.
  */
 import { mkdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { openEngine } from './engine';
 import { type EventFormat, guessFormat, readEvents } from './inputs';
 import { buildItemKnowledgeFile, type KnowledgeSummary, type PipelineKnowledgeOptions } from './knowledge';
+import { buildPriorFile, type PipelinePriorOptions, type PriorSummary } from './prior';
 import { type StepListener, StepRunner, type StepStats } from './steps';
 
 /** File names in the output directory. */
-export const SITE_FILES = { itemKnowledge: 'item-knowledge.json' } as const;
+export const SITE_FILES = { itemKnowledge: 'item-knowledge.json', prior: 'prior.json' } as const;
 
 /** Files and folders a build creates in its work directory. */
 export const WORK_FILES = ['pipeline.duckdb', 'pipeline.duckdb.wal', 'spill', 'similarity.bin'] as const;
@@ -28,6 +29,8 @@ export interface SiteBuildOptions {
   memoryLimit?: string;
   threads?: number;
   knowledge?: PipelineKnowledgeOptions;
+  /** Prior options (`priorVersion` defaults to today's date, UTC), or false to skip the prior. */
+  prior?: Partial<Omit<PipelinePriorOptions, 'source'>> | false;
   listener?: StepListener;
 }
 
@@ -37,7 +40,8 @@ export interface SiteBuildSummary {
   events: number;
   rejected: number;
   knowledge: KnowledgeSummary;
-  files: Record<keyof typeof SITE_FILES, string>;
+  prior?: PriorSummary;
+  files: { itemKnowledge: string; prior?: string };
   steps: StepStats[];
   seconds: number;
 }
@@ -60,9 +64,18 @@ export async function buildSite(o: SiteBuildOptions): Promise<SiteBuildSummary> 
   try {
     const read = await steps.run('read events', () => readEvents(engine.conn, o.events, format));
     if (read.events === 0) throw new Error(`SiteBuildError: no usable events in "${o.events}" (${read.rejected} rejected)`);
-    const files = { itemKnowledge: join(o.outDir, SITE_FILES.itemKnowledge) };
+    const files: SiteBuildSummary['files'] = { itemKnowledge: join(o.outDir, SITE_FILES.itemKnowledge) };
     const knowledge = await buildItemKnowledgeFile(engine.conn, steps, workDir, files.itemKnowledge, o.knowledge);
-    return { format, ...read, knowledge, files, steps: steps.stats, seconds: (performance.now() - t0) / 1000 };
+    let prior: PriorSummary | undefined;
+    if (o.prior !== false) {
+      files.prior = join(o.outDir, SITE_FILES.prior);
+      prior = await buildPriorFile(engine.conn, steps, files.prior, {
+        priorVersion: new Date().toISOString().slice(0, 10),
+        ...o.prior,
+        source: basename(o.events),
+      });
+    }
+    return { format, ...read, knowledge, ...(prior ? { prior } : {}), files, steps: steps.stats, seconds: (performance.now() - t0) / 1000 };
   } finally {
     engine.close();
     if (!o.keepWork) removeWorkFiles(workDir);

@@ -5,3 +5,4 @@ export { buildItemKnowledgeFile, type KnowledgeSummary, type PipelineKnowledgeOp
 export { runSqlFile, SqlParameterError, SqlRunError, sqlParameterNames, sqlPath, sqlStatements } from './run-sql';
 export { type StepListener, StepRunner, type StepStats } from './steps';
 export { compareKnowledge, type KnowledgeComparison } from './compare';
+export { buildPriorFile, type PipelinePriorOptions, type PriorSummary } from './prior';

@@ -11,7 +11,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { ITEM_KNOWLEDGE_DEFAULTS, type ItemKnowledgeOptions, type PublishedItemKnowledge } from '../item-knowledge';
 import { subspaceEmbedding } from '../subspace';
 import { edgeFileOperator, writeEdgeFile } from './edge-file';
-import { querySqlFile, runSqlFile, streamSqlFile } from './run-sql';
+import { querySqlFile, runSqlFile, streamSqlChunks } from './run-sql';
 import type { StepRunner } from './steps';
 
 /** Options of {@link buildItemKnowledgeFile}: the reference's, plus the training split. */
@@ -120,14 +120,17 @@ async function writeKnowledge(
     first = false;
   };
   await write(`{"version":2,"dim":${dim},"items":{`);
-  for await (const rows of streamSqlFile(conn, 'item-rows')) {
-    for (const r of rows) {
-      const idx = Number(r.idx);
+  for await (const chunk of streamSqlChunks(conn, 'item-rows')) {
+    // Columns of item-rows.sql: idx, id, pop, kind, rank, other, w.
+    const [cIdx, cId, cPop, cKind, , cOther, cW] = Array.from({ length: 7 }, (_, i) => chunk.getColumnVector(i));
+    for (let r = 0; r < chunk.rowCount; r++) {
+      const idx = cIdx!.getItem(r) as number;
       if (cur?.idx !== idx) {
         emit();
-        cur = { idx, id: String(r.id), pop: Number(r.pop), nb: [], pre: [] };
+        cur = { idx, id: String(cId!.getItem(r)), pop: cPop!.getItem(r) as number, nb: [], pre: [] };
       }
-      if (r.kind !== null) (r.kind === 0 ? cur.nb : cur.pre).push([String(r.other), round6(Number(r.w))]);
+      const kind = cKind!.getItem(r);
+      if (kind !== null) (kind === 0 ? cur.nb : cur.pre).push([String(cOther!.getItem(r)), round6(cW!.getItem(r) as number)]);
     }
     if (buf.length > 1 << 20) {
       await write(buf);

@@ -30,11 +30,12 @@ SELECT
 FROM walk_raw
 GROUP BY item;
 
--- One row per (shopper, position) with a global step number g, so "k steps later in the same
--- sequence" is the equi-join g + k; damp = 1 / log2(2 + len / 10) damps very long sequences.
+-- One row per (shopper, position) with the step key g = s · 2^32 + pos, so "k steps later in the same
+-- sequence" is the equi-join g + k (positions stay below 2^32); damp = 1 / log2(2 + len / 10) damps
+-- very long sequences.
 CREATE OR REPLACE TABLE walk AS
 SELECT
-  CAST(row_number() OVER (ORDER BY w.s, w.pos) AS BIGINT) AS g,
+  CAST(w.s AS BIGINT) * 4294967296 + w.pos AS g,
   w.s,
   i.idx,
   1 / log2(2 + w.len / 10) AS damp

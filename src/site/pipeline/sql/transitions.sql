@@ -6,12 +6,12 @@
 -- Parameters: $window, $decay, $backward_weight, $beta.
 CREATE OR REPLACE TABLE forward AS
 WITH later AS (
-  SELECT x.s, x.idx, x.damp * pow($decay, d.k - 1) AS w, x.g + d.k AS g
+  SELECT x.idx, x.damp * pow($decay, d.k - 1) AS w, x.g + d.k AS g
   FROM walk x CROSS JOIN (SELECT CAST(range AS BIGINT) AS k FROM range(1, $window + 1)) d
 )
 SELECT p.idx AS a, y.idx AS b, fsum(p.w) AS f
 FROM later p
-JOIN walk y ON y.g = p.g AND y.s = p.s
+JOIN walk y ON y.g = p.g
 WHERE y.idx <> p.idx
 GROUP BY p.idx, y.idx;
 

@@ -1,0 +1,29 @@
+-- Step "prior sample", part 1: every usable event of every shopper numbered in time order (pos), the
+-- shoppers split into train and held out (a seeded hash: $held_out_per_mille of 1000), and the training
+-- steps: positives (view, click, favorite, add_to_cart, purchase; ratings of 4 or more) after a
+-- shopper's first event. The item pool for negatives: up to $pool distinct items, a seeded uniform
+-- sample, each with its last-seen category.
+-- Parameters: $seed, $held_out_per_mille, $pool.
+CREATE OR REPLACE TABLE prior_events AS
+SELECT
+  sh.s,
+  CAST(row_number() OVER (PARTITION BY sh.s ORDER BY e.ts, e.rowid) - 1 AS INTEGER) AS pos,
+  e.type, e.item, e.category, e.ts, e.value,
+  hash(sh.s, $seed) % 1000 < $held_out_per_mille AS held
+FROM events e JOIN shoppers sh USING (shopper)
+WHERE e.ok;
+
+CREATE OR REPLACE TABLE prior_steps AS
+SELECT s, pos, held
+FROM prior_events
+WHERE pos > 0 AND item IS NOT NULL
+  AND type IN ('view', 'click', 'favorite', 'add_to_cart', 'purchase', 'rating')
+  AND (type <> 'rating' OR value >= 4);
+
+CREATE OR REPLACE TABLE prior_pool AS
+SELECT item, arg_max(category, ts) AS category
+FROM prior_events
+WHERE item IS NOT NULL
+GROUP BY item
+ORDER BY hash(item, $seed), item
+LIMIT $pool;
