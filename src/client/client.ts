@@ -5,7 +5,7 @@
  * npm entry alike.
  */
 import { type Remote, wrap } from 'comlink';
-import type { ExportBundle, Explanation, LastRerank, TrackAck, WorkerApi, WorkerConfig, WorkerStatus } from '../core/api';
+import type { ExportBundle, Explanation, LastRerank, ReportStatus, TrackAck, WorkerApi, WorkerConfig, WorkerStatus } from '../core/api';
 import type { InterestKind } from '../core/privacy/interests';
 import type { ConsentState, Impression, RerankOptions, RerankResult, ShopperEvent } from '../core/types';
 import { serverOrder } from '../core/rank/server-order';
@@ -88,6 +88,8 @@ export interface PersonalizerCalls {
   restoreInterest(kind: InterestKind, key: string): Promise<boolean>;
   /** "Why these items": the last personalized rerank, each item with its reason in words. */
   explainLast(): Promise<LastRerank | undefined>;
+  /** Locally private reports sent to the site (`data-report`), when, and the ε budget left; undefined when off. */
+  reports(): Promise<ReportStatus | undefined>;
   /** Subscribes to `ready`, `error`, `reranked`, `consent`, `paused`, `interests`, `erased`, `tracked`; returns an unsubscribe function. */
   on<K extends keyof ClientEvents>(name: K, fn: Listener<K>): () => void;
 }
@@ -379,6 +381,16 @@ export function createClient(options: ClientOptions): Client {
         return await remote!.explainLast();
       } catch (err) {
         fail('explain', err);
+        return undefined;
+      }
+    },
+    async reports() {
+      if (consent !== 'granted') return undefined;
+      try {
+        await start();
+        return await remote!.reports();
+      } catch (err) {
+        fail('reports', err);
         return undefined;
       }
     },

@@ -6,7 +6,7 @@
  * Attributes: `data-worker` (worker URL; default `pz-worker.js` beside this script), `data-global`
  * (global name, default `pz`), `data-personalization` (0..1), `data-consent` (granted | pending | denied),
  * `data-prior`, `data-segments` (same-origin JSON URLs), `data-db`, `data-budget-ms`,
- * `data-ready-timeout-ms`, `data-debug`.
+ * `data-ready-timeout-ms`, `data-report` (locally private reports endpoint), `data-debug`.
  */
 import { registerWidget } from './elements';
 import { loadPanelWhenUsed } from './panel-lazy';
@@ -32,6 +32,7 @@ function boot(): void {
     ...(d.prior ? { priorUrl: new URL(d.prior, location.href).href } : {}),
     ...(d.segments ? { segmentsUrl: new URL(d.segments, location.href).href } : {}),
     ...(d.db ? { dbName: d.db } : {}),
+    ...(d.report ? { reportUrl: new URL(d.report, location.href).href } : {}),
     ...(num(d.budgetMs) !== undefined ? { budgetMs: num(d.budgetMs) } : {}),
     ...(num(d.readyTimeoutMs) !== undefined ? { readyTimeoutMs: num(d.readyTimeoutMs) } : {}),
     debug,

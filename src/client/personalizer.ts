@@ -54,6 +54,7 @@ export function createPersonalizer(options: PersonalizerOptions): Personalizer {
     removeInterest: (k, key) => client.removeInterest(k, key),
     restoreInterest: (k, key) => client.restoreInterest(k, key),
     explainLast: () => client.explainLast(),
+    reports: () => client.reports(),
     on: (n, f) => client.on(n, f),
     flush: () => client.flush(),
     push(...commands) {
@@ -93,7 +94,7 @@ export function runCommand(api: Personalizer, cmd: unknown): void {
     }
     if (!Array.isArray(cmd) || typeof cmd[0] !== 'string') throw new TypeError('a command is [name, ...args] or a function');
     const [name, ...args] = cmd as [string, ...unknown[]];
-    const allowed = ['track', 'rerank', 'impression', 'profile', 'explain', 'exportData', 'erase', 'setDeclared', 'consent', 'on', 'flush', 'paused', 'removeInterest', 'restoreInterest', 'explainLast'];
+    const allowed = ['track', 'rerank', 'impression', 'profile', 'explain', 'exportData', 'erase', 'setDeclared', 'consent', 'on', 'flush', 'paused', 'removeInterest', 'restoreInterest', 'explainLast', 'reports'];
     if (!allowed.includes(name)) throw new TypeError(`unknown command "${name}"`);
     const fn = api[name as keyof Personalizer] as (...a: unknown[]) => unknown;
     const r = fn(...args);

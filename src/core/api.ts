@@ -30,6 +30,11 @@ export interface WorkerConfig {
    * write it), accept no events, keep declared values in memory.
    */
   readOnly?: boolean;
+  /**
+   * The site's report endpoint (`data-report`): questions are read from it with GET, locally private
+   * reports sent to it with POST. Used only when consent is granted.
+   */
+  reportUrl?: string;
   debug?: boolean;
 }
 
@@ -83,6 +88,16 @@ export interface Explanation {
   contributions: { family: string; value: number }[];
 }
 
+/** What the device sent as locally private reports, and the ε budget left in the rolling 7 days. */
+export interface ReportStatus {
+  budget: number;
+  left: number;
+  /** Charged reports (question id, period, ε, time), newest last. */
+  sent: { q: string; p: number; epsilon: number; at: number }[];
+  /** The lift experiment's arm, when the site runs one. */
+  arm?: 'control' | 'treatment';
+}
+
 /** "Why these items": the last personalized rerank, each item with its reason in words. */
 export interface LastRerank {
   slot: string;
@@ -112,4 +127,6 @@ export interface WorkerApi {
   restoreInterest(kind: InterestKind, key: string): Promise<boolean>;
   /** The last personalized rerank of this worker, explained. */
   explainLast(): Promise<LastRerank | undefined>;
+  /** What locally private reports were sent, when, and the ε budget left (undefined when reporting is off). */
+  reports(): Promise<ReportStatus | undefined>;
 }

@@ -7,7 +7,9 @@
  * snapshot records the newest batch key it includes (`upTo`); every tab applies each batch exactly
  * once, whether it wrote it, heard of it on the BroadcastChannel, or read it while catching up.
  */
-import type { ExportBundle, Explanation, LastRerank, TrackAck, WorkerApi, WorkerConfig, WorkerStatus } from '../core/api';
+import { purchaseIntent } from '../core/profile/propensity';
+import { cryptoRng, Reporter } from './reports';
+import type { ExportBundle, Explanation, LastRerank, ReportStatus, TrackAck, WorkerApi, WorkerConfig, WorkerStatus } from '../core/api';
 import {
   applyRemovedInterests,
   type InterestKind,
@@ -132,6 +134,8 @@ export class PersonalizerService implements WorkerApi {
   private writes: Promise<unknown> = Promise.resolve();
   /** Interests the shopper removed (stored in `meta`, applied after every event). */
   private removed: RemovedInterest[] = [];
+  /** Locally private reports, when the site asks for them and consent is granted. */
+  private reporter: Reporter | undefined;
   /** The last personalized rerank, for "why these items". */
   private last: { slot: string; listId: string; at: number; ids: string[]; from: number[] } | undefined;
   private initPromise: Promise<WorkerStatus> | undefined;
@@ -222,6 +226,8 @@ export class PersonalizerService implements WorkerApi {
     this.tabs = openTabs(this.dbName, (m) => this.onTabMessage(m));
     // Private modes, full disks, blocked storage: keep working in memory; later writes try again.
     await this.openedStore();
+    // Reports only with consent, and without delaying start-up.
+    if (this.writable && config.reportUrl) this.startReporter(config.reportUrl);
     this.warmUp();
     // tfjs is loaded after start-up, so the first rerank never waits for it (and not at all without consent).
     if (this.writable) {
@@ -430,6 +436,7 @@ export class PersonalizerService implements WorkerApi {
       this.erasedAt = Math.max(this.erasedAt, Number(m.at) || this.now());
       this.deleted = true;
       this.resetMemory();
+      this.reporter?.stop();
       this.restartLearner();
     } else if (m.kind === 'interests') {
       this.removed = readRemoved(m.removed);
@@ -624,6 +631,8 @@ export class PersonalizerService implements WorkerApi {
     const t0 = performance.now();
     try {
       await this.initPromise;
+      // The lift experiment's control arm sees the site's own order.
+      if (this.reporter?.arm() === 0) return serverOrder(candidates, options?.limit, 'control group', performance.now() - t0, options?.exclude);
       const result = this.engine.rerank(candidates, options ?? {}, this.rng, this.now(), () => performance.now());
       if (!result.fellBack && result.listId) {
         const slot = options?.slot ?? 'default';
@@ -665,6 +674,34 @@ export class PersonalizerService implements WorkerApi {
         return { id, from: last.from[to]!, to, ...(e?.reason ? { reason: e.reason } : {}), contributions: e?.contributions ?? [] };
       }),
     };
+  }
+
+  async reports(): Promise<ReportStatus | undefined> {
+    await this.initPromise;
+    return this.reporter?.status();
+  }
+
+  private startReporter(url: string): void {
+    this.reporter = new Reporter(url, {
+      store: () => (this.writable ? this.openedStore() : Promise.resolve(undefined)),
+      now: () => this.now(),
+      rng: cryptoRng(),
+      fetch: (u, init) => fetch(u, init),
+      setTimeout: (fn, ms) => this.timers.setTimeout(fn, ms),
+      clearTimeout: (t) => this.timers.clearTimeout(t as ReturnType<typeof setTimeout>),
+      facts: async (from, to) => {
+        const store = await this.openedStore();
+        const events = store ? await store.readEvents(this.now()) : [];
+        const now = this.now();
+        return {
+          categories: this.engine.profile.categories.long,
+          purchaseIntent: purchaseIntent(this.engine.profile, now, this.engineOptions.intentModel),
+          boughtLastPeriod: events.some((e) => e.type === 'purchase' && e.ts >= from && e.ts < to),
+        };
+      },
+      debug: this.config.debug === true,
+    });
+    this.reporter.start().catch(() => undefined);
   }
 
   async removeInterest(kind: InterestKind, raw: string): Promise<boolean> {
@@ -774,6 +811,8 @@ export class PersonalizerService implements WorkerApi {
       this.hadStore = false;
     });
     this.tabs?.post({ kind: 'erased', at });
+    // The ledger went with everything else: no more reports from this page.
+    this.reporter?.stop();
     // Start the fresh learner only after the stored model is gone.
     this.restartLearner();
   }
@@ -782,6 +821,7 @@ export class PersonalizerService implements WorkerApi {
   close(): void {
     for (const t of [this.snapshotTimer, this.modelTimer, this.trainTimer, this.learnerTimer]) if (t !== undefined) this.timers.clearTimeout(t);
     this.snapshotTimer = this.modelTimer = this.trainTimer = this.learnerTimer = undefined;
+    this.reporter?.stop();
     this.tabs?.close();
     this.store?.close();
   }

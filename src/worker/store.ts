@@ -301,6 +301,18 @@ export class Store {
   }
 
   /**
+   * Reads and rewrites one `meta` value in a single readwrite transaction, so tabs updating it at once
+   * are serialised by IndexedDB (the ε ledger relies on this). `fn` must be synchronous.
+   */
+  async updateMeta<R>(key: string, fn: (old: unknown) => { value: unknown; result: R }): Promise<R> {
+    const tx = this.db.transaction('meta', 'readwrite', { durability: 'strict' });
+    const { value, result } = fn(await tx.store.get(key));
+    await tx.store.put(value, key);
+    await tx.done;
+    return result;
+  }
+
+  /**
    * Drops the `count` oldest events (whole batches first, then the front of the next one), to make
    * room after a `QuotaExceededError`. Returns how many were dropped.
    */
