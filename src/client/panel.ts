@@ -90,7 +90,7 @@ function itemName(id: string): string {
  * The `<pz-privacy-panel>` element.
  *
  * Attributes: `heading` (default "Your data on this device"). Parts: `panel`, `heading`, `summary`,
- * `chart`, `interests`, `removed`, `segments`, `why`, `timeline`, `actions`, `button`, `toggle`,
+ * `chart`, `interests`, `removed`, `segments`, `why`, `timeline`, `reports`, `actions`, `button`, `toggle`,
  * `pause`, `danger`, `confirm`, `status`. Custom properties: `--pz-card-bg`, `--pz-card-color`,
  * `--pz-accent`, `--pz-gap`, `--pz-radius`, `--pz-font`. Dispatches `pz:erased` and `pz:exported`
  * (bubbling) after the shopper's action succeeded.
@@ -197,7 +197,7 @@ export class PzPrivacyPanel extends ElementBase {
     this.pause.hidden = !on;
     if (!pz) return;
     try {
-      const [p, data, why] = await Promise.all([pz.profile(), pz.exportData(), pz.explainLast()]);
+      const [p, data, why, sent] = await Promise.all([pz.profile(), pz.exportData(), pz.explainLast(), pz.reports()]);
       const view: Dict = isDict(p) ? p : {};
       const profile: Dict = isDict(view.profile) ? view.profile : {};
       const count = num(profile.eventCount);
@@ -266,6 +266,15 @@ export class PzPrivacyPanel extends ElementBase {
         }),
         'ol',
       );
+      if (sent) {
+        const when = (t: number) => new Date(t).toLocaleString([], { dateStyle: 'short', timeStyle: 'short' });
+        block('Shared with this shop', 'reports', [
+          li(
+            `${sent.sent.length} reports in the last weeks, each randomized on this device (ε ${sent.sent.reduce((s, e) => s + e.epsilon, 0).toFixed(2)}); privacy budget left this week: ε ${sent.left.toFixed(2)} of ${sent.budget}.`,
+          ),
+          ...sent.sent.slice(-5).reverse().map((e) => li(`${when(e.at)}: answer to “${e.q}” (ε ${e.epsilon})`)),
+        ]);
+      }
       this.body.replaceChildren(...blocks);
     } catch {
       this.say('Could not read the stored data.');

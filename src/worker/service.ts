@@ -8,7 +8,6 @@
  * once, whether it wrote it, heard of it on the BroadcastChannel, or read it while catching up.
  */
 import { purchaseIntent } from '../core/profile/propensity';
-import { cryptoRng, Reporter } from './reports';
 import type { ExportBundle, Explanation, LastRerank, ReportStatus, TrackAck, WorkerApi, WorkerConfig, WorkerStatus } from '../core/api';
 import {
   applyRemovedInterests,
@@ -135,7 +134,9 @@ export class PersonalizerService implements WorkerApi {
   /** Interests the shopper removed (stored in `meta`, applied after every event). */
   private removed: RemovedInterest[] = [];
   /** Locally private reports, when the site asks for them and consent is granted. */
-  private reporter: Reporter | undefined;
+  private reporter: import('./reports').Reporter | undefined;
+  /** Set by an erase: the ledger went with everything else, so this page reports no more. */
+  private reportsOff = false;
   /** The last personalized rerank, for "why these items". */
   private last: { slot: string; listId: string; at: number; ids: string[]; from: number[] } | undefined;
   private initPromise: Promise<WorkerStatus> | undefined;
@@ -227,7 +228,7 @@ export class PersonalizerService implements WorkerApi {
     // Private modes, full disks, blocked storage: keep working in memory; later writes try again.
     await this.openedStore();
     // Reports only with consent, and without delaying start-up.
-    if (this.writable && config.reportUrl) this.startReporter(config.reportUrl);
+    if (this.writable && config.reportUrl) this.startReporter(config.reportUrl).catch(() => undefined);
     this.warmUp();
     // tfjs is loaded after start-up, so the first rerank never waits for it (and not at all without consent).
     if (this.writable) {
@@ -436,6 +437,7 @@ export class PersonalizerService implements WorkerApi {
       this.erasedAt = Math.max(this.erasedAt, Number(m.at) || this.now());
       this.deleted = true;
       this.resetMemory();
+      this.reportsOff = true;
       this.reporter?.stop();
       this.restartLearner();
     } else if (m.kind === 'interests') {
@@ -681,7 +683,10 @@ export class PersonalizerService implements WorkerApi {
     return this.reporter?.status();
   }
 
-  private startReporter(url: string): void {
+  /** Loads the reporter (its own chunk: pages without `data-report` never load it) and starts it. */
+  private async startReporter(url: string): Promise<void> {
+    const { cryptoRng, Reporter } = await import('./reports');
+    if (this.reportsOff) return;
     this.reporter = new Reporter(url, {
       store: () => (this.writable ? this.openedStore() : Promise.resolve(undefined)),
       now: () => this.now(),
@@ -701,7 +706,7 @@ export class PersonalizerService implements WorkerApi {
       },
       debug: this.config.debug === true,
     });
-    this.reporter.start().catch(() => undefined);
+    await this.reporter.start();
   }
 
   async removeInterest(kind: InterestKind, raw: string): Promise<boolean> {
@@ -811,7 +816,7 @@ export class PersonalizerService implements WorkerApi {
       this.hadStore = false;
     });
     this.tabs?.post({ kind: 'erased', at });
-    // The ledger went with everything else: no more reports from this page.
+    this.reportsOff = true;
     this.reporter?.stop();
     // Start the fresh learner only after the stored model is gone.
     this.restartLearner();

@@ -92,3 +92,44 @@ test('under denied no database is created: declared values, the panel, profile()
   expect(await dbs()).not.toContain('pz-e2e-denied');
   expect(await storedEvents(page, 'pz-e2e-denied')).toEqual([]);
 });
+
+test('with data-report: exactly one report per question per period, only the encoded value, question id and period, credentials omitted, until the ε budget is spent', async ({ context, page, baseURL }) => {
+  // A cookie the site set: a report must not carry it.
+  await context.addCookies([{ name: 'session', value: 'shopper-42', url: baseURL! }]);
+  const posts: { body: string; cookie: string | undefined; url: string }[] = [];
+  context.on('request', async (r) => {
+    if (r.method() === 'POST') posts.push({ body: r.postData() ?? '', cookie: (await r.allHeaders()).cookie, url: r.url() });
+  });
+  await page.goto('/test/report.html');
+  await pzReady(page);
+  await page.evaluate(() => {
+    const pz = (window as unknown as { pz: Api }).pz;
+    for (let i = 0; i < 3; i++) pz.track({ type: 'add_to_cart', item: { id: `r${i}`, category: 'beauty/lipstick', price: 10 } });
+    return pz.flush();
+  });
+  // ε = 0.25 per report and a budget of 1 per 7 days: four periods report, then the ledger refuses.
+  await expect.poll(() => posts.length, { timeout: 30_000 }).toBe(4);
+  const status = await page.evaluate(() => (window as unknown as { pz: { reports(): Promise<{ left: number; sent: { p: number }[] }> } }).pz.reports());
+  expect(status.left).toBe(0);
+  const reports = posts.map((p) => JSON.parse(p.body) as { reports: { q: string; p: number; v: string }[] });
+  const periods = reports.map((b) => {
+    expect(b.reports).toHaveLength(1);
+    const [r] = b.reports;
+    expect(Object.keys(r!).sort()).toEqual(['p', 'q', 'v']);
+    expect(r!.q).toBe('top-category');
+    expect(r!.v).toMatch(/^[01]{13}$/);
+    return r!.p;
+  });
+  expect(new Set(periods).size).toBe(4); // one per period
+  for (const p of posts) {
+    expect(p.cookie).toBeUndefined();
+    expect(new URL(p.url).pathname).toBe('/test/report-questions.json');
+    expect(p.body).not.toMatch(/lipstick|beauty|r0|shopper/);
+  }
+  // The panel shows what was sent and the budget left (it redraws on the shopper's next event).
+  await page.evaluate(() => (window as unknown as { pz: Api }).pz.track({ type: 'view', item: { id: 'r9' } }));
+  await expect(page.locator('#panel [part~="reports"]')).toContainText('4 reports');
+  // Absence needs a wait: two more periods pass without a fifth report.
+  await page.waitForTimeout(5500);
+  expect(posts).toHaveLength(4);
+});
