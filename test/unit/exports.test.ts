@@ -14,6 +14,7 @@ describe('public surface', () => {
       'InvalidDeclaredError',
       'InvalidEventError',
       'InvalidExampleError',
+      'InvalidQuestionError',
       'InvalidModelError',
       'InvalidPriorError',
       'InvalidProfileError',
