@@ -8,9 +8,10 @@ import { DEFAULT_WEIGHTS, FM_K, weightsFromTable } from '../../src/core/model/de
 import { Engine, type EngineOptions } from '../../src/core/engine';
 import { FEATURE_DIM, FEATURE_SCHEMA_VERSION } from '../../src/core/model/features';
 import type { FmWeights } from '../../src/core/model/fm';
-import { FmRanker } from '../../src/core/model/model';
+import { type FmRanker, type FmRankerOptions, createLearner } from '../../src/core/model/model';
+import { ENGINE_SETTINGS } from '../../src/core/settings';
 import { createRng } from '../../src/core/util/rng';
-import type { Candidate } from '../../src/core/types';
+import type { Candidate, StoredEvent } from '../../src/core/types';
 import { fitPrior } from '../../src/core/model/prior-fit';
 import { priorExamples } from '../../src/site/prior-examples';
 import type { ReplayPolicy, ShopperSession, SiteKnowledge } from './types';
@@ -41,8 +42,6 @@ export const PRIOR_FIT = {
 export const PRIOR_FIT_BY_PROTOCOL: Partial<Record<string, Partial<typeof PRIOR_FIT>>> = {
   'beauty-loo': { maxExamples: 2_500_000, negativesPerStep: 99, epochs: 4 },
 };
-/** The per-shopper online learner's settings (chosen on the tuning data by bench/tune.ts). */
-export const LEARNER = { lr: 0.05, lrFloor: 0.02, l2: 0.01 };
 /** A `--quick` run fits its prior on fewer pairs. */
 export const QUICK_PRIOR_EXAMPLES = 60_000;
 const priors = new Map<string, FmWeights>();
@@ -106,9 +105,12 @@ export interface ProductPolicyOptions {
   priorFit?: Partial<typeof PRIOR_FIT>;
   /** Heuristic weights by feature name, replacing the built-in table (tuning only). */
   weights?: Record<string, number>;
-  /** Per-shopper learner settings (defaults: {@link LEARNER}). */
-  learner?: Partial<typeof LEARNER>;
-  /** Strength, or per protocol (tuned on Beauty validation / Taobao first halves). */
+  /** Per-shopper learner settings, experiments only (default: the product's, `src/core/settings.ts`). */
+  learner?: Partial<FmRankerOptions>;
+  /**
+   * Strength, or per protocol (tuned on Beauty validation / Taobao first halves); a protocol not
+   * listed gets the product default ({@link ENGINE_SETTINGS}).
+   */
   personalization: number | Partial<Record<string, number>>;
   /** Exploration rate (Thompson sampling); 0 = off. */
   exploration: number;
@@ -117,6 +119,22 @@ export interface ProductPolicyOptions {
   diversity?: number;
   /** Further engine options (tuning only). */
   engine?: Partial<EngineOptions>;
+}
+
+const SLOT = 'bench';
+
+/** The strength a row uses on a protocol: its own, else the product default (never silently 1). */
+export function personalizationFor(p: ProductPolicyOptions['personalization'], protocol: string): number {
+  return typeof p === 'number' ? p : (p[protocol] ?? ENGINE_SETTINGS.personalization);
+}
+
+/**
+ * An event on an item of the last list shown carries that list's id and slot, as the loader stamps
+ * events on tiles, so the engine learns from the very list the shopper saw.
+ */
+export function onShownList(event: StoredEvent, shown: { listId: string; ids: ReadonlySet<string> } | undefined): StoredEvent {
+  if (!shown || !event.item || event.listId !== undefined || !shown.ids.has(event.item.id)) return event;
+  return { ...event, listId: shown.listId, slot: SLOT };
 }
 
 /** A replay policy running the product engine. */
@@ -129,7 +147,7 @@ export function productPolicy(o: ProductPolicyOptions): ReplayPolicy {
     protocols: ['beauty-loo', 'taobao-replay'],
     prepare(site: SiteKnowledge) {
       weights = o.prior ? trainedPrior(site, o.priorFit) : o.weights ? weightsFromTable(o.weights) : DEFAULT_WEIGHTS;
-      strength = typeof o.personalization === 'number' ? o.personalization : (o.personalization[site.protocol] ?? 1);
+      strength = personalizationFor(o.personalization, site.protocol);
     },
     newShopper(_userId, seed): ShopperSession {
       // One shopper at a time: the previous shopper's tensors go before the next one starts.
@@ -146,30 +164,29 @@ export function productPolicy(o: ProductPolicyOptions): ReplayPolicy {
         },
         0,
       );
-      // Like the worker, the learner is created only when there is feedback to learn from (until
-      // then the engine scores with the same weights the learner would start from).
+      // Like the worker, the learner is created only when there is feedback to learn from, by the
+      // worker's factory (`createLearner`, the shipped settings); it starts exactly at `weights`.
       const attachLearner = (): void => {
-        current = new FmRanker({
-          d: FEATURE_DIM,
-          k: FM_K,
-          prior: { version: o.prior ? 'bench-prior' : 'built-in', featureSchemaVersion: FEATURE_SCHEMA_VERSION, weights },
-          featureSchemaVersion: FEATURE_SCHEMA_VERSION,
-          seed,
-          ...LEARNER,
-          ...o.learner,
-        });
+        current = createLearner(
+          { weights, version: o.prior ? 'bench-prior' : 'built-in', featureSchemaVersion: FEATURE_SCHEMA_VERSION },
+          undefined,
+          { seed, ...o.learner },
+        ).ranker;
         engine.attachLearner(current);
       };
       const rng = createRng(seed);
+      // The last list shown, so events on its items carry its listId as the loader's would.
+      let shown: { listId: string; ids: Set<string> } | undefined;
       return {
         observe(event) {
-          engine.ingest(event, event.ts);
+          engine.ingest(onShownList(event, shown), event.ts);
           if (!o.learn) return;
           if (!engine.hasLearner() && engine.pendingExamples() > 0) attachLearner();
           engine.train();
         },
         rank(candidates: readonly Candidate[], now: number): Float64Array {
-          const r = engine.rerank(candidates, { slot: 'bench' }, rng, now, () => performance.now());
+          const r = engine.rerank(candidates, { slot: SLOT }, rng, now, () => performance.now());
+          shown = r.listId === undefined ? undefined : { listId: r.listId, ids: new Set(r.items.map((it) => it.id)) };
           const n = candidates.length;
           const scores = new Float64Array(n);
           // Higher is better: position in the reranked list, read back onto server indices.

@@ -8,6 +8,8 @@
  * {@link Engine.train}, which the shell calls off the hot path; reranks never wait for it.
  */
 import { validateEvent } from './input/clean';
+import { MAX_CANDIDATES, sanitizeCandidates } from './input/candidates';
+import { ENGINE_SETTINGS } from './settings';
 import { groupContributions, reasonFor, type FamilyContribution } from './rank/explain';
 import { FEATURE_DIM, FEATURE_SCHEMA_VERSION, features } from './model/features';
 import { type FmWeights, type PairExample, fmContributions, fmScoreBatch } from './model/fm';
@@ -19,7 +21,11 @@ import type { Rng } from './util/rng';
 import { type SegmentConfig, segmentsOf } from './profile/segments';
 import type { Candidate, EventType, Impression, RerankOptions, RerankResult, StoredEvent } from './types';
 
-/** What the engine needs from an online learner (the tfjs {@link FmRanker} implements it). */
+/**
+ * What the engine needs from an online learner (the tfjs `FmRanker` implements it; the product's is
+ * made by `createLearner` in `model/model.ts`). Attaching one must not change any score before it
+ * has learnt (it starts exactly at the weights the engine scored with).
+ */
 export interface Learner {
   score(X: Float32Array, n: number): Float32Array;
   scoreSampled(X: Float32Array, n: number, rng: Rng, scale?: number): Float32Array;
@@ -31,7 +37,7 @@ export interface Learner {
 /** Engine configuration: all optional. */
 export interface EngineOptions {
   profile?: Partial<ProfileConfig>;
-  /** Default personalization strength for reranks. */
+  /** Default personalization strength for reranks (default {@link ENGINE_SETTINGS}). */
   personalization?: number;
   /** Default rerank options (diversity, exploration, budget…). */
   rerank?: RerankOptions;
@@ -42,27 +48,25 @@ export interface EngineOptions {
   churnModel?: LogisticModel;
   /** Learn from feedback (default true). */
   learn?: boolean;
-  /** Feedback weight per event type. */
+  /** Feedback weight per event type (default {@link ENGINE_SETTINGS}). */
   feedbackWeights?: Partial<Record<EventType, number>>;
-  /** Skipped items above a clicked one that become negatives (default 10). */
+  /** Skipped items above a clicked one that become negatives (default {@link ENGINE_SETTINGS}). */
   maxNegatives?: number;
   /**
    * Temperature of Thompson sampling: the posterior spread is scaled by this (default
-   * {@link DEFAULT_EXPLORATION_SCALE}); the full spread of a fresh posterior reorders lists almost at random.
+   * {@link ENGINE_SETTINGS}); the full spread of a fresh posterior reorders lists almost at random.
    */
   explorationScale?: number;
 }
 
-/** Posterior scale for exploration, chosen on the benchmarks' tuning splits. */
-export const DEFAULT_EXPLORATION_SCALE = 0.1;
+/** Posterior scale for exploration (`settings.ts`). */
+export const DEFAULT_EXPLORATION_SCALE = ENGINE_SETTINGS.explorationScale;
 
-/** The personalization strength the quality benchmark tuned on its validation splits. */
-export const DEFAULT_PERSONALIZATION = 0.7;
+/** The product's default personalization strength (`settings.ts`). */
+export const DEFAULT_PERSONALIZATION = ENGINE_SETTINGS.personalization;
 
-const FEEDBACK: Partial<Record<EventType, number>> = { click: 1, favorite: 1.5, add_to_cart: 2, purchase: 3 };
-const MAX_LISTS = 16;
+const FEEDBACK: Partial<Record<EventType, number>> = ENGINE_SETTINGS.feedback;
 const MAX_POOL = 200;
-const LIST_TTL_MS = 2 * 3_600_000;
 
 interface ShownList {
   listId: string;
@@ -83,6 +87,8 @@ export type IngestResult =
   | { ok: false; error: string };
 
 let listCounter = 0;
+/** A list id unique within this engine's lifetime. */
+const newListId = (now: number): string => `l${(++listCounter).toString(36)}-${now.toString(36)}`;
 
 /** One shopper's in-memory personalizer. */
 export class Engine {
@@ -134,18 +140,22 @@ export class Engine {
    */
   ingest(event: StoredEvent, now: number, learn = true): { ok: true; event: StoredEvent; duplicate: boolean; pairs: number; warnings: string[] } {
     const before = this.profile.duplicates;
-    let pairs = 0;
     const weight = (this.options.feedbackWeights ?? FEEDBACK)[event.type];
     const willLearn = learn && (this.options.learn ?? true) && weight !== undefined && event.item !== undefined;
-    const snapshot = willLearn ? this.feedbackPairs(event, weight!, now) : [];
+    // Pairs are built before the event reaches the profile (features as the shopper saw them), but
+    // nothing is committed until the profile has said the event is not a duplicate.
+    const feedback = willLearn ? this.feedbackPairs(event, weight!, now) : undefined;
     applyEventMut(this.profile, event, now, this.options.profile);
     const duplicate = this.profile.duplicates !== before;
+    if (duplicate) return { ok: true, event, duplicate, pairs: 0, warnings: [] };
     // Items the shopper looked at are the "recent candidates" later feedback without a list is
     // compared with (what they saw and did not go for).
-    if (!duplicate && event.type === 'view' && event.item) this.addToPool([event.item]);
-    if (!duplicate && snapshot.length) {
-      this.pending.push(...snapshot);
-      pairs = snapshot.length;
+    if (event.type === 'view' && event.item) this.addToPool([event.item]);
+    let pairs = 0;
+    if (feedback?.pairs.length) {
+      feedback.commit();
+      this.pending.push(...feedback.pairs);
+      pairs = feedback.pairs.length;
     }
     return { ok: true, event, duplicate, pairs, warnings: [] };
   }
@@ -163,16 +173,17 @@ export class Engine {
     return this.pending.length;
   }
 
-  private feedbackPairs(event: StoredEvent, weight: number, now: number): PairExample[] {
+  private feedbackPairs(event: StoredEvent, weight: number, now: number): { pairs: PairExample[]; commit: () => void } {
     const id = event.item!.id;
     const d = FEATURE_DIM;
     const list = this.findList(event, now);
-    const maxNeg = this.options.maxNegatives ?? 10;
+    const maxNeg = this.options.maxNegatives ?? ENGINE_SETTINGS.maxNegatives;
     const out: PairExample[] = [];
+    const none = { pairs: out, commit: () => undefined };
     if (list) {
       const idx = list.candidates.findIndex((c) => c.id === id);
       const pos = list.shown.indexOf(idx);
-      if (idx < 0 || pos < 0) return out;
+      if (idx < 0 || pos < 0) return none;
       const x = list.X.subarray(idx * d, idx * d + d);
       // Skip-above: what the shopper passed over on the way to this item is what they liked less.
       const negatives: number[] = [];
@@ -186,23 +197,22 @@ export class Engine {
         negatives.push(list.shown[pos + 1]!);
         w = weight * 0.5;
       }
-      list.used.add(idx);
       for (const j of negatives) out.push({ pos: x.slice(), neg: list.X.slice(j * d, j * d + d), weight: w });
-      return out;
+      return { pairs: out, commit: () => list.used.add(idx) };
     }
     // No shown list: compare against recently shown candidates, with today's features.
     const negs = this.pool.filter((c) => c.id !== id).slice(-maxNeg);
-    if (negs.length === 0) return out;
+    if (negs.length === 0) return none;
     const cands: Candidate[] = [event.item!, ...negs];
     const X = features(this.profile, cands, { now: event.ts });
     const x = X.slice(0, d);
     for (let j = 1; j < cands.length; j++) out.push({ pos: x, neg: X.slice(j * d, j * d + d), weight: weight * 0.5 });
-    return out;
+    return { pairs: out, commit: () => undefined };
   }
 
   private findList(event: StoredEvent, now: number): ShownList | undefined {
     const id = event.item!.id;
-    const fresh = (l: ShownList) => now - l.ts <= LIST_TTL_MS && l.candidates.some((c) => c.id === id);
+    const fresh = (l: ShownList) => now - l.ts <= ENGINE_SETTINGS.listTtlMs && l.candidates.some((c) => c.id === id);
     if (event.listId) {
       const l = this.lists.find((x) => x.listId === event.listId);
       if (l && fresh(l)) return l;
@@ -244,21 +254,38 @@ export class Engine {
       },
     };
     const result = policy(candidates, scorer, opts, rng, clock);
-    const listId = `l${(++listCounter).toString(36)}-${now.toString(36)}`;
-    if (scored && result.items.length) {
-      const index = new Map(scored.cands.map((c, i) => [c.id, i]));
-      const list: ShownList = {
-        listId,
-        slot: opts.slot ?? 'default',
-        ts: now,
-        candidates: scored.cands,
-        X: scored.X,
-        shown: result.items.map((it) => index.get(it.id)!).filter((i) => i !== undefined),
-        used: new Set(),
-      };
-      this.remember(list);
+    const listId = newListId(now);
+    if (result.items.length && (scored || result.fellBack === false)) {
+      // Every list the shopper is shown teaches, personalised or not: a list kept in server order
+      // (personalization 0, no signal yet) gets its features computed here, as shown.
+      const shownIds = result.items.map((it) => it.id);
+      const seen = scored ?? this.serverList(candidates, shownIds, now);
+      if (seen) this.rememberShown(listId, opts.slot ?? 'default', now, seen.cands, seen.X, shownIds);
     }
     return { ...result, listId };
+  }
+
+  /** The cleaned candidates the shopper was shown (at most the remembered positions), with their features now. */
+  private serverList(candidates: unknown, shownIds: readonly string[], now: number): { cands: Candidate[]; X: Float32Array } | undefined {
+    const clean = sanitizeCandidates(candidates, MAX_CANDIDATES);
+    if (!clean.ok) return undefined;
+    const keep = new Set(shownIds.slice(0, ENGINE_SETTINGS.maxRememberedPositions));
+    const cands = clean.candidates.filter((c) => keep.has(c.id));
+    return { cands, X: features(this.profile, cands, { now }) };
+  }
+
+  private rememberShown(listId: string, slot: string, now: number, cands: Candidate[], X: Float32Array, shownIds: readonly string[]): void {
+    const index = new Map(cands.map((c, i) => [c.id, i]));
+    const list: ShownList = {
+      listId,
+      slot,
+      ts: now,
+      candidates: cands,
+      X,
+      shown: shownIds.map((id) => index.get(id)).filter((i): i is number => i !== undefined),
+      used: new Set(),
+    };
+    this.remember(list);
   }
 
   private familiesFor(X: Float32Array, i: number, learner: Learner | undefined, weights: FmWeights): FamilyContribution[] {
@@ -269,7 +296,7 @@ export class Engine {
 
   private remember(list: ShownList): void {
     this.lists.push(list);
-    if (this.lists.length > MAX_LISTS) this.lists.shift();
+    if (this.lists.length > ENGINE_SETTINGS.maxLists) this.lists.shift();
     this.addToPool(list.candidates);
   }
 
@@ -278,13 +305,28 @@ export class Engine {
     if (this.pool.length > MAX_POOL) this.pool = this.pool.slice(-MAX_POOL);
   }
 
-  /** The page reports the order it actually showed (e.g. fewer items than ranked). */
-  recordImpression(impression: Impression): void {
+  /**
+   * The page reports the order it actually showed (e.g. fewer items than ranked). A list the engine
+   * never ranked (the site's own order) is registered as shown, with the features of the items it
+   * knows (recent lists and views; an unknown id counts with its id only), so feedback on it teaches.
+   */
+  recordImpression(impression: Impression, now: number = impression?.ts ?? 0): void {
+    if (!impression || typeof impression.listId !== 'string' || !Array.isArray(impression.ids)) return;
+    const ids = [...new Set(impression.ids.map(String))].slice(0, ENGINE_SETTINGS.maxRememberedPositions);
     const list = this.lists.find((l) => l.listId === impression.listId);
-    if (!list || !Array.isArray(impression.ids)) return;
-    const index = new Map(list.candidates.map((c, i) => [c.id, i]));
-    const shown = impression.ids.map((id) => index.get(String(id))).filter((i): i is number => i !== undefined);
-    if (shown.length) list.shown = shown;
+    if (list) {
+      const index = new Map(list.candidates.map((c, i) => [c.id, i]));
+      const shown = ids.map((id) => index.get(id)).filter((i): i is number => i !== undefined);
+      if (shown.length) list.shown = shown;
+      return;
+    }
+    if (!ids.length) return;
+    const known = new Map<string, Candidate>();
+    for (const c of this.pool) known.set(c.id, c);
+    for (const l of this.lists) for (const c of l.candidates) known.set(c.id, c);
+    const cands = ids.map((id) => known.get(id) ?? { id });
+    const slot = typeof impression.slot === 'string' ? impression.slot : 'default';
+    this.rememberShown(impression.listId, slot, now, cands, features(this.profile, cands, { now }), ids);
   }
 
   /** Why a recently ranked candidate sits where it does. */

@@ -18,7 +18,6 @@ import {
   withoutRemoved,
   withRemoved,
 } from '../core/privacy/interests';
-import { FM_K } from '../core/model/default-weights';
 import { Engine, type EngineOptions, type Learner } from '../core/engine';
 import { FEATURE_DIM, FEATURE_SCHEMA_VERSION } from '../core/model/features';
 import type { FmWeights } from '../core/model/fm';
@@ -450,26 +449,10 @@ export class PersonalizerService implements WorkerApi {
     this.learnerWanted = true;
     this.learnerPromise ??= (async () => {
       const mod = await (this.deps.loadLearner ?? (() => import('../core/model/model')))();
-      const base = this.priorWeights ?? this.engine.scoringWeights();
-      const opts = {
-        d: FEATURE_DIM,
-        k: FM_K,
-        prior: { version: this.priorVersion, featureSchemaVersion: FEATURE_SCHEMA_VERSION, weights: base },
-        featureSchemaVersion: FEATURE_SCHEMA_VERSION,
-        seed: 7,
-      };
-      let ranker: InstanceType<LearnerModule['FmRanker']> | undefined;
       const saved = this.deleted ? undefined : await (await this.openedStore())?.getModel().catch(() => undefined);
-      if (saved) {
-        try {
-          const state = saved.value as Parameters<LearnerModule['FmRanker']['fromState']>[0];
-          if (state.priorVersion === this.priorVersion) ranker = mod.FmRanker.fromState(state, { seed: 7, featureSchemaVersion: FEATURE_SCHEMA_VERSION });
-        } catch {
-          ranker = undefined; // other feature schema or prior: restart below
-        }
-      }
-      const restarted = ranker === undefined && saved !== undefined;
-      ranker ??= new mod.FmRanker(opts);
+      // The product's learner (settings.ts), as the quality benchmark measures it.
+      const base = { weights: this.priorWeights ?? this.engine.scoringWeights(), version: this.priorVersion, featureSchemaVersion: FEATURE_SCHEMA_VERSION };
+      const { ranker, restarted } = mod.createLearner(base, saved?.value);
       this.ranker = ranker;
       this.engine.attachLearner(ranker as Learner);
       if (restarted) await this.relearnFromLog();

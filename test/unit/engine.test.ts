@@ -4,7 +4,8 @@ import { weightsFromTable, DEFAULT_WEIGHTS, FM_K } from '../../src/core/model/de
 import { Engine, type Learner } from '../../src/core/engine';
 import { FEATURE_DIM, FEATURE_SCHEMA_VERSION, features } from '../../src/core/model/features';
 import { type FmWeights, type PairExample, cloneWeights, fmContributions, fmScoreBatch } from '../../src/core/model/fm';
-import { FmRanker } from '../../src/core/model/model';
+import { FmRanker, createLearner } from '../../src/core/model/model';
+import { ENGINE_SETTINGS, LEARNER_SETTINGS } from '../../src/core/settings';
 import { createRng } from '../../src/core/util/rng';
 import { ensureTf, memory } from '../../src/core/model/tf';
 import type { Candidate, RerankOptions, RerankResult } from '../../src/core/types';
@@ -263,6 +264,119 @@ describe('Engine', () => {
     const before = memory().numTensors;
     for (let i = 0; i < 1000; i++) cycle();
     expect(memory().numTensors).toBe(before);
+  });
+});
+
+describe('Engine feedback from every shown list', () => {
+  it('a duplicate event neither teaches nor marks its item as used', () => {
+    const engine = new Engine({}, T0);
+    engine.ingestRaw({ id: 'e1', type: 'click', item: { id: 'elsewhere' } }, T0);
+    const shown = rerankAt(engine, list(10), T0 + 1);
+    // Same event id as before: a duplicate, even though it names an item of the list.
+    const dup = engine.ingestRaw({ id: 'e1', type: 'click', item: { id: shown.items[3]!.id }, listId: shown.listId }, T0 + 2);
+    expect(dup.ok && dup.duplicate).toBe(true);
+    expect(dup.ok && dup.pairs).toBe(0);
+    const before = engine.pendingExamples();
+    const r = engine.ingestRaw({ type: 'click', item: { id: shown.items[5]!.id }, listId: shown.listId }, T0 + 3);
+    // All five items above count as skipped: the duplicate did not use up item 3.
+    expect(r.ok && r.pairs).toBe(5);
+    expect(engine.pendingExamples()).toBe(before + 5);
+  });
+
+  it('a list shown in server order (personalization 0) teaches like a personalised one', () => {
+    const engine = new Engine({ personalization: 0 }, T0);
+    engine.ingestRaw({ type: 'click', item: { id: 'x', category: 'home/kitchen' } }, T0);
+    const cands = list(10);
+    const shown = rerankAt(engine, cands, T0 + 1);
+    expect(ids(shown)).toEqual(cands.map((c) => c.id));
+    const learner = recordingLearner();
+    engine.attachLearner(learner);
+    const r = engine.ingestRaw({ type: 'click', item: { id: 'c4' }, listId: shown.listId }, T0 + 2);
+    expect(r.ok && r.pairs).toBe(4);
+    engine.train();
+    const X = features(engine.profile, cands, { now: T0 + 1 });
+    expect(learner.taught[0]!.neg).toEqual(X.slice(3 * FEATURE_DIM, 4 * FEATURE_DIM));
+  });
+
+  it('an impression of a list the engine never ranked registers it, with the features of the items it knows', () => {
+    const engine = new Engine({}, T0);
+    const cands = list(6);
+    for (const c of cands) engine.ingestRaw({ type: 'view', item: c }, T0);
+    engine.recordImpression({ listId: 'site-sorted-1', slot: 'category-page', ids: ['c5', 'c4', 'c3', 'unknown', 'c1'], ts: T0 + 1 });
+    const r = engine.ingestRaw({ type: 'click', item: { id: 'c1' }, listId: 'site-sorted-1' }, T0 + 2);
+    expect(r.ok && r.pairs).toBe(4);
+    expect(engine.explain('c5', T0 + 2)).toBeDefined();
+  });
+
+  it('attaching the product learner changes no score before it has learnt', () => {
+    const engine = new Engine({}, T0);
+    for (let i = 0; i < 4; i++) engine.ingestRaw({ type: 'click', item: { id: `h${i}`, category: 'home/kitchen', price: 12 + i } }, T0 + i);
+    const cands = list(30);
+    const before = rerankAt(engine, cands, T0 + 10);
+    const { ranker: learner } = createLearner({ weights: DEFAULT_WEIGHTS, version: 'built-in', featureSchemaVersion: FEATURE_SCHEMA_VERSION });
+    live.push(learner);
+    engine.attachLearner(learner);
+    const after = rerankAt(engine, cands, T0 + 10);
+    expect(after.items.map((x) => [x.id, x.score])).toEqual(before.items.map((x) => [x.id, x.score]));
+  });
+
+  it('the learner factory ships the settings of settings.ts and restores a saved state only for the same prior', () => {
+    const base = { weights: DEFAULT_WEIGHTS, version: 'p1', featureSchemaVersion: FEATURE_SCHEMA_VERSION };
+    const fresh = createLearner(base);
+    live.push(fresh.ranker);
+    expect(fresh.restarted).toBe(false);
+    expect(fresh.ranker.learningRate()).toBe(LEARNER_SETTINGS.lr);
+    const saved = fresh.ranker.exportState();
+    const again = createLearner(base, saved);
+    live.push(again.ranker);
+    expect(again.restarted).toBe(false);
+    expect(again.ranker.learningRate()).toBe(LEARNER_SETTINGS.lr);
+    const other = createLearner({ ...base, version: 'p2' }, saved);
+    live.push(other.ranker);
+    expect(other.restarted).toBe(true);
+    expect(new Engine({}, T0).rerank(list(3), {}, createRng(1), T0, still).items).toHaveLength(3);
+    expect(ENGINE_SETTINGS.personalization).toBeGreaterThan(0);
+  });
+});
+
+describe('Engine: what the built-in weights do with bought items and views', () => {
+  // The storefront marks its one-off items (data-pz-consumable="false").
+  const shop = (): Candidate[] => Array.from({ length: 8 }, (_, i) => ({ id: `e${i}`, category: 'electronics/computers', price: 800 + 100 * i, consumable: false }));
+  const pos = (r: RerankResult, id: string) => r.items.findIndex((x) => x.id === id);
+
+  it('a bought one-off item is demoted, never promoted as "Buy again"', () => {
+    const engine = new Engine({ personalization: 1 }, T0);
+    for (let i = 0; i < 3; i++) engine.ingestRaw({ type: 'click', item: { id: `e${i}`, category: 'electronics/computers', price: 900 } }, T0 + i);
+    const before = pos(rerankAt(engine, shop(), T0 + 10), 'e4');
+    engine.ingestRaw({ type: 'purchase', item: { id: 'e4', category: 'electronics/computers', price: 1200, consumable: false } }, T0 + 20);
+    const after = rerankAt(engine, shop(), T0 + 30);
+    expect(pos(after, 'e4')).toBeGreaterThan(before);
+    expect(pos(after, 'e4')).toBe(7);
+    expect(after.items.find((x) => x.id === 'e4')?.reason).toBeUndefined();
+  });
+
+  it('a bought consumable comes back as "Buy again" once its repurchase interval has passed, not the next day', () => {
+    const engine = new Engine({ personalization: 1 }, T0);
+    const soap = (i: number): Candidate => ({ id: `s${i}`, category: 'home/soap', price: 5, consumable: true });
+    const cands = Array.from({ length: 8 }, (_, i) => soap(i));
+    engine.ingestRaw({ type: 'click', item: soap(0) }, T0);
+    engine.ingestRaw({ type: 'purchase', item: soap(6) }, T0 + 1);
+    const nextDay = pos(rerankAt(engine, cands, T0 + 86_400_000), 's6');
+    expect(nextDay).toBeGreaterThan(1);
+    const due = rerankAt(engine, cands, T0 + 40 * 86_400_000);
+    expect(pos(due, 's6')).toBeLessThanOrEqual(1);
+    expect(due.items.find((x) => x.id === 's6')!.reason).toBe('Buy again');
+  });
+
+  it('a tile scrolled past does not outrank an item the shopper clicked', () => {
+    const engine = new Engine({ personalization: 1 }, T0);
+    const cands = shop();
+    engine.ingestRaw({ type: 'click', item: cands[6]! }, T0);
+    for (const c of cands.slice(0, 6)) engine.ingestRaw({ type: 'view', item: c, slot: 'home', position: 0 }, T0 + 5);
+    engine.ingestRaw({ type: 'view', item: cands[7]!, slot: 'home', position: 0 }, T0 + 10);
+    const r = rerankAt(engine, cands, T0 + 20);
+    expect(pos(r, 'e6')).toBe(0);
+    expect(pos(r, 'e6')).toBeLessThan(pos(r, 'e7'));
   });
 });
 

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { categoryName, type FamilyContribution, groupContributions, reasonFor } from '../../src/core/rank/explain';
-import { FEATURE_DIM, FEATURE_INDEX, FEATURES } from '../../src/core/model/features';
+import { FEATURE_DIM, FEATURE_INDEX, FEATURES, type FeatureName } from '../../src/core/model/features';
 import { applyEvents, emptyProfile, type Profile } from '../../src/core/profile/profile';
 import type { StoredEvent } from '../../src/core/types';
 import { ev, T0 } from './profile-helpers';
 
-const contrib = (values: Record<string, number>): Float32Array => {
+const contrib = (values: Partial<Record<FeatureName, number>>): Float32Array => {
   const c = new Float32Array(FEATURE_DIM);
-  for (const [name, v] of Object.entries(values)) c[FEATURE_INDEX[name]!] = v;
+  for (const [name, v] of Object.entries(values)) c[FEATURE_INDEX[name as FeatureName]] = v;
   return c;
 };
 const only = (family: FamilyContribution['family'], value = 1): FamilyContribution[] => [{ family, value }];
@@ -70,6 +70,16 @@ describe('reasonFor', () => {
     expect(reasonFor(p, { id: 'viewed' }, only('item'), T0 + 10)).toBe('You viewed this recently');
     expect(reasonFor(p, { id: 'carted' }, only('item'), T0 + 10)).toBe('You added to cart this recently');
     expect(reasonFor(p, { id: 'bought' }, only('item'), T0 + 10)).toBe('Buy again');
+  });
+
+  it('never says "Buy again" for a bought one-off item: the next family speaks instead', () => {
+    const p = profileOf([ev('purchase', T0, { id: 'laptop', consumable: false, price: 1200 })]);
+    expect(reasonFor(p, { id: 'laptop' }, only('item'), T0 + 10)).toBeUndefined();
+    const fams: FamilyContribution[] = [
+      { family: 'item', value: 2 },
+      { family: 'price', value: 1 },
+    ];
+    expect(reasonFor(p, { id: 'laptop', price: 1200 }, fams, T0 + 10)).toBe('In your usual price range');
   });
 
   it('skips a family it cannot phrase and uses the next positive one', () => {

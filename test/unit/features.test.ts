@@ -5,6 +5,7 @@ import type { Candidate, ItemFeatures, StoredEvent } from '../../src/core/types'
 import { ev, HOUR, randomEvents, T0 } from './profile-helpers';
 
 const F = FEATURE_INDEX as Record<string, number>;
+const DAY = 86_400_000;
 
 /** One candidate's features, by name. */
 function row(profile: Profile, candidates: readonly Candidate[], i: number, now: number): Record<string, number> {
@@ -97,16 +98,55 @@ describe('features', () => {
       [ev('purchase', T0, { id: 'tv' }), ev('purchase', T0 + 1000, { id: 'coffee', consumable: true })],
       T0 + 1000,
     );
-    const cands: Candidate[] = [{ id: 'tv' }, { id: 'coffee' }];
+    const cands: Candidate[] = [{ id: 'tv', consumable: false }, { id: 'coffee' }];
     const tv = row(p, cands, 0, T0 + 2000);
     const coffee = row(p, cands, 1, T0 + 2000);
     expect([tv.bought_oneoff, tv.bought_consumable]).toEqual([1, 0]);
-    expect([coffee.bought_oneoff, coffee.bought_consumable]).toEqual([0, 1]);
+    // A bought item's memory no longer promotes it: no "seen", recency or strength.
+    expect([tv.item_seen, tv.item_recent, tv.item_rank, tv.item_strength]).toEqual([0, 0, 0, 0]);
+    // The consumable is not due the day after (no purchase-interval history: 30 days)…
+    expect([coffee.bought_oneoff, coffee.bought_consumable]).toEqual([0, 0]);
+    // …starts coming due at 70 % of the interval and is due from the interval on.
+    expect(row(p, cands, 1, T0 + 24 * DAY).bought_consumable).toBeCloseTo(((24 / 30) - 0.7) / 0.3, 4);
+    expect(row(p, cands, 1, T0 + 31 * DAY).bought_consumable).toBe(1);
+    expect(row(p, cands, 0, T0 + 31 * DAY).bought_oneoff).toBe(1);
   });
 
-  it('a candidate flagged consumable re-buys even when the bought event did not say so', () => {
+  it("the repurchase interval is the shopper's own mean purchase interval when known", () => {
+    const p = profileOf(
+      [ev('purchase', T0, { id: 'soap', consumable: true }), ev('purchase', T0 + 10 * DAY, { id: 'soap', consumable: true })],
+      T0 + 10 * DAY,
+    );
+    expect(row(p, [{ id: 'soap' }], 0, T0 + 15 * DAY).bought_consumable).toBe(0);
+    expect(row(p, [{ id: 'soap' }], 0, T0 + 20 * DAY).bought_consumable).toBe(1);
+  });
+
+  it('a candidate flagged consumable re-buys (when due) even when the bought event did not say so', () => {
     const p = profileOf([ev('purchase', T0, { id: 'soap' })], T0);
-    expect(row(p, [{ id: 'soap', consumable: true }], 0, T0).bought_consumable).toBe(1);
+    expect(row(p, [{ id: 'soap', consumable: true }], 0, T0 + 40 * DAY).bought_consumable).toBe(1);
+    expect(row(p, [{ id: 'soap', consumable: false }], 0, T0 + 40 * DAY).bought_oneoff).toBe(1);
+    // Kind unknown (the site says nothing): marked bought, and its memory still speaks.
+    const unknown = row(p, [{ id: 'soap' }], 0, T0 + 40 * DAY);
+    expect([unknown.bought_oneoff, unknown.item_seen]).toEqual([1, 1]);
+  });
+
+  it('weighs item attention: a tile impression barely counts, a product page with dwell counts like a click', () => {
+    const p = profileOf(
+      [
+        ev('view', T0, { id: 'tile' }),
+        ev('view', T0, { id: 'page' }, { dwellMs: 60_000 }),
+        ev('click', T0, { id: 'clicked' }),
+      ],
+      T0,
+    );
+    const cands: Candidate[] = [{ id: 'tile' }, { id: 'page' }, { id: 'clicked' }];
+    const [tile, page, clicked] = [0, 1, 2].map((i) => row(p, cands, i, T0).item_seen!);
+    expect(tile).toBeCloseTo(0.1, 5);
+    expect(page).toBeCloseTo(1, 5);
+    expect(clicked).toBe(1);
+    // Repeated impressions add up.
+    const again = profileOf([ev('view', T0, { id: 'tile' }), ev('view', T0 + 2000, { id: 'tile' }), ev('view', T0 + 4000, { id: 'tile' })], T0 + 4000);
+    expect(row(again, [{ id: 'tile' }], 0, T0 + 4000).item_seen).toBeCloseTo(0.3, 4);
   });
 
   it('rel_back reads the recent items\' own related lists, the newest counting most', () => {

@@ -177,6 +177,20 @@ describe('persistence and hygiene', () => {
     expect(() => FmRanker.fromState({ ...s, precision: new Float32Array(3) }, { seed: 1 })).toThrow(/precision/);
   });
 
+  test('a prior without factors is scored exactly (attaching adds no noise); the first step leaves the saddle', () => {
+    const rng = createRng(61);
+    const d = 12;
+    const p: FmWeights = { d, k: 4, w0: 0, w: Float32Array.from({ length: d }, () => gaussian(rng)), V: new Float32Array(d * 4) };
+    const r = make({ d, k: 4, prior: prior(p), seed: 13 });
+    const X = randomX(30, d, rng);
+    expect(r.score(X, 30)).toEqual(fmScoreBatch(p, X, 30));
+    expect(r.weights().V.every((v) => v === 0)).toBe(true);
+    r.learn(randomPairs(4, d, rng));
+    expect(r.weights().V.some((v) => v !== 0)).toBe(true);
+    expect(r.scoreTf(X, 30)[0]).toBeCloseTo(r.score(X, 30)[0]!, 4);
+    r.dispose();
+  });
+
   test('malformed examples are refused with a named error and nothing is learnt', () => {
     const r = make({ d: 4, k: 2, seed: 10 });
     const before = r.weights();
@@ -287,7 +301,8 @@ describe('simulated shopper', () => {
       w: pop.slice(),
       V: Float32Array.from({ length: d * 8 }, () => 0.05 * gaussian(rng)),
     };
-    const r = make({ d, k: 8, prior: prior(priorWeights), seed: 12 });
+    // The model's capacity to learn (a fast rate); the shipped rate is settings.ts's, measured by bench:quality.
+    const r = make({ d, k: 8, prior: prior(priorWeights), seed: 12, lr: 0.5, lrFloor: 0.1 });
     const score = (X: Float32Array) => r.score(X, 100);
     const priorScore = (X: Float32Array) => fmScoreBatch(priorWeights, X, 100);
 

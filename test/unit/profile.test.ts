@@ -155,15 +155,28 @@ describe('context', () => {
 describe('preferences and accessors', () => {
   it('credits every level of the category path and backs off to the most specific known level', () => {
     let p = emptyProfile(T0);
-    p = applyEvent(p, ev('view', T0, lipstick), T0);
+    p = applyEvent(p, ev('click', T0, lipstick), T0);
     expect(categoryKeys('beauty/makeup/lipstick')).toEqual(['beauty', 'beauty/makeup', 'beauty/makeup/lipstick']);
     const exact = categoryAffinity(p, 'beauty/makeup/lipstick', T0, 'long');
     expect(exact.level).toBe('beauty/makeup/lipstick');
     expect(exact.share).toBe(1);
-    expect(exact.value).toBeCloseTo(0.5, 5);
+    expect(exact.value).toBeCloseTo(1, 5);
     const back = categoryAffinity(p, 'beauty/makeup/mascara', T0, 'long');
     expect(back).toMatchObject({ level: 'beauty/makeup', depth: 2, share: 1 });
     expect(categoryAffinity(p, 'garden/tools', T0, 'short')).toEqual({ value: 0, share: 0, level: '', depth: 0 });
+  });
+
+  it('weighs views by attention: a tile impression far below a product-page view, which dwell raises up to 3×', () => {
+    let p = emptyProfile(T0);
+    p = applyEvent(p, ev('view', T0, { id: 'tile', category: 'tile' }), T0);
+    p = applyEvent(p, ev('view', T0, { id: 'page', category: 'page' }, { dwellMs: 0 }), T0);
+    p = applyEvent(p, ev('view', T0, { id: 'long', category: 'long' }, { dwellMs: 120_000 }), T0);
+    p = applyEvent(p, ev('click', T0, { id: 'click', category: 'click' }), T0);
+    const value = (c: string) => categoryAffinity(p, c, T0, 'long').value;
+    expect(value('tile')).toBeCloseTo(0.15, 5); // 0.5 × TILE_VIEW_SHARE
+    expect(value('page')).toBeCloseTo(0.5, 5);
+    expect(value('long')).toBeCloseTo(1.5, 5); // full dwell: 1 + DWELL_GAIN
+    expect(value('click')).toBeCloseTo(1, 5);
   });
 
   it('orders event weights purchase > add_to_cart > favorite > click > view, and removals count against', () => {

@@ -370,3 +370,22 @@ describe('runQuality end to end', () => {
     }
   });
 });
+
+describe('product rows', () => {
+  it('a protocol a row does not list gets the product default strength, not 1', async () => {
+    const { personalizationFor } = await import('../../bench/quality/product');
+    const { ENGINE_SETTINGS } = await import('../../src/core/settings');
+    expect(personalizationFor({ 'beauty-loo': 0.7 }, 'shown-lists')).toBe(ENGINE_SETTINGS.personalization);
+    expect(personalizationFor({ 'beauty-loo': 0.4 }, 'beauty-loo')).toBe(0.4);
+    expect(personalizationFor(1, 'anything')).toBe(1);
+  });
+
+  it('events on an item of the list just shown carry its listId (as the loader stamps tiles)', async () => {
+    const { onShownList } = await import('../../bench/quality/product');
+    const shown = { listId: 'l1', ids: new Set(['a', 'b']) };
+    const click = { id: 'e', type: 'click' as const, item: { id: 'b' }, ts: 1 };
+    expect(onShownList(click, shown)).toMatchObject({ listId: 'l1', slot: 'bench' });
+    expect(onShownList({ ...click, item: { id: 'z' } }, shown).listId).toBeUndefined();
+    expect(onShownList({ ...click, listId: 'other' }, shown).listId).toBe('other');
+  });
+});

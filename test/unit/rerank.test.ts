@@ -132,6 +132,19 @@ describe('rerank: blend', () => {
     );
   });
 
+  it('the size of the personal evidence decides how far the order bends (no per-list standardising)', () => {
+    const candidates = list(20);
+    // Everything personally equal but the last item, a little (weak) or a lot (strong) better.
+    const weak = candidates.map((_, i) => (i === 19 ? 0.05 : 0));
+    const strong = candidates.map((_, i) => (i === 19 ? 5 : 0));
+    const at = (scores: number[]) =>
+      rerank(candidates, fixedScorer(scores), { ...noDiversity, personalization: 0.7 }, createRng(0), still).items.findIndex((x) => x.id === candidates[19]!.id);
+    expect(at(weak)).toBeGreaterThanOrEqual(17); // a per-list z-score would have made this the top item
+    expect(at(strong)).toBeLessThanOrEqual(2);
+    // Multiplying every score by 100 is stronger evidence, not the same list.
+    expect(at(weak.map((x) => x * 100))).toBeLessThan(at(weak));
+  });
+
   it('an intermediate strength lets strong personal evidence beat a weak server position only', () => {
     const candidates = list(20);
     // The last item is the personal favourite; everything else is personally equal.

@@ -4,10 +4,11 @@
  * says how much a feature of `features.ts` should lift a candidate. Chosen by hand for their signs
  * and rough sizes, then checked on the benchmarks' validation splits (never on test data).
  */
-import { FEATURES, FEATURE_DIM } from './features';
+import { FM_K } from '../settings';
+import { FEATURE_INDEX, FEATURE_DIM, type FeatureName } from './features';
 import type { FmWeights } from './fm';
 
-const HAND: Record<string, number> = {
+const HAND: Partial<Record<FeatureName, number>> = {
   cat_long: 1.0,
   cat_short: 1.0,
   cat_depth: 0.3,
@@ -27,7 +28,7 @@ const HAND: Record<string, number> = {
   item_strength: 0.5,
   item_weight: 0.5,
   bought_oneoff: -2.0,
-  bought_consumable: 0.5,
+  bought_consumable: 10.0,
   emb_max: 1.5,
   emb_mean: 1.0,
   emb_last: 0.8,
@@ -36,15 +37,18 @@ const HAND: Record<string, number> = {
   rel_back: 2.0,
 };
 
-/** Latent dimension of the factorization machine. */
-export const FM_K = 8;
+export { FM_K };
 
-/** Builds weights from a name → weight table (missing names weigh 0). */
-export function weightsFromTable(table: Record<string, number>, k = FM_K): FmWeights {
+/**
+ * Builds weights from a name → weight table (missing names weigh 0). Throws a RangeError on a name
+ * that is not a feature, so a misspelt weight cannot vanish.
+ */
+export function weightsFromTable(table: Partial<Record<FeatureName, number>> | Record<string, number>, k = FM_K): FmWeights {
   const w = new Float32Array(FEATURE_DIM);
-  FEATURES.forEach((f, i) => {
-    w[i] = table[f.name] ?? 0;
-  });
+  for (const [name, value] of Object.entries(table)) {
+    if (!Object.hasOwn(FEATURE_INDEX, name)) throw new RangeError(`weightsFromTable: ${name} is not a feature`);
+    w[FEATURE_INDEX[name as FeatureName]] = value ?? 0;
+  }
   return { d: FEATURE_DIM, k, w0: 0, w, V: new Float32Array(FEATURE_DIM * k) };
 }
 

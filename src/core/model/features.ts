@@ -19,10 +19,11 @@ import {
   priceFit,
   tagAffinity,
 } from '../profile/profile';
+import { STRONGEST_TYPES } from '../profile/config';
 import type { Candidate, RelatedItem } from '../types';
 
 /** Bump on any change to {@link FEATURES} or to how a feature is computed. */
-export const FEATURE_SCHEMA_VERSION = 4;
+export const FEATURE_SCHEMA_VERSION = 5;
 
 /** Feature families, used to group contributions into human reasons. */
 export type FeatureFamily = 'category' | 'brand' | 'price' | 'tags' | 'item' | 'similar' | 'server' | 'context';
@@ -34,8 +35,11 @@ export interface FeatureSpec {
   doc: string;
 }
 
-/** The feature schema, in vector order. */
-export const FEATURES: readonly FeatureSpec[] = [
+/**
+ * The feature schema, in vector order: the one list every slot name comes from ({@link FeatureName}),
+ * so a misspelt slot is a type error rather than a silent `X[NaN]`.
+ */
+export const FEATURES = [
   { name: 'cat_long', family: 'category', doc: 'long-term (14 d) share of the candidate category, backing off up its path' },
   { name: 'cat_short', family: 'category', doc: 'short-term (1 h) share of the candidate category' },
   { name: 'cat_depth', family: 'category', doc: 'how specific the matched category level is (matched depth / path depth)' },
@@ -49,14 +53,14 @@ export const FEATURES: readonly FeatureSpec[] = [
   { name: 'tag_max', family: 'tags', doc: 'largest long-term share among the candidate tags' },
   { name: 'tag_short', family: 'tags', doc: 'mean short-term share of the candidate tags' },
   { name: 'tag_overlap', family: 'tags', doc: 'fraction of the candidate tags the shopper has interacted with' },
-  { name: 'item_seen', family: 'item', doc: '1 when the shopper interacted with this exact item before' },
+  { name: 'item_seen', family: 'item', doc: 'attention the shopper gave this exact item: 1 for a click or stronger; for views only, their decayed weight over 1.5 (a tile impression ≈ 0.1, a product-page view 0.33–1 by dwell, repeats add up); 0 once bought when the item is known to be consumable or one-off' },
   { name: 'item_recent', family: 'item', doc: 'recency of the last interaction with this item (1 now, halves every hour)' },
   { name: 'item_day', family: 'item', doc: 'recency of the last interaction with this item (halves every day)' },
   { name: 'item_rank', family: 'item', doc: 'place of the item among the shopper\'s 20 most recent items, by event order (1 = the last one, ×0.8 per step back)' },
-  { name: 'item_strength', family: 'item', doc: 'strongest past interaction with the item (view 1/6 … purchase 6/6)' },
+  { name: 'item_strength', family: 'item', doc: 'strongest past interaction with the item (view 1/6 … purchase 6/6); 0 once bought (consumable or one-off)' },
   { name: 'item_weight', family: 'item', doc: 'decayed interaction weight with the item, squashed to 0..1' },
-  { name: 'bought_oneoff', family: 'item', doc: '1 when already bought and not consumable (demote)' },
-  { name: 'bought_consumable', family: 'item', doc: '1 when already bought and consumable (re-buy)' },
+  { name: 'bought_oneoff', family: 'item', doc: '1 when already bought and not known to be consumable (demote); when the candidate says `consumable: false` the other item-memory features are 0 (its memory no longer promotes it)' },
+  { name: 'bought_consumable', family: 'item', doc: 'a bought consumable coming due: 0 until 0.7 of the repurchase interval (the shopper\'s mean purchase interval, else 30 days) has passed since the last interaction, 1 from the full interval on' },
   { name: 'emb_max', family: 'similar', doc: 'largest cosine similarity of the candidate embedding to a recent item\'s' },
   { name: 'emb_mean', family: 'similar', doc: 'recency-weighted mean cosine similarity to recent items' },
   { name: 'emb_last', family: 'similar', doc: 'cosine similarity to the most recent item with an embedding' },
@@ -67,20 +71,31 @@ export const FEATURES: readonly FeatureSpec[] = [
   { name: 'ctx_new', family: 'context', doc: '1 for a shopper with little history (interacts with the rest through the FM)' },
   { name: 'ctx_session', family: 'context', doc: 'activity in the last hour, squashed to 0..1' },
   { name: 'ctx_hour', family: 'context', doc: 'share of the shopper\'s events at this hour of the day' },
-];
+] as const satisfies readonly FeatureSpec[];
+
+/** Name of one feature slot. */
+export type FeatureName = (typeof FEATURES)[number]['name'];
 
 /** Number of features (the model's input dimension). */
 export const FEATURE_DIM = FEATURES.length;
 
 /** Index of each feature by name. */
-export const FEATURE_INDEX: Readonly<Record<string, number>> = Object.freeze(
-  Object.fromEntries(FEATURES.map((f, i) => [f.name, i])),
+export const FEATURE_INDEX: Readonly<Record<FeatureName, number>> = Object.freeze(
+  Object.fromEntries(FEATURES.map((f, i) => [f.name, i])) as Record<FeatureName, number>,
 );
 
-const F = FEATURE_INDEX as Record<string, number>;
+const F = FEATURE_INDEX;
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
-const STRENGTH: Record<string, number> = { view: 1, click: 2, rating: 3, favorite: 4, add_to_cart: 5, purchase: 6 };
+const CLICK_RANK = STRONGEST_TYPES.indexOf('click');
+/** Strength ranks run 1 (view) … {@link STRONGEST_RANK} (purchase). */
+const STRONGEST_RANK = STRONGEST_TYPES.length - 1;
+/** Decayed view weight that counts as full attention (a product-page view with a minute of dwell). */
+const VIEW_FULL_ATTENTION = 1.5;
+/** Repurchase interval of a consumable when the shopper has no purchase-interval history. */
+const DEFAULT_REPURCHASE_MS = 30 * DAY;
+/** Share of the repurchase interval after which a bought consumable starts coming due. */
+const DUE_FROM = 0.7;
 
 /** What the features need besides the profile and the candidates. */
 export interface FeatureContext {
@@ -163,6 +178,8 @@ export function features(
   const hourTotal = profile.hours.reduce((s, x) => s + x, 0);
   const ctxHour = hourTotal > 0 ? (profile.hours[hour] ?? 0) / hourTotal : 0;
   const globalBand = priceBand(profile);
+  const intervals = profile.purchases.intervalCount;
+  const repurchaseMs = intervals > 0 ? Math.max(DAY, profile.purchases.intervalSum / intervals) : DEFAULT_REPURCHASE_MS;
   // Recent categories by event order, every level of each path: key → 0.8^(steps back).
   const catRank = new Map<string, number>();
   profile.recentCategories.forEach((path, k) => {
@@ -189,51 +206,66 @@ export function features(
     if (c.category) {
       const long = categoryAffinity(profile, c.category, now, 'long');
       if (long.depth > 0) {
-        X[o + F.cat_long!] = clamp(long.share, -1, 1);
-        X[o + F.cat_depth!] = long.depth / Math.max(1, c.category.split('/').length);
-        X[o + F.cat_known!] = 1;
+        X[o + F.cat_long] = clamp(long.share, -1, 1);
+        X[o + F.cat_depth] = long.depth / Math.max(1, c.category.split('/').length);
+        X[o + F.cat_known] = 1;
       }
-      X[o + F.cat_short!] = clamp(categoryAffinity(profile, c.category, now, 'short').share, -1, 1);
+      X[o + F.cat_short] = clamp(categoryAffinity(profile, c.category, now, 'short').share, -1, 1);
       const keys = categoryKeys(c.category);
       for (let k = keys.length - 1; k >= 0; k--) {
         const r = catRank.get(keys[k]!);
         if (r !== undefined) {
-          X[o + F.cat_rank!] = r * ((k + 1) / keys.length);
+          X[o + F.cat_rank] = r * ((k + 1) / keys.length);
           break;
         }
       }
     }
     if (c.brand) {
-      X[o + F.brand_long!] = clamp(brandAffinity(profile, c.brand, now, 'long').share, -1, 1);
-      X[o + F.brand_short!] = clamp(brandAffinity(profile, c.brand, now, 'short').share, -1, 1);
+      X[o + F.brand_long] = clamp(brandAffinity(profile, c.brand, now, 'long').share, -1, 1);
+      X[o + F.brand_short] = clamp(brandAffinity(profile, c.brand, now, 'short').share, -1, 1);
     }
     if (c.price !== undefined && Number.isFinite(c.price) && c.price > 0) {
-      X[o + F.price_fit!] = finite(priceFit(profile, c.category, c.price));
+      X[o + F.price_fit] = finite(priceFit(profile, c.category, c.price));
       const band = c.category ? priceBand(profile, c.category) : globalBand;
-      if (band) X[o + F.price_below!] = clamp(finite((band.mean - Math.log(c.price)) / (3 * band.sd)), 0, 1);
+      if (band) X[o + F.price_below] = clamp(finite((band.mean - Math.log(c.price)) / (3 * band.sd)), 0, 1);
     }
     if (c.tags?.length) {
       const long = tagAffinity(profile, c.tags, now, 'long');
-      X[o + F.tag_mean!] = clamp(long.mean, -1, 1);
-      X[o + F.tag_max!] = clamp(long.max, -1, 1);
-      X[o + F.tag_short!] = clamp(tagAffinity(profile, c.tags, now, 'short').mean, -1, 1);
-      X[o + F.tag_overlap!] = Math.min(1, long.matched / Math.min(c.tags.length, 32));
+      X[o + F.tag_mean] = clamp(long.mean, -1, 1);
+      X[o + F.tag_max] = clamp(long.max, -1, 1);
+      X[o + F.tag_short] = clamp(tagAffinity(profile, c.tags, now, 'short').mean, -1, 1);
+      X[o + F.tag_overlap] = Math.min(1, long.matched / Math.min(c.tags.length, 32));
     }
     const mem = itemMemory(profile, c.id, now);
-    if (mem) {
+    // What a bought item is: a consumable (the event or the candidate says so), a one-off (the
+    // candidate says `consumable: false`), or unknown (the site said nothing).
+    const boughtKind = mem === undefined || mem.bought === 0 ? undefined : mem.consumable || c.consumable === true ? 'consumable' : c.consumable === false ? 'oneoff' : 'unknown';
+    // A bought item of known kind is no longer "something you are interested in": its memory stops
+    // promoting it. A one-off is demoted; a consumable comes back once its repurchase interval has
+    // about passed. Of unknown kind, it keeps its memory and is marked bought (the prior weighs both).
+    const bought = boughtKind === 'consumable' || boughtKind === 'oneoff';
+    if (mem && boughtKind === 'consumable') {
       const age = Math.max(0, now - mem.lastTs);
-      X[o + F.item_seen!] = 1;
-      X[o + F.item_recent!] = 2 ** (-age / HOUR);
-      X[o + F.item_day!] = 2 ** (-age / DAY);
-      X[o + F.item_strength!] = (mem.strongest ? (STRENGTH[mem.strongest] ?? 0) : 0) / 6;
-      X[o + F.item_weight!] = finite(1 - Math.exp(-Math.max(0, mem.weight) / 3));
-      if (mem.bought > 0) X[o + (mem.consumable || c.consumable ? F.bought_consumable! : F.bought_oneoff!)] = 1;
+      X[o + F.bought_consumable] = clamp((age / repurchaseMs - DUE_FROM) / (1 - DUE_FROM), 0, 1);
+    } else if (boughtKind === 'oneoff') {
+      X[o + F.bought_oneoff] = 1;
+    } else if (mem) {
+      if (boughtKind === 'unknown') X[o + F.bought_oneoff] = 1;
+      const age = Math.max(0, now - mem.lastTs);
+      const rank = mem.strongest ? STRONGEST_TYPES.indexOf(mem.strongest) : 0;
+      // Attention, not mere exposure: a click or stronger is full interest; views count by their
+      // weight (dwell, product page versus tile impression, repeats; see the profile's event weights).
+      X[o + F.item_seen] = rank >= CLICK_RANK ? 1 : clamp(finite(mem.weight / VIEW_FULL_ATTENTION), 0, 1);
+      X[o + F.item_recent] = 2 ** (-age / HOUR);
+      X[o + F.item_day] = 2 ** (-age / DAY);
+      X[o + F.item_strength] = rank / STRONGEST_RANK;
+      X[o + F.item_weight] = finite(1 - Math.exp(-Math.max(0, mem.weight) / 3));
     }
     const key = itemKey(c.id);
     const back = relatedBack.get(key);
-    if (back !== undefined) X[o + F.rel_back!] = Math.min(1, back / 3);
-    const rank = recentRank.get(key);
-    if (rank !== undefined) X[o + F.item_rank!] = rank;
+    if (back !== undefined) X[o + F.rel_back] = Math.min(1, back / 3);
+    const rank = bought ? undefined : recentRank.get(key);
+    if (rank !== undefined) X[o + F.item_rank] = rank;
     if (c.related?.length && recentRank.size) {
       let sum = 0;
       let max = 0;
@@ -253,8 +285,8 @@ export function features(
           if (r.score > max) max = r.score;
         }
       }
-      X[o + F.rel_sum!] = finite(sum / 5);
-      X[o + F.rel_max!] = max;
+      X[o + F.rel_sum] = finite(sum / 5);
+      X[o + F.rel_max] = max;
     }
     if (c.embedding?.length && recent.length) {
       let max = -1;
@@ -266,15 +298,15 @@ export function features(
         const w = 0.7 ** r;
         mean += w * s;
         wsum += w;
-        if (r === 0) X[o + F.emb_last!] = s;
+        if (r === 0) X[o + F.emb_last] = s;
       }
-      X[o + F.emb_max!] = max;
-      X[o + F.emb_mean!] = mean / wsum;
+      X[o + F.emb_max] = max;
+      X[o + F.emb_mean] = mean / wsum;
     }
-    X[o + F.server_rank!] = n > 1 ? 1 - Math.log1p(i) / logN : 1;
-    X[o + F.ctx_new!] = ctxNew;
-    X[o + F.ctx_session!] = ctxSession;
-    X[o + F.ctx_hour!] = ctxHour;
+    X[o + F.server_rank] = n > 1 ? 1 - Math.log1p(i) / logN : 1;
+    X[o + F.ctx_new] = ctxNew;
+    X[o + F.ctx_session] = ctxSession;
+    X[o + F.ctx_hour] = ctxHour;
   }
   return X;
 }

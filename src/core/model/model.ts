@@ -17,6 +17,7 @@ import {
   marginGrad,
   sigmoid,
 } from './fm';
+import { LEARNER_SETTINGS } from '../settings';
 import { type Rng, createRng, gaussian } from '../util/rng';
 import { InvalidExampleError, ModelStateError } from '../errors';
 import * as tf from './tf';
@@ -41,33 +42,36 @@ export interface PriorWeights {
 export interface FmRankerOptions {
   /** Number of features per candidate. */
   d: number;
-  /** Latent dimensions of the pairwise interactions (default 8). */
+  /** Latent dimensions of the pairwise interactions (default {@link LEARNER_SETTINGS}). */
   k?: number;
   /** The site-wide prior to start from and regularise toward; zero linear weights when absent. */
   prior?: PriorWeights;
   /** Version of the feature extractor the inputs come from (default: the prior's, else 0). */
   featureSchemaVersion?: number;
   /**
-   * Initial SGD learning rate (default 0.5). Tuned for feature rows of norm ≈ 1–3 (one-hot groups,
-   * standardised numbers); scale larger features down or lower the rate.
+   * Initial SGD learning rate. Every default of these options is the shipped one, from
+   * {@link LEARNER_SETTINGS} (`settings.ts`); pass a value only to experiment.
    */
   lr?: number;
-  /** The rate decays as lr / (1 + lrDecay·step) (default 0.02 per mini-batch)… */
+  /** The rate decays as lr / (1 + lrDecay·step)… */
   lrDecay?: number;
-  /** …but never below this floor, so the model keeps following taste drift (default 0.1). */
+  /** …but never below this floor, so the model keeps following taste drift. */
   lrFloor?: number;
-  /** L2 strength toward the prior (default 0.01). */
+  /** L2 strength toward the prior. */
   l2?: number;
-  /** Prior variance per weight when the prior carries none (default 1). */
+  /** Prior variance per weight when the prior carries none. */
   priorVariance?: number;
   /**
-   * Per-example forgetting of the evidence in the precision (default 0.995): old feedback fades,
-   * so the posterior widens again and exploration resumes when taste drifts.
+   * Per-example forgetting of the evidence in the precision: old feedback fades, so the posterior
+   * widens again and exploration resumes when taste drifts.
    */
   forget?: number;
-  /** Largest mini-batch; longer bursts are split (default 32). */
+  /** Largest mini-batch; longer bursts are split. */
   maxBatch?: number;
-  /** Std of the seeded random init of V when no prior gives one (default 0.05). */
+  /**
+   * Std of the seeded factors the first learning step starts from when the prior has no factors.
+   * Until then V stays exactly the prior's, so attaching a learner changes no score.
+   */
   initStd?: number;
   /** Seed of the init (required: core code never uses Math.random). */
   seed: number;
@@ -97,16 +101,16 @@ export { InvalidExampleError, ModelStateError };
 
 /**
  * V = 0 is a saddle point of the FM (∂s/∂V_if = xᵢ Σ_{j≠i} V_jf xⱼ = 0), so interactions could never
- * be learnt from there: fills V with small seeded noise instead (the model then regularises toward it).
+ * be learnt from there: fills V with small seeded noise (the first learning step does this).
  */
-function seedFactors(wt: FmWeights, seed: number, initStd = 0.05): void {
+function seedFactors(wt: FmWeights, seed: number, initStd: number = LEARNER_SETTINGS.initStd): void {
   const rng = createRng(seed);
   for (let j = 0; j < wt.V.length; j++) wt.V[j] = initStd * gaussian(rng);
 }
 
 /**
- * The weights a ranker without a prior starts from (and is pulled toward): zero bias and linear
- * weights, seeded small noise in V.
+ * Seeded small random weights: zero bias and linear weights, noise of std `initStd` in V (for
+ * experiments and tests; a ranker without a prior starts from all zeros and seeds V when it first learns).
  * @example const wt = initialWeights(31, 8, 1);
  */
 export function initialWeights(d: number, k: number, seed: number, initStd?: number): FmWeights {
@@ -149,21 +153,26 @@ export class FmRanker {
   private readonly optimizer: tf.SGDOptimizer;
   private disposed = false;
   private optimizerLr: number;
+  private readonly seed: number;
+  private readonly initStd: number;
 
   constructor(opts: FmRankerOptions, restored?: FmState) {
     tf.ensureTf();
     const d = opts.d;
-    const k = opts.k ?? opts.prior?.weights.k ?? 8;
+    const k = opts.k ?? opts.prior?.weights.k ?? LEARNER_SETTINGS.k;
     if (!Number.isInteger(d) || d < 1) throw new RangeError(`d must be an integer ≥ 1, got ${d}`);
     if (!Number.isInteger(k) || k < 1) throw new RangeError(`k must be an integer ≥ 1, got ${k}`);
     this.d = d;
     this.k = k;
-    this.lr = opts.lr ?? 0.5;
-    this.lrDecay = opts.lrDecay ?? 0.02;
-    this.lrFloor = opts.lrFloor ?? 0.1;
-    this.l2 = opts.l2 ?? 0.01;
-    this.forget = opts.forget ?? 0.995;
-    this.maxBatch = Math.max(1, Math.floor(opts.maxBatch ?? 32));
+    const S = LEARNER_SETTINGS;
+    this.lr = opts.lr ?? S.lr;
+    this.lrDecay = opts.lrDecay ?? S.lrDecay;
+    this.lrFloor = opts.lrFloor ?? S.lrFloor;
+    this.l2 = opts.l2 ?? S.l2;
+    this.forget = opts.forget ?? S.forget;
+    this.maxBatch = Math.max(1, Math.floor(opts.maxBatch ?? S.maxBatch));
+    this.seed = opts.seed;
+    this.initStd = opts.initStd ?? S.initStd;
     const n = d + d * k;
 
     if (restored) {
@@ -181,11 +190,11 @@ export class FmRanker {
       }
       this.featureSchemaVersion = opts.featureSchemaVersion ?? p?.featureSchemaVersion ?? 0;
       this.priorVersion = p?.version ?? 'none';
-      const prior = p ? cloneWeights(p.weights) : initialWeights(d, k, opts.seed, opts.initStd);
-      if (prior.V.every((v) => v === 0)) seedFactors(prior, opts.seed, opts.initStd);
+      // Starts exactly at the prior (zeros without one): attaching a learner changes no score.
+      const prior = p ? cloneWeights(p.weights) : { d, k, w0: 0, w: new Float32Array(d), V: new Float32Array(d * k) };
       this.prior = prior;
       this.priorPrecision = new Float32Array(n);
-      const pv = opts.priorVariance ?? 1;
+      const pv = opts.priorVariance ?? S.priorVariance;
       for (let j = 0; j < n; j++) {
         const v = p?.variance?.[j] ?? pv;
         this.priorPrecision[j] = 1 / Math.max(v, 1e-12);
@@ -305,6 +314,7 @@ export class FmRanker {
   learn(pairs: readonly PairExample[]): number {
     this.assertLive();
     for (const [i, ex] of pairs.entries()) this.checkExample(ex, i);
+    if (pairs.length > 0) this.leaveSaddle();
     let total = 0;
     for (let start = 0; start < pairs.length; start += this.maxBatch) {
       const batch = pairs.slice(start, start + this.maxBatch);
@@ -386,6 +396,15 @@ export class FmRanker {
     this.disposed = true;
     tf.dispose([this.w, this.V, this.priorW, this.priorV]);
     this.optimizer.dispose();
+  }
+
+  /** Before the first step from all-zero factors (a saddle point), seeds them with small noise. */
+  private leaveSaddle(): void {
+    if (!this.plain.V.every((v) => v === 0)) return;
+    const seeded = cloneWeights(this.plain);
+    seedFactors(seeded, this.seed, this.initStd);
+    tf.tidy(() => this.V.assign(tf.tensor2d(seeded.V, [this.d, this.k])));
+    this.plain = seeded;
   }
 
   private scoreTensor(X: tf.Tensor2D): tf.Tensor {
@@ -479,4 +498,46 @@ export class FmRanker {
   private assertLive(): void {
     if (this.disposed) throw new Error('FmRanker: used after dispose()');
   }
+}
+
+/** A prior as the learner factory takes it: its weights and the version that identifies them. */
+export interface LearnerBase {
+  weights: FmWeights;
+  version: string;
+  featureSchemaVersion: number;
+  variance?: Float32Array;
+}
+
+/**
+ * The product's learner: an {@link FmRanker} with the shipped {@link LEARNER_SETTINGS}, restored from
+ * `saved` when that state was learnt from the same prior and feature schema, else fresh from `base`.
+ * The worker and the quality benchmark both create their learner here.
+ * @example const { ranker, restarted } = createLearner(base, saved);
+ */
+export function createLearner(
+  base: LearnerBase,
+  saved?: unknown,
+  /** Experiments only (`bench/tune.ts`): the product passes nothing here. */
+  experiment: Partial<Omit<FmRankerOptions, 'd' | 'k' | 'prior' | 'featureSchemaVersion'>> = {},
+): { ranker: FmRanker; restarted: boolean } {
+  const S = LEARNER_SETTINGS;
+  if (saved !== undefined) {
+    try {
+      const state = saved as FmState;
+      if (state?.priorVersion === base.version) {
+        return { ranker: FmRanker.fromState(state, { seed: S.seed, ...experiment, featureSchemaVersion: base.featureSchemaVersion }), restarted: false };
+      }
+    } catch {
+      // another feature schema or layout: restart from the prior below
+    }
+  }
+  const ranker = new FmRanker({
+    d: base.weights.d,
+    k: base.weights.k,
+    prior: { version: base.version, featureSchemaVersion: base.featureSchemaVersion, weights: base.weights, ...(base.variance ? { variance: base.variance } : {}) },
+    featureSchemaVersion: base.featureSchemaVersion,
+    seed: S.seed,
+    ...experiment,
+  });
+  return { ranker, restarted: saved !== undefined };
 }

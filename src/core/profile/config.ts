@@ -15,6 +15,19 @@ export const STRONGEST_TYPES: readonly (EventType | null)[] = Object.freeze([
   'purchase',
 ]);
 
+/** Strength rank of each interaction type (its index in {@link STRONGEST_TYPES}; 0 for the rest). */
+export function strengthRank(type: EventType): number {
+  return Math.max(0, STRONGEST_TYPES.indexOf(type));
+}
+
+/**
+ * Share of the view credit a view without dwell earns: a tile that was ≥ 50 % visible for a second,
+ * far less telling than a product page (views with `dwellMs`).
+ */
+export const TILE_VIEW_SHARE = 0.3;
+/** Extra view credit, as a multiple, for a product-page view with the full dwell ({@link ProfileConfig.dwellFullMs}). */
+export const DWELL_GAIN = 2;
+
 /** One day in ms. */
 export const DAY_MS = 86_400_000;
 /** One hour in ms. */
@@ -37,7 +50,7 @@ export interface ProfileConfig {
    * `remove_from_cart` should be negative; `search` carries no item and earns no credit.
    */
   weights: Record<EventType, number>;
-  /** Dwell (ms) at which a view earns double credit; longer dwell earns no more. */
+  /** Dwell (ms) at which a product-page view earns its full credit (1 + {@link DWELL_GAIN} times); longer dwell earns no more. */
   dwellFullMs: number;
 }
 

@@ -16,7 +16,7 @@ import { prefixWithin } from '../util/hash';
 import { JsonMap } from '../util/json-map';
 import { mapGet } from '../util/map-get';
 import { cloneDeduper, createDeduper, type DedupeState, dedupeMut } from '../input/dedupe';
-import { DAY_MS, HOUR_MS, PROFILE_CAPS, type ProfileConfig, resolveConfig } from './config';
+import { DAY_MS, DWELL_GAIN, HOUR_MS, PROFILE_CAPS, type ProfileConfig, resolveConfig, strengthRank, TILE_VIEW_SHARE } from './config';
 import { brandKey, categoryKeys, itemKey, tagKey } from './keys';
 import { InvalidDeclaredError, InvalidProfileError } from '../errors';
 import { PROFILE_VERSION } from './revive';
@@ -139,14 +139,6 @@ export interface Profile {
   dedupe: DedupeState;
 }
 
-const RANK: Partial<Record<EventType, number>> = {
-  view: 1,
-  click: 2,
-  rating: 3,
-  favorite: 4,
-  add_to_cart: 5,
-  purchase: 6,
-};
 
 /** Re-anchor once credits grow past 2^16: keeps stored numbers short and far from overflow. */
 const REANCHOR_AFTER = 16;
@@ -350,7 +342,9 @@ export function eventWeight(event: StoredEvent, config?: Partial<ProfileConfig>)
       return w * (1 + Math.log(q));
     }
     case 'view':
-      return event.dwellMs === undefined ? w : w * (1 + Math.min(1, event.dwellMs / cfg.dwellFullMs));
+      // Attention: a product-page view (it carries dwell) earns up to 3× with dwell; a view without
+      // dwell is a tile scrolling past and earns a small share.
+      return event.dwellMs === undefined ? w * TILE_VIEW_SHARE : w * (1 + DWELL_GAIN * Math.min(1, event.dwellMs / cfg.dwellFullMs));
     default:
       return w;
   }
@@ -528,7 +522,7 @@ export function applyEventMut(
     im.set(key, mem);
   }
   mem[0] = Math.max(mem[0], Math.floor(ts / MINUTE_MS));
-  const rank = type === 'rating' && (event.value ?? 0) < 4 ? 0 : (RANK[type] ?? 0);
+  const rank = type === 'rating' && (event.value ?? 0) < 4 ? 0 : strengthRank(type);
   if (rank > mem[1]) mem[1] = rank;
   if (w !== 0) mem[2] = mem[2] + w * gL;
   if (type === 'purchase') mem[3] += qty;

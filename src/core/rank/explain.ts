@@ -72,7 +72,13 @@ export function reasonFor(
       case 'item': {
         const m = itemMemory(profile, candidate.id, now);
         if (!m) break;
-        if (m.bought > 0) return 'Buy again';
+        // Only a consumable comes back to buy again (the features lift it once it is due); a bought
+        // one-off is never promoted for having been bought.
+        if (m.bought > 0) {
+          if (m.consumable || candidate.consumable === true) return 'Buy again';
+          break;
+        }
+        // The strongest thing the shopper did with it, not the latest.
         return m.strongest ? `You ${VERB[m.strongest] ?? 'viewed'} this recently` : 'You viewed this recently';
       }
       case 'similar': {

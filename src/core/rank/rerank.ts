@@ -9,15 +9,16 @@ import { describeKind, MAX_CANDIDATES, sanitizeCandidates, serverOrderIds } from
 import { readIdSet } from '../input/item';
 import { diversityKeys } from './mmr';
 import { placeItems, relevanceOrder } from './placement';
+import { ENGINE_SETTINGS } from '../settings';
 import type { Rng } from '../util/rng';
 import type { Candidate, RankedItem, RerankOptions, RerankResult } from '../types';
 
 /** Reason shown on items that got their position from an exploratory (Thompson-sampled) score. */
 export const EXPLORE_REASON = 'Exploring something new';
 
-/** Defaults for {@link RerankOptions}; `personalization` is a placeholder until the quality benchmark tunes it. */
+/** Defaults for {@link RerankOptions}; `personalization` is the product's (`settings.ts`). */
 export const RERANK_DEFAULTS = {
-  personalization: 0.7,
+  personalization: ENGINE_SETTINGS.personalization,
   diversity: 0.15,
   diversityWindow: 10,
   exploration: 0.05,
@@ -31,7 +32,10 @@ export const MMR_POSITIONS = 50;
 /** How many of the most relevant candidates MMR chooses from. */
 export const MMR_POOL = 150;
 
-/** Personal z-scores are squashed into (-3, 3) so one outlier cannot outvote the server on its own. */
+/**
+ * Personal scores (log-odds units, centred on the list mean) are squashed into (-3, 3) so one outlier
+ * cannot outvote the server on its own.
+ */
 const SOFT_CLIP = 3;
 const MAX_REASON_LENGTH = 200;
 const MAX_MESSAGE_LENGTH = 200;
@@ -147,46 +151,31 @@ export function serverScores(n: number): Float64Array {
   return out;
 }
 
-interface Stats {
-  /** Divisor applied before the moments, so tiny or huge score scales neither underflow nor overflow. */
-  scale: number;
-  mean: number;
-  sd: number;
-}
-
-/** Scale, mean and standard deviation over the finite values only. */
-function stats(xs: ArrayLike<number>, n: number): Stats {
-  let scale = 0;
-  for (let i = 0; i < n; i++) {
-    const x = xs[i] as number;
-    if (Number.isFinite(x)) scale = Math.max(scale, Math.abs(x));
-  }
-  if (!(scale > 0)) return { scale: 1, mean: 0, sd: 0 };
+/** Mean of the finite values (0 when there are none). */
+function finiteMean(xs: ArrayLike<number>, n: number): number {
   let sum = 0;
   let count = 0;
   for (let i = 0; i < n; i++) {
     const x = xs[i] as number;
     if (Number.isFinite(x)) {
-      sum += x / scale;
+      sum += x;
       count++;
     }
   }
-  const mean = sum / count;
-  let ss = 0;
-  for (let i = 0; i < n; i++) {
-    const x = xs[i] as number;
-    if (Number.isFinite(x)) ss += (x / scale - mean) ** 2;
-  }
-  return { scale, mean, sd: Math.sqrt(ss / count) };
+  return count > 0 ? sum / count : 0;
 }
 
-/** Standardised and soft-clipped; a non-finite score is neutral (0) rather than fatal. */
-function standardize(xs: ArrayLike<number>, n: number, s: Stats): Float64Array {
+/**
+ * Personal scores on their own fixed scale (log-odds of the pairwise model): centred on the list mean,
+ * then soft-clipped into (−{@link SOFT_CLIP}, {@link SOFT_CLIP}). Not divided by the list's spread: a
+ * list where the model sees only a small difference moves little, so the size of the evidence decides
+ * how far the server order bends. A non-finite score is neutral (0) rather than fatal.
+ */
+function personalScale(xs: ArrayLike<number>, n: number, mean: number): Float64Array {
   const out = new Float64Array(n);
-  if (!(s.sd > 0)) return out;
   for (let i = 0; i < n; i++) {
-    const x = xs[i] as number;
-    out[i] = Number.isFinite(x) ? SOFT_CLIP * Math.tanh((x / s.scale - s.mean) / s.sd / SOFT_CLIP) : 0;
+    const z = (xs[i] as number) - mean;
+    out[i] = Number.isFinite(z) ? z / (1 + Math.abs(z) / SOFT_CLIP) : 0;
   }
   return out;
 }
@@ -290,7 +279,8 @@ function serverOrderItems(ids: readonly string[], limit: number): RankedItem[] {
  * Reranks one server candidate list for the shopper.
  *
  * Steps: clean the list ({@link sanitizeCandidates}); score it with `scorer`; blend
- * `(1-p)·server + p·personal` with both standardised within the list; place items (pins fixed,
+ * `(1-p)·server + p·personal`, the server scores standardised within the list and the personal
+ * scores on their own fixed scale (centred and soft-clipped, never divided by the list's spread); place items (pins fixed,
  * unavailable never promoted, per-category cap and MMR near the top); let at most
  * `ceil(exploration·n)` items take a position from their Thompson sample; truncate to `limit`.
  *
@@ -393,8 +383,8 @@ export function rerank(
     if (late !== undefined) return serverOrder(late);
 
     const server = serverScores(n);
-    const meanStats = stats(personal.scores, n);
-    const meanFinal = blend(server, standardize(personal.scores, n, meanStats), p);
+    const centre = finiteMean(personal.scores, n);
+    const meanFinal = blend(server, personalScale(personal.scores, n, centre), p);
 
     let budgetReason: string | undefined;
     const place = (relevance: Float64Array, order: readonly number[]): Int32Array | undefined =>
@@ -422,9 +412,8 @@ export function rerank(
 
     const sampled = personal.sampled;
     if (explore && isArrayLikeOfLength(sampled, n)) {
-      // Samples share the means' scale, so the sampling noise keeps its size after standardising.
-      const sampledStats = meanStats.sd > 0 ? meanStats : stats(sampled, n);
-      const sampledFinal = blend(server, standardize(sampled, n, sampledStats), p);
+      // Samples share the means' centre and scale, so the sampling noise keeps its size.
+      const sampledFinal = blend(server, personalScale(sampled, n, centre), p);
       const k = Math.ceil(opts.exploration * n);
       const chosen = chooseExplored(meanFinal, meanRelevanceOrder, sampledFinal, pinned, unavailable, k);
       if (chosen.length > 0) {

@@ -1,0 +1,61 @@
+/**
+ * The settings the product ships, stated once. The worker and the quality benchmark both build their
+ * engine ({@link import('./engine').Engine}, whose defaults come from here) and their learner
+ * (`createLearner` in `model/model.ts`, which reads {@link LEARNER_SETTINGS}) from this file, so the
+ * benchmark measures exactly what the worker runs. Change a value here, rerun `npm run bench:quality`.
+ *
+ * Pure constants: no imports, so the loader, the worker and the lazily loaded learner chunk can all
+ * read them without pulling in each other's code.
+ */
+
+/** Latent dimension of the factorization machine's pairwise interactions. */
+export const FM_K = 8;
+
+/**
+ * The per-shopper online learner (tfjs FM ranker). Chosen on the benchmarks' tuning splits
+ * (`bench/tune.ts`), never on reported data.
+ */
+export const LEARNER_SETTINGS = Object.freeze({
+  k: FM_K,
+  /** Initial SGD learning rate of the shared weights. */
+  lr: 0.05,
+  /** The rate decays as lr / (1 + lrDecay·step)… */
+  lrDecay: 0.02,
+  /** …but never below this floor, so drift is followed. */
+  lrFloor: 0.02,
+  /** L2 pull toward the prior. */
+  l2: 0.01,
+  /** Prior variance per weight when the prior carries none. */
+  priorVariance: 1,
+  /** Per-example forgetting of the evidence in the posterior precision. */
+  forget: 0.995,
+  /** Largest mini-batch; longer bursts are split. */
+  maxBatch: 32,
+  /**
+   * Std of the seeded factors the first learning step starts from when the prior has no pairwise
+   * factors (V = 0 is a saddle point of the FM). Scoring before that step equals the prior exactly.
+   */
+  initStd: 0.05,
+  /** Seed of that initialisation (core code never uses Math.random). */
+  seed: 7,
+});
+
+/** The engine: rerank defaults and the feedback rule. */
+export const ENGINE_SETTINGS = Object.freeze({
+  /** Personalization strength when the page sets none (0 = server order, 1 = fully personal). */
+  personalization: 0.7,
+  /**
+   * Temperature of Thompson sampling: the posterior spread is scaled by this; the full spread of a
+   * fresh posterior reorders lists almost at random.
+   */
+  explorationScale: 0.1,
+  /** Pair weight per feedback event type (a click on an item of a shown list beats the skipped items above it). */
+  feedback: Object.freeze({ click: 1, favorite: 1.5, add_to_cart: 2, purchase: 3 }),
+  /** Skipped items above a clicked one that become negatives. */
+  maxNegatives: 10,
+  /** Shown lists remembered for feedback, and for how long. */
+  maxLists: 16,
+  listTtlMs: 2 * 3_600_000,
+  /** Positions of a list kept for feedback (items below are never reached by skip-above). */
+  maxRememberedPositions: 100,
+});
