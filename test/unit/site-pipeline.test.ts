@@ -112,7 +112,7 @@ describe('site pipeline on a tiny log, every reader', () => {
 });
 
 // The real logs: the same lists as the reference (up to the order of tied weights), the same
-// embeddings. Embeddings at 16-d keep this under a minute or two on a loaded 2-core machine; the
+// embeddings. Small embeddings keep this to a few minutes on a loaded 2-core machine; the
 // bench (npm run bench:site) runs the benchmark's own settings.
 describe.skipIf(!existsSync(beautyDir) || !existsSync(taobaoFile))('site pipeline equals the in-memory reference on the real logs', () => {
   if (!existsSync(beautyDir) || !existsSync(taobaoFile)) console.warn(`site pipeline equivalence skipped: no data in ${dataDir} (set PZ_DATA_DIR)`);
@@ -137,7 +137,8 @@ describe.skipIf(!existsSync(beautyDir) || !existsSync(taobaoFile))('site pipelin
 
   it('Taobao 815 shoppers', async () => {
     const log = loadTaobao(taobaoFile);
-    const opts = { dim: 16, seed: 1 };
+    // 55k items: a 4-d embedding keeps the dense passes short; Beauty covers 16-d.
+    const opts = { dim: 4, seed: 1 };
     const ref = publishItemKnowledge(buildItemKnowledge(log.users.map((u) => Array.from(u.items, (k) => log.itemIds[k]!)), opts));
     const s = await buildSite({ events: taobaoFile, outDir: join(tmp, 'taobao'), knowledge: opts, prior: false });
     const c = expectSame(ref, s.files.itemKnowledge);
