@@ -144,12 +144,13 @@ async function main(): Promise<void> {
   if (values.child) return child(values.child, values['child-out']!, values['memory-limit']!, dim);
   const tmp = resolve(values.tmp ?? '/tmp/pz-site-bench');
   mkdirSync(tmp, { recursive: true });
-  const sizes = (values.sizes ?? (values.quick ? '1e5,1e6' : '1e6,1e7')).split(',').map(Number);
+  const sizes = (values.sizes ?? (values.quick ? '1e5,1e6' : '1e6,1e7')).split(',').map(Number).filter((n) => n > 0);
   const md: string[] = ['## Site pipeline', ''];
   if (!values['no-reference']) md.push('### Reference (in-memory) vs pipeline (DuckDB)', '', ...(await reference(values.quick, tmp)), '');
 
   const rows: ScalingRow[] = [];
-  if (!existsSync(taobaoFile)) log(`scaling skipped: the synthetic logs are drawn from ${taobaoFile}, which is absent`);
+  if (sizes.length === 0) log('scaling skipped: no --sizes');
+  else if (!existsSync(taobaoFile)) log(`scaling skipped: the synthetic logs are drawn from ${taobaoFile}, which is absent`);
   else {
     for (const events of sizes) {
       const dir = join(tmp, `taobao-synthetic-${events}`);
