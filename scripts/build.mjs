@@ -86,7 +86,7 @@ await build({
     sourcemap: true,
     minify: false,
     lib: { entry: { index: r('src/client/index.ts'), core: r('src/core/index.ts') }, formats: ['es'] },
-    rolldownOptions: { external: [/^@tensorflow\//, 'idb', 'comlink'] },
+    rolldownOptions: { external: [/^@tensorflow\//, 'idb'] },
   },
 });
 await workerBuild(r('dist/lib'), 'pz-worker.js');

@@ -1,16 +1,24 @@
 /**
- * The main-thread client: starts the module worker, talks to it through comlink, batches events,
- * and turns every failure (no Worker support, worker crash, slow answer, bad input) into the safe
- * answer: the server order. It never throws into the host page. Used by the script-tag loader and the
- * npm entry alike.
+ * The main-thread client: starts the module worker the moment it is created, hands every event to it
+ * at the end of the task that tracked it, and turns every failure (no Worker support, worker crash or
+ * hang, slow answer, bad input) into a defined answer: the server order for reranks, `undefined` or a
+ * rejection for the rest, each within a deadline. It never throws into the host page. Used by the
+ * script-tag loader and the npm entry alike.
+ *
+ * Nothing the shopper did is lost: events stay in the page only while the worker cannot take them
+ * (consent pending, worker restarting) and, once sent, until the worker acknowledged them as
+ * durable; a worker that dies is restarted with backoff and the unacknowledged events are sent again
+ * (the worker dedupes by event id). When the page is hidden or left, unacknowledged events are
+ * written synchronously to the exit stash (`exit-stash.ts`), which the next page sends on. Beyond {@link PAGE_QUEUE_CAP} waiting events, new ones are
+ * counted and reported through the `error` event, never dropped silently.
  */
-import { type Remote, wrap } from 'comlink';
-import type { ExportBundle, Explanation, LastRerank, ReportStatus, TrackAck, WorkerApi, WorkerConfig, WorkerStatus } from '../core/api';
+import type { ExportBundle, Explanation, LastRerank, ReportStatus, RpcCall, RpcReply, TrackAck, WorkerApi, WorkerConfig, WorkerStatus } from '../core/api';
 import type { InterestKind } from '../core/privacy/interests';
 import type { ConsentState, Impression, RerankOptions, RerankResult, ShopperEvent } from '../core/types';
 import { serverOrder } from '../core/rank/server-order';
 import { effectiveConsent } from '../core/privacy/consent';
 import { openChoiceMemory } from './choice-memory';
+import { clearStashes, stashPrefix, takeStashes, writeStash } from './exit-stash';
 
 /** Options for {@link createClient} (and the npm `createPersonalizer`). */
 export interface ClientOptions extends WorkerConfig {
@@ -28,9 +36,20 @@ export interface ClientOptions extends WorkerConfig {
   budgetMs?: number;
   /** How long a rerank waits for the worker to start (default 800 ms); then the server order. */
   readyTimeoutMs?: number;
-  /** Delay before a batch of events is sent to the worker (default 25 ms). */
-  flushDelayMs?: number;
 }
+
+/** Events waiting in the page (unsent or unacknowledged) beyond this many are counted and reported, not kept. */
+export const PAGE_QUEUE_CAP = 100_000;
+/** Events per message to the worker (the worker takes at most 1,000 per call). */
+const BATCH_MAX = 500;
+/** Deadline of calls other than `rerank` (profile, export, erase, acknowledgements…). */
+const CALL_DEADLINE_MS = 10_000;
+/** How long a silent worker gets to answer a ping before it is taken for dead and restarted. */
+const PING_DEADLINE_MS = 3_000;
+/** Delays before the 1st, 2nd, … restart of a dead worker; after the last one it stays down. */
+const RESTART_BACKOFF_MS = [250, 1_000, 4_000, 16_000];
+/** Slack on top of the worker's rerank budget for messaging and a busy main thread. */
+const MESSAGING_SLACK_MS = 50;
 
 /** Events the client emits to `on(...)` listeners. */
 export interface ClientEvents {
@@ -110,14 +129,39 @@ function browserSaysNo(): boolean {
   }
 }
 
+const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+/** Whether structured cloning (postMessage) can carry `value`. */
+function cloneable(value: unknown): boolean {
+  try {
+    structuredClone(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Events sent to the worker and not yet acknowledged: sent again to a restarted worker. */
+interface Batch {
+  events: ShopperEvent[];
+  settle(ack: TrackAck | undefined): void;
+  done: Promise<TrackAck | undefined>;
+  watchdog?: ReturnType<typeof setTimeout>;
+}
+
+interface PendingCall {
+  resolve(value: unknown): void;
+  reject(err: Error): void;
+  timer?: ReturnType<typeof setTimeout>;
+}
+
 /**
- * Creates a client. The worker starts lazily on the first call that needs it (or at once when consent
- * is granted), so a page that never calls the personalizer pays nothing.
+ * Creates a client. When consent is granted the worker starts at once, so its thread start and
+ * IndexedDB open overlap the page's own loading; otherwise on the first call that needs it.
  */
 export function createClient(options: ClientOptions): Client {
   const budgetMs = options.budgetMs ?? 50;
   const readyTimeoutMs = options.readyTimeoutMs ?? 800;
-  const flushDelayMs = options.flushDelayMs ?? 25;
   // The remembered choice is read before anything else happens, so a shopper's "off" holds from the
   // first event of every page; other tabs' changes arrive through `applyConsent`.
   const memory = openChoiceMemory(options.dbName ?? 'on-device-personalizer', (c) => {
@@ -134,13 +178,28 @@ export function createClient(options: ClientOptions): Client {
   /** Declared values set while consent is not granted: memory only, handed to the next worker. */
   const localDeclared = new Map<string, string | undefined>();
   const listeners = new Map<string, Set<(d: unknown) => void>>();
-  let pending: ShopperEvent[] = [];
-  let flushTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Tracked, not yet sent (consent pending, worker restarting, or waiting for the end of the task). */
+  let outbox: ShopperEvent[] = [];
+  /** Sent, not yet acknowledged, in send order. */
+  let inflight: Batch[] = [];
+  let inflightEvents = 0;
+  let overCap = 0;
+  let drainQueued = false;
   let worker: Worker | undefined;
-  let remote: Remote<WorkerApi> | undefined;
   let readyPromise: Promise<WorkerStatus> | undefined;
+  let status: WorkerStatus | undefined;
   let dead: string | undefined;
+  let destroyed = false;
   let restarts = 0;
+  let pinging = false;
+  let seq = 0;
+  const calls = new Map<number, PendingCall>();
+  const { workerUrl: _u, consent: _c, honorBrowserSignals: _h, budgetMs: _b, readyTimeoutMs: _r, ...config } = options;
+  const stashBase = stashPrefix(options.dbName ?? 'on-device-personalizer');
+  const stashKey = `${stashBase}${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+  /** The page is hidden or being left: every event is also written to the exit stash at once. */
+  let leaving = false;
+  let stashed = false;
 
   function emit<K extends keyof ClientEvents>(name: K, detail: ClientEvents[K]): void {
     for (const fn of listeners.get(name) ?? []) {
@@ -158,52 +217,94 @@ export function createClient(options: ClientOptions): Client {
     emit('error', { where, message });
   }
 
+  /** Posts one call now (throws if the message cannot be cloned); the promise settles with the reply or at the deadline. */
+  function post<K extends keyof WorkerApi | 'ping'>(m: K, a: unknown[], deadlineMs: number): Promise<unknown> {
+    if (!worker) throw new Error(dead ?? 'worker not running');
+    const i = ++seq;
+    const message: RpcCall = { i, m, a };
+    worker.postMessage(message);
+    return new Promise((resolve, reject) => {
+      const pending: PendingCall = { resolve, reject };
+      if (Number.isFinite(deadlineMs)) {
+        pending.timer = setTimeout(() => {
+          calls.delete(i);
+          reject(new Error(`${m} timed out after ${Math.round(deadlineMs)} ms`));
+        }, Math.max(0, deadlineMs));
+      }
+      calls.set(i, pending);
+    });
+  }
+
+  function call<K extends keyof WorkerApi>(m: K, a: Parameters<WorkerApi[K]>, deadlineMs = CALL_DEADLINE_MS): Promise<Awaited<ReturnType<WorkerApi[K]>>> {
+    try {
+      return post(m, a, deadlineMs) as Promise<Awaited<ReturnType<WorkerApi[K]>>>;
+    } catch (err) {
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    }
+  }
+
+  function onReply(ev: MessageEvent<RpcReply>): void {
+    const reply = ev.data;
+    const pending = reply && calls.get(reply.i);
+    if (!pending) return;
+    calls.delete(reply.i);
+    if (pending.timer !== undefined) clearTimeout(pending.timer);
+    if (reply.e !== undefined) pending.reject(new Error(reply.e));
+    else pending.resolve(reply.r);
+  }
+
   function start(): Promise<WorkerStatus> {
     if (readyPromise) return readyPromise;
+    if (dead) return Promise.reject(new Error(dead));
     readyPromise = new Promise<WorkerStatus>((resolve, reject) => {
       if (typeof Worker === 'undefined') {
         dead = 'Web Workers are not supported';
         reject(new Error(dead));
         return;
       }
+      let w: Worker;
       try {
-        worker = new Worker(options.workerUrl, { type: 'module', name: 'on-device-personalizer' });
+        w = new Worker(options.workerUrl, { type: 'module', name: 'on-device-personalizer' });
       } catch (err) {
-        dead = `worker could not start (${err instanceof Error ? err.message : String(err)})`;
+        dead = `worker could not start (${errorText(err)})`;
         reject(new Error(dead));
         return;
       }
-      worker.addEventListener('error', (ev) => {
+      worker = w;
+      w.addEventListener('message', onReply);
+      w.addEventListener('error', (ev) => {
         ev.preventDefault();
-        onCrash(ev.message || 'worker failed to load');
-        reject(new Error(dead));
+        if (worker === w) onDead(ev.message || 'worker failed to load');
       });
-      remote = wrap<WorkerApi>(worker);
-      const { workerUrl: _url, consent: _c, honorBrowserSignals: _h, budgetMs: _b, readyTimeoutMs: _r, flushDelayMs: _f, ...config } = options;
+      w.addEventListener('messageerror', () => fail('worker', 'a reply could not be read'));
       const readOnly = consent !== 'granted';
-      const api = remote;
-      remote.init({ ...config, readOnly }).then(
-        async (status) => {
+      call('init', [{ ...config, readOnly }]).then(
+        async (s) => {
           // Values declared while storage was off reach this worker (and are stored once granted).
           for (const [k, v] of [...localDeclared]) {
-            await api.setDeclared(k, v).catch(() => undefined);
+            await call('setDeclared', [k, v]).catch(() => undefined);
             if (!readOnly) localDeclared.delete(k);
           }
-          emit('ready', status);
-          resolve(status);
-          if (pending.length) scheduleFlush(0);
+          status = s;
+          restarts = 0;
+          emit('ready', s);
+          resolve(s);
         },
         (err) => {
-          onCrash(err instanceof Error ? err.message : String(err));
+          if (worker === w) onDead(`init failed (${errorText(err)})`);
           reject(err);
         },
       );
+      // A restarted worker gets everything the old one did not acknowledge, in order.
+      if (!readOnly) for (const b of inflight) sendBatch(b);
+      drain();
     });
     readyPromise.catch((err) => fail('start', err));
     return readyPromise;
   }
 
-  function onCrash(reason: string): void {
+  /** The worker crashed, failed to load or stopped answering: restart it later, keeping every unacknowledged event. */
+  function onDead(reason: string): void {
     dead = `worker crashed (${reason})`;
     try {
       worker?.terminate();
@@ -211,60 +312,192 @@ export function createClient(options: ClientOptions): Client {
       // already gone
     }
     worker = undefined;
-    remote = undefined;
-    // One automatic restart, later: events stay buffered meanwhile, so nothing the shopper did is lost.
-    if (restarts < 1) {
-      restarts++;
-      setTimeout(() => {
-        dead = undefined;
-        readyPromise = undefined;
-        if (consent === 'granted') start().catch(() => undefined);
-      }, 1000);
+    readyPromise = undefined;
+    status = undefined;
+    for (const [i, pending] of calls) {
+      calls.delete(i);
+      if (pending.timer !== undefined) clearTimeout(pending.timer);
+      pending.reject(new Error(dead));
     }
-  }
-
-  function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
-      p.then(
-        (v) => {
-          clearTimeout(t);
-          resolve(v);
-        },
-        (e) => {
-          clearTimeout(t);
-          reject(e);
-        },
-      );
-    });
-  }
-
-  function scheduleFlush(delay = flushDelayMs): void {
-    if (flushTimer !== undefined || consent !== 'granted') return;
-    flushTimer = setTimeout(() => {
-      flushTimer = undefined;
-      flush().catch(() => undefined);
+    if (destroyed) return;
+    const delay = RESTART_BACKOFF_MS[restarts];
+    if (delay === undefined) {
+      // No more restarts: say what could not be stored instead of pretending.
+      const lost = inflightEvents + outbox.length;
+      for (const b of inflight) b.settle(undefined);
+      inflight = [];
+      inflightEvents = 0;
+      outbox = [];
+      if (lost) fail('track', `${lost} events could not be stored: ${dead}`);
+      return;
+    }
+    restarts++;
+    setTimeout(() => {
+      if (destroyed) return;
+      dead = undefined;
+      if (consent === 'granted') start().catch(() => undefined);
     }, delay);
   }
 
-  async function flush(): Promise<TrackAck | undefined> {
-    if (flushTimer !== undefined) {
-      clearTimeout(flushTimer);
-      flushTimer = undefined;
+  /** A call outlived its deadline: a worker that does not answer a ping either is taken for dead. */
+  function checkAlive(): void {
+    if (pinging || !worker) return;
+    pinging = true;
+    const w = worker;
+    post('ping', [], PING_DEADLINE_MS)
+      .catch(() => {
+        if (worker === w) onDead('it stopped answering');
+      })
+      .finally(() => {
+        pinging = false;
+      });
+  }
+
+  function newBatch(events: ShopperEvent[]): Batch {
+    let settle!: (ack: TrackAck | undefined) => void;
+    const done = new Promise<TrackAck | undefined>((resolve) => {
+      settle = resolve;
+    });
+    return { events, settle, done };
+  }
+
+  function sendBatch(b: Batch): void {
+    const w = worker;
+    const sent = post('track', [b.events], Number.POSITIVE_INFINITY) as Promise<TrackAck>;
+    if (b.watchdog !== undefined) clearTimeout(b.watchdog);
+    b.watchdog = setTimeout(checkAlive, CALL_DEADLINE_MS);
+    sent.then(
+      (ack) => {
+        clearTimeout(b.watchdog);
+        const at = inflight.indexOf(b);
+        if (at >= 0) {
+          inflight.splice(at, 1);
+          inflightEvents -= b.events.length;
+        }
+        if (stashed) stashNow();
+        emit('tracked', ack);
+        if (options.debug) for (const r of ack.rejected) console.warn(`[pz] event rejected: ${r.error}`);
+        b.settle(ack);
+      },
+      (err) => {
+        clearTimeout(b.watchdog);
+        // A dead worker: the batch stays in flight and goes to the restarted one.
+        if (worker === w && worker !== undefined) fail('track', err);
+      },
+    );
+  }
+
+  /** Hands every waiting event to the worker now. */
+  function drain(): void {
+    if (consent !== 'granted' || outbox.length === 0) return;
+    if (!worker) {
+      if (!dead) start().catch(() => undefined);
+      return;
     }
-    if (consent !== 'granted' || pending.length === 0) return undefined;
-    const batch = pending;
-    pending = [];
+    const events = outbox;
+    outbox = [];
+    for (let at = 0; at < events.length; at += BATCH_MAX) {
+      let chunk = events.slice(at, at + BATCH_MAX);
+      const b = newBatch(chunk);
+      try {
+        sendBatch(b);
+      } catch (err) {
+        // One event that cannot cross to the worker (a function, a DOM node) must not hold back the others.
+        chunk = chunk.filter((e, i) => {
+          if (cloneable(e)) return true;
+          fail('track', `event ${at + i} dropped: it cannot be sent to the worker (${errorText(err)})`);
+          return false;
+        });
+        if (chunk.length === 0) continue;
+        b.events = chunk;
+        sendBatch(b);
+      }
+      inflight.push(b);
+      inflightEvents += b.events.length;
+    }
+  }
+
+  function scheduleDrain(): void {
+    if (drainQueued) return;
+    drainQueued = true;
+    queueMicrotask(() => {
+      drainQueued = false;
+      if (overCap) {
+        fail('track', `${overCap} events dropped: more than ${PAGE_QUEUE_CAP} events were waiting for the worker`);
+        overCap = 0;
+      }
+      drain();
+    });
+  }
+
+  /** Writes every unacknowledged event to this page's exit stash (or removes it when there are none). */
+  function stashNow(): void {
+    if (consent !== 'granted') return;
+    const events = inflight.flatMap((b) => b.events).concat(outbox);
+    stashed = writeStash(stashKey, events) && events.length > 0;
+  }
+
+  /** Events an earlier page left unacknowledged go first, before anything this page tracks. */
+  function adoptStashes(): void {
+    const old = takeStashes(stashBase, stashKey);
+    if (old.length) outbox = old.concat(outbox);
+  }
+
+  function onHide(): void {
+    leaving = true;
+    drain();
+    stashNow();
+  }
+
+  function onShow(): void {
+    leaving = false;
+    if (stashed) writeStash(stashKey, []);
+    stashed = false;
+  }
+
+  const onVisibility = () => (document.visibilityState === 'hidden' ? onHide() : onShow());
+  const onPageShow = (ev: PageTransitionEvent) => {
+    if (ev.persisted) onShow();
+  };
+
+  async function flush(): Promise<TrackAck | undefined> {
+    drain();
+    if (consent !== 'granted' || inflight.length === 0) return undefined;
+    const batches = inflight.slice();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const deadline = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), CALL_DEADLINE_MS);
+    });
+    const acks = await Promise.race([Promise.all(batches.map((b) => b.done)), deadline]);
+    clearTimeout(timer);
+    if (acks === 'late') {
+      fail('flush', `events not acknowledged within ${CALL_DEADLINE_MS} ms; they stay queued`);
+      return undefined;
+    }
+    const merged: TrackAck = { accepted: [], rejected: [], duplicates: 0, durable: true };
+    let offset = 0;
+    for (const [k, ack] of acks.entries()) {
+      if (!ack) {
+        merged.durable = false;
+      } else {
+        merged.accepted.push(...ack.accepted);
+        for (const r of ack.rejected) merged.rejected.push({ index: offset + r.index, error: r.error });
+        merged.duplicates += ack.duplicates;
+        merged.durable &&= ack.durable;
+      }
+      offset += batches[k]!.events.length;
+    }
+    return merged;
+  }
+
+  /** Runs a call once the worker is up; `undefined` (and an `error` event) on any failure. */
+  async function ask<K extends keyof WorkerApi>(where: string, m: K, a: Parameters<WorkerApi[K]>): Promise<Awaited<ReturnType<WorkerApi[K]>> | undefined> {
     try {
-      await start();
-      const ack = await remote!.track(batch);
-      emit('tracked', ack);
-      if (options.debug) for (const r of ack.rejected) console.warn(`[pz] event rejected: ${r.error}`);
-      return ack;
+      await withDeadline(start(), CALL_DEADLINE_MS, 'worker start');
+      return await call(m, a);
     } catch (err) {
-      // Not acknowledged: keep the events (in order, before newer ones) for the next attempt.
-      pending = batch.concat(pending);
-      fail('track', err);
+      if (/timed out/.test(errorText(err))) checkAlive();
+      fail(where, err);
       return undefined;
     }
   }
@@ -273,9 +506,12 @@ export function createClient(options: ClientOptions): Client {
     track(event) {
       if (consent === 'denied') return;
       try {
-        pending.push(stamp(event));
-        if (pending.length > 1000) pending.splice(0, pending.length - 1000);
-        scheduleFlush();
+        if (outbox.length + inflightEvents >= PAGE_QUEUE_CAP) overCap++;
+        else outbox.push(stamp(event));
+        if (leaving) {
+          drain();
+          stashNow();
+        } else scheduleDrain();
       } catch (err) {
         fail('track', err);
       }
@@ -288,58 +524,41 @@ export function createClient(options: ClientOptions): Client {
       if (paused) return fallback('paused');
       if (dead) return fallback(dead);
       try {
-        await withTimeout(start(), readyTimeoutMs, 'worker start');
-        // Events still in the buffer belong to this shopper's present: let the rerank see them.
-        if (pending.length) await flush();
-        const merged: RerankOptions = { personalization: options.personalization, ...opts };
-        // The worker keeps its own budget; this one also covers messaging and a busy main thread.
-        const result = await withTimeout(remote!.rerank(candidates, merged), budgetMs + 50, 'rerank');
+        if (!status) await withDeadline(start(), readyTimeoutMs, 'worker start');
+        // Events tracked before this call go first (one channel, in order): the rerank sees them.
+        drain();
+        const merged: RerankOptions = { personalization: options.personalization, budgetMs, ...opts };
+        const result = await call('rerank', [candidates, merged], (merged.budgetMs ?? budgetMs) + MESSAGING_SLACK_MS);
         emit('reranked', { slot: opts.slot, result });
         return result;
       } catch (err) {
         fail('rerank', err);
-        return fallback(err instanceof Error ? err.message : String(err));
+        return fallback(errorText(err));
       }
     },
     impression(impression) {
       if (consent !== 'granted') return;
-      start()
-        .then(() => remote!.impression(impression))
-        .catch((err) => fail('impression', err));
+      ask('impression', 'impression', [impression]).catch(() => undefined);
     },
-    async profile() {
-      try {
-        await start();
-        return await remote!.profile();
-      } catch (err) {
-        fail('profile', err);
-        return undefined;
-      }
-    },
+    profile: () => ask('profile', 'profile', []),
     async explain(id) {
-      try {
-        await start();
-        return await remote!.explain(String(id));
-      } catch (err) {
-        fail('explain', err);
-        return undefined;
-      }
+      return ask('explain', 'explain', [String(id)]);
     },
     async exportData() {
-      try {
-        await flush();
-        await start();
-        return { ...(await remote!.exportData()), consent, paused };
-      } catch (err) {
-        fail('export', err);
-        return undefined;
-      }
+      await flush();
+      const bundle = await ask('export', 'exportData', []);
+      return bundle ? { ...bundle, consent, paused } : undefined;
     },
     async erase() {
-      pending = [];
+      outbox = [];
+      clearStashes(stashBase);
+      stashed = false;
+      for (const b of inflight) b.settle(undefined);
+      inflight = [];
+      inflightEvents = 0;
       try {
-        await start();
-        await remote!.erase();
+        await withDeadline(start(), CALL_DEADLINE_MS, 'worker start');
+        await call('erase', []);
         emit('erased', {});
       } catch (err) {
         fail('erase', err);
@@ -348,12 +567,7 @@ export function createClient(options: ClientOptions): Client {
     },
     async setDeclared(key, value) {
       if (consent !== 'granted') localDeclared.set(key, value);
-      try {
-        await start();
-        await remote!.setDeclared(key, value);
-      } catch (err) {
-        fail('declare', err);
-      }
+      await ask('declare', 'setDeclared', [key, value]);
     },
     consent(state) {
       if (state === 'granted' || state === 'denied' || state === 'pending') {
@@ -375,24 +589,10 @@ export function createClient(options: ClientOptions): Client {
     async restoreInterest(kind, key) {
       return editInterest(kind, key, false);
     },
-    async explainLast() {
-      try {
-        await start();
-        return await remote!.explainLast();
-      } catch (err) {
-        fail('explain', err);
-        return undefined;
-      }
-    },
+    explainLast: () => ask('explain', 'explainLast', []),
     async reports() {
       if (consent !== 'granted') return undefined;
-      try {
-        await start();
-        return await remote!.reports();
-      } catch (err) {
-        fail('reports', err);
-        return undefined;
-      }
+      return ask('reports', 'reports', []);
     },
     on(name, fn) {
       let set = listeners.get(name);
@@ -403,12 +603,25 @@ export function createClient(options: ClientOptions): Client {
     ready: start,
     destroy() {
       memory.close();
-      worker?.terminate();
-      worker = undefined;
-      remote = undefined;
+      destroyed = true;
+      if (typeof window !== 'undefined') {
+        window.removeEventListener('pagehide', onHide);
+        window.removeEventListener('pageshow', onPageShow);
+        document.removeEventListener('visibilitychange', onVisibility);
+      }
+      onDead('destroyed');
       dead = 'destroyed';
     },
   };
+  if (typeof window !== 'undefined' && typeof document !== 'undefined') {
+    window.addEventListener('pagehide', onHide);
+    window.addEventListener('pageshow', onPageShow);
+    document.addEventListener('visibilitychange', onVisibility);
+  }
+  if (consent === 'granted') {
+    adoptStashes();
+    start().catch(() => undefined);
+  }
   return client;
 
   /** Remembers the choices; under denied only consent itself is written. */
@@ -423,15 +636,9 @@ export function createClient(options: ClientOptions): Client {
   }
 
   async function editInterest(kind: InterestKind, key: string, remove: boolean): Promise<boolean> {
-    try {
-      await start();
-      const done = await (remove ? remote!.removeInterest(kind, key) : remote!.restoreInterest(kind, key));
-      if (done) emit('interests', { kind, key, removed: remove });
-      return done;
-    } catch (err) {
-      fail('interests', err);
-      return false;
-    }
+    const done = await ask('interests', remove ? 'removeInterest' : 'restoreInterest', [kind, key]);
+    if (done) emit('interests', { kind, key, removed: remove });
+    return done === true;
   }
 
   /** Applies a consent change (this tab's or another's); storage opens or closes with it. */
@@ -439,30 +646,63 @@ export function createClient(options: ClientOptions): Client {
     if (state === consent) return;
     const storing = consent === 'granted';
     consent = state;
-    if (state === 'denied') pending = [];
+    if (state === 'denied') {
+      outbox = [];
+      for (const b of inflight) b.settle(undefined);
+      inflight = [];
+      inflightEvents = 0;
+      clearStashes(stashBase);
+      stashed = false;
+    }
     // The running worker opened storage for the old state: start one for the new state.
-    if (storing !== (state === 'granted') && worker) restart();
-    if (state === 'granted') scheduleFlush(0);
+    if (storing !== (state === 'granted') && worker) restartForConsent();
+    if (state === 'granted') {
+      adoptStashes();
+      drain();
+    }
     emit('consent', state);
   }
 
-  function restart(): void {
+  /** Replaces the worker on purpose (not a crash): no backoff; events in flight go to the new one. */
+  function restartForConsent(): void {
+    const w = worker;
+    worker = undefined;
+    readyPromise = undefined;
+    status = undefined;
     try {
-      worker?.terminate();
+      w?.terminate();
     } catch {
       // already gone
     }
-    worker = undefined;
-    remote = undefined;
-    readyPromise = undefined;
+    for (const [i, pending] of calls) {
+      calls.delete(i);
+      if (pending.timer !== undefined) clearTimeout(pending.timer);
+      pending.reject(new Error('worker replaced after a consent change'));
+    }
     if (consent === 'granted') start().catch(() => undefined);
   }
 
   function stamp(event: ShopperEvent): ShopperEvent {
-    // Timestamped where it happened, so batching delays never shift the shopper's timeline.
+    // Timestamped where it happened, so delivery delays never shift the shopper's timeline (and a
+    // replayed event keeps its content-derived id, so the worker counts it once).
     const e = { ...event };
     if (e.ts === undefined) e.ts = Date.now();
     return e;
   }
 }
 
+function withDeadline<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
+    p.then(
+      (v) => {
+        clearTimeout(t);
+        resolve(v);
+      },
+      (e) => {
+        clearTimeout(t);
+        reject(e);
+      },
+    );
+  });
+}

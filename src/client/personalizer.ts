@@ -76,9 +76,6 @@ export function createPersonalizer(options: PersonalizerOptions): Personalizer {
       }
     };
     if (typeof document === 'undefined') return api;
-    // A page that captures events will need the worker: start it now (off the critical path), so its
-    // ~100 ms thread start and IndexedDB open overlap the page's own loading.
-    if (client.consent() === 'granted') setTimeout(() => client.ready().catch(() => undefined), 0);
     if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', begin, { once: true });
     else begin();
   }

@@ -1,5 +1,5 @@
 /**
- * The one interface between the page and the worker (types only). `client/` calls it through comlink,
+ * The one interface between the page and the worker (types only). `client/` calls it with postMessage,
  * `worker/` implements it; neither imports the other.
  */
 import type { InterestKind, RemovedInterest } from './privacy/interests';
@@ -42,6 +42,7 @@ export interface WorkerConfig {
 export interface WorkerStatus {
   ready: true;
   version: string;
+  /** Events the shopper's profile has counted (read from the snapshot and the log's tail, not a full read). */
   events: number;
   /** Present when storage failed and the worker runs in memory only. */
   storageError?: string;
@@ -108,7 +109,24 @@ export interface LastRerank {
   items: { id: string; from: number; to: number; reason?: string; contributions: { family: string; value: number }[] }[];
 }
 
-/** The worker's API, exposed with comlink. Every method validates its input and never throws on bad data. */
+/**
+ * One call from the page to the worker: `i` numbers it (the reply carries the same number), `m`
+ * names a {@link WorkerApi} method (or `ping`, answered by the dispatcher itself), `a` its arguments.
+ */
+export interface RpcCall {
+  i: number;
+  m: keyof WorkerApi | 'ping';
+  a: unknown[];
+}
+
+/** The worker's answer to {@link RpcCall} `i`: a result `r`, or an error message `e`. */
+export interface RpcReply {
+  i: number;
+  r?: unknown;
+  e?: string;
+}
+
+/** The worker's API, called with {@link RpcCall} messages. Every method validates its input and never throws on bad data. */
 export interface WorkerApi {
   init(config: WorkerConfig): Promise<WorkerStatus>;
   track(events: unknown[]): Promise<TrackAck>;

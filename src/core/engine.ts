@@ -160,10 +160,10 @@ export class Engine {
     return { ok: true, event, duplicate, pairs, warnings: [] };
   }
 
-  /** Learns from queued feedback (one mini-batched step). Returns the number of examples used. */
-  train(): number {
+  /** Learns from queued feedback (one mini-batched step of at most `max` examples). Returns the number used. */
+  train(max = 256): number {
     if (!this.learner || this.pending.length === 0) return 0;
-    const batch = this.pending.splice(0, 256);
+    const batch = this.pending.splice(0, max);
     this.learner.learn(batch);
     return batch.length;
   }

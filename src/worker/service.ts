@@ -50,6 +50,28 @@ const RETENTION_SLACK = 0.05;
 const REMOVED_KEY = 'removed-interests';
 /** Version of the `exportData()` format (see the README "Export format"). */
 const EXPORT_VERSION = 2;
+/** Longest stretch of ingest or training work before the worker yields, so a waiting rerank runs. */
+const SLICE_MS = 4;
+/** Examples per learning step inside a training slice. */
+const TRAIN_STEP = 8;
+/** Delay after `ready` before start-up housekeeping (retention, warm-up) runs. */
+const HOUSEKEEPING_DELAY_MS = 0;
+
+/**
+ * Ends the current task and resumes in a new one, so messages that arrived meanwhile (a rerank) run
+ * first. A MessageChannel round trip, since nested timers are clamped to 4 ms.
+ */
+function yieldTask(): Promise<void> {
+  if (typeof MessageChannel === 'undefined') return new Promise((resolve) => setTimeout(resolve, 0));
+  return new Promise((resolve) => {
+    const ch = new MessageChannel();
+    ch.port1.onmessage = () => {
+      ch.port1.close();
+      resolve();
+    };
+    ch.port2.postMessage(0);
+  });
+}
 
 type LearnerModule = typeof import('../core/model/model');
 
@@ -95,7 +117,7 @@ const isQuotaError = (err: unknown) => err instanceof DOMException && err.name =
 
 /**
  * Plain JSON data for the page: the profile's maps serialise as objects through their `toJSON`, which
- * structured cloning (comlink) would skip, leaving the shopper's panel and export with empty maps.
+ * structured cloning (postMessage) would skip, leaving the shopper's panel and export with empty maps.
  */
 function plain<T>(value: T): unknown {
   return JSON.parse(JSON.stringify(value));
@@ -149,6 +171,11 @@ export class PersonalizerService implements WorkerApi {
   private learnerPromise: Promise<void> | undefined;
   private learnerWanted = false;
   private ranker: { dispose(): void; exportState(): unknown } | undefined;
+  /** Track calls run one after another (their ingest yields between slices, so order must be kept). */
+  private trackChain: Promise<unknown> = Promise.resolve();
+  private tracksRunning = 0;
+  /** Start-up retention and warm-up, once their timer fired. */
+  private startup: Promise<void> | undefined;
   private priorWeights: FmWeights | undefined;
   private priorVersion = 'built-in';
   private readonly now: () => number;
@@ -174,7 +201,7 @@ export class PersonalizerService implements WorkerApi {
     for (;;) {
       const writes = this.writes;
       const opening = this.opening;
-      await Promise.allSettled([this.initPromise, writes, opening]);
+      await Promise.allSettled([this.initPromise, writes, opening, this.trackChain, this.startup]);
       if (writes === this.writes && opening === this.opening) return;
     }
   }
@@ -228,7 +255,11 @@ export class PersonalizerService implements WorkerApi {
     await this.openedStore();
     // Reports only with consent, and without delaying start-up.
     if (this.writable && config.reportUrl) this.startReporter(config.reportUrl).catch(() => undefined);
-    this.warmUp();
+    // Ready now: start-up retention and the JIT warm-up run after the page got its answer (a rerank
+    // that arrives meanwhile runs before them).
+    this.timers.setTimeout(() => {
+      this.startup = this.housekeeping().catch(() => undefined);
+    }, HOUSEKEEPING_DELAY_MS);
     // tfjs is loaded after start-up, so the first rerank never waits for it (and not at all without consent).
     if (this.writable) {
       this.learnerTimer = this.timers.setTimeout(() => {
@@ -289,17 +320,18 @@ export class PersonalizerService implements WorkerApi {
       this.hadStore = true;
       this.deleted = false;
       if (first) {
-        const opened = store;
-        if (this.writable) {
-          const kept = await this.tabs!.withLock('log', () => opened.enforceRetention(this.maxEvents, this.maxAgeMs, this.now()));
-          this.logEstimate = kept.remaining;
-        } else this.logEstimate = await store.countEvents(this.now());
         // A snapshot is the profile of the log up to `upTo`; it only fits a profile holding nothing else.
         if (this.engine.profile.eventCount === 0 && this.unwritten.length === 0) await this.restoreSnapshot(store);
         this.removed = readRemoved(await store.getMeta(REMOVED_KEY));
       }
       await this.catchUp(false);
       applyRemovedInterests(this.engine.profile, this.removed);
+      if (first) {
+        // No full read of the log before `ready`: the profile's count bounds the log from above (retention
+        // only removes), so the first write past the limit prunes; start-up retention runs after ready.
+        if (this.writable) this.logEstimate = this.engine.profile.eventCount;
+        else this.logEstimate = await store.countEvents(this.now());
+      }
       this.storageError = undefined;
       return store;
     } catch (err) {
@@ -384,6 +416,22 @@ export class PersonalizerService implements WorkerApi {
     const run = this.writes.then(fn, fn);
     this.writes = run.catch(() => undefined);
     return run;
+
+  }
+
+  /** Start-up work that need not delay `ready`: retention over the log (age and count), then the JIT warm-up. */
+  private async housekeeping(): Promise<void> {
+    const store = this.store;
+    if (store && !store.closed && this.writable) {
+      try {
+        const kept = await this.tabs!.withLock('log', () => store.enforceRetention(this.maxEvents, this.maxAgeMs, this.now()));
+        this.logEstimate = kept.remaining;
+      } catch (err) {
+        if (this.config.debug) console.warn('[pz] retention failed:', describeError(err));
+      }
+    }
+    await yieldTask();
+    this.warmUp();
   }
 
   /**
@@ -475,15 +523,19 @@ export class PersonalizerService implements WorkerApi {
     this.scheduleModelSave();
   }
 
+  /** Learns queued feedback in slices of at most {@link SLICE_MS}, yielding to reranks between them. */
   private scheduleTrain(delay = 0): void {
     if (this.trainTimer !== undefined) return;
     this.trainTimer = this.timers.setTimeout(() => {
       this.trainTimer = undefined;
+      const t0 = performance.now();
+      let learned = 0;
       try {
-        if (this.engine.train() > 0) this.scheduleModelSave();
+        while (this.engine.pendingExamples() > 0 && performance.now() - t0 < SLICE_MS) learned += this.engine.train(TRAIN_STEP);
       } catch (err) {
         if (this.config.debug) console.warn('[pz] learning step failed:', describeError(err));
       }
+      if (learned > 0) this.scheduleModelSave();
       if (this.engine.pendingExamples() > 0) this.scheduleTrain(0);
     }, delay);
   }
@@ -522,7 +574,21 @@ export class PersonalizerService implements WorkerApi {
     }, MODEL_SAVE_DELAY_MS);
   }
 
-  async track(raw: unknown[]): Promise<TrackAck> {
+  /**
+   * Ingests and stores events. Calls run one after another; an idle worker starts at once, so a
+   * rerank sent after a few events sees them, while a long batch yields to it after its first slice.
+   */
+  track(raw: unknown[]): Promise<TrackAck> {
+    const run = this.tracksRunning++ === 0 ? this.trackInOrder(raw) : this.trackChain.then(() => this.trackInOrder(raw));
+    this.trackChain = run
+      .catch(() => undefined)
+      .finally(() => {
+        this.tracksRunning--;
+      });
+    return run;
+  }
+
+  private async trackInOrder(raw: unknown[]): Promise<TrackAck> {
     await this.initPromise;
     const now = this.now();
     const ack: TrackAck = { accepted: [], rejected: [], duplicates: 0, durable: true };
@@ -533,21 +599,27 @@ export class PersonalizerService implements WorkerApi {
       const refused = describeError(new ConsentError('consent', 'consent is not granted'));
       return { ...ack, durable: false, rejected: list.map((_, index) => ({ index, error: refused })) };
     }
-    list.forEach((input, index) => {
+    let sliceStart = performance.now();
+    for (let index = 0; index < list.length; index++) {
+      if (performance.now() - sliceStart > SLICE_MS) {
+        await yieldTask();
+        sliceStart = performance.now();
+      }
+      const input = list[index];
       if (happenedBefore(input, this.erasedAt)) {
         // Tracked before the shopper erased everything (perhaps in another tab): it goes with the rest.
         ack.rejected.push({ index, error: describeError(new ErasedError('ts', 'the event happened before the data was erased')) });
-        return;
+        continue;
       }
       const r = this.engine.ingestRaw(input, now);
       if (!r.ok) {
         ack.rejected.push({ index, error: r.error });
-        return;
+        continue;
       }
       ack.accepted.push(r.event.id);
       if (r.duplicate) ack.duplicates++;
       else fresh.push(r.event);
-    });
+    }
     if (fresh.length || this.unwritten.length) {
       // Events an earlier write could not store go first, with these or on their own.
       ack.durable = await this.serial(() => this.write(fresh));

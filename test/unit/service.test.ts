@@ -276,11 +276,14 @@ describe('storage faults: never lose, never lie', () => {
       { lastTs: 'junk', events: 'not a list' },
       { lastTs: T0 - 1000, events: [{ ...view(3), ts: T0 - 1000 }, { id: 'bad', type: 'teleport', ts: T0 - 999 }, null] },
     ]);
-    const { svc } = service();
+    const { svc, advance } = service();
     const status = await svc.init({ dbName, seed: 1, maxEvents: 2 });
     expect(status.storageError).toBeUndefined();
     expect(status.quarantined).toBe(3);
-    expect(await eventCount(svc)).toBe(2); // retention kept the 2 newest readable events
+    expect(await eventCount(svc)).toBe(3); // every readable event counts in the profile…
+    advance(0); // …and start-up retention, which runs right after ready, keeps the 2 newest in the log
+    await svc.idle();
+    expect(await storedIds(dbName)).toEqual(['ev-2', 'ev-3']);
     const ack = await svc.track([view(4)]);
     expect(ack.durable).toBe(true);
     expect(await storedIds(dbName)).toContain('ev-4');
