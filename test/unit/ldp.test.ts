@@ -128,7 +128,9 @@ describe('lift without tracking', () => {
     const need = shoppersNeeded({ base: 0.03, lift: 0.05, controlShare: 0.1, epsilon });
     expect(power({ n: need, base: 0.03, lift: 0.05, controlShare: 0.1, epsilon })).toBeGreaterThanOrEqual(0.8);
     expect(power({ n: need * 0.9, base: 0.03, lift: 0.05, controlShare: 0.1, epsilon })).toBeLessThan(0.8);
-    // Without noise (ε large) far fewer are needed: the price of privacy is in the ratio.
-    expect(shoppersNeeded({ base: 0.03, lift: 0.05, controlShare: 0.1, epsilon: 8 })).toBeLessThan(need / 10);
+    // With little noise (ε = 10) the answer is the textbook sample size for two proportions.
+    const classical = ((1.959964 + 0.841621) ** 2 * ((0.03 * 0.97) / 0.1 + (0.0315 * 0.9685) / 0.9)) / 0.0015 ** 2;
+    expect(shoppersNeeded({ base: 0.03, lift: 0.05, controlShare: 0.1, epsilon: 10 }) / classical).toBeCloseTo(1, 1);
+    expect(need / classical).toBeGreaterThan(20); // the price of ε = 1 on a one-bit answer
   });
 });

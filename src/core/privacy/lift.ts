@@ -5,7 +5,7 @@
  * decoder estimates conversion per arm and the relative lift with a delta-method interval; the power
  * function says how many shopper-periods a site needs to detect a given lift.
  */
-import { estimate, grr, type Oracle, supportCounts, variance } from './oracle';
+import { grr, type Oracle, rateVariance, supportCounts } from './oracle';
 import type { Rng } from '../util/rng';
 
 /** An arm: 0 = control (server order), 1 = treatment (personalized). */
@@ -37,8 +37,10 @@ export function decodeLift(epsilon: number, reports: Iterable<{ arm: Arm; bit: n
   const bits: [number[], number[]] = [[], []];
   for (const r of reports) bits[r.arm].push(r.bit);
   const [c, t] = bits.map((b) => {
-    const e = estimate(o, supportCounts(o, b))[1]!;
-    return { n: b.length, rate: e.share, se: e.se };
+    // The rate is what each arm's shoppers are drawn from: sampling plus perturbation variance.
+    const { counts, n } = supportCounts(o, b);
+    const rate = n > 0 ? (counts[1]! / n - o.q) / (o.p - o.q) : 0;
+    return { n, rate, se: Math.sqrt(rateVariance(o, n, Math.min(1, Math.max(0, rate)))) };
   }) as [LiftEstimate['control'], LiftEstimate['treatment']];
   const lift = t.rate / c.rate - 1;
   // Delta method for a ratio of independent estimates.
@@ -62,7 +64,7 @@ export function normalCdf(x: number): number {
 export function power({ n, base, lift, controlShare, epsilon }: { n: number; base: number; lift: number; controlShare: number; epsilon: number }): number {
   const o = liftOracle(epsilon);
   const treated = base * (1 + lift);
-  const se = Math.sqrt(variance(o, n * controlShare, base) + variance(o, n * (1 - controlShare), treated));
+  const se = Math.sqrt(rateVariance(o, n * controlShare, base) + rateVariance(o, n * (1 - controlShare), treated));
   const delta = Math.abs(treated - base);
   return normalCdf(delta / se - Z95) + normalCdf(-delta / se - Z95);
 }

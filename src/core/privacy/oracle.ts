@@ -57,6 +57,17 @@ export function variance(o: Oracle, n: number, f = 0): number {
   return (o.q * (1 - o.q) + f * d * (1 - o.p - o.q)) / (n * d * d);
 }
 
+/**
+ * Variance of an estimated *rate* `f` (a probability each shopper's value is drawn from, as in an
+ * experiment), from `n` reports: the sampling variance f(1 − f)/n plus the perturbation's. Equals
+ * π(1 − π) / (n (p − q)²) with π = q + f (p − q), the chance a report says "yes".
+ */
+export function rateVariance(o: Oracle, n: number, f: number): number {
+  const d = o.p - o.q;
+  const pi = o.q + f * d;
+  return (pi * (1 - pi)) / (n * d * d);
+}
+
 /** The oracle with the smaller variance for this domain and budget. */
 export function chooseOracle(k: number, epsilon: number): Oracle {
   const a = grr(k, epsilon);
