@@ -120,8 +120,8 @@ function curve(rows: readonly ScalingRow[]): string {
   return rows
     .map((r) => {
       const n = Math.max(1, Math.round((40 * r.build.seconds) / maxS));
-      const perM = r.build.seconds / (r.events / 1e6);
-      return `${(r.events / 1e6).toFixed(1).padStart(6)}M │${'█'.repeat(n)} ${r.build.seconds.toFixed(0)} s (${perM.toFixed(1)} s per 1M events)`;
+      const cpu = r.build.steps.reduce((t, s) => t + s.cpuSeconds, 0);
+      return `${(r.events / 1e6).toFixed(1).padStart(6)}M │${'█'.repeat(n)} ${r.build.seconds.toFixed(0)} s wall, ${cpu.toFixed(0)} s CPU (${(r.build.seconds / (r.events / 1e6)).toFixed(1)} s wall per 1M events)`;
     })
     .join('\n');
 }
@@ -162,11 +162,11 @@ async function main(): Promise<void> {
       rmSync(join(tmp, `out-${events}`), { recursive: true, force: true });
     }
     md.push(`### Scaling: synthetic Taobao-distributed logs, ${dim}-d embeddings, DuckDB memory limit ${values['memory-limit']}, 2 cores`, '');
-    md.push('| events | shoppers | items | item pairs | wall s | peak RSS MB | peak heap MB | peak typed arrays MB |', '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+    md.push('| events | shoppers | items | item pairs | wall s | CPU s | peak RSS MB | peak heap MB | peak typed arrays MB |', '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
     for (const r of rows) {
       const st = r.build.steps;
       md.push(
-        `| ${r.events.toLocaleString('en')} | ${r.shoppers.toLocaleString('en')} | ${r.items.toLocaleString('en')} | ${r.pairs.toLocaleString('en')} | ${r.build.seconds.toFixed(0)} | ${Math.max(...st.map((s) => s.peakRssMb)).toFixed(0)} | ${Math.max(...st.map((s) => s.peakHeapMb)).toFixed(0)} | ${Math.max(...st.map((s) => s.peakExternalMb)).toFixed(0)} |`,
+        `| ${r.events.toLocaleString('en')} | ${r.shoppers.toLocaleString('en')} | ${r.items.toLocaleString('en')} | ${r.pairs.toLocaleString('en')} | ${r.build.seconds.toFixed(0)} | ${st.reduce((t, s) => t + s.cpuSeconds, 0).toFixed(0)} | ${Math.max(...st.map((s) => s.peakRssMb)).toFixed(0)} | ${Math.max(...st.map((s) => s.peakHeapMb)).toFixed(0)} | ${Math.max(...st.map((s) => s.peakExternalMb)).toFixed(0)} |`,
       );
     }
     for (const r of rows) md.push('', `Steps at ${r.events.toLocaleString('en')} events:`, '', stepTable(r.build.steps));

@@ -40,9 +40,9 @@ function int(values: Record<string, unknown>, name: string, min: number, max = N
 /** One line per step: name, wall time, memory. */
 export function stepTable(steps: readonly StepStats[]): string {
   const rows = steps.map(
-    (s) => `| ${s.name} | ${s.seconds.toFixed(1)} | ${s.peakRssMb.toFixed(0)} | ${s.peakHeapMb.toFixed(0)} | ${s.peakExternalMb.toFixed(0)} |`,
+    (s) => `| ${s.name} | ${s.seconds.toFixed(1)} | ${s.cpuSeconds.toFixed(1)} | ${s.peakRssMb.toFixed(0)} | ${s.peakHeapMb.toFixed(0)} | ${s.peakExternalMb.toFixed(0)} |`,
   );
-  return ['| step | wall s | peak RSS MB | peak heap MB | peak typed arrays MB |', '| --- | ---: | ---: | ---: | ---: |', ...rows].join('\n');
+  return ['| step | wall s | CPU s | peak RSS MB | peak heap MB | peak typed arrays MB |', '| --- | ---: | ---: | ---: | ---: | ---: |', ...rows].join('\n');
 }
 
 /** Runs the CLI; returns the build summary (for tests). */

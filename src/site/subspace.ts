@@ -65,19 +65,26 @@ export function subspaceEmbedding(op: SubspaceOperator, dim: number, iterations:
 
 /** Modified Gram–Schmidt on the columns of a row-major n × d block (twice, for stability). */
 function orthonormalizeColumns(q: Float64Array, n: number, d: number): void {
+  // Work on a column-major copy: every sweep below reads one column contiguously instead of one
+  // double per cache line. Same operations in the same order, so the same bits.
+  const c = new Float64Array(n * d);
+  for (let i = 0; i < n; i++) for (let a = 0; a < d; a++) c[a * n + i] = q[i * d + a]!;
   for (let pass = 0; pass < 2; pass++) {
     for (let a = 0; a < d; a++) {
+      const ca = a * n;
       for (let b = 0; b < a; b++) {
+        const cb = b * n;
         let dot = 0;
-        for (let i = 0; i < n; i++) dot += q[i * d + a]! * q[i * d + b]!;
-        for (let i = 0; i < n; i++) q[i * d + a]! -= dot * q[i * d + b]!;
+        for (let i = 0; i < n; i++) dot += c[ca + i]! * c[cb + i]!;
+        for (let i = 0; i < n; i++) c[ca + i]! -= dot * c[cb + i]!;
       }
       let norm = 0;
-      for (let i = 0; i < n; i++) norm += q[i * d + a]! ** 2;
+      for (let i = 0; i < n; i++) norm += c[ca + i]! ** 2;
       const inv = norm > 1e-300 ? 1 / Math.sqrt(norm) : 0;
-      for (let i = 0; i < n; i++) q[i * d + a]! *= inv;
+      for (let i = 0; i < n; i++) c[ca + i]! *= inv;
     }
   }
+  for (let i = 0; i < n; i++) for (let a = 0; a < d; a++) q[i * d + a] = c[a * n + i]!;
 }
 
 /** Cyclic Jacobi eigen-decomposition of a small symmetric d × d matrix; eigenvalues descending. */

@@ -7,6 +7,8 @@
 export interface StepStats {
   name: string;
   seconds: number;
+  /** CPU time of the process during the step (user + system, every thread: engine included), s. */
+  cpuSeconds: number;
   /** Peak resident set size during the step, MB (engine included). */
   peakRssMb: number;
   /** Peak V8 heap used during the step, MB (typed arrays live outside it, see `peakExternalMb`). */
@@ -48,6 +50,7 @@ export class StepRunner {
   async run<T>(name: string, fn: () => Promise<T> | T): Promise<T> {
     this.listener.start?.(name);
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     let peakRss = 0;
     let peakHeap = 0;
     let peakExternal = 0;
@@ -71,6 +74,7 @@ export class StepRunner {
       const stats: StepStats = {
         name,
         seconds: (performance.now() - t0) / 1000,
+        cpuSeconds: ((c) => (c.user + c.system) / 1e6)(process.cpuUsage(cpu0)),
         peakRssMb: peakRss / MB,
         peakHeapMb: peakHeap / MB,
         peakExternalMb: peakExternal / MB,
