@@ -297,3 +297,50 @@ export function publishItemKnowledge(k: ItemKnowledge): PublishedItemKnowledge {
   }
   return { version: 2, dim: k.dim, items };
 }
+
+/**
+ * Reads a published file back into an {@link ItemKnowledge} (weights and embeddings at their published
+ * precision), so whatever produced the file (this module, the SQL pipeline, a warehouse) can stand in
+ * for an in-memory build.
+ * @example const k = itemKnowledgeFromPublished(JSON.parse(readFileSync('public/site/item-knowledge.json', 'utf8')));
+ */
+export function itemKnowledgeFromPublished(file: PublishedItemKnowledge): ItemKnowledge {
+  if (file.version !== 2) throw new RangeError(`item knowledge version must be 2, got ${String(file.version)}`);
+  const ids = Object.keys(file.items);
+  const index = new Map(ids.map((id, i) => [id, i]));
+  const toList = (l: [string, number][]): Neighbour[] => l.map(([id, weight]) => ({ id, weight }));
+  const nb = ids.map((id) => toList(file.items[id]!.nb));
+  const pre = ids.map((id) => toList(file.items[id]!.pre));
+  const nbMaps: (Map<string, number> | undefined)[] = [];
+  const emb = ids.map((id) => {
+    const e = file.items[id]!.emb;
+    return e ? Float32Array.from(e) : undefined;
+  });
+  return {
+    itemIds: ids,
+    dim: file.dim,
+    indexOf: (id) => index.get(id) ?? -1,
+    popularity: (id) => {
+      const k = index.get(id);
+      return k === undefined ? 0 : file.items[id]!.pop;
+    },
+    neighbours: (id) => {
+      const k = index.get(id);
+      return k === undefined ? [] : nb[k]!;
+    },
+    predecessors: (id) => {
+      const k = index.get(id);
+      return k === undefined ? [] : pre[k]!;
+    },
+    similarity: (from, to) => {
+      const k = index.get(from);
+      if (k === undefined) return 0;
+      nbMaps[k] ??= new Map(nb[k]!.map((e) => [e.id, e.weight]));
+      return nbMaps[k]!.get(to) ?? 0;
+    },
+    embedding: (id) => {
+      const k = index.get(id);
+      return k === undefined ? undefined : emb[k];
+    },
+  };
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildItemKnowledge, itemPopularity, publishItemKnowledge } from '../../src/site/item-knowledge';
+import { buildItemKnowledge, itemKnowledgeFromPublished, itemPopularity, publishItemKnowledge } from '../../src/site/item-knowledge';
 
 // Two clusters of items that co-occur only within their cluster.
 const sequences: string[][] = [];
@@ -72,5 +72,27 @@ describe('site item knowledge', () => {
   it('rejects bad options by name', () => {
     expect(() => buildItemKnowledge(sequences, { dim: 65 })).toThrow(/dim/);
     expect(() => buildItemKnowledge(sequences, { window: 0 })).toThrow(/window/);
+  });
+});
+
+describe('published item knowledge read back', () => {
+  it('answers like the build it was published from, at published precision', () => {
+    const k = buildItemKnowledge(sequences, { dim: 4, seed: 2 });
+    const back = itemKnowledgeFromPublished(publishItemKnowledge(k));
+    expect(back.itemIds).toEqual(k.itemIds);
+    expect(back.dim).toBe(4);
+    for (const id of k.itemIds) {
+      expect(back.popularity(id)).toBe(k.popularity(id));
+      expect(back.neighbours(id).map((n) => n.id)).toEqual(k.neighbours(id).map((n) => n.id));
+      expect(back.predecessors(id).map((n) => n.id)).toEqual(k.predecessors(id).map((n) => n.id));
+      const nb = k.neighbours(id)[0];
+      if (nb) expect(back.similarity(id, nb.id)).toBeCloseTo(nb.weight, 5);
+      const e = k.embedding(id)!;
+      const b = back.embedding(id)!;
+      for (let i = 0; i < e.length; i++) expect(b[i]).toBeCloseTo(e[i]!, 3);
+    }
+    expect(back.indexOf('nope')).toBe(-1);
+    expect(back.neighbours('nope')).toEqual([]);
+    expect(() => itemKnowledgeFromPublished({ version: 1 } as never)).toThrow(/version/);
   });
 });
