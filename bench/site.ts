@@ -1,6 +1,6 @@
 /**
  * Site pipeline benchmark: `npm run bench:site [-- --quick] [--sizes 1e6,1e7,5e7] [--tmp DIR]
- * [--memory-limit 2GB] [--no-reference] [--out FILE]`.
+ * [--memory-limit 2GB] [--no-reference] [--quality POLICIES] [--out FILE]`.
  *
  * 1. Reference: the in-memory `buildItemKnowledge` and the DuckDB pipeline on the real Beauty
  *    (training split, 64-d, the quality benchmark's settings) and Taobao logs: wall time of each and
@@ -8,6 +8,8 @@
  * 2. Scaling: synthetic logs drawn from the Taobao slice (bench/site/synthetic.sql; written to --tmp,
  *    never to the repo) of each size, each built in its own process: wall time, peak RSS and peak V8
  *    heap per step, then the table and the curve. `--quick` runs 100k and 1M events with 16-d embeddings.
+ * 3. `--quality pz-heuristics,pz-prior`: Beauty test NDCG@10 of those product rows with the reference's
+ *    site knowledge and with the pipeline's files (bench/site/quality-check.ts).
  * Markdown on stdout, progress on stderr, results JSON to --out (default bench/results/site.json;
  * quick runs write nothing unless --out is given).
  */
@@ -21,6 +23,7 @@ import { loadTaobao } from './quality/data/taobao';
 import { buildItemKnowledge, publishItemKnowledge } from '../src/site/item-knowledge';
 import { buildSite, compareKnowledge, type SiteBuildSummary } from '../src/site/pipeline';
 import { stepTable } from '../scripts/site';
+import { beautyQualityCheck } from './site/quality-check';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dataDir = process.env.PZ_DATA_DIR ?? resolve(here, '..', '..', 'shared', 'data');
@@ -138,6 +141,7 @@ async function main(): Promise<void> {
       child: { type: 'string' },
       'child-out': { type: 'string' },
       dim: { type: 'string' },
+      quality: { type: 'string' },
     },
   });
   const dim = Number(values.dim ?? (values.quick ? 16 : 32));
@@ -148,6 +152,16 @@ async function main(): Promise<void> {
   const md: string[] = ['## Site pipeline', ''];
   if (!values['no-reference']) md.push('### Reference (in-memory) vs pipeline (DuckDB)', '', ...(await reference(values.quick, tmp)), '');
 
+  let quality: Awaited<ReturnType<typeof beautyQualityCheck>> | undefined;
+  if (values.quality) {
+    if (!existsSync(beautyDir)) log(`quality check skipped: no data in ${dataDir}`);
+    else {
+      quality = await beautyQualityCheck(beautyDir, join(tmp, 'quality'), values.quality.split(','), log);
+      md.push('### Beauty test NDCG@10 of the product: reference knowledge vs the pipeline\'s files', '', '| policy | reference | pipeline | difference |', '| --- | ---: | ---: | ---: |');
+      for (const r of quality) md.push(`| ${r.policy} | ${r.reference.toFixed(4)} | ${r.pipeline.toFixed(4)} | ${(r.pipeline - r.reference).toFixed(4)} |`);
+      md.push('');
+    }
+  }
   const rows: ScalingRow[] = [];
   if (sizes.length === 0) log('scaling skipped: no --sizes');
   else if (!existsSync(taobaoFile)) log(`scaling skipped: the synthetic logs are drawn from ${taobaoFile}, which is absent`);
@@ -176,7 +190,7 @@ async function main(): Promise<void> {
   process.stdout.write(text);
   const out = values.out ?? (values.quick ? undefined : join(here, 'results', 'site.json'));
   if (out) {
-    writeFileSync(out, `${JSON.stringify({ date: new Date().toISOString(), dim, memoryLimit: values['memory-limit'], scaling: rows, markdown: text }, null, 2)}\n`);
+    writeFileSync(out, `${JSON.stringify({ date: new Date().toISOString(), dim, memoryLimit: values['memory-limit'], scaling: rows, ...(quality ? { quality } : {}), markdown: text }, null, 2)}\n`);
     log(`wrote ${out}`);
   }
   if (readdirSync(tmp).length === 0) rmSync(tmp, { recursive: true, force: true });
