@@ -41,37 +41,68 @@ await build({
   },
 });
 
-// 2b. The privacy panel's own file, imported by pz.js when a <pz-privacy-panel> appears.
-await build({
-  ...quiet,
-  publicDir: false,
-  define,
-  build: {
-    outDir: r('dist'),
-    emptyOutDir: false,
-    target: 'es2020',
-    sourcemap: true,
-    minify: true,
-    lib: { entry: r('src/client/panel-entry.ts'), formats: ['es'], fileName: () => 'pz-panel.js' },
-  },
-});
+// 2b. The two elements' own files, imported by pz.js the first time their tag is in the page.
+for (const [entry, fileName] of [['src/client/panel-entry.ts', 'pz-panel.js'], ['src/client/widget-entry.ts', 'pz-widget.js']]) {
+  await build({
+    ...quiet,
+    publicDir: false,
+    define,
+    build: {
+      outDir: r('dist'),
+      emptyOutDir: false,
+      target: 'es2020',
+      sourcemap: true,
+      minify: true,
+      lib: { entry: r(entry), formats: ['es'], fileName: () => fileName },
+    },
+  });
+}
 
-// 3. Module worker: ES module, tfjs split into a lazily imported chunk.
-const workerBuild = (outDir, fileName) =>
+// 3. Module worker: one minified ES module with no static imports (nothing to fetch before it runs),
+// and two lazy files in pz-chunks/ with content-hashed names: the tfjs learner and the reporter. Each
+// lazy file is self-contained (it repeats the few small modules it shares with the worker), so loading
+// it never re-imports the worker file, whatever URL or name the site gives that.
+const LAZY = [
+  { name: 'learner', entry: 'src/core/model/model.ts', from: '../core/model/model' },
+  { name: 'reports', entry: 'src/worker/reports.ts', from: './reports' },
+];
+const esModule = (input, outDir, entryFileNames, plugins = []) =>
   build({
     ...quiet,
     publicDir: false,
     define,
+    plugins,
     build: {
       outDir,
       emptyOutDir: false,
       target: 'es2022',
       sourcemap: true,
       minify: true,
-      lib: { entry: r('src/worker/index.ts'), formats: ['es'], fileName: () => fileName },
-      rolldownOptions: { output: { chunkFileNames: 'pz-chunks/[name]-[hash].js' } },
+      modulePreload: false,
+      rolldownOptions: {
+        input,
+        preserveEntrySignatures: 'strict',
+        output: { format: 'es', entryFileNames, chunkFileNames: 'pz-chunks/[name]-[hash].js' },
+      },
     },
   });
+/** The file name each lazy import of the worker points at, from that file's build. */
+const lazyFile = (output) => (Array.isArray(output) ? output[0] : output).output.find((c) => c.type === 'chunk' && c.isEntry).fileName;
+const workerBuild = async (outDir, fileName) => {
+  const files = {};
+  for (const l of LAZY) files[l.from] = lazyFile(await esModule(r(l.entry), outDir, `pz-chunks/${l.name}-[hash].js`));
+  const lazyImports = {
+    name: 'pz-lazy-chunks',
+    enforce: 'pre',
+    resolveDynamicImport(source, importer) {
+      if (typeof source === 'string' && importer?.startsWith(r('src/worker/')) && files[source]) return { id: `./${files[source]}`, external: true };
+      return null;
+    },
+  };
+  const out = await esModule(r('src/worker/index.ts'), outDir, fileName, [lazyImports]);
+  const chunks = (Array.isArray(out) ? out[0] : out).output.filter((c) => c.type === 'chunk');
+  if (chunks.length !== 1) throw new Error(`the worker must be one file; got ${chunks.map((c) => c.fileName).join(', ')}`);
+};
 await workerBuild(r('dist'), 'pz-worker.js');
 
 // 4. npm library: ESM entries (client API and pure core), the worker beside them, and declarations.

@@ -1,10 +1,11 @@
 /**
- * Registers the library's custom elements. The script-tag loader calls it with `window.pz`, so sites
- * using `pz.js` only write the markup.
+ * Registers the library's custom elements for sites that bundle the library. (The script-tag loader
+ * loads each element's own file instead, the first time its tag is in the page: see `lazy-elements.ts`.)
  */
 import { definePanel, PzPrivacyPanel } from './panel';
 import type { Personalizer } from './personalizer';
 import { PzRecommendations } from './widget';
+import { registerWidget } from './widget-entry';
 
 /**
  * Defines `<pz-recommendations>` and `<pz-privacy-panel>`, bound to `pz`. Safe to call more than once
@@ -20,22 +21,5 @@ export function registerElements(pz: Personalizer, options: { debug?: boolean } 
   definePanel(pz);
 }
 
-/**
- * Defines `<pz-recommendations>` only. The script-tag loader uses it and loads the privacy panel's
- * own file (`pz-panel.js`) when a `<pz-privacy-panel>` appears, so pages without one never pay for it.
- */
-export function registerWidget(pz: Personalizer, options: { debug?: boolean } = {}): void {
-  try {
-    if (typeof customElements === 'undefined') return;
-    if (!customElements.get('pz-recommendations')) {
-      PzRecommendations.personalizer = pz;
-      PzRecommendations.debug = options.debug === true;
-      customElements.define('pz-recommendations', PzRecommendations);
-    }
-  } catch {
-    // Custom elements are an extra: the personalizer works without them.
-  }
-}
-
-export { PzPrivacyPanel, PzRecommendations };
+export { PzPrivacyPanel, PzRecommendations, registerWidget };
 export type { WidgetCandidate } from './widget';

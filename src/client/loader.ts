@@ -8,8 +8,7 @@
  * `data-prior`, `data-segments` (same-origin JSON URLs), `data-db`, `data-budget-ms`,
  * `data-ready-timeout-ms`, `data-report` (locally private reports endpoint), `data-debug`.
  */
-import { registerWidget } from './elements';
-import { loadPanelWhenUsed } from './panel-lazy';
+import { loadElementsWhenUsed } from './lazy-elements';
 import { type Command, type Personalizer, createPersonalizer, runCommand } from './personalizer';
 import type { ConsentState } from '../core/types';
 
@@ -39,8 +38,23 @@ function boot(): void {
   });
   Object.defineProperty(pz, '__pz', { value: true });
   w[name] = pz;
-  registerWidget(pz, { debug });
-  loadPanelWhenUsed(pz, new URL('pz-panel.js', base).href, debug);
+  // Each element's own file (beside pz.js) loads the first time its tag is in the page.
+  loadElementsWhenUsed(
+    pz,
+    [
+      {
+        tag: 'pz-recommendations',
+        url: new URL('pz-widget.js', base).href,
+        define: (m, p) => (m as typeof import('./widget-entry')).registerWidget(p, { debug }),
+      },
+      {
+        tag: 'pz-privacy-panel',
+        url: new URL('pz-panel.js', base).href,
+        define: (m, p) => (m as typeof import('./panel-entry')).definePanel(p),
+      },
+    ],
+    debug,
+  );
   for (const cmd of queue) runCommand(pz, cmd);
 }
 
