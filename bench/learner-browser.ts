@@ -27,6 +27,8 @@ import { type Browser, type BrowserContext, type Page, chromium } from '@playwri
 import { build } from 'vite';
 // @ts-expect-error: plain ESM helper without types
 import { CHROMIUM_ARGS, findBrowser } from '../scripts/find-browser.mjs';
+// @ts-expect-error: plain ESM helper without types
+import { CSP, TYPES } from '../scripts/static-files.mjs';
 import { FM_K } from '../src/core/model/default-weights';
 import { FEATURE_DIM } from '../src/core/model/features';
 import type { RerankResult, ShopperEvent } from '../src/core/types';
@@ -44,16 +46,6 @@ const PAGE_ITERS = quick ? 200 : 1000;
 /** How long to wait for the lazy tfjs chunk after the first rerank (the worker waits 1 s, then imports). */
 const CHUNK_WAIT_MS = 6000;
 
-const CSP =
-  "default-src 'self'; script-src 'self'; worker-src 'self'; connect-src 'self'; img-src 'self' data:; style-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-};
 
 interface PageProbe {
   readyAt: number | null;
