@@ -31,8 +31,8 @@ import { BlockedError, ConsentError, ErasedError, StorageUnavailableError, descr
 import { reviveBatchEvents } from '../core/input/stored';
 import { DEFAULT_DB_NAME, type EventBatch, SCHEMA_VERSION, type Store, type StoreCallbacks, deleteStore, openExistingStore, openStore } from './store';
 import { type TabMessage, type Tabs, openTabs } from './tabs';
+import { DAY_MS } from '../core/util/time';
 
-const DAY = 86_400_000;
 const PROFILE_RECORD_VERSION = 1;
 const SNAPSHOT_DELAY_MS = 500;
 const MODEL_SAVE_DELAY_MS = 2000;
@@ -239,7 +239,7 @@ export class PersonalizerService implements WorkerApi {
     }
     this.engineOptions = {
       profile: {
-        ...(config.halfLifeDays ? { halfLifeMs: config.halfLifeDays * DAY } : {}),
+        ...(config.halfLifeDays ? { halfLifeMs: config.halfLifeDays * DAY_MS } : {}),
         ...(config.tzOffsetMinutes !== undefined ? { tzOffsetMinutes: config.tzOffsetMinutes } : {}),
       },
       ...(config.personalization !== undefined ? { personalization: config.personalization } : {}),
@@ -281,7 +281,7 @@ export class PersonalizerService implements WorkerApi {
   }
 
   private get maxAgeMs(): number {
-    return (this.config.maxAgeDays ?? DEFAULT_MAX_AGE_DAYS) * DAY;
+    return (this.config.maxAgeDays ?? DEFAULT_MAX_AGE_DAYS) * DAY_MS;
   }
 
   /**

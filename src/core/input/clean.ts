@@ -8,6 +8,7 @@ import type { Rng } from '../util/rng';
 import { ITEM_LIMITS, own, readItem, show } from './item';
 import { InvalidEventError } from '../errors';
 import { type DeviceClass, EVENT_TYPES, type EventType, type ItemFeatures, type StoredEvent } from '../types';
+import { MINUTE_MS } from '../util/time';
 
 /** Longest related-items list that is kept (extra entries are ignored). */
 export const MAX_RELATED = ITEM_LIMITS.related;
@@ -45,7 +46,7 @@ export const MAX_TAGS = ITEM_LIMITS.tags;
 export const MAX_EMBEDDING = ITEM_LIMITS.embedding;
 /** Largest quantity kept (larger values are clamped). */
 export const MAX_QUANTITY = 1000;
-const DEFAULT_MAX_DWELL_MS = 30 * 60_000;
+const DEFAULT_MAX_DWELL_MS = 30 * MINUTE_MS;
 const DEVICES: readonly DeviceClass[] = ['mobile', 'tablet', 'desktop', 'unknown'];
 
 /** Carries a rejection out of the nested readers to {@link validateEvent}; never leaves this module. */

@@ -1,5 +1,5 @@
 /**
- * Duplicate-event detection, shared by the loader (before queueing) and the profile reducer.
+ * Duplicate-event detection for the profile reducer (the worker drops duplicates as it folds events in).
  *
  * Two rules: an event whose id was already seen (among the last {@link DEDUPE_MAX_IDS} ids) is a
  * duplicate; so is an event with the same item id and type as an event counted less than

@@ -21,6 +21,7 @@ import {
 } from '../profile/profile';
 import { STRONGEST_TYPES } from '../profile/config';
 import type { Candidate, RelatedItem } from '../types';
+import { DAY_MS, HOUR_MS, MINUTE_MS } from '../util/time';
 
 /** Bump on any change to {@link FEATURES} or to how a feature is computed. */
 export const FEATURE_SCHEMA_VERSION = 5;
@@ -85,15 +86,13 @@ export const FEATURE_INDEX: Readonly<Record<FeatureName, number>> = Object.freez
 );
 
 const F = FEATURE_INDEX;
-const HOUR = 3_600_000;
-const DAY = 86_400_000;
 const CLICK_RANK = STRONGEST_TYPES.indexOf('click');
 /** Strength ranks run 1 (view) … {@link STRONGEST_RANK} (purchase). */
 const STRONGEST_RANK = STRONGEST_TYPES.length - 1;
 /** Decayed view weight that counts as full attention (a product-page view with a minute of dwell). */
 const VIEW_FULL_ATTENTION = 1.5;
 /** Repurchase interval of a consumable when the shopper has no purchase-interval history. */
-const DEFAULT_REPURCHASE_MS = 30 * DAY;
+const DEFAULT_REPURCHASE_MS = 30 * DAY_MS;
 /** Share of the repurchase interval after which a bought consumable starts coming due. */
 const DUE_FROM = 0.7;
 
@@ -174,12 +173,12 @@ export function features(
   const ctxNew = events < 5 ? 1 : 0;
   const shortTotal = affinityTotals(profile, now).categories.short;
   const ctxSession = finite(1 - Math.exp(-shortTotal / 5));
-  const hour = Math.floor((((now + profile.tzOffsetMinutes * 60_000) % DAY) + DAY) % DAY / HOUR);
+  const hour = Math.floor((((now + profile.tzOffsetMinutes * MINUTE_MS) % DAY_MS) + DAY_MS) % DAY_MS / HOUR_MS);
   const hourTotal = profile.hours.reduce((s, x) => s + x, 0);
   const ctxHour = hourTotal > 0 ? (profile.hours[hour] ?? 0) / hourTotal : 0;
   const globalBand = priceBand(profile);
   const intervals = profile.purchases.intervalCount;
-  const repurchaseMs = intervals > 0 ? Math.max(DAY, profile.purchases.intervalSum / intervals) : DEFAULT_REPURCHASE_MS;
+  const repurchaseMs = intervals > 0 ? Math.max(DAY_MS, profile.purchases.intervalSum / intervals) : DEFAULT_REPURCHASE_MS;
   // Recent categories by event order, every level of each path: key → 0.8^(steps back).
   const catRank = new Map<string, number>();
   profile.recentCategories.forEach((path, k) => {
@@ -256,8 +255,8 @@ export function features(
       // Attention, not mere exposure: a click or stronger is full interest; views count by their
       // weight (dwell, product page versus tile impression, repeats; see the profile's event weights).
       X[o + F.item_seen] = rank >= CLICK_RANK ? 1 : clamp(finite(mem.weight / VIEW_FULL_ATTENTION), 0, 1);
-      X[o + F.item_recent] = 2 ** (-age / HOUR);
-      X[o + F.item_day] = 2 ** (-age / DAY);
+      X[o + F.item_recent] = 2 ** (-age / HOUR_MS);
+      X[o + F.item_day] = 2 ** (-age / DAY_MS);
       X[o + F.item_strength] = rank / STRONGEST_RANK;
       X[o + F.item_weight] = finite(1 - Math.exp(-Math.max(0, mem.weight) / 3));
     }

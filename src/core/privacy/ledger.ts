@@ -5,9 +5,10 @@
  * Pure: the worker keeps the entries in IndexedDB and charges inside one transaction, so two tabs
  * cannot both spend the last of the budget.
  */
+import { DAY_MS } from '../util/time';
 
 /** Rolling window the budget applies to. */
-export const LEDGER_WINDOW_MS = 7 * 86_400_000;
+export const LEDGER_WINDOW_MS = 7 * DAY_MS;
 /** Budget per window when the site sets none. */
 export const DEFAULT_BUDGET = 1;
 /** No site can set more than this per window. */

@@ -6,8 +6,8 @@
 import { InvalidQuestionError } from '../errors';
 import { categoryKeys } from '../profile/keys';
 import { chooseOracle, MAX_DOMAIN, type Oracle } from './oracle';
+import { DAY_MS } from '../util/time';
 
-const DAY_MS = 86_400_000;
 /** Shortest period a question may have (tests use seconds; sites use days or weeks). */
 export const MIN_PERIOD_MS = 1000;
 

@@ -10,6 +10,7 @@ import type { Dict, ItemMemoryTuple, PriceBand, Profile } from './profile';
 import { STRONGEST_TYPES } from './config';
 import { brandKey, categoryKeys, itemKey, tagKey } from './keys';
 import type { EventType } from '../types';
+import { MINUTE_MS } from '../util/time';
 
 /** Which horizon to read: long-term (default half-life 14 days) or short-term (1 hour). */
 export type Horizon = 'long' | 'short';
@@ -207,7 +208,7 @@ export function itemMemory(profile: Profile, id: string, now?: number): ItemMemo
   if (!Array.isArray(t)) return undefined;
   const at = now ?? profile.lastTs ?? 0;
   return {
-    lastTs: t[0] * 60_000,
+    lastTs: t[0] * MINUTE_MS,
     strongest: STRONGEST_TYPES[t[1]] ?? null,
     weight: longValue(profile, t[2], at),
     bought: t[3],
@@ -227,12 +228,12 @@ export interface RecentItemActivity {
 
 /**
  * Distinct items whose last interaction is within `windowMs` before `now`, from the item memory.
- * @example recentItemActivity(p, now, 86_400_000).carted; // items in the cart since yesterday
+ * @example recentItemActivity(p, now, DAY_MS).carted; // items in the cart since yesterday
  */
 export function recentItemActivity(profile: Profile, now: number, windowMs: number): RecentItemActivity {
   const out: RecentItemActivity = { items: 0, carted: 0, favorited: 0 };
   for (const [, t] of mapEntries(profile.items)) {
-    if (!Array.isArray(t) || now - t[0] * 60_000 > windowMs) continue;
+    if (!Array.isArray(t) || now - t[0] * MINUTE_MS > windowMs) continue;
     out.items++;
     if (t[3] > 0) continue;
     const strongest = STRONGEST_TYPES[t[1]];

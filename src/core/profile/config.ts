@@ -3,6 +3,7 @@
  * caps that keep the stored record under 64 KB.
  */
 import type { EventType } from '../types';
+import { DAY_MS, HOUR_MS, MINUTE_MS } from '../util/time';
 
 /** Interaction strength ranks stored in item memory: index → event type (0 = none yet; `rating` = 4 or 5 stars). */
 export const STRONGEST_TYPES: readonly (EventType | null)[] = Object.freeze([
@@ -28,10 +29,7 @@ export const TILE_VIEW_SHARE = 0.3;
 /** Extra view credit, as a multiple, for a product-page view with the full dwell ({@link ProfileConfig.dwellFullMs}). */
 export const DWELL_GAIN = 2;
 
-/** One day in ms. */
-export const DAY_MS = 86_400_000;
-/** One hour in ms. */
-export const HOUR_MS = 3_600_000;
+export { DAY_MS, HOUR_MS } from '../util/time';
 
 /** Settings of the profile reducer. Half-lives and timezone are fixed when the profile is created. */
 export interface ProfileConfig {
@@ -59,8 +57,8 @@ export const DEFAULT_PROFILE_CONFIG: Readonly<ProfileConfig> = Object.freeze({
   halfLifeMs: 14 * DAY_MS,
   shortHalfLifeMs: HOUR_MS,
   tzOffsetMinutes: 0,
-  sessionGapMs: 30 * 60_000,
-  orderGapMs: 30 * 60_000,
+  sessionGapMs: 30 * MINUTE_MS,
+  orderGapMs: 30 * MINUTE_MS,
   weights: Object.freeze({
     view: 0.5,
     click: 1,
@@ -71,7 +69,7 @@ export const DEFAULT_PROFILE_CONFIG: Readonly<ProfileConfig> = Object.freeze({
     rating: 1,
     search: 0,
   }),
-  dwellFullMs: 60_000,
+  dwellFullMs: MINUTE_MS,
 });
 
 /**

@@ -21,6 +21,7 @@ import { brandKey, categoryKeys, itemKey, tagKey } from './keys';
 import { InvalidDeclaredError, InvalidProfileError } from '../errors';
 import { PROFILE_VERSION } from './revive';
 import { type DeviceClass, EVENT_TYPES, type EventType, type StoredEvent } from '../types';
+import { MINUTE_MS } from '../util/time';
 
 export * from './accessors';
 export { PROFILE_VERSION, reviveProfile } from './revive';
@@ -151,7 +152,6 @@ const PRUNE_BELOW = 1e-4;
 const SHORT_EVICT_FRACTION = 0.5;
 const bandWeight = (b: PriceBand): number => b[0];
 const itemScore = (t: ItemMemoryTuple): number => Math.abs(t[2]);
-const MINUTE_MS = 60_000;
 
 function dict<T>(): Dict<T> {
   return new JsonMap<T>();

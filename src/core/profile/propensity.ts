@@ -8,6 +8,7 @@ import type { Profile } from './profile';
 import { recentItemActivity, shortValue } from './accessors';
 import { behaviourStats } from './stats';
 import { InvalidModelError } from '../errors';
+import { DAY_MS } from '../util/time';
 
 /** Version of {@link PROPENSITY_FEATURES}; bump it when a feature's definition changes. */
 export const PROPENSITY_FEATURE_VERSION = 'pz-propensity-2';
@@ -63,7 +64,7 @@ export function propensityFeatures(profile: Profile, now: number): number[] {
   const cap = (d: number | null) => Math.min(365, d ?? 365);
   const c = profile.counts;
   const interval = s.meanPurchaseIntervalDays;
-  const day = recentItemActivity(profile, now, 86_400_000);
+  const day = recentItemActivity(profile, now, DAY_MS);
   return [
     Math.log1p(cap(s.daysSinceLastVisit)),
     Math.log1p(cap(s.daysSinceLastPurchase)),
