@@ -202,7 +202,7 @@ async function coldRun(browser: Browser, base: string, keep: boolean): Promise<{
     context.on('requestfinished', (r) => {
       const t = r.timing();
       seen.push({ path: new URL(r.url()).pathname, startEpoch: t.startTime, endMs: t.responseEnd });
-      if (!chunk && /\/pz-chunks\/model-[^/]*\.js$/.test(new URL(r.url()).pathname)) {
+      if (!chunk && /\/pz-chunks\/learner-[^/]*\.js$/.test(new URL(r.url()).pathname)) {
         chunk = { url: r.url(), startEpoch: r.timing().startTime };
         done();
       }

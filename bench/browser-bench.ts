@@ -1,0 +1,278 @@
+/**
+ * `npm run bench:browser [-- --quick]`: the product's latencies in real headless Chromium, with the
+ * built bundles, a real worker and real IndexedDB, each against a baseline measured in the same page
+ * and run. Prints a Markdown table and writes bench/results/browser.json (--quick: bench/results/quick/).
+ *
+ * 1. Navigation → first personalized rerank of a 24-tile slot, for a shopper with history: warm HTTP
+ *    cache (revalidated by ETag) and cold (cache cleared before each load; IndexedDB kept), against the
+ *    page's own `load` event.
+ * 2. `await pz.rerank(n)` for n = 200 and 1,000 against a same-shape no-op round trip to an echo worker.
+ * 3. Reranks asked while a 5,000-event burst is ingested: latency and fallbacks.
+ * 4. `track()`: time per call, and 10,000 calls in one loop → events acknowledged as durable per second.
+ *
+ * Pages are served by scripts/static-files.mjs (compression, ETags, cache headers, the strict CSP),
+ * cross-origin isolated so performance.now() has 5 µs resolution. Needs a built dist/.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { cpus, loadavg } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Page, chromium } from '@playwright/test';
+// @ts-expect-error: plain ESM helper without types
+import { CHROMIUM_ARGS, findBrowser } from '../scripts/find-browser.mjs';
+// @ts-expect-error: plain ESM helper without types
+import { resolveFile, sendFile } from '../scripts/static-files.mjs';
+import type { Candidate, ShopperEvent } from '../src/core/types';
+import { benchCandidates, benchEvents } from './browser/fixtures';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const quick = process.argv.includes('--quick');
+const ITERS = quick ? 200 : 1000;
+const WARMUP = quick ? 30 : 100;
+const NAVS = quick ? 5 : 20;
+const BURST = 10_000;
+const INGEST = 5_000;
+
+/** Median and 99th percentile (nearest rank) of a sample. */
+function stats(xs: number[]): { p50: number; p99: number; n: number } {
+  const s = [...xs].sort((a, b) => a - b);
+  const at = (q: number) => s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))] ?? Number.NaN;
+  return { p50: round(at(0.5)), p99: round(at(0.99)), n: s.length };
+}
+const round = (x: number) => Math.round(x * 1000) / 1000;
+
+function startServer(): Promise<{ url: string; close(): Promise<void> }> {
+  const dist = join(root, 'dist');
+  const pages = join(root, 'bench/browser');
+  const server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+    const file = path.startsWith('/bench/') ? resolveFile(pages, path.slice('/bench/'.length)) : resolveFile(dist, path);
+    if (!file || (path.startsWith('/bench/') && !/\.(html|js)$/.test(file))) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+      return;
+    }
+    sendFile(req, res, file, path, {
+      'cross-origin-opener-policy': 'same-origin',
+      'cross-origin-embedder-policy': 'require-corp',
+      'cross-origin-resource-policy': 'same-origin',
+    });
+  });
+  return new Promise((ok, fail) => {
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      ok({
+        url: `http://127.0.0.1:${port}`,
+        close: () =>
+          new Promise<void>((done) => {
+            server.closeAllConnections();
+            server.close(() => done());
+          }),
+      });
+    });
+  });
+}
+
+type Pz = {
+  track(e: unknown): void;
+  flush(): Promise<unknown>;
+  profile(): Promise<unknown>;
+  rerank(c: unknown, o?: unknown): Promise<{ fellBack: false | string; items: unknown[] }>;
+  on(name: string, fn: (d: unknown) => void): () => void;
+};
+type W = { pz: Pz; __shop: { firstRerank: number | null; fellBack: false | string | null } };
+
+/** One navigation: when the slot got its first rerank, whether it was personal, and the page's load. */
+async function navigate(page: Page, url: string): Promise<{ firstRerankMs: number; loadMs: number; fellBack: false | string }> {
+  await page.goto(url, { waitUntil: 'load' });
+  await page.waitForFunction(() => (window as unknown as W).__shop.firstRerank !== null, undefined, { timeout: 15_000 });
+  return page.evaluate(() => {
+    const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
+    const s = (window as unknown as W).__shop;
+    return { firstRerankMs: s.firstRerank!, loadMs: nav.loadEventStart, fellBack: s.fellBack! };
+  });
+}
+
+async function roundTrips(page: Page, candidates: Candidate[]): Promise<{ pz: number[]; echo: number[]; fellBack: number }> {
+  return page.evaluate(
+    async ({ list, iters, warmup }) => {
+      const pz = (window as unknown as W).pz;
+      const echo = new Worker('/bench/echo-worker.js');
+      let seq = 0;
+      const echoCall = (c: unknown) =>
+        new Promise<unknown>((done) => {
+          const i = ++seq;
+          const on = (ev: MessageEvent<{ i: number }>) => {
+            if (ev.data.i !== i) return;
+            echo.removeEventListener('message', on);
+            done(ev.data);
+          };
+          echo.addEventListener('message', on);
+          echo.postMessage({ i, m: 'rerank', a: [c, { slot: 'bench' }] });
+        });
+      const out = { pz: [] as number[], echo: [] as number[], fellBack: 0 };
+      // Interleaved, so both see the same machine state.
+      for (let k = 0; k < warmup + iters; k++) {
+        let t = performance.now();
+        const r = await pz.rerank(list, { slot: 'bench' });
+        const a = performance.now() - t;
+        t = performance.now();
+        await echoCall(list);
+        const b = performance.now() - t;
+        if (k < warmup) continue;
+        out.pz.push(a);
+        out.echo.push(b);
+        if (r.fellBack) out.fellBack++;
+      }
+      echo.terminate();
+      return out;
+    },
+    { list: candidates, iters: ITERS, warmup: WARMUP },
+  );
+}
+
+async function main(): Promise<void> {
+  if (!resolveFile(join(root, 'dist'), '/pz.js')) throw new Error('no dist/: run `node scripts/build.mjs` first');
+  const found = await findBrowser();
+  const browser = await chromium.launch({ executablePath: found.executablePath, args: CHROMIUM_ARGS });
+  const server = await startServer();
+  const context = await browser.newContext();
+  // tsx keeps function names with a `__name` helper that the page does not have.
+  await context.addInitScript('globalThis.__name = (f) => f;');
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  const shop = `${server.url}/bench/shop.html`;
+  const now = Date.now();
+  const catalogue = benchCandidates(1000, 1);
+
+  // A shopper with history: 300 events on the first visit.
+  await page.goto(shop);
+  await page.waitForFunction(() => typeof (window as unknown as W).pz?.rerank === 'function');
+  await page.evaluate(async (evs) => {
+    const pz = (window as unknown as W).pz;
+    for (const e of evs) pz.track(e);
+    await pz.flush();
+  }, benchEvents(catalogue.slice(0, 200), 300, now) as ShopperEvent[]);
+
+  // 1. Navigation → first personalized rerank.
+  const warm: Awaited<ReturnType<typeof navigate>>[] = [];
+  const cold: Awaited<ReturnType<typeof navigate>>[] = [];
+  const cdp = await context.newCDPSession(page);
+  for (let i = 0; i < NAVS; i++) {
+    warm.push(await navigate(page, shop));
+    await cdp.send('Network.clearBrowserCache');
+    cold.push(await navigate(page, shop));
+  }
+
+  // 2. Round trips against the echo baseline (the learner attached first, so no training runs meanwhile).
+  await page.evaluate(async () => {
+    const pz = (window as unknown as W).pz;
+    for (let i = 0; i < 100; i++) {
+      const v = (await pz.profile()) as { model?: { learning?: boolean; pendingExamples?: number } } | undefined;
+      if (v?.model?.learning && v.model.pendingExamples === 0) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  });
+  const rt200 = await roundTrips(page, catalogue.slice(0, 200));
+  const rt1000 = await roundTrips(page, catalogue);
+
+  // 3. Reranks during a 5,000-event ingest.
+  const ingest = await page.evaluate(
+    async ({ evs, list }) => {
+      const pz = (window as unknown as W).pz;
+      let acked = 0;
+      const off = pz.on('tracked', (a) => {
+        acked += (a as { accepted: unknown[] }).accepted.length;
+      });
+      const t0 = performance.now();
+      for (const e of evs) pz.track(e);
+      const lat: number[] = [];
+      let fellBack = 0;
+      while (acked < evs.length && performance.now() - t0 < 60_000) {
+        const t = performance.now();
+        const r = await pz.rerank(list, { slot: 'during-ingest' });
+        lat.push(performance.now() - t);
+        if (r.fellBack) fellBack++;
+      }
+      off();
+      return { lat, fellBack, ingestMs: performance.now() - t0, acked };
+    },
+    { evs: benchEvents(catalogue, INGEST, Date.now(), 1, 5).map((e, i) => ({ ...e, id: `ingest-${i}` })), list: catalogue.slice(0, 200) },
+  );
+
+  // 4. track(): cost per call, and a 10,000-event loop until every event is acknowledged.
+  const burst = await page.evaluate(async (n) => {
+    const pz = (window as unknown as W).pz;
+    let acked = 0;
+    let durable = true;
+    const off = pz.on('tracked', (a) => {
+      acked += (a as { accepted: unknown[] }).accepted.length;
+      durable &&= (a as { durable: boolean }).durable;
+    });
+    const per: number[] = [];
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) {
+      const t = performance.now();
+      pz.track({ id: `burst-${i}`, type: 'view', item: { id: `b${i % 500}`, category: 'home/kitchen' }, ts: Date.now() - (n - i) * 2000 });
+      per.push(performance.now() - t);
+    }
+    const loopMs = performance.now() - t0;
+    while (acked < n && performance.now() - t0 < 120_000) await new Promise((r) => setTimeout(r, 5));
+    off();
+    return { per, loopMs, ackMs: performance.now() - t0, acked, durable };
+  }, BURST);
+
+  await context.close();
+  await browser.close();
+  await server.close();
+
+  const med = (xs: number[]) => stats(xs).p50;
+  const result = {
+    date: new Date().toISOString(),
+    quick,
+    machine: { cpus: cpus().length, load1: round(loadavg()[0] ?? 0) },
+    navigation: {
+      warm: { firstRerankMs: stats(warm.map((r) => r.firstRerankMs)), loadMs: stats(warm.map((r) => r.loadMs)), fellBack: warm.filter((r) => r.fellBack).length, n: warm.length },
+      cold: { firstRerankMs: stats(cold.map((r) => r.firstRerankMs)), loadMs: stats(cold.map((r) => r.loadMs)), fellBack: cold.filter((r) => r.fellBack).length, n: cold.length },
+      coldRatioToLoad: round(med(cold.map((r) => r.firstRerankMs)) / med(cold.map((r) => r.loadMs))),
+    },
+    rerank200: { pz: stats(rt200.pz), echo: stats(rt200.echo), ratio: round(med(rt200.pz) / med(rt200.echo)), fellBack: rt200.fellBack },
+    rerank1000: { pz: stats(rt1000.pz), echo: stats(rt1000.echo), ratio: round(med(rt1000.pz) / med(rt1000.echo)), fellBack: rt1000.fellBack },
+    duringIngest: { rerank: stats(ingest.lat), fellBack: ingest.fellBack, ingestMs: round(ingest.ingestMs), events: INGEST, acked: ingest.acked },
+    track: {
+      perCallMs: stats(burst.per),
+      loopMs: round(burst.loopMs),
+      acked: burst.acked,
+      durable: burst.durable,
+      eventsPerSecond: Math.round((burst.acked / burst.ackMs) * 1000),
+    },
+    errors,
+  };
+  const outDir = join(root, quick ? 'bench/results/quick' : 'bench/results');
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(join(outDir, 'browser.json'), `${JSON.stringify(result, null, 2)}\n`);
+
+  const n = result.navigation;
+  const rows: [string, string, string][] = [
+    ['navigation → first personalized rerank, warm cache (ms, p50 / p99)', `${n.warm.firstRerankMs.p50} / ${n.warm.firstRerankMs.p99}`, `load ${n.warm.loadMs.p50}; ${n.warm.fellBack}/${n.warm.n} fell back`],
+    ['navigation → first personalized rerank, cold cache (ms, p50 / p99)', `${n.cold.firstRerankMs.p50} / ${n.cold.firstRerankMs.p99}`, `load ${n.cold.loadMs.p50} (ratio ${n.coldRatioToLoad}); ${n.cold.fellBack}/${n.cold.n} fell back`],
+    ['`await pz.rerank(200)` (ms, p50 / p99)', `${result.rerank200.pz.p50} / ${result.rerank200.pz.p99}`, `echo ${result.rerank200.echo.p50} / ${result.rerank200.echo.p99} (ratio ${result.rerank200.ratio})`],
+    ['`await pz.rerank(1000)` (ms, p50 / p99)', `${result.rerank1000.pz.p50} / ${result.rerank1000.pz.p99}`, `echo ${result.rerank1000.echo.p50} / ${result.rerank1000.echo.p99} (ratio ${result.rerank1000.ratio})`],
+    ['rerank(200) during a 5,000-event ingest (ms, p50 / p99)', `${result.duringIngest.rerank.p50} / ${result.duringIngest.rerank.p99}`, `${result.duringIngest.fellBack}/${result.duringIngest.rerank.n} fell back; ingest ${result.duringIngest.ingestMs} ms`],
+    ['`track()` per call (ms, p50 / p99)', `${result.track.perCallMs.p50} / ${result.track.perCallMs.p99}`, `10,000 in one loop: ${result.track.loopMs} ms`],
+    ['10,000 `track()` → acknowledged as durable', `${result.track.acked}`, `${result.track.eventsPerSecond} events/s`],
+  ];
+  console.log(`\nBrowser benchmark (${quick ? 'quick' : 'full'}: ${ITERS} round trips per size, ${NAVS} navigations each; ${cpus().length} cores, load ${result.machine.load1})\n`);
+  console.log('| measure | result | baseline / detail |\n| --- | ---: | --- |');
+  for (const [a, b, c] of rows) console.log(`| ${a} | ${b} | ${c} |`);
+  if (errors.length) console.log(`\npage errors: ${errors.join('; ')}`);
+  console.log(`\nwrote ${join(outDir, 'browser.json')}`);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
