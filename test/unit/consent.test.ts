@@ -5,6 +5,7 @@ import type { Profile } from '../../src/core/profile/profile';
 import { openStore } from '../../src/worker/store';
 import { PersonalizerService } from '../../src/worker/service';
 import { T0 } from './profile-helpers';
+import { manualClock } from './manual-clock';
 
 describe('effectiveConsent', () => {
   it('a remembered "off" wins over the site, the browser and the default', () => {
@@ -35,13 +36,20 @@ afterEach(() => {
 });
 let n = 0;
 const freshDb = () => `pz-consent-${n++}-${T0}`;
+const clocks = new Map<PersonalizerService, ReturnType<typeof manualClock>>();
 const service = () => {
-  const svc = new PersonalizerService({ now: () => T0, loadLearner: () => import('../../src/core/model/model') });
+  const c = manualClock(T0);
+  const svc = new PersonalizerService({ now: () => c.clock.t, timers: c.timers, loadLearner: () => import('../../src/core/model/model') });
   started.push(svc);
+  clocks.set(svc, c);
   return svc;
 };
+/** Runs every timer the service set (the snapshot debounce among them), then waits for its writes. */
+const settle = async (svc: PersonalizerService) => {
+  clocks.get(svc)!.advance(60_000);
+  await svc.idle();
+};
 const databases = async () => (await indexedDB.databases()).map((d) => d.name);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('a read-only worker (consent not granted)', () => {
   it('creates no database: declared values, profile and export stay in memory', async () => {
@@ -56,7 +64,7 @@ describe('a read-only worker (consent not granted)', () => {
     const ack = await svc.track([{ type: 'view', item: { id: 'a' } }]);
     expect(ack.accepted).toEqual([]);
     expect(ack.rejected[0]?.error).toMatch(/ConsentError/);
-    await sleep(700); // past the snapshot debounce: nothing may be scheduled
+    await settle(svc);
     expect(await databases()).not.toContain(dbName);
   });
 
@@ -71,7 +79,7 @@ describe('a read-only worker (consent not granted)', () => {
     expect(status.events).toBe(1);
     expect(((await reader.profile()) as { profile: Profile }).profile.eventCount).toBe(1);
     await reader.setDeclared('region', 'EU-secret');
-    await sleep(700);
+    await settle(reader);
     reader.close();
     const store = await openStore(dbName);
     const snap = (await store.getProfile()) as { value: { declared: Record<string, unknown> } } | undefined;

@@ -7,45 +7,17 @@ import { cloneWeights } from '../../src/core/model/fm';
 import { toPriorFile } from '../../src/core/model/prior';
 import type { Profile } from '../../src/core/profile/profile';
 import { openStore, Store } from '../../src/worker/store';
-import { PersonalizerService, type ServiceDeps, type Timers } from '../../src/worker/service';
+import { PersonalizerService, type ServiceDeps } from '../../src/worker/service';
+import { manualClock } from './manual-clock';
 import { T0 } from './profile-helpers';
 
 let dbCounter = 0;
 const freshDb = () => `pz-service-${dbCounter++}-${T0}`;
 
-/** Timers on a virtual clock: nothing fires until the test advances it, so no test waits on real time. */
-function manualClock() {
-  const clock = { t: T0 };
-  const due = new Map<number, { at: number; fn: () => void }>();
-  let next = 1;
-  const timers: Timers = {
-    setTimeout(fn, ms) {
-      due.set(next, { at: clock.t + ms, fn });
-      return next++;
-    },
-    clearTimeout(h) {
-      due.delete(h as number);
-    },
-  };
-  /** Moves the clock by `ms` and runs the timers that became due, in time order. */
-  function advance(ms: number): number {
-    clock.t += ms;
-    let ran = 0;
-    for (;;) {
-      const ready = [...due].filter(([, x]) => x.at <= clock.t).sort((a, b) => a[1].at - b[1].at)[0];
-      if (!ready) return ran;
-      due.delete(ready[0]);
-      ready[1].fn();
-      ran++;
-    }
-  }
-  return { clock, timers, advance, pending: () => due.size };
-}
-
 const started: PersonalizerService[] = [];
 /** A service with a virtual clock and timers; the learner module is loaded from the sources. */
 function service(deps: Partial<ServiceDeps> = {}) {
-  const c = manualClock();
+  const c = manualClock(T0);
   const svc = new PersonalizerService({ now: () => c.clock.t, timers: c.timers, loadLearner: () => import('../../src/core/model/model'), ...deps });
   started.push(svc);
   return { svc, ...c };
