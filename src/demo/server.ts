@@ -68,7 +68,7 @@ const COMPLEMENTS: Record<string, string[]> = {
 };
 
 /** Length of the product page lists and of the home rows. */
-export const LIST_LENGTH = 10;
+export const LIST_LENGTH = 12;
 
 const byRating = (a: Card, b: Card) => b.rating - a.rating || a.id - b.id;
 
