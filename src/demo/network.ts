@@ -19,8 +19,8 @@ export interface RequestRow {
   why?: string;
 }
 
-/** Paths of the shop's static files: the page, its bundles, the catalogue and photos, the server's JSON, the personalizer. */
-const STATIC_PATH = /^\/($|index\.html$|assets\/|catalog\/|api\/|site\/|pz\.js$|pz-worker\.js$|pz-chunks\/|favicon\.ico$)/;
+/** Paths of the shop's static files: the page, its bundles, the catalogue and photos, the server's JSON, the personalizer's files (`pz.js`, `pz-*.js`, `pz-chunks/`). */
+const STATIC_PATH = /^\/($|index\.html$|assets\/|catalog\/|api\/|site\/|pz(-[\w-]+)?\.js$|pz-chunks\/|favicon\.ico$)/;
 /** Ways of sending data rather than fetching a file. */
 const SENDING = new Set(['beacon', 'ping']);
 
@@ -91,7 +91,11 @@ export function renderNetwork(body: HTMLElement): void {
         { class: 'muted' },
         'Every request this page made since it loaded, as your browser recorded it. The shop sees which pages and photos you load, as any website does, and sends everyone the same lists. What you clicked, put in your cart, bought and searched for stays in this browser: it appears in no request.',
       ),
-      h('p', { class: 'muted', id: 'network-worker' }, `Not in this list: the personalizer’s worker loads ${workerFiles().join(', ')}, all static files of this shop. Browsers do not show a worker’s requests to the page.`),
+      h(
+        'p',
+        { class: 'muted', id: 'network-worker' },
+        `The personalizer’s worker also loads files of its own (${workerFiles().join(', ')}), all static files of this shop. Browsers show the page only some of a worker’s requests: those missing below were not recorded here.`,
+      ),
       h(
         'div',
         { class: 'requests-scroll' },

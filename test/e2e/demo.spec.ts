@@ -4,11 +4,11 @@ import { type Page, type Request, type TestInfo, expect, test } from '@playwrigh
 import { pzReady, storedEvents } from './helpers';
 
 /**
- * The demo shop, shopped as a visitor would, on the production build: a category browsed shows in the
- * first row of the home page's "Recommended for you" with reasons; the server-order switch shows the
+ * The demo shop, shopped as a visitor would, on the production build: a category browsed leads the
+ * home page's "Recommended for you", with reasons; the server-order switch shows the
  * server's exact order; reload keeps the profile; "Reset me" gives the server order and an empty
- * database. (That the category leads, and that a bought one-off item is not offered again, is a test
- * of its own, expected to fail until the library fixes of issue #14 items 3 and 4.) All the way: zero console errors, zero layout shifts, no tile
+ * database. (That a bought one-off item is not offered again is a test of its own, skipped until the
+ * library keeps it out of the list.) All the way: zero console errors, zero layout shifts, no tile
  * moves once visible, every first-screen photo from the shop's own origin, and a network drawer whose
  * verdict matches the requests Playwright saw. Screenshots at phone and desktop width are attached.
  */
@@ -179,10 +179,11 @@ test.describe('demo shop', () => {
       .poll(async () => (await storedEvents(page, DB)).filter((e) => e.type === 'purchase' && e.item?.id === bought).length, { timeout: 15_000 })
       .toBe(1);
 
-    // Home now shows the category in its first row (six tiles at 1280 px), with a reason.
+    // Home now leads with the category, with a reason.
     await page.locator('.logo').click();
     const personal = await order(page, HOME);
     const firstRow = page.locator(`${HOME} > [data-pz-item]:nth-child(-n + 6)`);
+    await expect(page.locator(`${HOME} > [data-pz-item]`).first()).toHaveAttribute('data-pz-category', /\/mens-shoes$/);
     await expect(firstRow.and(page.locator('[data-pz-category$="/mens-shoes"][data-pz-reason]')).first()).toBeVisible();
     await firstScreenPhotos(page, origin);
     await shot(page, info, 'desktop-2-personalized');
@@ -260,12 +261,10 @@ test.describe('demo shop', () => {
     expect(errors).toEqual([]);
   });
 
-  test('the category leads the home page and a bought one-off item is not offered again', async ({ page }) => {
-    // Known library defects (issue #14 items 3 and 4): the built-in weights promote a bought one-off item
-    // as "Buy again", and tiles merely scrolled past ("You viewed this recently") can outrank a category
-    // the shopper opened three products of. The demo sends real ids and `consumable: false`; remove this
-    // line once those fixes land.
-    test.fail(true, 'issue #14 items 3 and 4');
+  // Skipped until the library demotes a bought one-off item out of a list that is personalised at strength 1:
+  // after the #14 item 3 fix the category does lead and "Buy again" is gone, but the bought pair of shoes
+  // still comes back at #1 or #2 ("Exploring something new", or on its category's affinity).
+  test.fixme('a bought one-off item is not offered again', async ({ page }) => {
     await page.goto('/#/c/mens-shoes');
     await pzReady(page);
     const category = '[data-pz-rerank="category"]';
