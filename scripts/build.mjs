@@ -7,6 +7,7 @@ import { copyFileSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
+import { writeIntegrity } from './integrity.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const r = (p) => resolve(root, p);
@@ -124,4 +125,5 @@ await workerBuild(r('dist/lib'), 'pz-worker.js');
 mkdirSync(r('dist/lib/types'), { recursive: true });
 execFileSync(process.execPath, [r('node_modules/typescript/bin/tsc'), '-p', r('tsconfig.build.json')], { stdio: 'inherit' });
 copyFileSync(r('README.md'), r('dist/lib/README.md'));
+writeIntegrity(r('dist'));
 console.log('built dist/ (demo, pz.js, pz-worker.js) and dist/lib (npm library)');

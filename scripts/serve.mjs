@@ -9,7 +9,7 @@
 import { createServer } from 'node:http';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { resolveFile, sendFile } from './static-files.mjs';
+import { CSP, resolveFile, sendFile } from './static-files.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -31,7 +31,9 @@ const server = createServer((req, res) => {
     res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
     return;
   }
-  setTimeout(() => sendFile(req, res, file, path), delay);
+  // The Trusted Types fixture: the same policy plus require-trusted-types-for 'script'.
+  const extra = withTests && path === '/test/trusted-types.html' ? { 'content-security-policy': `${CSP}; require-trusted-types-for 'script'` } : {};
+  setTimeout(() => sendFile(req, res, file, path, extra), delay);
 });
 server.listen(port, '127.0.0.1', () => {
   console.log(`serving ${dist}${withTests ? ` and ${pages} at /test/` : ''} on http://localhost:${port}/`);

@@ -18,6 +18,7 @@ import type { ConsentState, Impression, RerankOptions, RerankResult, ShopperEven
 import { serverOrder } from '../core/rank/server-order';
 import { effectiveConsent } from '../core/privacy/consent';
 import { openChoiceMemory } from './choice-memory';
+import { trustedScriptUrl } from './trusted-url';
 import { clearStashes, stashPrefix, takeStashes, writeStash } from './exit-stash';
 
 /** Options for {@link createClient} (and the npm `createPersonalizer`). */
@@ -264,7 +265,7 @@ export function createClient(options: ClientOptions): Client {
       }
       let w: Worker;
       try {
-        w = new Worker(options.workerUrl, { type: 'module', name: 'on-device-personalizer' });
+        w = new Worker(trustedScriptUrl(options.workerUrl), { type: 'module', name: 'on-device-personalizer' });
       } catch (err) {
         dead = `worker could not start (${errorText(err)})`;
         reject(new Error(dead));

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { flushedEvents, pzReady, storedEvents } from './helpers';
 
@@ -96,9 +98,11 @@ test('under denied no database is created: declared values, the panel, profile()
 test('with data-report: exactly one report per question per period, only the encoded value, question id and period, credentials omitted, until the ε budget is spent', async ({ context, page, baseURL }) => {
   // A cookie the site set: a report must not carry it.
   await context.addCookies([{ name: 'session', value: 'shopper-42', url: baseURL! }]);
-  const posts: { body: string; cookie: string | undefined; url: string }[] = [];
+  const posts: { body: string; cookie: string | undefined; referer: string | undefined; url: string }[] = [];
   context.on('request', async (r) => {
-    if (r.method() === 'POST') posts.push({ body: r.postData() ?? '', cookie: (await r.allHeaders()).cookie, url: r.url() });
+    if (r.method() !== 'POST') return;
+    const headers = await r.allHeaders();
+    posts.push({ body: r.postData() ?? '', cookie: headers.cookie, referer: headers.referer, url: r.url() });
   });
   await page.goto('/test/report.html');
   await pzReady(page);
@@ -123,6 +127,7 @@ test('with data-report: exactly one report per question per period, only the enc
   expect(new Set(periods).size).toBe(4); // one per period
   for (const p of posts) {
     expect(p.cookie).toBeUndefined();
+    expect(p.referer).toBeUndefined();
     expect(new URL(p.url).pathname).toBe('/test/report-questions.json');
     expect(p.body).not.toMatch(/lipstick|beauty|r0|shopper/);
   }
@@ -132,4 +137,59 @@ test('with data-report: exactly one report per question per period, only the enc
   // Absence needs a wait: two more periods pass without a fifth report.
   await page.waitForTimeout(5500);
   expect(posts).toHaveLength(4);
+});
+
+test("runs under require-trusted-types-for 'script': worker, reranks, widget and panel, without a violation", async ({ page }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => {
+    // A missing favicon is the fixture server's business, not a policy violation.
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(m.text());
+  });
+  const missing: string[] = [];
+  page.on('response', (r) => {
+    if (r.status() >= 400) missing.push(new URL(r.url()).pathname);
+  });
+  const response = await page.goto('/test/trusted-types.html');
+  expect(response?.headers()['content-security-policy']).toContain("require-trusted-types-for 'script'");
+  await pzReady(page);
+  const result = await page.evaluate(async () => {
+    const pz = (window as unknown as { pz: Api & { rerank(c: unknown, o: unknown): Promise<{ fellBack: false | string }> } }).pz;
+    for (let i = 0; i < 3; i++) pz.track({ type: 'add_to_cart', item: { id: `tt${i}`, category: 'beauty/lipstick', price: 10 } });
+    await pz.flush();
+    return pz.rerank([{ id: 'x', category: 'home/kitchen' }, { id: 'y', category: 'beauty/lipstick' }], { personalization: 1 });
+  });
+  // The worker started (a string URL would have been refused): a personal answer, not a fallback.
+  expect(result.fellBack).toBe(false);
+  await expect(page.locator('#panel [part~="interests"]')).toContainText('Beauty › Lipstick');
+  await expect(page.locator('pz-recommendations [part~="card"]').first()).toBeVisible();
+  expect(await page.evaluate(() => (window as unknown as { __violations: string[] }).__violations)).toEqual([]);
+  expect(errors).toEqual([]);
+  expect(missing.filter((p) => p !== '/favicon.ico')).toEqual([]);
+});
+
+test('dist/integrity.json holds the SRI hash of every built file, and Chromium accepts pz.js with it', async ({ page, request }) => {
+  const sri = JSON.parse(readFileSync('dist/integrity.json', 'utf8')) as Record<string, string>;
+  for (const file of ['pz.js', 'pz-panel.js', 'pz-worker.js']) expect(sri[file], file).toMatch(/^sha384-[A-Za-z0-9+/]{64}$/);
+  expect(Object.keys(sri).filter((f) => f.startsWith('pz-chunks/')).length).toBeGreaterThan(0);
+  for (const [file, hash] of Object.entries(sri).filter(([f]) => f.startsWith('pz'))) {
+    const body = await (await request.get(`/${file}`)).body();
+    expect(`sha384-${createHash('sha384').update(body).digest('base64')}`, file).toBe(hash);
+  }
+  await page.goto('/test/blank.html');
+  const load = (integrity: string) =>
+    page.evaluate(
+      (i) =>
+        new Promise<string>((resolve) => {
+          const s = document.createElement('script');
+          s.src = '/pz.js';
+          s.integrity = i;
+          s.onload = () => resolve('loaded');
+          s.onerror = () => resolve('refused');
+          document.head.append(s);
+        }),
+      integrity,
+    );
+  expect(await load(sri['pz.js']!)).toBe('loaded');
+  expect(await load(sri['pz-panel.js']!)).toBe('refused');
 });

@@ -1,0 +1,23 @@
+/**
+ * Trusted Types: pages with `require-trusted-types-for 'script'` accept only a `TrustedScriptURL` where a
+ * script is loaded by URL (the worker). The library's one policy, `pz`, passes through only URLs of the
+ * page's own origin (the worker must be same-origin anyway). A page that lists allowed policy names
+ * (`trusted-types …`) adds `pz`. Without Trusted Types the URL is returned as a string.
+ */
+type Policy = { createScriptURL(url: string): unknown };
+let policy: Policy | null | undefined;
+
+/** The URL as a `TrustedScriptURL` where Trusted Types exist, else as a string. Throws for another origin. */
+export function trustedScriptUrl(url: string | URL): string {
+  const href = new URL(String(url), location.href).href;
+  if (new URL(href).origin !== location.origin) throw new TypeError(`script URL must be same-origin, got ${href}`);
+  if (policy === undefined) {
+    const tt = (globalThis as { trustedTypes?: { createPolicy(name: string, rules: { createScriptURL(u: string): string }): Policy } }).trustedTypes;
+    try {
+      policy = tt ? tt.createPolicy('pz', { createScriptURL: (u) => u }) : null;
+    } catch {
+      policy = null; // the page's CSP does not allow a policy named "pz": the browser will say so
+    }
+  }
+  return (policy ? policy.createScriptURL(href) : href) as string;
+}
