@@ -9,6 +9,7 @@
 import type { Client } from './client';
 import { ITEM_SELECTOR, itemFromElement } from './item-from-element';
 import type { Candidate, RerankResult } from '../core/types';
+import { watchSeen } from './seen';
 
 export const SLOT_SELECTOR = '[data-pz-rerank]';
 
@@ -81,6 +82,10 @@ export function applyOrder(container: HTMLElement, result: RerankResult): HTMLEl
 export function watchSlots(client: Client, root: ParentNode = document): () => void {
   const signatures = new WeakMap<Element, string>();
   const busy = new WeakSet<Element>();
+  /** The list (signature) of each slot already given its one late rerank. */
+  const lateDone = new WeakMap<Element, string>();
+  /** Whether the shopper saw the slot, watched from its first rerank call until it is personalized. */
+  const watches = new WeakMap<Element, ReturnType<typeof watchSeen>>();
 
   const signature = (container: Element) =>
     slotItems(container)
@@ -96,6 +101,7 @@ export function watchSlots(client: Client, root: ParentNode = document): () => v
     if (signatures.get(container) === sig) return;
     signatures.set(container, sig);
     busy.add(container);
+    if (!watches.has(container)) watches.set(container, watchSeen(container));
     try {
       const candidates = items.map(itemFromElement).filter((c): c is Candidate => c !== undefined);
       const slot = container.dataset.pzRerank || 'default';
@@ -115,9 +121,35 @@ export function watchSlots(client: Client, root: ParentNode = document): () => v
       const ids = shown.map((el) => el.dataset.pzItem ?? '');
       if (listId) client.impression({ listId, slot, ids, ts: Date.now() });
       container.dispatchEvent(new CustomEvent('pz:reranked', { bubbles: true, detail: { slot, result } }));
+      if (result.fellBack && lateDone.get(container) !== sig && !/^(consent|paused)/.test(result.fellBack)) rerankLate(container, sig);
+      else {
+        watches.get(container)?.stop();
+        watches.delete(container);
+      }
     } finally {
       busy.delete(container);
     }
+  }
+
+  /**
+   * Late, but never jumpy: a slot that fell back to the server order is reranked once the worker is
+   * ready, unless the shopper has seen it meanwhile (see `seen.ts`); then it keeps the server order.
+   */
+  function rerankLate(container: HTMLElement, sig: string): void {
+    lateDone.set(container, sig);
+    const watch = watches.get(container) ?? watchSeen(container);
+    watches.set(container, watch);
+    client.ready().then(
+      () => {
+        if (watch.seen() || signature(container) !== sig) return;
+        signatures.delete(container);
+        rerankSlot(container).catch(() => undefined);
+      },
+      () => {
+        watch.stop();
+        watches.delete(container);
+      },
+    );
   }
 
   const scan = () => {
