@@ -1,7 +1,10 @@
 /**
  * The script-tag entry (`pz.js`): `<script async src="/pz.js"></script>`. Reads its configuration
  * from `data-*` attributes on its own tag, replays commands queued before it loaded, and starts
- * auto-capture. Loading it twice is harmless; it never throws into the page.
+ * auto-capture. Loading it twice, or two tags with different `data-global`, gives one instance and
+ * one worker; a `data-global` the page already uses is refused (console error, nothing starts). Relative
+ * `data-worker`, `data-prior` and `data-segments` resolve against the script's own URL. It never throws
+ * into the page.
  *
  * Attributes: `data-worker` (worker URL; default `pz-worker.js` beside this script), `data-global`
  * (global name, default `pz`), `data-personalization` (0..1), `data-consent` (granted | pending | denied),
@@ -9,34 +12,58 @@
  * `data-ready-timeout-ms`, `data-report` (locally private reports endpoint), `data-debug`.
  */
 import { loadElementsWhenUsed } from './lazy-elements';
-import { type Command, type Personalizer, createPersonalizer, runCommand } from './personalizer';
+import { type Personalizer, createPersonalizer, runCommand } from './personalizer';
 import type { ConsentState } from '../core/types';
+import { INSTANCE_KEY, unsafeGlobalName } from './global-name';
+import { resolveUrl, scriptBase } from './script-url';
+
+function fail(message: string): void {
+  try {
+    console.error(`[pz] ${message}`);
+  } catch {
+    // no console
+  }
+}
 
 function boot(): void {
   const script = document.currentScript as HTMLScriptElement | null;
   const d: DOMStringMap = script?.dataset ?? {};
   const name = d.global || 'pz';
-  const w = window as unknown as Record<string, unknown>;
-  const existing = w[name] as (Personalizer & { __pz?: true }) | Command[] | undefined;
-  if (existing && !Array.isArray(existing) && existing.__pz) return;
-  const queue = Array.isArray(existing) ? existing.slice() : [];
-  const base = script?.src || location.href;
+  const w = window as unknown as Record<string | symbol, unknown>;
+  const unsafe = unsafeGlobalName(name, w);
+  if (unsafe) {
+    fail(unsafe);
+    return;
+  }
+  const existing = w[name];
+  const queue: unknown[] = [];
+  if (Array.isArray(existing)) for (let i = 0; i < existing.length; i++) queue[i] = existing[i];
+  // One instance per page: a second tag (any data-global) exposes and feeds the first one.
+  const running = w[INSTANCE_KEY] as Personalizer | undefined;
+  if (running) {
+    w[name] = running;
+    for (let i = 0; i < queue.length; i++) runCommand(running, queue[i]);
+    return;
+  }
+  const base = scriptBase(script);
   const num = (v: string | undefined) => (v !== undefined && v !== '' && Number.isFinite(Number(v)) ? Number(v) : undefined);
   const consent = d.consent as ConsentState | undefined;
   const debug = d.debug !== undefined && d.debug !== 'false';
+  const priorUrl = d.prior ? resolveUrl(d.prior, base) : undefined;
+  const segmentsUrl = d.segments ? resolveUrl(d.segments, base) : undefined;
   const pz = createPersonalizer({
-    workerUrl: new URL(d.worker || 'pz-worker.js', d.worker ? location.href : base),
+    workerUrl: resolveUrl(d.worker || 'pz-worker.js', base) ?? new URL('pz-worker.js', base),
     ...(consent === 'granted' || consent === 'pending' || consent === 'denied' ? { consent } : {}),
     ...(d.personalization !== undefined ? { personalization: num(d.personalization) } : {}),
-    ...(d.prior ? { priorUrl: new URL(d.prior, location.href).href } : {}),
-    ...(d.segments ? { segmentsUrl: new URL(d.segments, location.href).href } : {}),
+    ...(priorUrl ? { priorUrl } : {}),
+    ...(segmentsUrl ? { segmentsUrl } : {}),
     ...(d.db ? { dbName: d.db } : {}),
     ...(d.report ? { reportUrl: new URL(d.report, location.href).href } : {}),
     ...(num(d.budgetMs) !== undefined ? { budgetMs: num(d.budgetMs) } : {}),
     ...(num(d.readyTimeoutMs) !== undefined ? { readyTimeoutMs: num(d.readyTimeoutMs) } : {}),
     debug,
   });
-  Object.defineProperty(pz, '__pz', { value: true });
+  Object.defineProperty(w, INSTANCE_KEY, { value: pz });
   w[name] = pz;
   // Each element's own file (beside pz.js) loads the first time its tag is in the page.
   loadElementsWhenUsed(
@@ -55,7 +82,7 @@ function boot(): void {
     ],
     debug,
   );
-  for (const cmd of queue) runCommand(pz, cmd);
+  for (let i = 0; i < queue.length; i++) runCommand(pz, queue[i]);
 }
 
 try {
