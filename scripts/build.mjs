@@ -39,6 +39,9 @@ await build({
     sourcemap: true,
     minify: true,
     lib: { entry: r('src/client/loader.ts'), formats: ['iife'], name: '__pzLoader', fileName: () => 'pz.js' },
+    // The loader runs on pages that may have replaced window.Promise (issue #15): every `Promise` in
+    // the bundle, comlink's included, is the engine's own, taken from an async function's result.
+    rolldownOptions: { output: { intro: 'var Promise = (async () => {})().constructor;' } },
   },
 });
 

@@ -8,6 +8,7 @@
  */
 import type { InterestKind } from '../core/privacy/interests';
 import type { Personalizer } from './personalizer';
+import { stringifyJson } from './json';
 import { ElementBase, h, styledShadow } from './shadow';
 
 const CSS =
@@ -319,7 +320,7 @@ export class PzPrivacyPanel extends ElementBase {
       return;
     }
     try {
-      const url = URL.createObjectURL(new Blob([JSON.stringify(data, null, 2)], { type: 'application/json' }));
+      const url = URL.createObjectURL(new Blob([stringifyJson(data, 2)], { type: 'application/json' }));
       const a = h('a', { href: url, download: 'my-shopping-data.json', hidden: '' });
       this.shadowRoot?.append(a);
       a.click();
