@@ -27,6 +27,10 @@ const { tsImport } = await import('tsx/esm/api');
 const { writeApi } = await tsImport(r('src/demo/build-api.ts'), import.meta.url);
 writeApi(r('public/catalog/products.json'), r('dist'));
 
+// Page-side bundles run on pages that may have replaced window.Promise (issue #15): every `Promise`
+// in them, comlink's included, is the engine's own, taken from an async function's result.
+const OWN_PROMISE = 'var Promise = (async () => {})().constructor;';
+
 // 2. Script-tag loader: one classic script.
 await build({
   ...quiet,
@@ -39,9 +43,7 @@ await build({
     sourcemap: true,
     minify: true,
     lib: { entry: r('src/client/loader.ts'), formats: ['iife'], name: '__pzLoader', fileName: () => 'pz.js' },
-    // The loader runs on pages that may have replaced window.Promise (issue #15): every `Promise` in
-    // the bundle, comlink's included, is the engine's own, taken from an async function's result.
-    rolldownOptions: { output: { intro: 'var Promise = (async () => {})().constructor;' } },
+    rolldownOptions: { output: { intro: OWN_PROMISE } },
   },
 });
 
@@ -58,6 +60,7 @@ for (const [entry, fileName] of [['src/client/panel-entry.ts', 'pz-panel.js'], [
       sourcemap: true,
       minify: true,
       lib: { entry: r(entry), formats: ['es'], fileName: () => fileName },
+      rolldownOptions: { output: { intro: OWN_PROMISE } },
     },
   });
 }

@@ -30,6 +30,9 @@ test('a hostile window.Promise never throws into the page, and the personalizer 
   await page.goto('/test/hostile-promise.html');
   // The slot was reranked through the worker (comlink and the client use the engine's own Promise).
   await expect(page.locator('[data-pz-rerank]')).toHaveAttribute('data-pz-ready', '');
+  // The widget's own file (pz-widget.js) also keeps working.
+  await expect(page.locator('#recs')).toHaveAttribute('data-pz-state', 'ready');
+  await expect(page.locator('#recs [part~="card"]')).toHaveCount(3);
   await page.click('[data-pz-item="h1"]');
   // Read the database from a page whose Promise is intact.
   const reader = await context.newPage();
