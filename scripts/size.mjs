@@ -14,11 +14,12 @@ const chunk = (prefix) => {
   if (files.length !== 1) throw new Error(`expected one pz-chunks/${prefix}-*.js, found ${files.length}`);
   return join(dist, 'pz-chunks', files[0]);
 };
+// comlink (the worker boundary, a required part of the stack) costs about 1.1 KB gzip on each side.
 const rows = [
-  { what: 'loader pz.js (main thread: queue, capture, slots, client)', file: join(dist, 'pz.js'), budget: 8 * KB },
+  { what: 'loader pz.js (main thread: queue, capture, slots, client)', file: join(dist, 'pz.js'), budget: 9.5 * KB },
   { what: 'pz-widget.js (loaded when the page has a <pz-recommendations>)', file: join(dist, 'pz-widget.js'), budget: 7 * KB },
   { what: 'pz-panel.js (loaded when the page has a <pz-privacy-panel>)', file: join(dist, 'pz-panel.js'), budget: 8 * KB },
-  { what: 'worker pz-worker.js (its whole first load)', file: join(dist, 'pz-worker.js'), budget: 31 * KB },
+  { what: 'worker pz-worker.js (its whole first load)', file: join(dist, 'pz-worker.js'), budget: 33 * KB },
   { what: 'pz-chunks/learner-*.js (tfjs, after ready)', file: chunk('learner'), budget: 40 * KB },
   { what: 'pz-chunks/reports-*.js (only with data-report)', file: chunk('reports'), budget: 6 * KB },
 ];

@@ -12,7 +12,8 @@
  * written synchronously to the exit stash (`exit-stash.ts`), which the next page sends on. Beyond {@link PAGE_QUEUE_CAP} waiting events, new ones are
  * counted and reported through the `error` event, never dropped silently.
  */
-import type { ExportBundle, Explanation, LastRerank, ReportStatus, RpcCall, RpcReply, TrackAck, WorkerApi, WorkerConfig, WorkerStatus } from '../core/api';
+import { type Endpoint, type Remote, wrap } from 'comlink';
+import type { ExportBundle, Explanation, ExposedWorkerApi, LastRerank, ReportStatus, TrackAck, WorkerApi, WorkerConfig, WorkerStatus } from '../core/api';
 import type { InterestKind } from '../core/privacy/interests';
 import type { ConsentState, Impression, RerankOptions, RerankResult, ShopperEvent } from '../core/types';
 import { serverOrder } from '../core/rank/server-order';
@@ -187,6 +188,10 @@ export function createClient(options: ClientOptions): Client {
   let overCap = 0;
   let drainQueued = false;
   let worker: Worker | undefined;
+  /** The comlink proxy of {@link worker}. */
+  let remote: Remote<ExposedWorkerApi> | undefined;
+  /** Set by the endpoint when posting a call failed (a value that cannot be cloned), read right after the call. */
+  let postError: unknown;
   let readyPromise: Promise<WorkerStatus> | undefined;
   let status: WorkerStatus | undefined;
   let dead: string | undefined;
@@ -218,12 +223,35 @@ export function createClient(options: ClientOptions): Client {
     emit('error', { where, message });
   }
 
-  /** Posts one call now (throws if the message cannot be cloned); the promise settles with the reply or at the deadline. */
-  function post<K extends keyof WorkerApi | 'ping'>(m: K, a: unknown[], deadlineMs: number): Promise<unknown> {
-    if (!worker) throw new Error(dead ?? 'worker not running');
+  /** The worker as comlink's endpoint, remembering a failed post so {@link post} can throw it at once. */
+  function endpointOf(w: Worker): Endpoint {
+    return {
+      postMessage(message: unknown, transfer?: Transferable[]) {
+        try {
+          w.postMessage(message, transfer ?? []);
+        } catch (err) {
+          postError = err;
+          throw err;
+        }
+      },
+      addEventListener: w.addEventListener.bind(w),
+      removeEventListener: w.removeEventListener.bind(w),
+    };
+  }
+
+  /** Posts one call now through comlink (throws if the message cannot be cloned); the promise settles with the answer or at the deadline. */
+  function post<K extends keyof ExposedWorkerApi>(m: K, a: unknown[], deadlineMs: number): Promise<unknown> {
+    if (!worker || !remote) throw new Error(dead ?? 'worker not running');
     const i = ++seq;
-    const message: RpcCall = { i, m, a };
-    worker.postMessage(message);
+    postError = undefined;
+    // comlink posts the message synchronously, inside this call.
+    const answer = (remote[m] as unknown as (...args: unknown[]) => Promise<unknown>)(...a);
+    if (postError !== undefined) {
+      const err = postError;
+      postError = undefined;
+      answer.catch(() => undefined);
+      throw err;
+    }
     return new Promise((resolve, reject) => {
       const pending: PendingCall = { resolve, reject };
       if (Number.isFinite(deadlineMs)) {
@@ -233,6 +261,10 @@ export function createClient(options: ClientOptions): Client {
         }, Math.max(0, deadlineMs));
       }
       calls.set(i, pending);
+      answer.then(
+        (r) => settleCall(i, r),
+        (err: unknown) => settleCall(i, undefined, err instanceof Error ? err : new Error(String(err))),
+      );
     });
   }
 
@@ -244,14 +276,13 @@ export function createClient(options: ClientOptions): Client {
     }
   }
 
-  function onReply(ev: MessageEvent<RpcReply>): void {
-    const reply = ev.data;
-    const pending = reply && calls.get(reply.i);
+  function settleCall(i: number, r: unknown, err?: Error): void {
+    const pending = calls.get(i);
     if (!pending) return;
-    calls.delete(reply.i);
+    calls.delete(i);
     if (pending.timer !== undefined) clearTimeout(pending.timer);
-    if (reply.e !== undefined) pending.reject(new Error(reply.e));
-    else pending.resolve(reply.r);
+    if (err) pending.reject(err);
+    else pending.resolve(r);
   }
 
   function start(): Promise<WorkerStatus> {
@@ -272,7 +303,7 @@ export function createClient(options: ClientOptions): Client {
         return;
       }
       worker = w;
-      w.addEventListener('message', onReply);
+      remote = wrap<ExposedWorkerApi>(endpointOf(w));
       w.addEventListener('error', (ev) => {
         ev.preventDefault();
         if (worker === w) onDead(ev.message || 'worker failed to load');
@@ -313,6 +344,7 @@ export function createClient(options: ClientOptions): Client {
       // already gone
     }
     worker = undefined;
+    remote = undefined;
     readyPromise = undefined;
     status = undefined;
     for (const [i, pending] of calls) {
@@ -668,6 +700,7 @@ export function createClient(options: ClientOptions): Client {
   function restartForConsent(): void {
     const w = worker;
     worker = undefined;
+    remote = undefined;
     readyPromise = undefined;
     status = undefined;
     try {

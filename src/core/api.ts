@@ -110,23 +110,9 @@ export interface LastRerank {
 }
 
 /**
- * One call from the page to the worker: `i` numbers it (the reply carries the same number), `m`
- * names a {@link WorkerApi} method (or `ping`, answered by the dispatcher itself), `a` its arguments.
+ * The worker's API, exposed with comlink (`Comlink.expose` in the worker, `Comlink.wrap` in the client).
+ * Every method validates its input and never throws on bad data.
  */
-export interface RpcCall {
-  i: number;
-  m: keyof WorkerApi | 'ping';
-  a: unknown[];
-}
-
-/** The worker's answer to {@link RpcCall} `i`: a result `r`, or an error message `e`. */
-export interface RpcReply {
-  i: number;
-  r?: unknown;
-  e?: string;
-}
-
-/** The worker's API, called with {@link RpcCall} messages. Every method validates its input and never throws on bad data. */
 export interface WorkerApi {
   init(config: WorkerConfig): Promise<WorkerStatus>;
   track(events: unknown[]): Promise<TrackAck>;
@@ -148,3 +134,6 @@ export interface WorkerApi {
   /** What locally private reports were sent, when, and the ε budget left (undefined when reporting is off). */
   reports(): Promise<ReportStatus | undefined>;
 }
+
+/** What the worker exposes: the API plus `ping`, which the client uses to tell a busy worker from a dead one. */
+export type ExposedWorkerApi = WorkerApi & { ping(): boolean };

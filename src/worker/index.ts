@@ -1,8 +1,10 @@
 /**
- * Module-worker entry (`pz-worker.js`): answers the page's {@link RpcCall} messages with the
- * personalizer service. Calls run in arrival order; each reply carries the call's number.
+ * Module-worker entry (`pz-worker.js`): exposes the personalizer service to the page with comlink.
+ * Only the {@link WorkerApi} methods (and `ping`) are exposed, never the service's internals; calls
+ * run in arrival order.
  */
-import type { RpcCall, RpcReply, WorkerApi } from '../core/api';
+import { expose } from 'comlink';
+import type { ExposedWorkerApi, WorkerApi } from '../core/api';
 import { PersonalizerService } from './service';
 
 const service = new PersonalizerService();
@@ -22,42 +24,7 @@ const CALLABLE: Record<keyof WorkerApi, true> = {
   restoreInterest: true,
   reports: true,
 };
-const METHODS: ReadonlySet<string> = new Set(Object.keys(CALLABLE));
 
-const scope = self as unknown as {
-  postMessage(message: RpcReply): void;
-  addEventListener(type: 'message', fn: (ev: MessageEvent<RpcCall>) => void): void;
-};
-
-function reply(i: number, r: unknown): void {
-  try {
-    scope.postMessage({ i, r });
-  } catch (err) {
-    scope.postMessage({ i, e: `answer could not be sent (${err instanceof Error ? err.message : String(err)})` });
-  }
-}
-
-scope.addEventListener('message', (ev) => {
-  const call = ev.data;
-  if (call === null || typeof call !== 'object' || typeof call.i !== 'number') return;
-  const { i, m } = call;
-  if (m === 'ping') {
-    reply(i, true);
-    return;
-  }
-  if (!METHODS.has(m)) {
-    scope.postMessage({ i, e: `unknown call "${String(m)}"` });
-    return;
-  }
-  const args = Array.isArray(call.a) ? call.a : [];
-  let result: Promise<unknown>;
-  try {
-    result = Promise.resolve((service[m] as (...a: unknown[]) => unknown).apply(service, args));
-  } catch (err) {
-    result = Promise.reject(err);
-  }
-  result.then(
-    (r) => reply(i, r),
-    (err: unknown) => scope.postMessage({ i, e: err instanceof Error ? `${err.name}: ${err.message}` : String(err) }),
-  );
-});
+const api = { ping: () => true } as Record<string, unknown>;
+for (const m of Object.keys(CALLABLE) as (keyof WorkerApi)[]) api[m] = (service[m] as (...a: unknown[]) => unknown).bind(service);
+expose(api as unknown as ExposedWorkerApi);
