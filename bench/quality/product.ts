@@ -144,7 +144,7 @@ export function productPolicy(o: ProductPolicyOptions): ReplayPolicy {
   let strength = 1;
   return {
     name: o.name,
-    protocols: ['beauty-loo', 'taobao-replay'],
+    protocols: ['beauty-loo', 'taobao-replay', 'shown-lists'],
     prepare(site: SiteKnowledge) {
       weights = o.prior ? trainedPrior(site, o.priorFit) : o.weights ? weightsFromTable(o.weights) : DEFAULT_WEIGHTS;
       strength = personalizationFor(o.personalization, site.protocol);

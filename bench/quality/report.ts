@@ -65,8 +65,12 @@ export function intentMarkdown(runs: IntentRunResult[]): string {
   return lines.join('\n');
 }
 
-/** A learning curve (NDCG@10 vs events seen, bucketed) as standalone SVG text. */
-export function learningCurveSvg(title: string, runs: RankRunResult[]): string {
+/** A learning curve (NDCG@10 vs events or lists seen, bucketed) as standalone SVG text. */
+export function learningCurveSvg(
+  title: string,
+  runs: readonly { policy: string; curve: readonly { label: string; ndcg10: number }[] }[],
+  xLabel = 'events seen by the shopper before the step',
+): string {
   const W = 760;
   const H = 420;
   const m = { l: 60, r: 200, t: 40, b: 60 };
@@ -94,7 +98,7 @@ export function learningCurveSvg(title: string, runs: RankRunResult[]): string {
   labels.forEach((l, i) => {
     out.push(`<text x="${x(i)}" y="${H - m.b + 18}" text-anchor="middle">${esc(l)}</text>`);
   });
-  out.push(`<text x="${(m.l + W - m.r) / 2}" y="${H - 18}" text-anchor="middle">events seen by the shopper before the step</text>`);
+  out.push(`<text x="${(m.l + W - m.r) / 2}" y="${H - 18}" text-anchor="middle">${esc(xLabel)}</text>`);
   out.push(`<text transform="translate(16 ${(m.t + H - m.b) / 2}) rotate(-90)" text-anchor="middle">NDCG@10</text>`);
   out.push(`<line x1="${m.l}" x2="${m.l}" y1="${m.t}" y2="${H - m.b}" stroke="#333"/>`);
   out.push(`<line x1="${m.l}" x2="${W - m.r}" y1="${H - m.b}" y2="${H - m.b}" stroke="#333"/>`);
@@ -148,4 +152,36 @@ export function writeText(dir: string, name: string, text: string): string {
   const p = join(dir, name);
   writeFileSync(p, text);
   return p;
+}
+
+/** One row of the shown-lists protocol, summarised per list-number group (see `protocols/shown-lists.ts`). */
+export interface ShownListsRow {
+  policy: string;
+  groups: Record<string, { ndcg10: number; clicksPerList: number; shoppers: number; gain?: { mean: number; lo: number; hi: number } }>;
+}
+
+const signed = (v: number): string => (Number.isNaN(v) ? '–' : `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(4)}`);
+
+/** Markdown for one click model of shown-lists: NDCG@10 and clicks per group, gains over `pz-prior` with 95 % intervals. */
+export function shownListsMarkdown(model: string, rows: readonly ShownListsRow[], groups: readonly string[], driftGroups: readonly string[], shoppers: number): string {
+  const lines = [`### shown-lists, ${model} clicks (${shoppers} shoppers × 30 lists, position-based clicks on real Beauty items)`, ''];
+  lines.push('NDCG@10 of the hidden-taste relevance, by list number:', '');
+  lines.push(header(['policy', ...groups]));
+  for (const r of rows) lines.push(row([r.policy, ...groups.map((g) => f4(r.groups[g]?.ndcg10))]));
+  lines.push('', 'Clicks per list:', '');
+  lines.push(header(['policy', ...groups]));
+  for (const r of rows) lines.push(row([r.policy, ...groups.map((g) => (r.groups[g]?.clicksPerList ?? Number.NaN).toFixed(3))]));
+  const withGain = rows.filter((r) => groups.some((g) => r.groups[g]?.gain));
+  if (withGain.length) {
+    lines.push('', 'Gain in NDCG@10 over `pz-prior` [95 % bootstrap interval over shoppers]:', '');
+    const all = [...groups, ...driftGroups];
+    lines.push(header(['policy', ...all]));
+    for (const r of withGain) {
+      lines.push(row([r.policy, ...all.map((g) => {
+        const x = r.groups[g]?.gain;
+        return x ? `${signed(x.mean)} [${signed(x.lo)}, ${signed(x.hi)}]` : '–';
+      })]));
+    }
+  }
+  return lines.join('\n');
 }

@@ -9,6 +9,7 @@ import { loadBeauty } from './data/beauty';
 import { loadTaobao } from './data/taobao';
 import type { RankRunResult } from './protocols/common';
 import { runBeautyLoo, setupBeautyLoo } from './protocols/beauty-loo';
+import { type ClickModel, DRIFT_GROUPS, LIST_GROUPS, SHOWN_LISTS, runShownLists, setupShownLists, shownListsPriorShoppers, summarize } from './protocols/shown-lists';
 import { type IntentRunResult, INTENT_DAYS, INTENT_FIRST_DAY, INTENT_TUNE_DAYS, runTaobaoIntent } from './protocols/taobao-intent';
 import { TAOBAO_CANDIDATES, TAOBAO_MIN_EVENTS, runTaobaoReplay, setupTaobaoReplay, taobaoEligibleUsers } from './protocols/taobao-replay';
 import { BEAUTY_REFERENCE } from './reference';
@@ -19,6 +20,8 @@ import {
   intentRunJson,
   learningCurveSvg,
   rankRunJson,
+  type ShownListsRow,
+  shownListsMarkdown,
   taobaoMarkdown,
   writeRanks,
   writeText,
@@ -38,6 +41,8 @@ export interface QualityOptions {
   seed?: number;
   /** Sample users (seeded) for a < 60 s run. */
   quick?: boolean;
+  /** Run the shown-lists protocol on the Beauty catalogue (default true when Beauty runs). */
+  shownLists?: boolean;
   /** Write per-step ranks (default true). */
   writeRanks?: boolean;
   log?: (msg: string) => void;
@@ -109,6 +114,12 @@ export async function runQuality(o: QualityOptions): Promise<{ markdown: string;
       policies: Object.fromEntries(runs.map((r) => [r.policy, rankRunJson(r)])),
       reference: { note: 'published / measured server-side, not rerun here', rows: BEAUTY_REFERENCE },
     };
+    if (o.shownLists !== false) {
+      const r = runShownListsProtocol(setup, o, seed, log);
+      md.push(r.markdown);
+      files.push(...r.files);
+      protocols['shown-lists'] = r.json;
+    }
   }
 
   if (o.taobaoFile) {
@@ -185,4 +196,68 @@ export async function runQuality(o: QualityOptions): Promise<{ markdown: string;
   files.push(writeText(o.outDir, 'quality.json', `${JSON.stringify(json, null, 2)}\n`));
   log(`wrote ${files.length} files to ${o.outDir} in ${totalSeconds.toFixed(1)} s`);
   return { markdown: `${md.join('\n\n')}\n`, json };
+}
+
+/**
+ * shown-lists on the Beauty catalogue: every opted-in row (and the oracle) under the informational
+ * click model; the full run adds the perfect and navigational models for the reference and product
+ * rows. Tables, JSON and one learning-curve SVG per click model.
+ */
+function runShownListsProtocol(
+  beauty: Parameters<typeof setupShownLists>[0],
+  o: QualityOptions,
+  seed: number,
+  log: (m: string) => void,
+): { markdown: string; json: Record<string, unknown>; files: string[] } {
+  const t0 = performance.now();
+  const setup = setupShownLists(beauty, { seed, quick: o.quick === true });
+  // The prior learns from other users' server-order lists and clicks (the site's own log).
+  setup.site.priorShoppers = () => shownListsPriorShoppers(setup, 'informational');
+  setup.site.quick = o.quick === true;
+  log(`shown-lists: ${setup.shoppers.length} shoppers (${setup.shoppers.filter((s) => s.drift).length} drifting), ${setup.catalogue.length} items, setup ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  // --quick (inside npm test) runs the rows the targets are about; the full run all opted-in rows.
+  const quickRows = new Set(['random', 'server-order', 'clicked-before-first', 'pz-heuristics', 'pz-prior', 'pz-prior-learner']);
+  const policies = o.replayPolicies.filter((p) => p.protocols?.includes('shown-lists') && (!o.quick || quickRows.has(p.name)));
+  const models: ClickModel[] = o.quick ? ['informational'] : ['informational', 'navigational', 'perfect'];
+  const keyRows = new Set(['random', 'server-order', 'clicked-before-first', 'pz-prior', 'pz-prior-learner']);
+  const md: string[] = [];
+  const files: string[] = [];
+  const json: Record<string, unknown> = {
+    params: {
+      ...SHOWN_LISTS,
+      shoppers: setup.shoppers.length,
+      driftShoppers: setup.shoppers.filter((s) => s.drift).length,
+      tuneShoppers: setup.tuneShoppers.length,
+      catalogue: setup.catalogue.length,
+      examination: 'eta(k) = 1/k (Joachims et al. WSDM 2017)',
+      attraction: 'Hofmann et al. TOIS 2013, Table 1',
+      prior: 'fitted on tuning shoppers (other Beauty users), server order, informational clicks',
+    },
+    models: {},
+  };
+  const groups = LIST_GROUPS.map((g) => g.label);
+  const driftGroups = DRIFT_GROUPS.map((g) => g.label);
+  for (const model of models) {
+    const rows: ShownListsRow[] = [];
+    const runs = [runShownLists(setup, 'oracle', model)];
+    for (const p of policies) {
+      if (model !== 'informational' && !keyRows.has(p.name)) continue;
+      const r = runShownLists(setup, p, model);
+      runs.push(r);
+      log(`shown-lists ${model}: ${p.name.padEnd(26)} lists 10-19 NDCG@10 ${summarize(r, undefined, setup, seed)['lists-10-19']?.ndcg10.toFixed(4)} (${r.seconds.toFixed(1)} s)`);
+    }
+    const ref = runs.find((r) => r.policy === 'pz-prior');
+    for (const r of runs) rows.push({ policy: r.policy, groups: summarize(r, r === ref || r.policy === 'oracle' ? undefined : ref, setup, seed) });
+    md.push(shownListsMarkdown(model, rows, groups, driftGroups, setup.shoppers.length));
+    (json.models as Record<string, unknown>)[model] = {
+      policies: Object.fromEntries(rows.map((r, i) => [r.policy, { groups: r.groups, seconds: runs[i]!.seconds }])),
+    };
+    const curve = rows.map((r) => ({
+      policy: r.policy,
+      curve: LIST_GROUPS.map((g) => ({ label: g.label.replace('lists-', ''), ndcg10: r.groups[g.label]!.ndcg10 })),
+    }));
+    files.push(writeText(o.outDir, `shown-lists-${model}.learning-curve.svg`, learningCurveSvg(`shown-lists (${model} clicks): NDCG@10 vs lists seen`, curve, 'list number (lists the shopper has been shown, this one included)')));
+  }
+  json.seconds = (performance.now() - t0) / 1000;
+  return { markdown: md.join('\n\n'), json, files };
 }

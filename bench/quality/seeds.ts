@@ -27,3 +27,13 @@ export function sampleIndices(n: number, k: number, rng: () => number): number[]
   }
   return all.slice(0, k).sort((a, b) => a - b);
 }
+
+/** A 32-bit seed from a string (FNV-1a, then mixed). */
+export function hashSeed(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return mixSeed(h);
+}

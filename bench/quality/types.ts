@@ -7,7 +7,7 @@ import type { ItemKnowledge } from '../../src/site/item-knowledge';
 import type { PriorShopper } from '../../src/site/prior-examples';
 
 /** The protocols the harness runs. */
-export type ProtocolName = 'beauty-loo' | 'taobao-replay' | 'taobao-intent';
+export type ProtocolName = 'beauty-loo' | 'taobao-replay' | 'taobao-intent' | 'shown-lists';
 
 /**
  * Public, same-for-every-shopper knowledge a site could publish, handed to policies once per protocol.

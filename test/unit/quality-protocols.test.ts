@@ -351,6 +351,15 @@ describe('runQuality end to end', () => {
     expect(saved.protocols).toEqual(JSON.parse(JSON.stringify(json.protocols)));
     const svg = readFileSync(join(out, 'taobao-replay.learning-curve.svg'), 'utf8');
     expect(svg.startsWith('<svg')).toBe(true);
+    // shown-lists ran on the Beauty catalogue, with its curve and a gain over pz-prior per group.
+    const shown = saved.protocols['shown-lists'];
+    expect(Object.keys(shown.models)).toEqual(['informational', 'navigational', 'perfect']);
+    const rows = shown.models.informational.policies;
+    for (const name of ['oracle', 'random', 'server-order', 'clicked-before-first', 'pz-prior', 'pz-prior-learner']) expect(rows[name]).toBeDefined();
+    expect(rows.oracle.groups['lists-1'].ndcg10).toBe(1);
+    expect(rows['pz-prior-learner'].groups['lists-10-19'].gain).toBeDefined();
+    expect(markdown).toContain('shown-lists, informational clicks');
+    expect(readFileSync(join(out, 'shown-lists-informational.learning-curve.svg'), 'utf8').startsWith('<svg')).toBe(true);
     for (const [protocol, slice, split] of [
       ['taobao-replay', 'second-half', 'second'],
       ['beauty-loo', 'test', 'test'],
@@ -368,7 +377,7 @@ describe('runQuality end to end', () => {
         }, 0) / kept.length;
       expect(ndcg).toBeCloseTo(saved.protocols[protocol].policies.recency.slices[slice]['NDCG@10'], 10);
     }
-  });
+  }, 180_000); // every protocol end to end, shown-lists included: slow on a loaded 2-core machine
 });
 
 describe('product rows', () => {
@@ -387,5 +396,34 @@ describe('product rows', () => {
     expect(onShownList(click, shown)).toMatchObject({ listId: 'l1', slot: 'bench' });
     expect(onShownList({ ...click, item: { id: 'z' } }, shown).listId).toBeUndefined();
     expect(onShownList({ ...click, listId: 'other' }, shown).listId).toBe('other');
+  });
+});
+
+describe('shown-lists pieces', () => {
+  it('graded NDCG@10 is 1 for the ideal order, lower for a worse one, undefined when nothing is relevant', async () => {
+    const { gradedNdcg10 } = await import('../../bench/quality/protocols/shown-lists');
+    const grades = [0, 4, 1, 0, 2];
+    expect(gradedNdcg10(grades, [1, 4, 2, 0, 3])).toBeCloseTo(1, 12);
+    expect(gradedNdcg10(grades, [0, 3, 2, 4, 1])!).toBeLessThan(0.6);
+    expect(gradedNdcg10([0, 0], [0, 1])).toBeUndefined();
+  });
+
+  it('attraction rises with the grade in every click model, and examination falls as 1/k', async () => {
+    const { ATTRACTION, examination } = await import('../../bench/quality/protocols/shown-lists');
+    for (const p of Object.values(ATTRACTION)) for (let g = 1; g < 5; g++) expect(p[g]!).toBeGreaterThan(p[g - 1]!);
+    expect([1, 2, 4].map(examination)).toEqual([1, 0.5, 0.25]);
+  });
+
+  it('the bootstrap interval holds the mean and narrows with more shoppers', async () => {
+    const { bootstrap } = await import('../../bench/quality/protocols/shown-lists');
+    const rng = createRng(3);
+    const small = Array.from({ length: 20 }, () => rng() - 0.4);
+    const large = Array.from({ length: 2000 }, () => rng() - 0.4);
+    const a = bootstrap(small, createRng(1));
+    const b = bootstrap(large, createRng(1));
+    expect(a.lo).toBeLessThanOrEqual(a.mean);
+    expect(a.hi).toBeGreaterThanOrEqual(a.mean);
+    expect(b.hi - b.lo).toBeLessThan(a.hi - a.lo);
+    expect(b.lo).toBeGreaterThan(0);
   });
 });

@@ -4,7 +4,7 @@ import { categoryAffinityPolicy } from './affinity';
 import { itemKnnPolicy } from './item-knn';
 import { recencyPolicy } from './recency';
 import { recencyFrequencyIntent } from './recency-frequency';
-import { popularityPolicy, randomPolicy, serverOrderPolicy } from './simple';
+import { clickedBeforePolicy, popularityPolicy, randomPolicy, serverOrderPolicy } from './simple';
 import { productPolicies } from '../product';
 import { productIntentPolicy } from '../product-intent';
 
@@ -29,6 +29,7 @@ export function baselineReplayPolicies(): ReplayPolicy[] {
     itemKnnPolicy({ decay: 0.7 }),
     // Tuned on the beauty-loo validation split only.
     itemKnnPolicy({ name: 'item-knn-blend', decay: 0.7, tagWeight: 0.003, embeddingWeight: 0.01 }),
+    clickedBeforePolicy(),
     ...productPolicies(),
   ];
 }

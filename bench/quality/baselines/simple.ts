@@ -1,11 +1,15 @@
 /** Non-personal reference policies: random and the server order. */
 import { createRng } from '../../../src/core/util/rng';
-import type { ReplayPolicy } from '../types';
+import type { ProtocolName, ReplayPolicy } from '../types';
+
+/** Every ranking protocol. */
+const RANKING: readonly ProtocolName[] = ['beauty-loo', 'taobao-replay', 'shown-lists'];
 
 /** Uniform random scores (seeded per shopper): the sanity floor. */
 export function randomPolicy(): ReplayPolicy {
   return {
     name: 'random',
+    protocols: RANKING,
     newShopper: (_user, seed) => {
       const rng = createRng(seed);
       return {
@@ -20,6 +24,7 @@ export function randomPolicy(): ReplayPolicy {
 export function serverOrderPolicy(): ReplayPolicy {
   return {
     name: 'server-order',
+    protocols: RANKING,
     newShopper: () => ({
       observe: () => {},
       rank: (candidates) => Float64Array.from(candidates, (_, i) => candidates.length - i),
@@ -42,5 +47,26 @@ export function popularityPolicy(): ReplayPolicy {
       observe: () => {},
       rank: (candidates) => Float64Array.from(candidates, (c) => pop!(c.id)),
     }),
+  };
+}
+
+/**
+ * "Items this shopper clicked before go first, then the server order": the one-line baseline a
+ * learner must beat on repeated lists (most recent click first).
+ */
+export function clickedBeforePolicy(): ReplayPolicy {
+  return {
+    name: 'clicked-before-first',
+    protocols: ['shown-lists'],
+    newShopper: () => {
+      const clicked = new Map<string, number>();
+      let t = 0;
+      return {
+        observe: (e) => {
+          if (e.item && e.type !== 'view' && e.type !== 'search') clicked.set(e.item.id, ++t);
+        },
+        rank: (candidates) => Float64Array.from(candidates, (c, i) => (clicked.get(c.id) ?? 0) * 1000 + candidates.length - i),
+      };
+    },
   };
 }
