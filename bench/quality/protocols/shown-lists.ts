@@ -304,12 +304,6 @@ export function gradedNdcg10(grades: readonly number[], order: readonly number[]
   return dcg / idcg;
 }
 
-/** One list as shown by a row: its metrics and the clicks (indices into the server list). */
-interface ListOutcome {
-  ndcg: number | undefined;
-  clicks: number[];
-}
-
 /** Clicks on an order under the position-based model, with per-(shopper, list, item) random numbers. */
 function simulateClicks(order: readonly number[], grades: readonly number[], model: ClickModel, seed: number, l: number, ids: readonly string[]): number[] {
   const out: number[] = [];
@@ -364,7 +358,9 @@ function runShoppers(setup: ShownListsSetup, name: string, model: ClickModel, ma
       const clicked = simulateClicks(order, grades, model, sh.seed, l, ids);
       cl[l - 1] = clicked.length;
       if (session !== 'oracle') {
-        clicked.forEach((i, j) => session.observe({ id: `${sh.id}:${l}:${j}`, type: 'click', item: cands[i]!, ts: now + 1000 * (j + 1) }));
+        clicked.forEach((i, j) => {
+          session.observe({ id: `${sh.id}:${l}:${j}`, type: 'click', item: cands[i]!, ts: now + 1000 * (j + 1) });
+        });
       }
     }
     ndcg.push(nd);
