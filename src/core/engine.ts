@@ -11,7 +11,7 @@ import { validateEvent } from './input/clean';
 import { MAX_CANDIDATES, sanitizeCandidates } from './input/candidates';
 import { ENGINE_SETTINGS } from './settings';
 import { groupContributions, reasonFor, type FamilyContribution } from './rank/explain';
-import { FEATURE_DIM, FEATURE_SCHEMA_VERSION, features } from './model/features';
+import { FEATURE_DIM, FEATURE_INDEX, FEATURE_SCHEMA_VERSION, features } from './model/features';
 import { type FmWeights, type PairExample, fmContributions, fmScoreBatch } from './model/fm';
 import { DEFAULT_WEIGHTS } from './model/default-weights';
 import { applyEventMut, emptyProfile, type Profile, type ProfileConfig, reviveProfile, setDeclared, type DeclaredValue } from './profile/profile';
@@ -67,6 +67,7 @@ export const DEFAULT_PERSONALIZATION = ENGINE_SETTINGS.personalization;
 
 const FEEDBACK: Partial<Record<EventType, number>> = ENGINE_SETTINGS.feedback;
 const MAX_POOL = 200;
+const SERVER_RANK = FEATURE_INDEX.server_rank;
 
 interface ShownList {
   listId: string;
@@ -197,7 +198,13 @@ export class Engine {
         negatives.push(list.shown[pos + 1]!);
         w = weight * 0.5;
       }
-      for (const j of negatives) out.push({ pos: x.slice(), neg: list.X.slice(j * d, j * d + d), weight: w });
+      for (const j of negatives) {
+        // Skip-above always prefers the lower item: its position must not be what is learnt, or the
+        // learner would unlearn the server's order. The negative takes the clicked item's server rank.
+        const neg = list.X.slice(j * d, j * d + d);
+        neg[SERVER_RANK] = x[SERVER_RANK]!;
+        out.push({ pos: x.slice(), neg, weight: w });
+      }
       return { pairs: out, commit: () => list.used.add(idx) };
     }
     // No shown list: compare against recently shown candidates, with today's features.

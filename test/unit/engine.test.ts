@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { weightsFromTable, DEFAULT_WEIGHTS, FM_K } from '../../src/core/model/default-weights';
 import { Engine, type Learner } from '../../src/core/engine';
-import { FEATURE_DIM, FEATURE_SCHEMA_VERSION, features } from '../../src/core/model/features';
+import { FEATURE_DIM, FEATURE_INDEX, FEATURE_SCHEMA_VERSION, features } from '../../src/core/model/features';
 import { type FmWeights, type PairExample, cloneWeights, fmContributions, fmScoreBatch } from '../../src/core/model/fm';
 import { FmRanker, createLearner } from '../../src/core/model/model';
 import { ENGINE_SETTINGS, LEARNER_SETTINGS } from '../../src/core/settings';
@@ -132,7 +132,15 @@ describe('Engine', () => {
     };
     expect(learner.taught.map((p) => p.weight)).toEqual([1, 1, 1]);
     for (const p of learner.taught) expect(p.pos).toEqual(row(clicked));
-    expect(learner.taught.map((p) => p.neg)).toEqual([2, 1, 0].map((k) => row(shown.items[k]!.id)));
+    // The negatives as shown, except their server rank: the clicked item's (position is not taste).
+    const sr = FEATURE_INDEX.server_rank;
+    const asNeg = (id: string) => {
+      const r = row(id);
+      r[sr] = row(clicked)[sr]!;
+      return r;
+    };
+    expect(learner.taught.map((p) => p.neg)).toEqual([2, 1, 0].map((k) => asNeg(shown.items[k]!.id)));
+    for (const p of learner.taught) expect(p.neg[sr]).toBe(p.pos[sr]);
   });
 
   it('turns a click on the top item into one softer pair with the item below it', () => {
@@ -295,7 +303,9 @@ describe('Engine feedback from every shown list', () => {
     expect(r.ok && r.pairs).toBe(4);
     engine.train();
     const X = features(engine.profile, cands, { now: T0 + 1 });
-    expect(learner.taught[0]!.neg).toEqual(X.slice(3 * FEATURE_DIM, 4 * FEATURE_DIM));
+    const neg = X.slice(3 * FEATURE_DIM, 4 * FEATURE_DIM);
+    neg[FEATURE_INDEX.server_rank] = X[4 * FEATURE_DIM + FEATURE_INDEX.server_rank]!;
+    expect(learner.taught[0]!.neg).toEqual(neg);
   });
 
   it('an impression of a list the engine never ranked registers it, with the features of the items it knows', () => {

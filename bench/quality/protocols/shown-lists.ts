@@ -78,6 +78,8 @@ export const DRIFT_GROUPS: readonly { label: string; lo: number; hi: number }[] 
 ];
 
 const T0 = Date.UTC(2015, 0, 1);
+/** Largest inverse-propensity weight of a click in the prior's log. */
+const IPS_CLIP = 10;
 const GRADE_PERCENTILES = [0.5, 0.8, 0.93, 0.98];
 
 interface Taste {
@@ -378,9 +380,11 @@ export function runShownLists(setup: ShownListsSetup, policy: ReplayPolicy | 'or
 
 /**
  * The site's own log for fitting the prior: other Beauty users' tastes, shown the server order,
- * clicking by the same click model (what a site sees before it personalises anything). Each click is
- * paired with the items shown above it (skip-above), so the prior does not learn the position bias
- * of the server's order as if it were taste.
+ * clicking by the same click model (what a site sees before it personalises anything). Clicks are
+ * position-biased (the top is examined most), so each click counts 1/η(position) times (inverse
+ * propensity weighting, Joachims et al. 2017, clipped at {@link IPS_CLIP}) against negatives drawn
+ * from the whole list: the prior learns taste, not the server's order. (Skip-above pairs alone would
+ * teach it the opposite bias: every pair prefers the lower item.)
  */
 export function shownListsPriorShoppers(setup: ShownListsSetup, model: ClickModel): PriorShopper[] {
   return setup.tuneShoppers.map((sh) => {
@@ -393,8 +397,13 @@ export function shownListsPriorShoppers(setup: ShownListsSetup, model: ClickMode
       const order = ids.map((_, i) => i);
       const now = T0 + l * SHOWN_LISTS.gapMinutes * 60_000;
       simulateClicks(order, grades, model, sh.seed, l, ids).forEach((i, j) => {
-        events.push({ id: `${sh.id}:${l}:${j}`, type: 'click', item: cands[i]!, ts: now + 1000 * (j + 1) });
-        lists.push({ candidates: cands.slice(0, i + 1), target: i });
+        // The same event repeated: the profile counts it once (same id), the prior's examples IPS times.
+        const copies = Math.min(IPS_CLIP, Math.round(1 / examination(i + 1)));
+        const event: StoredEvent = { id: `${sh.id}:${l}:${j}`, type: 'click', item: cands[i]!, ts: now + 1000 * (j + 1) };
+        for (let c = 0; c < copies; c++) {
+          events.push(event);
+          lists.push({ candidates: cands, target: i });
+        }
       });
     }
     return { events, listFor: (t: number) => lists[t] };
