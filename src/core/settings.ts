@@ -21,8 +21,6 @@ export const LEARNER_SETTINGS = Object.freeze({
   lr: 0.05,
   /** The rate decays as lr / (1 + lrDecay·step)… */
   lrDecay: 0.02,
-  /** The linear weights (the shopper's own emphasis per feature) learn this many times faster than the factors. */
-  linearLrScale: 1,
   /** …but never below this floor, so drift is followed. */
   lrFloor: 0.02,
   /** L2 pull toward the prior. */

@@ -272,7 +272,7 @@ describe('Engine', () => {
     const before = memory().numTensors;
     for (let i = 0; i < 1000; i++) cycle();
     expect(memory().numTensors).toBe(before);
-  });
+  }, 90_000); // a leak test, not a speed test: 1,000 tfjs steps take 10–30 s on a loaded 2-core machine
 });
 
 describe('Engine feedback from every shown list', () => {

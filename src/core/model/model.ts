@@ -5,7 +5,7 @@
  * zero (Lambda-Learner style: a new shopper starts at the prior and drifts toward their own taste),
  * with a diagonal Laplace posterior so the reranker can Thompson-sample weights.
  *
- * tfjs does the training (autodiff and the SGD updates); scoring defaults to the plain-TS reference
+ * tfjs does the training (autodiff + optimizer); scoring defaults to the plain-TS reference
  * (`fm.ts`) on a cached copy of the weights, which is much faster for a model this small.
  */
 import {
@@ -55,12 +55,6 @@ export interface FmRankerOptions {
   lr?: number;
   /** The rate decays as lr / (1 + lrDecay·step)… */
   lrDecay?: number;
-  /**
-   * The linear weights (one per interpretable feature: category, brand, price fit, tags…) learn this
-   * many times faster than the pairwise factors: a shopper's own emphasis moves quickly, the shared
-   * interactions slowly.
-   */
-  linearLrScale?: number;
   /** …but never below this floor, so the model keeps following taste drift. */
   lrFloor?: number;
   /** L2 strength toward the prior. */
@@ -142,7 +136,6 @@ export class FmRanker {
   private readonly lr: number;
   private readonly lrDecay: number;
   private readonly lrFloor: number;
-  private readonly linearLrScale: number;
   private readonly l2: number;
   private readonly forget: number;
   private readonly maxBatch: number;
@@ -157,7 +150,9 @@ export class FmRanker {
   private readonly V: tf.Variable;
   private readonly priorW: tf.Tensor2D;
   private readonly priorV: tf.Tensor2D;
+  private readonly optimizer: tf.SGDOptimizer;
   private disposed = false;
+  private optimizerLr: number;
   private readonly seed: number;
   private readonly initStd: number;
 
@@ -173,7 +168,6 @@ export class FmRanker {
     this.lr = opts.lr ?? S.lr;
     this.lrDecay = opts.lrDecay ?? S.lrDecay;
     this.lrFloor = opts.lrFloor ?? S.lrFloor;
-    this.linearLrScale = opts.linearLrScale ?? S.linearLrScale;
     this.l2 = opts.l2 ?? S.l2;
     this.forget = opts.forget ?? S.forget;
     this.maxBatch = Math.max(1, Math.floor(opts.maxBatch ?? S.maxBatch));
@@ -218,6 +212,8 @@ export class FmRanker {
     tf.dispose([w0t, v0t]);
     this.priorW = tf.tensor2d(this.prior.w, [d, 1]);
     this.priorV = tf.tensor2d(this.prior.V, [d, k]);
+    this.optimizerLr = this.learningRate();
+    this.optimizer = new tf.SGDOptimizer(this.optimizerLr);
   }
 
   /**
@@ -399,6 +395,7 @@ export class FmRanker {
     if (this.disposed) return;
     this.disposed = true;
     tf.dispose([this.w, this.V, this.priorW, this.priorV]);
+    this.optimizer.dispose();
   }
 
   /** Before the first step from all-zero factors (a saddle point), seeds them with small noise. */
@@ -440,13 +437,14 @@ export class FmRanker {
 
   private sgdStep(batch: readonly PairExample[]): number {
     const lr = this.learningRate();
-    const lrW = lr * this.linearLrScale;
-    // One autodiff pass, then θ ← θ − lr·∇ per group (linear weights at lrW, factors at lr).
+    // setLearningRate re-creates a kept scalar: only call it when the schedule moved.
+    if (this.optimizerLr !== lr) {
+      this.optimizer.setLearningRate(lr);
+      this.optimizerLr = lr;
+    }
     const loss = tf.tidy(() => {
-      const { value, grads } = tf.variableGrads(() => this.lossTensor(batch), [this.w, this.V]);
-      this.w.assign(tf.sub(this.w, tf.mul(grads[this.w.name]!, tf.scalar(lrW))) as tf.Tensor2D);
-      this.V.assign(tf.sub(this.V, tf.mul(grads[this.V.name]!, tf.scalar(lr))) as tf.Tensor2D);
-      return value.dataSync()[0]!;
+      const cost = this.optimizer.minimize(() => this.lossTensor(batch), true, [this.w, this.V]);
+      return cost ? cost.dataSync()[0]! : Number.NaN;
     });
     this.step++;
     // Two small reads (d + d·k floats) keep the fast scorer in sync with the variables.
