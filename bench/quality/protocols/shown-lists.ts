@@ -37,7 +37,7 @@ import { checkScores } from './common';
 
 /** Protocol constants (none tuned on reported numbers). */
 export const SHOWN_LISTS = {
-  shoppers: 400,
+  shoppers: 200,
   quickShoppers: 40,
   tuneShoppers: 1500,
   quickTuneShoppers: 200,
