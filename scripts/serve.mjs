@@ -31,8 +31,9 @@ const server = createServer((req, res) => {
     res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
     return;
   }
-  // The Trusted Types fixture: the same policy plus require-trusted-types-for 'script'.
-  const extra = withTests && path === '/test/trusted-types.html' ? { 'content-security-policy': `${CSP}; require-trusted-types-for 'script'` } : {};
+  // The demo's pages and the Trusted Types fixture: the same policy plus require-trusted-types-for 'script'.
+  const trusted = !path.startsWith('/test/') || (withTests && path === '/test/trusted-types.html');
+  const extra = trusted ? { 'content-security-policy': `${CSP}; require-trusted-types-for 'script'` } : {};
   setTimeout(() => sendFile(req, res, file, path, extra), delay);
 });
 server.listen(port, '127.0.0.1', () => {

@@ -13,8 +13,15 @@ test('no personal data leaves the browser while shopping the demo storefront', a
   context.on('request', (r) => requests.push({ url: r.url(), method: r.method(), body: r.postData() }));
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
+  // The demo runs under Trusted Types: any policy violation is recorded.
+  await page.addInitScript(() => {
+    const w = window as unknown as { __violations: string[] };
+    w.__violations = [];
+    document.addEventListener('securitypolicyviolation', (e) => w.__violations.push(`${e.violatedDirective}: ${e.blockedURI}`));
+  });
 
-  await page.goto('/');
+  const home = await page.goto('/');
+  expect(home?.headers()['content-security-policy']).toContain("require-trusted-types-for 'script'");
   await pzReady(page);
   await expect(page.locator('[data-pz-rerank="home-recs"] > li').first()).toBeVisible();
   // Tiles seen for a second become view events.
@@ -61,6 +68,7 @@ test('no personal data leaves the browser while shopping the demo storefront', a
   const paths = new Set(requests.map((r) => new URL(r.url).pathname));
   for (const p of paths) expect(p).toMatch(/^\/($|index\.html$|assets\/|catalog\/|api\/|pz\.js$|pz-panel\.js$|pz-worker\.js$|pz-chunks\/|site\/|favicon\.ico$)/);
   expect(errors).toEqual([]);
+  expect(await page.evaluate(() => (window as unknown as { __violations: string[] }).__violations)).toEqual([]);
 });
 
 type Api = {
