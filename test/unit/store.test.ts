@@ -89,3 +89,30 @@ describe('store upgrades from an empty version-1 database', () => {
     store.close();
   });
 });
+
+describe('store faults', () => {
+  it('dropOldest removes exactly that many of the oldest events, whole batches first', async () => {
+    const store = await openStore(fresh());
+    await store.appendEvents([ev(1), ev(2), ev(3)]);
+    await store.appendEvents([ev(4), ev(5)]);
+    expect(await store.dropOldest(4)).toBe(4);
+    expect((await store.readEvents(NOW)).map((e) => e.id)).toEqual(['e5']);
+    expect(await store.dropOldest(10)).toBe(1);
+    expect(await store.readEvents(NOW)).toEqual([]);
+    store.close();
+  });
+
+  it('readers skip and count unreadable rows; retention neither throws on them nor counts them', async () => {
+    const name = fresh();
+    const store = await openStore(name);
+    await store.appendEvents([ev(1), ev(2)]);
+    await store.db.add('batches', { lastTs: 0, events: 'junk' } as never);
+    await store.db.add('batches', { lastTs: 0, events: [null, { type: 'view' }, ev(3)] } as never);
+    const read = await store.readBatchesAfter(undefined, NOW);
+    expect(read.quarantined).toBe(3);
+    expect(read.batches.flatMap((b) => b.events.map((e) => e.id))).toEqual(['e1', 'e2', 'e3']);
+    expect(await store.enforceRetention(2, 1e15, NOW)).toEqual({ dropped: 1, remaining: 2 });
+    expect((await store.readEvents(NOW)).map((e) => e.id)).toEqual(['e2', 'e3']);
+    store.close();
+  });
+});
