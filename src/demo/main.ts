@@ -47,6 +47,7 @@ async function page(hash: string): Promise<Node[]> {
 }
 
 let routing = 0;
+let loaded = false;
 /** Renders the page for the current hash; the old page stays until the new one is ready, then swaps at once. */
 async function route(scroll = true): Promise<void> {
   const n = ++routing;
@@ -61,12 +62,19 @@ async function route(scroll = true): Promise<void> {
   document.documentElement.dataset.page = location.hash.split('/')[1] || 'home';
   if (scroll) {
     scrollTo(0, 0);
-    main.focus({ preventScroll: true });
+    // After a navigation, keyboard and screen-reader users start at the new page's content.
+    if (loaded) main.focus({ preventScroll: true });
   }
+  loaded = true;
   document.dispatchEvent(new CustomEvent('demo:page'));
 }
 
 function wireHeader(): void {
+  // The skip link must not change the hash: that is the router's.
+  $('.skip').addEventListener('click', (ev) => {
+    ev.preventDefault();
+    main.focus();
+  });
   const form = $<HTMLFormElement>('form[data-pz-search]');
   // The library records the search from this submit; the page matches it locally.
   form.addEventListener('submit', (ev) => {

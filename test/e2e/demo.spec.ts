@@ -293,6 +293,52 @@ test.describe('demo shop', () => {
     expect(shown.indexOf(bought), 'position of the bought one-off item').toBeGreaterThanOrEqual(12);
   });
 
+  test('tour, keyboard, a sort the shopper picks, dark mode', async ({ page }) => {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    const errors = collectErrors(page);
+    await page.goto('/');
+    await pzReady(page);
+    await order(page, HOME);
+
+    // Keyboard: the first Tab reaches "Skip to content", which moves focus to the page's main content.
+    await page.keyboard.press('Tab');
+    await expect(page.locator('.skip')).toBeFocused();
+    await page.keyboard.press('Enter');
+    await expect(page.locator('#main')).toBeFocused();
+
+    // The three-step tour: shoes, add to cart, home.
+    await page.locator('#start-tour').click();
+    const tour = page.locator('#tour');
+    await expect(tour).toContainText('Step 1 of 3');
+    await tour.getByRole('button', { name: 'Show me shoes' }).click();
+    const category = '[data-pz-rerank="category"]';
+    await order(page, category);
+    await page.locator(`${category} > [data-pz-item] a`).first().click();
+    await expect(tour).toContainText('Step 2 of 3');
+    await page.locator('[data-pz-page-item] [data-pz-action="add-to-cart"]').click();
+    await expect(tour).toContainText('Step 3 of 3');
+    await tour.getByRole('button', { name: 'Go home' }).click();
+    await expect(tour).toBeHidden();
+    await order(page, HOME);
+
+    // A sort the shopper picks is theirs: not a personalised slot, in exactly that order.
+    await page.goto('/#/c/fashion');
+    await order(page, category);
+    await page.getByLabel('Sort').selectOption('price-asc');
+    const sorted = page.locator('.listing > ul');
+    await expect(sorted).not.toHaveAttribute('data-pz-rerank', /.*/);
+    const prices = await sorted.locator('> [data-pz-item]').evaluateAll((els) => els.map((e) => Number((e as HTMLElement).dataset.pzPrice)));
+    expect(prices.length).toBeGreaterThan(10);
+    expect(prices).toEqual([...prices].sort((a, b) => a - b));
+
+    // Dark mode follows the system setting.
+    await page.emulateMedia({ colorScheme: 'dark' });
+    const bg = await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+    const [r, g, b] = (bg.match(/\d+/g) ?? []).map(Number);
+    expect((r! + g! + b!) / 3, `background ${bg}`).toBeLessThan(60);
+    expect(errors).toEqual([]);
+  });
+
   test('phone: shop, search and the drawer at 390 px', async ({ page, baseURL }, info) => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.addInitScript(recordStability);
