@@ -31,7 +31,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const quick = process.argv.includes('--quick');
 const ITERS = quick ? 200 : 1000;
 const WARMUP = quick ? 30 : 100;
-const NAVS = quick ? 5 : 20;
+const NAVS = quick ? 3 : 20;
 const BURST = 10_000;
 const INGEST = 5_000;
 
@@ -136,7 +136,11 @@ async function roundTrips(page: Page, candidates: Candidate[]): Promise<{ pz: nu
 async function main(): Promise<void> {
   if (!resolveFile(join(root, 'dist'), '/pz.js')) throw new Error('no dist/: run `node scripts/build.mjs` first');
   const found = await findBrowser();
-  const browser = await chromium.launch({ executablePath: found.executablePath, args: CHROMIUM_ARGS });
+  // Eager memory measurement: measureUserAgentSpecificMemory() answers at once instead of at the next GC.
+  const browser = await chromium.launch({
+    executablePath: found.executablePath,
+    args: [...CHROMIUM_ARGS, '--enable-blink-features=ForceEagerMeasureMemory', '--js-flags=--expose-gc'],
+  });
   const server = await startServer();
   const context = await browser.newContext();
   // tsx keeps function names with a `__name` helper that the page does not have.
@@ -203,6 +207,18 @@ async function main(): Promise<void> {
     { evs: benchEvents(catalogue, INGEST, Date.now(), 1, 5).map((e, i) => ({ ...e, id: `ingest-${i}` })), list: catalogue.slice(0, 200) },
   );
 
+  // Worker heap after the 5,000 events (this page's cross-origin isolation allows the measurement).
+  const workerHeap = await page.evaluate(async () => {
+    const perf = performance as Performance & {
+      measureUserAgentSpecificMemory?: () => Promise<{ breakdown: { bytes: number; attribution: { url: string; scope: string }[] }[] }>;
+    };
+    if (!perf.measureUserAgentSpecificMemory) return null;
+    const m = await perf.measureUserAgentSpecificMemory();
+    let bytes = 0;
+    for (const b of m.breakdown) if (b.attribution.some((a) => a.scope === 'DedicatedWorkerGlobalScope' && a.url.includes('pz-worker.js'))) bytes += b.bytes;
+    return bytes;
+  });
+
   // 4. track(): cost per call, and a 10,000-event loop until every event is acknowledged.
   const burst = await page.evaluate(async (n) => {
     const pz = (window as unknown as W).pz;
@@ -242,6 +258,7 @@ async function main(): Promise<void> {
     rerank200: { pz: stats(rt200.pz), echo: stats(rt200.echo), ratio: round(med(rt200.pz) / med(rt200.echo)), fellBack: rt200.fellBack },
     rerank1000: { pz: stats(rt1000.pz), echo: stats(rt1000.echo), ratio: round(med(rt1000.pz) / med(rt1000.echo)), fellBack: rt1000.fellBack },
     duringIngest: { rerank: stats(ingest.lat), fellBack: ingest.fellBack, ingestMs: round(ingest.ingestMs), events: INGEST, acked: ingest.acked },
+    workerHeapMB: workerHeap === null ? null : round(workerHeap / 1048576),
     track: {
       perCallMs: stats(burst.per),
       loopMs: round(burst.loopMs),
@@ -262,6 +279,7 @@ async function main(): Promise<void> {
     ['`await pz.rerank(200)` (ms, p50 / p99)', `${result.rerank200.pz.p50} / ${result.rerank200.pz.p99}`, `echo ${result.rerank200.echo.p50} / ${result.rerank200.echo.p99} (ratio ${result.rerank200.ratio})`],
     ['`await pz.rerank(1000)` (ms, p50 / p99)', `${result.rerank1000.pz.p50} / ${result.rerank1000.pz.p99}`, `echo ${result.rerank1000.echo.p50} / ${result.rerank1000.echo.p99} (ratio ${result.rerank1000.ratio})`],
     ['rerank(200) during a 5,000-event ingest (ms, p50 / p99)', `${result.duringIngest.rerank.p50} / ${result.duringIngest.rerank.p99}`, `${result.duringIngest.fellBack}/${result.duringIngest.rerank.n} fell back; ingest ${result.duringIngest.ingestMs} ms`],
+    ['worker heap after the 5,000-event ingest (MB)', `${result.workerHeapMB ?? 'n/a'}`, 'measureUserAgentSpecificMemory, pz-worker.js scope'],
     ['`track()` per call (ms, p50 / p99)', `${result.track.perCallMs.p50} / ${result.track.perCallMs.p99}`, `10,000 in one loop: ${result.track.loopMs} ms`],
     ['10,000 `track()` → acknowledged as durable', `${result.track.acked}`, `${result.track.eventsPerSecond} events/s`],
   ];
