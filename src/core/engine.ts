@@ -161,7 +161,15 @@ export class Engine {
     return { ok: true, event, duplicate, pairs, warnings: [] };
   }
 
-  /** Learns from queued feedback (one mini-batched step of at most `max` examples). Returns the number used. */
+  /**
+   * Learns from queued feedback: hands at most `max` of the oldest pending pairs to the learner in one
+   * synchronous call (the tfjs ranker splits it into mini-batches of 32, one SGD step of about 0.5 ms
+   * each in the worker). The engine is consistent between calls, so a shell may train in slices between
+   * reranks while {@link pendingExamples} is above 0. Without a learner it does nothing and keeps the
+   * queue. Throws what the learner throws (a malformed pair); that slice is dropped, the rest stay queued.
+   * @returns the number of pairs learnt from (0 when nothing was pending or no learner is attached)
+   * @example while (engine.pendingExamples() > 0 && !rerankWaiting()) engine.train(32);
+   */
   train(max = 256): number {
     if (!this.learner || this.pending.length === 0) return 0;
     const batch = this.pending.splice(0, max);

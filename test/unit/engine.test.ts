@@ -276,6 +276,22 @@ describe('Engine', () => {
 });
 
 describe('Engine feedback from every shown list', () => {
+  it('train(n) learns in slices of at most n pairs, oldest first, and keeps the rest queued', () => {
+    const engine = new Engine({}, T0);
+    const shown = rerankAt(engine, list(10), T0);
+    engine.ingestRaw({ type: 'click', item: { id: shown.items[9]!.id }, listId: shown.listId }, T0 + 1);
+    expect(engine.pendingExamples()).toBe(9);
+    expect(engine.train(4)).toBe(0); // no learner yet: nothing is lost
+    const learner = recordingLearner();
+    engine.attachLearner(learner);
+    expect(engine.train(4)).toBe(4);
+    expect(engine.pendingExamples()).toBe(5);
+    expect(engine.train(4)).toBe(4);
+    expect(engine.train(4)).toBe(1);
+    expect(engine.train(4)).toBe(0);
+    expect(learner.taught).toHaveLength(9);
+  });
+
   it('a duplicate event neither teaches nor marks its item as used', () => {
     const engine = new Engine({}, T0);
     engine.ingestRaw({ id: 'e1', type: 'click', item: { id: 'elsewhere' } }, T0);
