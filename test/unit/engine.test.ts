@@ -378,6 +378,10 @@ describe('Engine: what the built-in weights do with bought items and views', () 
     const after = rerankAt(engine, shop(), T0 + 30);
     expect(pos(after, 'e4')).toBeGreaterThan(before);
     expect(pos(after, 'e4')).toBe(7);
+    // In a mixed list it falls below every other item of its category, which its purchase lifted.
+    const mixed = [...Array.from({ length: 6 }, (_, i) => ({ id: `o${i}`, category: 'home/kitchen', price: 30, consumable: false })), ...shop()];
+    const m = rerankAt(engine, mixed, T0 + 40);
+    for (const c of shop()) if (c.id !== 'e4') expect(pos(m, 'e4')).toBeGreaterThan(pos(m, c.id));
     expect(after.items.find((x) => x.id === 'e4')?.reason).toBeUndefined();
   });
 

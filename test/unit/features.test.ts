@@ -101,7 +101,7 @@ describe('features', () => {
     const cands: Candidate[] = [{ id: 'tv', consumable: false }, { id: 'coffee' }];
     const tv = row(p, cands, 0, T0 + 2000);
     const coffee = row(p, cands, 1, T0 + 2000);
-    expect([tv.bought_oneoff, tv.bought_consumable]).toEqual([1, 0]);
+    expect([tv.bought_oneoff, tv.bought_consumable]).toEqual([4, 0]);
     // A bought item's memory no longer promotes it: no "seen", recency or strength.
     expect([tv.item_seen, tv.item_recent, tv.item_rank, tv.item_strength]).toEqual([0, 0, 0, 0]);
     // The consumable is not due the day after (no purchase-interval history: 30 days)…
@@ -109,7 +109,7 @@ describe('features', () => {
     // …starts coming due at 70 % of the interval and is due from the interval on.
     expect(row(p, cands, 1, T0 + 24 * DAY).bought_consumable).toBeCloseTo(((24 / 30) - 0.7) / 0.3, 4);
     expect(row(p, cands, 1, T0 + 31 * DAY).bought_consumable).toBe(1);
-    expect(row(p, cands, 0, T0 + 31 * DAY).bought_oneoff).toBe(1);
+    expect(row(p, cands, 0, T0 + 31 * DAY).bought_oneoff).toBe(4);
   });
 
   it("the repurchase interval is the shopper's own mean purchase interval when known", () => {
@@ -124,7 +124,7 @@ describe('features', () => {
   it('a candidate flagged consumable re-buys (when due) even when the bought event did not say so', () => {
     const p = profileOf([ev('purchase', T0, { id: 'soap' })], T0);
     expect(row(p, [{ id: 'soap', consumable: true }], 0, T0 + 40 * DAY).bought_consumable).toBe(1);
-    expect(row(p, [{ id: 'soap', consumable: false }], 0, T0 + 40 * DAY).bought_oneoff).toBe(1);
+    expect(row(p, [{ id: 'soap', consumable: false }], 0, T0 + 40 * DAY).bought_oneoff).toBe(4);
     // Kind unknown (the site says nothing): marked bought, and its memory still speaks.
     const unknown = row(p, [{ id: 'soap' }], 0, T0 + 40 * DAY);
     expect([unknown.bought_oneoff, unknown.item_seen]).toEqual([1, 1]);

@@ -60,7 +60,7 @@ export const FEATURES = [
   { name: 'item_rank', family: 'item', doc: 'place of the item among the shopper\'s 20 most recent items, by event order (1 = the last one, ×0.8 per step back)' },
   { name: 'item_strength', family: 'item', doc: 'strongest past interaction with the item (view 1/6 … purchase 6/6); 0 once bought (consumable or one-off)' },
   { name: 'item_weight', family: 'item', doc: 'decayed interaction weight with the item, squashed to 0..1' },
-  { name: 'bought_oneoff', family: 'item', doc: '1 when already bought and not known to be consumable (demote); when the candidate says `consumable: false` the other item-memory features are 0 (its memory no longer promotes it)' },
+  { name: 'bought_oneoff', family: 'item', doc: '1 when already bought and not known to be consumable (demote); 4 when the candidate says `consumable: false`, and then the other item-memory features are 0 (its memory no longer promotes it)' },
   { name: 'bought_consumable', family: 'item', doc: 'a bought consumable coming due: 0 until 0.7 of the repurchase interval (the shopper\'s mean purchase interval, else 30 days) has passed since the last interaction, 1 from the full interval on' },
   { name: 'emb_max', family: 'similar', doc: 'largest cosine similarity of the candidate embedding to a recent item\'s' },
   { name: 'emb_mean', family: 'similar', doc: 'recency-weighted mean cosine similarity to recent items' },
@@ -93,6 +93,12 @@ const STRONGEST_RANK = STRONGEST_TYPES.length - 1;
 const VIEW_FULL_ATTENTION = 1.5;
 /** Repurchase interval of a consumable when the shopper has no purchase-interval history. */
 const DEFAULT_REPURCHASE_MS = 30 * DAY_MS;
+/**
+ * `bought_oneoff` of an item the page marked `consumable: false`: four times an item of unknown kind,
+ * so its demotion outweighs the category affinity its own purchase earned (a shopper does not buy the
+ * same laptop twice); logs that never say (Beauty, Taobao) only ever see 1.
+ */
+const KNOWN_ONEOFF = 4;
 /** Share of the repurchase interval after which a bought consumable starts coming due. */
 const DUE_FROM = 0.7;
 
@@ -247,7 +253,7 @@ export function features(
       const age = Math.max(0, now - mem.lastTs);
       X[o + F.bought_consumable] = clamp((age / repurchaseMs - DUE_FROM) / (1 - DUE_FROM), 0, 1);
     } else if (boughtKind === 'oneoff') {
-      X[o + F.bought_oneoff] = 1;
+      X[o + F.bought_oneoff] = KNOWN_ONEOFF;
     } else if (mem) {
       if (boughtKind === 'unknown') X[o + F.bought_oneoff] = 1;
       const age = Math.max(0, now - mem.lastTs);
