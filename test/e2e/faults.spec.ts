@@ -105,3 +105,28 @@ test('after the database was deleted under the worker, the next write opens it a
   await page.evaluate(() => (window as unknown as { pz: Pz }).pz.erase());
   expect(await databaseNames(page)).not.toContain(DB);
 });
+
+test('on a full disk nothing is claimed durable, and the events are written with the next batch (defect 8, wrapper worker)', async ({ page }) => {
+  const QUOTA_DB = 'pz-e2e-quota';
+  await page.goto('/test/blank.html');
+  await page.evaluate((name) => new Promise((resolve) => (indexedDB.deleteDatabase(name).onsuccess = resolve)), QUOTA_DB);
+  await page.goto('/test/quota.html');
+  await pzReady(page);
+  const first = await page.evaluate(async () => {
+    const p = (window as unknown as { pz: Pz }).pz;
+    p.track({ id: 'while-full', type: 'view', item: { id: 'x', category: 'a/b' } });
+    return p.flush();
+  });
+  expect(first).toMatchObject({ accepted: ['while-full'], durable: false });
+  expect(await storedEvents(page, QUOTA_DB)).toEqual([]);
+  // Not lost: it is in the export, and goes first with the next write.
+  const exported = await page.evaluate(() => (window as unknown as { pz: Pz }).pz.exportData());
+  expect(exported?.events.map((e) => e.id)).toEqual(['while-full']);
+  const next = await page.evaluate(async () => {
+    const p = (window as unknown as { pz: Pz }).pz;
+    p.track({ id: 'after', type: 'view', item: { id: 'y', category: 'a/b' } });
+    return p.flush();
+  });
+  expect(next?.durable).toBe(true);
+  expect((await storedEvents(page, QUOTA_DB)).map((e) => e.id)).toEqual(['while-full', 'after']);
+});
