@@ -1,0 +1,59 @@
+import 'fake-indexeddb/auto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { PersonalizerService } from '../../src/worker/service';
+import { manualClock } from './manual-clock';
+import { T0 } from './profile-helpers';
+
+const started: PersonalizerService[] = [];
+afterEach(() => {
+  for (const s of started.splice(0)) s.close();
+});
+
+function service(): PersonalizerService {
+  const c = manualClock(T0);
+  const svc = new PersonalizerService({ now: () => c.clock.t, timers: c.timers, loadLearner: () => import('../../src/core/model/model') });
+  started.push(svc);
+  return svc;
+}
+
+const events = (n: number, tag: string) =>
+  Array.from({ length: n }, (_, i) => ({ id: `${tag}-${i}`, type: 'click', item: { id: `i${i % 300}`, category: `c/${i % 7}` }, ts: T0 - (n - i) * 2000 }));
+
+describe('the worker never lets ingest block ranking', () => {
+  it('a rerank asked during a 1,000-event ingest is answered before the ingest ends', async () => {
+    const svc = service();
+    await svc.init({ dbName: `pz-slicing-${T0}-a`, seed: 1 });
+    const order: string[] = [];
+    /** Events the profile has counted so far (the engine is the service's own state). */
+    const counted = () => (svc as unknown as { engine: { profile: { eventCount: number } } }).engine.profile.eventCount;
+    let countedAtRerank = -1;
+    const tracked = svc.track(events(1000, 'a')).then((ack) => {
+      order.push('track');
+      return ack;
+    });
+    const ranked = svc.rerank([{ id: 'x', category: 'c/1' }, { id: 'y', category: 'c/2' }], { slot: 's' }).then((r) => {
+      countedAtRerank = counted();
+      order.push('rerank');
+      return r;
+    });
+    const [ack, result] = await Promise.all([tracked, ranked]);
+    expect(order).toEqual(['rerank', 'track']);
+    // Answered between two slices of the ingest, not after it.
+    expect(countedAtRerank).toBeGreaterThan(0);
+    expect(countedAtRerank).toBeLessThan(1000);
+    expect(result.items.map((i) => i.id).sort()).toEqual(['x', 'y']);
+    expect(ack.accepted).toHaveLength(1000);
+  });
+
+  it('calls to track run in order: a short one waits for the long one before it', async () => {
+    const svc = service();
+    await svc.init({ dbName: `pz-slicing-${T0}-b`, seed: 1 });
+    const first = svc.track(events(600, 'first'));
+    const second = svc.track(events(3, 'second'));
+    const [a, b] = await Promise.all([first, second]);
+    expect(a.accepted).toHaveLength(600);
+    expect(b.accepted).toEqual(['second-0', 'second-1', 'second-2']);
+    const view = (await svc.profile()) as { profile: { eventCount: number } };
+    expect(view.profile.eventCount).toBe(603);
+  });
+});
