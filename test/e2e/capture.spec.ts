@@ -54,6 +54,20 @@ test('slots: reordered in place with zero layout shift, listeners kept, pins kep
   expect(order.slice(0, 2).sort()).toEqual(['r5', 'r6']);
   expect(order[2]).toBe('r3'); // pinned: keeps its server position
   await expect(page.locator('#recs > li[data-pz-item="r5"]')).toHaveAttribute('data-pz-reason', /.+/);
+  // data-pz-reason only on items that moved up from their server position (r1…r6), shown by the README's CSS.
+  const reasons = await page.locator('#recs > li').evaluateAll((els) =>
+    els.map((e, to) => ({
+      from: Number(e.getAttribute('data-pz-item')!.slice(1)) - 1,
+      to,
+      reason: e.getAttribute('data-pz-reason'),
+      shown: getComputedStyle(e, '::after').content,
+    })),
+  );
+  for (const r of reasons) {
+    if (r.reason !== null) expect(r.to).toBeLessThan(r.from);
+    expect(r.shown).toBe(r.reason === null ? 'none' : JSON.stringify(r.reason));
+  }
+  expect(reasons.filter((r) => r.to >= r.from).every((r) => r.reason === null)).toBe(true);
   // Listeners survive.
   await page.click('[data-pz-item="r5"]');
   expect(await page.evaluate(() => (window as unknown as { __clicks: string[] }).__clicks)).toEqual(['r5']);
