@@ -54,6 +54,8 @@ const EXPORT_VERSION = 2;
 const SLICE_MS = 4;
 /** Examples per learning step inside a training slice. */
 const TRAIN_STEP = 8;
+/** How long training waits before looking again while events are being stored. */
+const TRAIN_WAIT_MS = 20;
 /** Delay after `ready` before start-up housekeeping (retention, warm-up) runs. */
 const HOUSEKEEPING_DELAY_MS = 0;
 
@@ -528,6 +530,11 @@ export class PersonalizerService implements WorkerApi {
     if (this.trainTimer !== undefined) return;
     this.trainTimer = this.timers.setTimeout(() => {
       this.trainTimer = undefined;
+      // Storing what the shopper did comes first: learning waits until no track call is running.
+      if (this.tracksRunning > 0) {
+        this.scheduleTrain(TRAIN_WAIT_MS);
+        return;
+      }
       const t0 = performance.now();
       let learned = 0;
       try {
