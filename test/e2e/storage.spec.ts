@@ -83,3 +83,28 @@ test('events reach the other tabs, and erase empties every tab at once', async (
   await expect.poll(async () => (await b.evaluate(() => (window as unknown as { pz: Pz }).pz.profile())).profile.eventCount).toBe(0);
   expect(await storedEvents(b, 'pz-e2e-tabs')).toEqual([]);
 });
+
+test('an erase in one tab drops what another tab recorded before it but had not sent (defect 9)', async ({ context }) => {
+  const a = await context.newPage();
+  const b = await context.newPage();
+  await a.goto('/test/tabs.html');
+  await b.goto('/test/tabs.html');
+  await pzReady(a);
+  await pzReady(b);
+  await b.evaluate(async () => {
+    const p = (window as unknown as { pz: Pz }).pz;
+    p.track({ id: 'b-sent', type: 'view', item: { id: 'x', category: 'a/b' } });
+    await p.flush();
+  });
+  const recordedBefore = await b.evaluate(() => Date.now());
+  await a.evaluate(() => (window as unknown as { pz: Pz }).pz.erase());
+  await expect.poll(async () => (await b.evaluate(() => (window as unknown as { pz: Pz }).pz.profile())).profile.eventCount).toBe(0);
+  // Tab b's page recorded these before the erase (their time says so) and sends them only now.
+  const ack = await b.evaluate(async (ts) => {
+    const p = (window as unknown as { pz: Pz }).pz;
+    for (let i = 0; i < 3; i++) p.track({ id: `b-unsent-${i}`, type: 'view', ts, item: { id: `u${i}`, category: 'a/b' } });
+    return p.flush();
+  }, recordedBefore);
+  expect(ack?.accepted).toEqual([]);
+  expect(await storedEvents(b, 'pz-e2e-tabs')).toEqual([]);
+});
