@@ -167,6 +167,10 @@ test.describe('demo shop', () => {
       }
     }
     const bought = shoes[0]!;
+    // "Similar items" and "Complete the look" never show the product on the page.
+    await order(page, '[data-pz-rerank="similar"]');
+    await expect(page.locator('[data-pz-rerank="similar"] > [data-pz-item]')).not.toHaveCount(0);
+    await expect(page.locator(`[data-pz-rerank="similar"] > [data-pz-item="${bought}"], [data-pz-rerank="complete"] > [data-pz-item="${bought}"]`)).toHaveCount(0);
     await expect(product).toHaveAttribute('data-pz-category', 'fashion/mens-shoes');
     await expect(product).toHaveAttribute('data-pz-consumable', 'false');
     await product.locator('[data-pz-action="add-to-cart"]').click();
