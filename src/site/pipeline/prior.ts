@@ -32,7 +32,7 @@ export interface PipelinePriorOptions {
   tzOffsetMinutes?: number;
   /** `plain` (default here: same objective and steps in plain TS, faster) or `tfjs`. */
   trainer?: 'plain' | 'tfjs';
-  /** Negatives are drawn from a uniform sample of at most this many distinct items (default 1,000,000). */
+  /** Negatives are drawn from a seeded uniform sample of at most this many distinct items (default 200,000: as good as all of them for uniform negatives, and a bounded heap). */
   pool?: number;
   /** Provenance written into the file (`trainedOn.source`). */
   source: string;
@@ -52,7 +52,7 @@ export interface PriorSummary {
 
 /** Fits the prior from the `events` and `shoppers` tables and writes `outFile`. */
 export async function buildPriorFile(conn: DuckDBConnection, steps: StepRunner, outFile: string, options: PipelinePriorOptions): Promise<PriorSummary> {
-  const o = { maxExamples: 200_000, epochs: 5, seed: 1, tzOffsetMinutes: 0, trainer: 'plain' as const, pool: 1_000_000, ...options };
+  const o = { maxExamples: 200_000, epochs: 5, seed: 1, tzOffsetMinutes: 0, trainer: 'plain' as const, pool: 200_000, ...options };
   const heldCap = Math.max(1, Math.ceil((o.maxExamples * HELD_OUT_SHARE) / (1 - HELD_OUT_SHARE)));
   let counts = { train: 0, held: 0 };
   await steps.run('prior sample', async () => {
