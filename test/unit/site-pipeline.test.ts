@@ -106,6 +106,16 @@ describe('site pipeline on a tiny log, every reader', () => {
     expect(read(s.files.itemKnowledge)).toEqual(ref);
   }, 60_000);
 
+  it('fits and publishes a prior the worker accepts (every prior SQL file runs, with or without data)', async () => {
+    const jsonl = join(tmp, 'tiny-prior.jsonl');
+    writeFileSync(jsonl, rows.map((r, i) => JSON.stringify({ shopper: r.shopper, type: i % 3 ? 'view' : 'add_to_cart', ts: r.ts, item: { id: r.item, category: `c${r.item}` } })).join('\n') + '\n');
+    const s = await buildSite({ events: jsonl, outDir: join(tmp, 'tiny-prior'), knowledge: { dim: 2 }, prior: { maxExamples: 200, epochs: 1, priorVersion: 'tiny' }, threads: 1 });
+    expect(s.prior!.pairs).toBeGreaterThan(0);
+    const r = parsePrior(JSON.parse(readFileSync(s.files.prior!, 'utf8')), { d: FEATURE_DIM, k: FM_K, featureSchemaVersion: FEATURE_SCHEMA_VERSION });
+    expect(r.ok).toBe(true);
+    expect(s.steps.map((x) => x.name)).toEqual(['read events', 'sequences', 'transitions', 'top-k', 'similarity', 'embedding', 'write item knowledge', 'prior sample', 'prior replay', 'prior fit']);
+  }, 60_000);
+
   it('says which input it cannot read', async () => {
     await expect(buildSite({ events: join(tmp, 'missing-*.parquet'), outDir: join(tmp, 'missing') })).rejects.toThrow(/cannot read .*missing/);
   });
