@@ -8,7 +8,7 @@
  *
  * Attributes: `data-worker` (worker URL; default `pz-worker.js` beside this script), `data-global`
  * (global name, default `pz`), `data-personalization` (0..1), `data-consent` (granted | pending | denied),
- * `data-prior`, `data-segments` (same-origin JSON URLs), `data-db`, `data-budget-ms`,
+ * `data-prior`, `data-segments`, `data-messages` (same-origin JSON URLs), `data-db`, `data-budget-ms`,
  * `data-ready-timeout-ms`, `data-report` (locally private reports endpoint), `data-debug`.
  */
 import { loadElementsWhenUsed } from './lazy-elements';
@@ -51,12 +51,16 @@ function boot(): void {
   const debug = d.debug !== undefined && d.debug !== 'false';
   const priorUrl = d.prior ? resolveUrl(d.prior, base) : undefined;
   const segmentsUrl = d.segments ? resolveUrl(d.segments, base) : undefined;
+  const messagesUrl = d.messages ? resolveUrl(d.messages, base) : undefined;
+  const lang = document.documentElement.lang;
   const pz = createPersonalizer({
     workerUrl: resolveUrl(d.worker || 'pz-worker.js', base) ?? new URL('pz-worker.js', base),
     ...(consent === 'granted' || consent === 'pending' || consent === 'denied' ? { consent } : {}),
     ...(d.personalization !== undefined ? { personalization: num(d.personalization) } : {}),
     ...(priorUrl ? { priorUrl } : {}),
     ...(segmentsUrl ? { segmentsUrl } : {}),
+    ...(messagesUrl ? { messagesUrl } : {}),
+    ...(lang ? { lang } : {}),
     ...(d.db ? { dbName: d.db } : {}),
     ...(d.report ? { reportUrl: new URL(d.report, location.href).href } : {}),
     ...(num(d.budgetMs) !== undefined ? { budgetMs: num(d.budgetMs) } : {}),

@@ -18,6 +18,7 @@ import type { Personalizer } from './personalizer';
 import { ElementBase, h, styledShadow } from './shadow';
 import { candidateList } from '../core/input/candidates';
 import { readItemId } from '../core/input/item';
+import { message } from '../core/messages';
 import { serverOrder } from '../core/rank/server-order';
 import type { Candidate, Impression, ItemFeatures, RerankResult } from '../core/types';
 import { PAGE_ITEM_SELECTOR } from './item-from-element';
@@ -241,7 +242,7 @@ export class PzRecommendations extends ElementBase {
       this.list.setAttribute('aria-labelledby', 'h');
       this.list.removeAttribute('aria-label');
     } else {
-      this.list.setAttribute('aria-label', 'Recommended products');
+      this.list.setAttribute('aria-label', message('widget.list-label'));
       this.list.removeAttribute('aria-labelledby');
     }
     const rows = num(this.getAttribute('rows'));

@@ -19,6 +19,10 @@ export interface WorkerConfig {
   priorUrl?: string;
   /** Same-origin URL of the site's segment file: centroids and value thresholds (optional). */
   segmentsUrl?: string;
+  /** Same-origin URL of the site's translations of the message table (`{ "<lang>": { "<key>": "<text>" } }`). */
+  messagesUrl?: string;
+  /** Language that picks the translation (the page's `<html lang>` for the script tag). */
+  lang?: string;
   /** Default personalization strength for reranks (0..1). */
   personalization?: number;
   /** Seed for exploration; a fresh one per page load when absent. */

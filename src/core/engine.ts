@@ -11,12 +11,13 @@ import { validateEvent } from './input/clean';
 import { MAX_CANDIDATES, sanitizeCandidates } from './input/candidates';
 import { ENGINE_SETTINGS } from './settings';
 import { groupContributions, reasonFor, type FamilyContribution } from './rank/explain';
+import type { Messages } from './messages';
 import { FEATURE_DIM, FEATURE_INDEX, FEATURE_SCHEMA_VERSION, features } from './model/features';
 import { type FmWeights, type PairExample, fmContributions, fmScoreBatch } from './model/fm';
 import { DEFAULT_WEIGHTS } from './model/default-weights';
 import { applyEventMut, emptyProfile, type Profile, type ProfileConfig, reviveProfile, setDeclared, type DeclaredValue } from './profile/profile';
 import { churnRisk, purchaseIntent, type LogisticModel } from './profile/propensity';
-import { type PersonalScorer, rerank as policy } from './rank/rerank';
+import { EXPLORE_REASON, type PersonalScorer, rerank as policy } from './rank/rerank';
 import type { Rng } from './util/rng';
 import { type SegmentConfig, segmentsOf } from './profile/segments';
 import type { Candidate, EventType, Impression, RerankOptions, RerankResult, StoredEvent } from './types';
@@ -57,6 +58,8 @@ export interface EngineOptions {
    * {@link ENGINE_SETTINGS}); the full spread of a fresh posterior reorders lists almost at random.
    */
   explorationScale?: number;
+  /** Translation of the reasons (the message table, `messages.ts`); English where it has no key. */
+  messages?: Messages;
 }
 
 /** Posterior scale for exploration (`settings.ts`). */
@@ -265,10 +268,12 @@ export class Engine {
       reason: (i) => {
         if (!scored) return undefined;
         const fam = this.familiesFor(scored.X, i, learner, weights);
-        return reasonFor(profile, scored.cands[i]!, fam, now);
+        return reasonFor(profile, scored.cands[i]!, fam, now, this.options.messages);
       },
     };
     const result = policy(candidates, scorer, opts, rng, clock);
+    const explore = this.options.messages?.['reason.explore'];
+    if (explore) for (const item of result.items) if (item.reason === EXPLORE_REASON) item.reason = explore;
     const listId = newListId(now);
     if (result.items.length && (scored || result.fellBack === false)) {
       // Every list the shopper is shown teaches, personalised or not: a list kept in server order
@@ -351,7 +356,7 @@ export class Engine {
       const i = list.candidates.findIndex((c) => c.id === id);
       if (i < 0) continue;
       const fam = this.familiesFor(list.X, i, this.learner, this.scoringWeights());
-      const reason = reasonFor(this.profile, list.candidates[i]!, fam, now);
+      const reason = reasonFor(this.profile, list.candidates[i]!, fam, now, this.options.messages);
       return { ...(reason ? { reason } : {}), contributions: fam };
     }
     return undefined;

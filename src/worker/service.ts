@@ -25,6 +25,7 @@ import { parsePrior } from '../core/model/prior';
 import { priceBand } from '../core/profile/accessors';
 import { createRng, type Rng } from '../core/util/rng';
 import { checkCentroidFile, type SegmentConfig } from '../core/profile/segments';
+import { readMessages } from '../core/messages';
 import { serverOrder } from '../core/rank/server-order';
 import type { Impression, RerankOptions, RerankResult, StoredEvent } from '../core/types';
 import { BlockedError, ConsentError, ErasedError, StorageUnavailableError, describeError } from '../core/errors';
@@ -219,10 +220,13 @@ export class PersonalizerService implements WorkerApi {
     this.config = config;
     this.rng = createRng(config.seed ?? ((this.now() ^ 0x9e3779b9) >>> 0));
     // Site-wide, non-personal files: the same for every shopper, fetched like any static asset.
-    const [prior, segments] = await Promise.all([
+    const [prior, segments, translations] = await Promise.all([
       config.priorUrl ? this.fetchJson(config.priorUrl).catch((e) => ({ error: describeError(e) })) : undefined,
       config.segmentsUrl ? this.fetchJson(config.segmentsUrl).catch((e) => ({ error: describeError(e) })) : undefined,
+      config.messagesUrl ? this.fetchJson(config.messagesUrl).catch((e) => ({ error: describeError(e) })) : undefined,
     ]);
+    const messages = readMessages(translations, config.lang);
+    if (config.debug && config.messagesUrl && !messages) console.warn(`[pz] no messages for lang "${config.lang ?? ''}" in ${config.messagesUrl}`);
     let segmentConfig: SegmentConfig | undefined;
     if (segments && !(segments as { error?: string }).error) {
       try {
@@ -247,6 +251,7 @@ export class PersonalizerService implements WorkerApi {
       ...(config.personalization !== undefined ? { personalization: config.personalization } : {}),
       ...(this.priorWeights ? { weights: this.priorWeights } : {}),
       ...(segmentConfig ? { segments: segmentConfig } : {}),
+      ...(messages ? { messages } : {}),
     };
     this.engine = new Engine(this.engineOptions, this.now());
 

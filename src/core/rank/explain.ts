@@ -5,6 +5,7 @@
 import { FEATURES, FEATURE_DIM, type FeatureFamily } from '../model/features';
 import { brandAffinity, categoryAffinity, itemMemory, type Profile, recentItems } from '../profile/profile';
 import type { Candidate } from '../types';
+import { type MessageKey, type Messages, message } from '../messages';
 
 /** A family's total contribution to a candidate's personal score. */
 export interface FamilyContribution {
@@ -31,18 +32,20 @@ export function categoryName(path: string): string {
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
-const VERB: Record<string, string> = {
-  view: 'viewed',
-  click: 'looked at',
-  rating: 'rated',
-  favorite: 'saved',
-  add_to_cart: 'added to cart',
-  purchase: 'bought',
+/** The strongest interaction types a reason names (as in `ItemMemory.strongest`). */
+const ACTED = ['view', 'click', 'rating', 'favorite', 'add_to_cart', 'purchase'] as const;
+type Acted = (typeof ACTED)[number];
+const acted = (t: string | null | undefined): Acted | undefined => (ACTED as readonly string[]).includes(t ?? '') ? (t as Acted) : undefined;
+const itemKey = (t: string | null | undefined): MessageKey => `reason.item.${acted(t) ?? 'view'}`;
+const similarKey = (t: string | null | undefined): MessageKey => {
+  const a = acted(t);
+  return a ? `reason.similar.${a}` : 'reason.similar';
 };
 
 /**
  * A short reason for a candidate from its strongest positive family, or undefined when nothing personal
- * lifted it (server-order items need no reason).
+ * lifted it (server-order items need no reason). Texts come from the message table (`messages.ts`),
+ * translated by `messages` where it has the key.
  * @example reasonFor(profile, candidate, groupContributions(c), now); // "You often look at Lipstick"
  */
 export function reasonFor(
@@ -50,7 +53,9 @@ export function reasonFor(
   candidate: Candidate,
   families: readonly FamilyContribution[],
   now: number,
+  messages?: Messages,
 ): string | undefined {
+  const say = (key: MessageKey, params?: Record<string, string>): string => message(key, params, messages);
   for (const { family, value } of families) {
     if (!(value > 1e-6)) continue;
     switch (family) {
@@ -60,32 +65,31 @@ export function reasonFor(
         if (a.depth === 0) break;
         // Decayed credit, not a count: phrase it by strength rather than invent a number.
         const name = categoryName(a.level);
-        return a.value >= 2 ? `You often look at ${name}` : `You looked at ${name}`;
+        return say(a.value >= 2 ? 'reason.category.often' : 'reason.category.once', { category: name });
       }
       case 'brand':
-        if (candidate.brand && brandAffinity(profile, candidate.brand, now).value > 0) return `You like ${candidate.brand}`;
+        if (candidate.brand && brandAffinity(profile, candidate.brand, now).value > 0) return say('reason.brand', { brand: candidate.brand });
         break;
       case 'price':
-        return 'In your usual price range';
+        return say('reason.price');
       case 'tags':
-        return 'Matches what you usually pick';
+        return say('reason.tags');
       case 'item': {
         const m = itemMemory(profile, candidate.id, now);
         if (!m) break;
         // Only a consumable comes back to buy again (the features lift it once it is due); a bought
         // one-off is never promoted for having been bought.
         if (m.bought > 0) {
-          if (m.consumable || candidate.consumable === true) return 'Buy again';
+          if (m.consumable || candidate.consumable === true) return say('reason.buy-again');
           break;
         }
         // The strongest thing the shopper did with it, not the latest.
-        return m.strongest ? `You ${VERB[m.strongest] ?? 'viewed'} this recently` : 'You viewed this recently';
+        return say(itemKey(m.strongest));
       }
       case 'similar': {
         const last = recentItems(profile)[0];
         const m = last ? itemMemory(profile, last, now) : undefined;
-        const verb = m?.strongest ? VERB[m.strongest] : undefined;
-        return verb ? `Like items you ${verb}` : 'Similar to what you viewed';
+        return say(similarKey(m?.strongest));
       }
       default:
         break;

@@ -7,6 +7,7 @@
  */
 import { describeKind, MAX_CANDIDATES, sanitizeCandidates, serverOrderIds } from '../input/candidates';
 import { readIdSet } from '../input/item';
+import { MESSAGES } from '../messages';
 import { diversityKeys } from './mmr';
 import { placeItems, relevanceOrder } from './placement';
 import { ENGINE_SETTINGS } from '../settings';
@@ -14,7 +15,7 @@ import type { Rng } from '../util/rng';
 import type { Candidate, RankedItem, RerankOptions, RerankResult } from '../types';
 
 /** Reason shown on items that got their position from an exploratory (Thompson-sampled) score. */
-export const EXPLORE_REASON = 'Exploring something new';
+export const EXPLORE_REASON: string = MESSAGES['reason.explore'];
 
 /** Defaults for {@link RerankOptions}; `personalization` is the product's (`settings.ts`). */
 export const RERANK_DEFAULTS = {
