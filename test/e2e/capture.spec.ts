@@ -157,3 +157,21 @@ test('data-pz-search reads the type=search, name=q or first visible text input, 
   expect(seen.requests.filter((u) => u.startsWith(`${baseURL}/test/search.html?`))).toEqual([`${baseURL}/test/search.html?color=any&q=boots`]);
   expect(seen.errors).toEqual([]);
 });
+
+test('reasons are translated from data-messages for the page lang (de-DE falls back to de)', async ({ page }) => {
+  const seen = watch(page);
+  await page.goto('/test/messages.html');
+  await pzReady(page);
+  await expect(page.locator('#recs')).toHaveAttribute('data-pz-ready', '');
+  await page.evaluate(() => {
+    const pz = (window as unknown as { pz: { track(e: unknown): void } }).pz;
+    for (const id of ['x1', 'x2', 'x3']) pz.track({ type: 'add_to_cart', item: { id, category: 'beauty/lipstick', price: 13 } });
+  });
+  await flush(page);
+  await page.reload();
+  await expect(page.locator('#recs')).toHaveAttribute('data-pz-ready', '');
+  const reasons = await page.locator('#recs > li[data-pz-reason]').evaluateAll((els) => els.map((e) => e.getAttribute('data-pz-reason')));
+  expect(reasons.length).toBeGreaterThan(0);
+  for (const r of reasons) expect(r).toMatch(/^(Sie sehen sich oft Lipstick an|Sie haben sich Lipstick angesehen|Wie Artikel in Ihrem Warenkorb|Kürzlich in den Warenkorb gelegt)$/);
+  expect(seen.errors).toEqual([]);
+});
