@@ -5,16 +5,23 @@
  * and a body; resource timing shows the URL and how it was made, so a request counts as a static file
  * only when it is a plain same-origin download of one of the shop's files with no query string.
  */
+import type { ReportStatus } from '../core/api';
 import { h } from './dom';
+import { withPz } from './pz';
 
 /** One request as the drawer lists it. */
 export interface RequestRow {
   url: string;
   path: string;
   initiator: string;
+  /** Bytes over the network (headers included), and the file's size; a revalidated file moves only headers. */
   bytes: number;
+  size: number;
+  /** HTTP status where the browser reports it (304: not modified, only headers moved). */
+  status: number;
   ms: number;
-  kind: 'static' | 'unexpected';
+  /** `report`: the site's locally private reports endpoint (`data-report`): its questions, or a report. */
+  kind: 'static' | 'report' | 'unexpected';
   /** Why an unexpected request is one. */
   why?: string;
 }
@@ -24,22 +31,31 @@ const STATIC_PATH = /^\/($|index\.html$|assets\/|catalog\/|api\/|site\/|pz(-[\w-
 /** Ways of sending data rather than fetching a file. */
 const SENDING = new Set(['beacon', 'ping']);
 
-/** Classifies one request URL made by this page. */
-export function classify(url: string, initiator: string, origin: string): Omit<RequestRow, 'bytes' | 'ms'> {
+/** Classifies one request URL made by this page (`reportPath`: the path of the script tag's `data-report`). */
+export function classify(url: string, initiator: string, origin: string, reportPath?: string): Omit<RequestRow, 'bytes' | 'size' | 'status' | 'ms'> {
   const u = new URL(url, origin);
   const row = { url, path: u.pathname, initiator };
   if (u.protocol === 'data:' || u.protocol === 'blob:') return { ...row, kind: 'static' };
   if (u.origin !== origin) return { ...row, kind: 'unexpected', why: `another site (${u.host})` };
   if (u.search) return { ...row, kind: 'unexpected', why: 'carries a query string' };
   if (SENDING.has(initiator)) return { ...row, kind: 'unexpected', why: `sent with ${initiator}` };
+  if (reportPath !== undefined && u.pathname === reportPath) return { ...row, kind: 'report' };
   if (!STATIC_PATH.test(u.pathname)) return { ...row, kind: 'unexpected', why: 'not one of the shop’s static files' };
   return { ...row, kind: 'static' };
 }
 
-/** The verdict line for a set of rows. */
-export function verdict(rows: RequestRow[]): { ok: boolean; text: string } {
-  const bad = rows.filter((r) => r.kind !== 'static').length;
+/** The verdict line for a set of rows, and the reports the personalizer says it sent (`pz.reports()`). */
+export function verdict(rows: RequestRow[], reports?: Pick<ReportStatus, 'sent'>): { ok: boolean; text: string } {
+  const bad = rows.filter((r) => r.kind === 'unexpected').length;
   if (bad) return { ok: false, text: `${bad} of ${rows.length} requests could carry something about you: see below.` };
+  const sent = reports?.sent ?? [];
+  if (sent.length) {
+    const epsilon = sent.reduce((s, r) => s + r.epsilon, 0);
+    return {
+      ok: true,
+      text: `Nothing about you was sent but ${sent.length} locally private report${sent.length === 1 ? '' : 's'} (ε = ${+epsilon.toFixed(2)} in all): ${rows.length} requests.`,
+    };
+  }
   return { ok: true, text: `Nothing about you was sent: ${rows.length} requests, all static files of this shop.` };
 }
 
@@ -47,11 +63,13 @@ const rows: RequestRow[] = [];
 const listeners = new Set<(rows: readonly RequestRow[]) => void>();
 let redraw: (() => void) | undefined;
 
+let reportStatus: ReportStatus | undefined;
+
 function add(e: PerformanceResourceTiming | PerformanceNavigationTiming): void {
-  const c = classify(e.name, e.initiatorType, location.origin);
+  const c = classify(e.name, e.initiatorType, location.origin, reportPath());
   // The hash never leaves the browser; the document's entry carries it in its name.
   c.url = c.url.replace(/#.*$/, '');
-  rows.push({ ...c, bytes: e.transferSize || e.encodedBodySize || 0, ms: Math.round(e.startTime) });
+  rows.push({ ...c, bytes: e.transferSize, size: e.encodedBodySize, status: (e as { responseStatus?: number }).responseStatus ?? 0, ms: Math.round(e.startTime) });
 }
 
 /** Starts recording (call once, early). */
@@ -68,9 +86,17 @@ export function startNetworkLog(): void {
   }
 }
 
+const scriptTag = () => document.querySelector<HTMLScriptElement>('script[src$="pz.js"]');
+
+/** The path of the site's locally private reports endpoint, when the script tag names one. */
+function reportPath(): string | undefined {
+  const url = scriptTag()?.dataset.report;
+  return url ? new URL(url, location.href).pathname : undefined;
+}
+
 /** The files the personalizer's worker loads by itself, from the script tag's documented attributes. */
 export function workerFiles(): string[] {
-  const tag = document.querySelector<HTMLScriptElement>('script[src$="pz.js"]');
+  const tag = scriptTag();
   const base = tag ? new URL(tag.src, location.href) : new URL('/pz.js', location.href);
   const worker = new URL(tag?.dataset.worker ?? 'pz-worker.js', base);
   const files = [worker.pathname, new URL('pz-chunks/', worker).pathname];
@@ -78,14 +104,25 @@ export function workerFiles(): string[] {
   return files;
 }
 
-const kb = (n: number) => (n ? `${(n / 1024).toFixed(1)} KB` : 'cached');
+const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
+/** What a request moved: the file, only headers (a 304 revalidation: no body, or fewer bytes than the file), or nothing (from the cache). */
+const moved = (r: RequestRow) =>
+  r.bytes === 0 ? 'cached' : r.status === 304 || r.size === 0 || r.bytes < r.size ? `not modified (${kb(r.bytes)})` : kb(r.bytes);
 
 /** Fills the drawer's body and keeps it current while it is open. */
 export function renderNetwork(body: HTMLElement): void {
   const draw = () => {
-    const v = verdict(rows);
+    const v = verdict(rows, reportStatus);
+    const reports = reportStatus
+      ? h(
+          'p',
+          { class: 'muted', id: 'network-reports' },
+          `Locally private reports: ${reportStatus.sent.length} sent, each a randomized answer to one of the shop’s published questions (${reportStatus.sent.map((r) => `report (ε = ${r.epsilon})`).join(', ') || 'none yet'}); ε budget left ${reportStatus.left} of ${reportStatus.budget}.`,
+        )
+      : h('p', { class: 'muted', id: 'network-reports' }, 'Locally private reports: off on this shop (its script tag has no data-report), so the personalizer sends nothing at all.');
     body.replaceChildren(
       h('p', { class: `verdict ${v.ok ? 'ok' : 'bad'}`, id: 'network-verdict' }, v.text),
+      reports,
       h(
         'p',
         { class: 'muted' },
@@ -112,8 +149,8 @@ export function renderNetwork(body: HTMLElement): void {
               { class: r.kind, 'data-path': r.path },
               h('td', {}, h('code', {}, r.path)),
               h('td', {}, r.initiator),
-              h('td', {}, kb(r.bytes)),
-              h('td', {}, r.kind === 'static' ? 'static file' : `check: ${r.why}`),
+              h('td', {}, moved(r)),
+              h('td', {}, r.kind === 'static' ? 'static file' : r.kind === 'report' ? 'report endpoint (ε-private)' : `check: ${r.why}`),
             ),
           ),
         ),
@@ -123,6 +160,10 @@ export function renderNetwork(body: HTMLElement): void {
   };
   draw();
   redraw = draw;
+  withPz(async (pz) => {
+    reportStatus = await pz.reports().catch(() => undefined);
+    redraw?.();
+  });
 }
 
 /** Calls `fn` with all rows now and after every new request. */

@@ -2,12 +2,12 @@
 import type { Personalizer } from '../client/personalizer';
 
 type Queue = { push: (...commands: unknown[]) => number };
-const w = window as unknown as { pz?: Queue };
-w.pz = w.pz || ([] as unknown as Queue);
 
 /** Calls `fn` with the personalizer once it has loaded (calls made before that are queued and replayed). */
 export function withPz(fn: (pz: Personalizer) => void): void {
-  w.pz!.push(fn);
+  const w = window as unknown as { pz?: Queue };
+  w.pz = w.pz || ([] as unknown as Queue);
+  w.pz.push(fn);
 }
 
 /** Resolves with the personalizer once it has loaded. */

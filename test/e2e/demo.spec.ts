@@ -226,6 +226,7 @@ test.describe('demo shop', () => {
     await page.locator('#open-network').click();
     const verdict = page.locator('#network-verdict');
     await expect(verdict).toHaveText(/^Nothing about you was sent: \d+ requests/);
+    await expect(page.locator('#network-reports')).toContainText('off on this shop');
     const rows = await page.locator('#network-body tr[data-path]').count();
     expect((await verdict.textContent())?.match(/(\d+) requests/)?.[1]).toBe(String(rows));
     for (const r of net.all) {
