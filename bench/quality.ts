@@ -1,6 +1,7 @@
 /**
  * Offline quality benchmark: `npx tsx bench/quality.ts [--quick] [--out DIR] [--beauty DIR]
- * [--taobao FILE] [--policies a,b] [--intent-policies a,b] [--module FILE] [--seed N] [--no-ranks]`.
+ * [--taobao FILE] [--policies a,b] [--intent-policies a,b] [--protocols beauty-loo,shown-lists,taobao-replay,taobao-intent]
+ * [--module FILE] [--seed N] [--no-ranks]`.
  * Markdown on stdout, progress on stderr, files in bench/results (or --out).
  * `--module FILE` imports extra policies: the module may export `replayPolicies()` and/or
  * `intentPolicies()` returning arrays (this is how the product pipeline plugs in without edits here).
@@ -11,7 +12,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { baselineIntentPolicies, baselineReplayPolicies } from './quality/baselines/registry';
 import { runQuality } from './quality/run';
-import type { IntentPolicy, ReplayPolicy } from './quality/types';
+import type { IntentPolicy, ProtocolName, ReplayPolicy } from './quality/types';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -23,6 +24,7 @@ async function main(): Promise<void> {
       beauty: { type: 'string' },
       quick: { type: 'boolean', default: false },
       policies: { type: 'string' },
+      protocols: { type: 'string' },
       'intent-policies': { type: 'string' },
       module: { type: 'string', multiple: true },
       seed: { type: 'string' },
@@ -78,6 +80,7 @@ async function main(): Promise<void> {
     ...(taobaoFile ? { taobaoFile } : {}),
     outDir,
     replayPolicies: select(replay, values.policies, 'policy'),
+    ...(values.protocols ? { protocols: protocolList(values.protocols) } : {}),
     intentPolicies: select(intent, values['intent-policies'], 'intent policy'),
     quick: values.quick,
     writeRanks: !values['no-ranks'],
@@ -85,6 +88,16 @@ async function main(): Promise<void> {
   });
   process.stdout.write(markdown);
   if (values.check) checkProduct(json);
+}
+
+const PROTOCOLS: readonly ProtocolName[] = ['beauty-loo', 'shown-lists', 'taobao-replay', 'taobao-intent'];
+
+/** `--protocols a,b`, every name checked. */
+function protocolList(list: string): ProtocolName[] {
+  const names = list.split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = names.filter((n) => !PROTOCOLS.includes(n as ProtocolName));
+  if (unknown.length) throw new Error(`UnknownProtocolError: ${unknown.join(', ')}; known: ${PROTOCOLS.join(', ')}`);
+  return names as ProtocolName[];
 }
 
 /** Runs the Beauty and Taobao protocols in two child processes (same flags) and merges their outputs. */

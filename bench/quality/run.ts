@@ -41,8 +41,8 @@ export interface QualityOptions {
   seed?: number;
   /** Sample users (seeded) for a < 60 s run. */
   quick?: boolean;
-  /** Run the shown-lists protocol on the Beauty catalogue (default true when Beauty runs). */
-  shownLists?: boolean;
+  /** Protocols to run (default: every protocol its data allows). */
+  protocols?: readonly ProtocolName[];
   /** Write per-step ranks (default true). */
   writeRanks?: boolean;
   log?: (msg: string) => void;
@@ -81,7 +81,8 @@ export async function runQuality(o: QualityOptions): Promise<{ markdown: string;
     }
   };
 
-  if (o.beautyDir) {
+  const wants = (p: ProtocolName): boolean => !o.protocols || o.protocols.includes(p);
+  if (o.beautyDir && (wants('beauty-loo') || wants('shown-lists'))) {
     log(`beauty-loo: loading ${o.beautyDir}`);
     const data = loadBeauty(o.beautyDir);
     const userIndices = o.quick
@@ -93,14 +94,14 @@ export async function runQuality(o: QualityOptions): Promise<{ markdown: string;
     setup.site.quick = o.quick === true;
     log(`beauty-loo: ${data.users.length} users (${setup.userIndices.length} evaluated), site knowledge ${setup.knowledgeSeconds.toFixed(1)} s`);
     const runs: RankRunResult[] = [];
-    for (const p of o.replayPolicies.filter((q) => supports(q, 'beauty-loo'))) {
+    for (const p of o.replayPolicies.filter((q) => wants('beauty-loo') && supports(q, 'beauty-loo'))) {
       const r = runBeautyLoo(setup, p);
       runs.push(r);
       log(`beauty-loo: ${p.name.padEnd(24)} test NDCG@10 ${r.slices.test?.['NDCG@10'].toFixed(4)}  valid ${r.slices.valid?.['NDCG@10'].toFixed(4)}  (${r.seconds.toFixed(1)} s)`);
     }
-    md.push(beautyMarkdown(runs));
-    await emitRank('beauty-loo', runs);
-    protocols['beauty-loo'] = {
+    if (runs.length) md.push(beautyMarkdown(runs));
+    if (runs.length) await emitRank('beauty-loo', runs);
+    if (runs.length) protocols['beauty-loo'] = {
       params: {
         users: data.users.length,
         evaluatedUsers: setup.userIndices.length,
@@ -114,7 +115,7 @@ export async function runQuality(o: QualityOptions): Promise<{ markdown: string;
       policies: Object.fromEntries(runs.map((r) => [r.policy, rankRunJson(r)])),
       reference: { note: 'published / measured server-side, not rerun here', rows: BEAUTY_REFERENCE },
     };
-    if (o.shownLists !== false) {
+    if (wants('shown-lists')) {
       const r = runShownListsProtocol(setup, o, seed, log);
       md.push(r.markdown);
       files.push(...r.files);
@@ -122,7 +123,7 @@ export async function runQuality(o: QualityOptions): Promise<{ markdown: string;
     }
   }
 
-  if (o.taobaoFile) {
+  if (o.taobaoFile && (wants('taobao-replay') || wants('taobao-intent'))) {
     log(`taobao: loading ${o.taobaoFile}`);
     const tlog = loadTaobao(o.taobaoFile);
     const eligible = taobaoEligibleUsers(tlog);
@@ -135,14 +136,14 @@ export async function runQuality(o: QualityOptions): Promise<{ markdown: string;
     setup.site.quick = o.quick === true;
     log(`taobao-replay: ${userIndices.length} shoppers, ${setup.targetPos.length} steps, candidates drawn in ${((performance.now() - ts) / 1000).toFixed(1)} s`);
     const runs: RankRunResult[] = [];
-    for (const p of o.replayPolicies.filter((q) => supports(q, 'taobao-replay'))) {
+    for (const p of o.replayPolicies.filter((q) => wants('taobao-replay') && supports(q, 'taobao-replay'))) {
       const r = runTaobaoReplay(setup, p);
       runs.push(r);
       log(`taobao-replay: ${p.name.padEnd(24)} all NDCG@10 ${r.slices.all?.['NDCG@10'].toFixed(4)}  second-half ${r.slices['second-half']?.['NDCG@10'].toFixed(4)}  (${r.seconds.toFixed(1)} s)`);
     }
-    md.push(taobaoMarkdown(runs));
-    await emitRank('taobao-replay', runs);
-    protocols['taobao-replay'] = {
+    if (runs.length) md.push(taobaoMarkdown(runs));
+    if (runs.length) await emitRank('taobao-replay', runs);
+    if (runs.length) protocols['taobao-replay'] = {
       params: {
         rows: tlog.rows,
         users: tlog.users.length,
@@ -160,7 +161,7 @@ export async function runQuality(o: QualityOptions): Promise<{ markdown: string;
     };
 
     const intentRuns: IntentRunResult[] = [];
-    for (const p of o.intentPolicies) {
+    for (const p of o.intentPolicies.filter(() => wants('taobao-intent'))) {
       const r = runTaobaoIntent(tlog, p, { seed, userIndices });
       intentRuns.push(r);
       log(`taobao-intent: ${p.name.padEnd(24)} test AUC ${r.test.auc.toFixed(4)} F1 ${r.test.f1.toFixed(4)} (${r.seconds.toFixed(1)} s)`);
