@@ -99,6 +99,8 @@ export interface ReportStatus {
   left: number;
   /** Charged reports (question id, period, ε, time), newest last. */
   sent: { q: string; p: number; epsilon: number; at: number }[];
+  /** Reports this worker did not send because they would have exceeded the budget (since it started). */
+  withheld: number;
   /** The lift experiment's arm, when the site runs one. */
   arm?: 'control' | 'treatment';
 }

@@ -51,6 +51,7 @@ export class Reporter {
   private armValue: Arm | undefined;
   private timers = new Map<number, unknown>();
   private stopped = false;
+  private withheldCount = 0;
 
   constructor(
     private readonly url: string,
@@ -100,6 +101,7 @@ export class Reporter {
       budget,
       left: Math.max(0, budget - spent(sent, now)),
       sent,
+      withheld: this.withheldCount,
       ...(this.armValue !== undefined ? { arm: this.armValue === 0 ? 'control' : 'treatment' } : {}),
     };
   }
@@ -152,6 +154,7 @@ export class Reporter {
       }
       return { value: entries, result: ok };
     });
+    this.withheldCount += drafts.length - charged.length;
     if (!charged.length || this.stopped) return;
     const reports = charged.map((d) => ({ q: d.q.id, p, v: d.v, ...(d.q.type === 'lift' && this.armValue !== undefined ? { a: this.armValue } : {}) }));
     await this.deps.fetch(this.url, {

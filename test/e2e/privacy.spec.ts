@@ -97,8 +97,8 @@ test('under denied no database is created: declared values, the panel, profile()
   await expect(page.locator('#panel [part~="summary"]')).toContainText('Off: nothing new is stored');
   // …and nothing reached storage, even after the profile snapshot delay.
   const dbs = async () => page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name));
-  // Absence needs a wait: well past the worker's 500 ms profile-snapshot debounce.
-  await page.waitForTimeout(1000);
+  // No wait is needed: a read-only worker never schedules a timed write (the snapshot debounce is
+  // never armed; consent.test.ts runs its timers on a virtual clock to prove it).
   expect(await dbs()).not.toContain('pz-e2e-denied');
   expect(await storedEvents(page, 'pz-e2e-denied')).toEqual([]);
 });
@@ -142,8 +142,9 @@ test('with data-report: exactly one report per question per period, only the enc
   // The panel shows what was sent and the budget left (it redraws on the shopper's next event).
   await page.evaluate(() => (window as unknown as { pz: Api }).pz.track({ type: 'view', item: { id: 'r9' } }));
   await expect(page.locator('#panel [part~="reports"]')).toContainText('4 reports');
-  // Absence needs a wait: two more periods pass without a fifth report.
-  await page.waitForTimeout(5500);
+  // Two more periods come and their reports are withheld (the ledger refused them before any request).
+  const withheld = () => page.evaluate(async () => (await (window as unknown as { pz: { reports(): Promise<{ withheld: number }> } }).pz.reports()).withheld);
+  await expect.poll(withheld, { timeout: 30_000 }).toBeGreaterThanOrEqual(2);
   expect(posts).toHaveLength(4);
 });
 

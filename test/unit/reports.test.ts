@@ -123,6 +123,8 @@ describe('locally private reports', () => {
     expect((await r.status()).budget).toBe(4);
     await time.advance(T0 + 6 * DAY);
     expect(bodies(sent).flatMap((b) => b.reports)).toHaveLength(2);
+    // Every later day's report was withheld before any request: the status counts them.
+    expect((await r.status()).withheld).toBe(4);
     const bad: Sent[] = [];
     await tab(`pz-reports-d-${T0}`, time, bad, { questions: [{ id: 'x', type: 'top-category', epsilon: 9, categories: ['a'] }] });
     await time.advance(T0 + 9 * DAY);
