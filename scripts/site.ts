@@ -5,6 +5,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { UsageError } from '../src/core/errors';
 import { buildSite, EVENT_FORMATS, type EventFormat, type SiteBuildSummary, type StepStats } from '../src/site/pipeline';
 
 export const USAGE = `usage: npm run site -- build --events <file|glob|dir> --out <dir> [options]
@@ -24,16 +25,11 @@ export const USAGE = `usage: npm run site -- build --events <file|glob|dir> --ou
   --prior-version <s>       version string of the prior (default: today's date)
   --no-prior                build item knowledge only`;
 
-/** A bad command line; the message says which argument. */
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
-
 function int(values: Record<string, unknown>, name: string, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
   const raw = values[name];
   if (raw === undefined) return undefined;
   const v = Number(raw);
-  if (!Number.isInteger(v) || v < min || v > max) throw new UsageError(`--${name} must be an integer in ${min}..${max}, got "${String(raw)}"`);
+  if (!Number.isInteger(v) || v < min || v > max) throw new UsageError(`--${name}`, `--${name} must be an integer in ${min}..${max}, got "${String(raw)}"`);
   return v;
 }
 
@@ -48,7 +44,7 @@ export function stepTable(steps: readonly StepStats[]): string {
 /** Runs the CLI; returns the build summary (for tests). */
 export async function main(argv: readonly string[], err: (s: string) => void = (s) => process.stderr.write(s)): Promise<SiteBuildSummary> {
   const [command, ...rest] = argv;
-  if (command !== 'build') throw new UsageError(command === undefined ? 'missing command' : `unknown command "${command}"`);
+  if (command !== 'build') throw new UsageError('command line', command === undefined ? 'missing command' : `unknown command "${command}"`);
   let values: Record<string, string | boolean | undefined>;
   try {
     ({ values } = parseArgs({
@@ -74,13 +70,13 @@ export async function main(argv: readonly string[], err: (s: string) => void = (
       },
     }));
   } catch (e) {
-    throw new UsageError(e instanceof Error ? e.message : String(e));
+    throw new UsageError('command line', e instanceof Error ? e.message : String(e));
   }
-  if (!values.events) throw new UsageError('--events is required');
-  if (!values.out) throw new UsageError('--out is required');
+  if (!values.events) throw new UsageError('--events', '--events is required');
+  if (!values.out) throw new UsageError('--out', '--out is required');
   const format = values.format as string | undefined;
   if (format !== undefined && !(EVENT_FORMATS as readonly string[]).includes(format)) {
-    throw new UsageError(`--format must be one of ${EVENT_FORMATS.join(', ')}, got "${format}"`);
+    throw new UsageError('--format', `--format must be one of ${EVENT_FORMATS.join(', ')}, got "${format}"`);
   }
   const knowledge: Record<string, number> = {};
   const dim = int(values, 'dim', 0, 64);
@@ -94,7 +90,7 @@ export async function main(argv: readonly string[], err: (s: string) => void = (
   if (seed !== undefined) knowledge.seed = seed;
 
   const trainer = values.trainer as string | undefined;
-  if (trainer !== undefined && trainer !== 'plain' && trainer !== 'tfjs') throw new UsageError(`--trainer must be plain or tfjs, got "${trainer}"`);
+  if (trainer !== undefined && trainer !== 'plain' && trainer !== 'tfjs') throw new UsageError('--trainer', `--trainer must be plain or tfjs, got "${trainer}"`);
   const maxExamples = int(values, 'max-examples', 1);
   const epochs = int(values, 'epochs', 1, 1000);
   const tz = int(values, 'tz-offset-minutes', -24 * 60, 24 * 60);
@@ -166,3 +162,5 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     }
   });
 }
+
+export { UsageError };

@@ -25,6 +25,7 @@ import { beautyPriorShoppers } from '../bench/quality/prior-shoppers';
 import { setupBeautyLoo } from '../bench/quality/protocols/beauty-loo';
 import { taobaoEvent } from '../bench/quality/protocols/taobao-replay';
 import { mixSeed } from '../bench/quality/seeds';
+import { UsageError } from '../src/core/errors';
 import { validateEvent } from '../src/core/input/clean';
 import { DEFAULT_WEIGHTS, FM_K } from '../src/core/model/default-weights';
 import { FEATURE_DIM, FEATURE_SCHEMA_VERSION } from '../src/core/model/features';
@@ -64,11 +65,6 @@ export interface TrainPriorOptions {
   varianceShoppers: number;
   /** `tfjs` (the on-device ranker's trainer) or `plain` (same objective and steps in plain TS, faster; no variance). */
   trainer: 'tfjs' | 'plain';
-}
-
-/** A bad command line; the message says which argument. */
-export class UsageError extends Error {
-  override name = 'UsageError';
 }
 
 /** The numbers the CLI prints, also returned by {@link main} for tests. */
@@ -121,30 +117,30 @@ export function parseArgs(argv: readonly string[], today: () => string = () => n
       const eq = a.indexOf('=');
       const name = eq > 0 ? a.slice(2, eq) : a.slice(2);
       const value = eq > 0 ? a.slice(eq + 1) : argv[++i];
-      if (value === undefined) throw new UsageError(`--${name} needs a value`);
+      if (value === undefined) throw new UsageError(`--${name}`, `--${name} needs a value`);
       flags.set(name, value);
     } else positional.push(a);
   }
   const known = ['format', 'out', 'epochs', 'max-examples', 'seed', 'prior-version', 'tz-offset-minutes', 'variance-shoppers', 'trainer'];
-  for (const name of flags.keys()) if (!known.includes(name)) throw new UsageError(`unknown option --${name}`);
-  if (positional.length !== 1) throw new UsageError(`expected one events file or directory, got ${positional.length}`);
+  for (const name of flags.keys()) if (!known.includes(name)) throw new UsageError('command line', `unknown option --${name}`);
+  if (positional.length !== 1) throw new UsageError('command line', `expected one events file or directory, got ${positional.length}`);
   const input = positional[0]!;
   const int = (name: string, fallback: number, min: number): number => {
     const raw = flags.get(name);
     if (raw === undefined) return fallback;
     const v = Number(raw);
-    if (!Number.isInteger(v) || v < min) throw new UsageError(`--${name} must be an integer ≥ ${min}, got "${raw}"`);
+    if (!Number.isInteger(v) || v < min) throw new UsageError(`--${name}`, `--${name} must be an integer ≥ ${min}, got "${raw}"`);
     return v;
   };
   const rawFormat = flags.get('format');
   if (rawFormat !== undefined && !(FORMATS as readonly string[]).includes(rawFormat)) {
-    throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got "${rawFormat}"`);
+    throw new UsageError('--format', `--format must be one of ${FORMATS.join(', ')}, got "${rawFormat}"`);
   }
   const format = (rawFormat as LogFormat | undefined) ?? guessFormat(input);
   const trainer = flags.get('trainer') ?? 'tfjs';
-  if (trainer !== 'tfjs' && trainer !== 'plain') throw new UsageError(`--trainer must be tfjs or plain, got "${trainer}"`);
+  if (trainer !== 'tfjs' && trainer !== 'plain') throw new UsageError('--trainer', `--trainer must be tfjs or plain, got "${trainer}"`);
   if (trainer === 'plain' && flags.has('variance-shoppers') && flags.get('variance-shoppers') !== '0') {
-    throw new UsageError('--variance-shoppers needs --trainer tfjs');
+    throw new UsageError('--variance-shoppers', '--variance-shoppers needs --trainer tfjs');
   }
   return {
     input,
@@ -168,7 +164,7 @@ function guessFormat(input: string): LogFormat {
     if (names.some(isCsv)) return 'taobao';
   } else if (isJsonl(input)) return 'jsonl';
   else if (isCsv(input)) return 'taobao';
-  throw new UsageError(`cannot tell the format of "${input}": pass --format taobao|beauty|jsonl`);
+  throw new UsageError('command line', `cannot tell the format of "${input}": pass --format taobao|beauty|jsonl`);
 }
 
 const isJsonl = (name: string) => /\.(jsonl|ndjson)(\.gz)?$/i.test(name);
@@ -178,7 +174,7 @@ const isCsv = (name: string) => /\.csv(\.gz)?$/i.test(name);
 function inputFiles(input: string, accept: (name: string) => boolean): string[] {
   if (!statSync(input).isDirectory()) return [input];
   const files = readdirSync(input).filter(accept).sort().map((f) => join(input, f));
-  if (files.length === 0) throw new UsageError(`no matching files in directory "${input}"`);
+  if (files.length === 0) throw new UsageError('command line', `no matching files in directory "${input}"`);
   return files;
 }
 
@@ -198,7 +194,7 @@ interface EventLog {
 
 function loadTaobaoLog(input: string): EventLog {
   const files = inputFiles(input, isCsv);
-  if (files.length > 1) throw new UsageError(`taobao: one CSV at a time, "${input}" holds ${files.length}`);
+  if (files.length > 1) throw new UsageError('command line', `taobao: one CSV at a time, "${input}" holds ${files.length}`);
   const log = loadTaobao(files[0]!);
   const items: Candidate[] = log.itemIds.map((id, k) => ({ id, category: log.itemCategory[k]! }));
   const shoppers = log.users.map((u, ui) => ({
@@ -374,7 +370,7 @@ function fitPropensity(
  */
 export async function main(argv: readonly string[], log: (msg: string) => void = console.log): Promise<TrainPriorSummary> {
   const o = parseArgs(argv);
-  if (!existsSync(o.input)) throw new UsageError(`no such file or directory: "${o.input}"`);
+  if (!existsSync(o.input)) throw new UsageError('command line', `no such file or directory: "${o.input}"`);
   const profileConfig: Partial<ProfileConfig> = { tzOffsetMinutes: o.tzOffsetMinutes };
   const t0 = performance.now();
 
@@ -497,3 +493,5 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     }
   });
 }
+
+export { UsageError };

@@ -20,6 +20,10 @@ export const ERROR_NAMES = Object.freeze([
   'ErasedError',
   'BlockedError',
   'StorageUnavailableError',
+  'UsageError',
+  'InputError',
+  'SqlParameterError',
+  'SqlRunError',
 ] as const);
 
 /** One of {@link ERROR_NAMES}. */
@@ -99,3 +103,15 @@ export type StorageUnavailableError = InstanceType<typeof StorageUnavailableErro
 export function describeError(err: unknown): string {
   return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
 }
+/** A command-line tool (`npm run site`, `npm run train-prior`, …) got a bad argument; `field` names it. */
+export const UsageError = named('UsageError');
+export type UsageError = InstanceType<typeof UsageError>;
+/** The site pipeline cannot read an input; `field` names the input. */
+export const InputError = named('InputError');
+export type InputError = InstanceType<typeof InputError>;
+/** A pipeline SQL file needs a named parameter the caller did not give; `field` is `$name`. */
+export const SqlParameterError = named('SqlParameterError');
+export type SqlParameterError = InstanceType<typeof SqlParameterError>;
+/** A pipeline SQL statement failed in the engine; `field` names the file, the message the statement. */
+export const SqlRunError = named('SqlRunError');
+export type SqlRunError = InstanceType<typeof SqlRunError>;

@@ -28,8 +28,8 @@ describe('one error module', () => {
     expect(String(e)).toBe(`${name}: item.price must be a finite number ≥ 0, got "abc"`);
   });
 
-  it('no other module of the library (core, worker, client) defines an error class', () => {
-    const library = ['core', 'worker', 'client'].flatMap((d) => sources(join(__dirname, '../../src', d)));
+  it('no other module (library, site tooling, command-line scripts) defines an error class', () => {
+    const library = [...['core', 'worker', 'client', 'site'].flatMap((d) => sources(join(__dirname, '../../src', d))), ...sources(join(__dirname, '../../scripts'))];
     const offenders = library.filter((p) => !p.endsWith(join('core', 'errors.ts')) && /extends (Error|DOMException)\b/.test(readFileSync(p, 'utf8')));
     expect(offenders).toEqual([]);
   });

@@ -5,6 +5,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { InputError } from '../../core/errors';
 import { querySqlFile, runSqlFile } from './run-sql';
 
 /** Log formats the pipeline reads. */
@@ -14,11 +15,6 @@ export const EVENT_FORMATS: readonly EventFormat[] = ['taobao', 'jsonl', 'parque
 
 /** Time of position 0 in `sequences` logs (2014-01-01 UTC, as the Beauty benchmark). */
 export const SEQUENCES_BASE_TS = Date.UTC(2014, 0, 1);
-
-/** An input the pipeline cannot read; the message names it. */
-export class InputError extends Error {
-  override name = 'InputError';
-}
 
 /**
  * The format of a file, glob or directory, from its name: `.parquet`, `.jsonl`/`.ndjson`, `.csv`
@@ -31,7 +27,7 @@ export function guessFormat(input: string): EventFormat {
   if (/\.csv(\.gz)?$/.test(name)) return 'taobao';
   if (/\.txt$/.test(name)) return 'sequences';
   if (existsSync(input) && statSync(input).isDirectory() && existsSync(join(input, 'Beauty.txt'))) return 'sequences';
-  throw new InputError(`cannot tell the format of "${input}": pass --format ${EVENT_FORMATS.join('|')}`);
+  throw new InputError(input, `cannot tell the format of "${input}": pass --format ${EVENT_FORMATS.join('|')}`);
 }
 
 /** A directory with `Beauty.txt` means that file; anything else is passed to DuckDB as a path or glob. */
@@ -47,7 +43,7 @@ export async function readEvents(conn: DuckDBConnection, input: string, format: 
   try {
     await runSqlFile(conn, `read-${format}`, params);
   } catch (e) {
-    throw new InputError(`cannot read "${input}" as ${format}: ${e instanceof Error ? e.message : String(e)}`);
+    throw new InputError(input, `cannot read "${input}" as ${format}: ${e instanceof Error ? e.message : String(e)}`);
   }
   const [c] = await querySqlFile(conn, 'event-counts');
   return { events: Number(c!.events), rejected: Number(c!.rejected) };

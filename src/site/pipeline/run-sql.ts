@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { DuckDBConnection, DuckDBDataChunk, DuckDBValue } from '@duckdb/node-api';
+import { SqlParameterError, SqlRunError } from '../../core/errors';
 
 /** Named parameters of a SQL file. */
 export type SqlParams = Readonly<Record<string, string | number | boolean>>;
@@ -31,26 +32,16 @@ export function sqlParameterNames(statement: string): string[] {
   return [...new Set([...statement.matchAll(/\$([a-z_][a-z0-9_]*)/gi)].map((m) => m[1]!))];
 }
 
-/** A SQL file needs a parameter the caller did not give. */
-export class SqlParameterError extends Error {
-  override name = 'SqlParameterError';
-}
-
 function bind(statement: string, params: SqlParams, file: string): Record<string, DuckDBValue> | undefined {
   const names = sqlParameterNames(statement);
   if (names.length === 0) return undefined;
   const values: Record<string, DuckDBValue> = {};
   for (const n of names) {
     const v = params[n];
-    if (v === undefined) throw new SqlParameterError(`${file}.sql needs $${n}`);
+    if (v === undefined) throw new SqlParameterError(`$${n}`, `${file}.sql needs $${n}`);
     values[n] = v;
   }
   return values;
-}
-
-/** A statement failed in the engine; the message names the file and statement. */
-export class SqlRunError extends Error {
-  override name = 'SqlRunError';
 }
 
 /** Runs every statement of `sql/<name>.sql` in order. */
@@ -60,7 +51,7 @@ export async function runSqlFile(conn: DuckDBConnection, name: string, params: S
       await conn.run(st, bind(st, params, name));
     } catch (e) {
       if (e instanceof SqlParameterError) throw e;
-      throw new SqlRunError(`${name}.sql statement ${i + 1} (${st.split('\n')[0]}): ${e instanceof Error ? e.message : String(e)}`);
+      throw new SqlRunError(`${name}.sql`, `${name}.sql statement ${i + 1} (${st.split('\n')[0]}): ${e instanceof Error ? e.message : String(e)}`);
     }
   }
 }
