@@ -12,7 +12,7 @@ import { MAX_CANDIDATES, sanitizeCandidates } from './input/candidates';
 import { ENGINE_SETTINGS } from './settings';
 import { groupContributions, reasonFor, type FamilyContribution } from './rank/explain';
 import type { Messages } from './messages';
-import { FEATURE_DIM, FEATURE_INDEX, FEATURE_SCHEMA_VERSION, features } from './model/features';
+import { boughtOneOff, FEATURE_DIM, FEATURE_INDEX, FEATURE_SCHEMA_VERSION, features } from './model/features';
 import { type FmWeights, type PairExample, fmContributions, fmScoreBatch } from './model/fm';
 import { DEFAULT_WEIGHTS } from './model/default-weights';
 import { applyEventMut, emptyProfile, type Profile, type ProfileConfig, reviveProfile, setDeclared, type DeclaredValue } from './profile/profile';
@@ -263,7 +263,12 @@ export class Engine {
         const n = cands.length;
         const scores = learner ? learner.score(X, n) : fmScoreBatch(weights, X, n);
         const sampled = explore && learner ? learner.scoreSampled(X, n, r, this.options.explorationScale ?? DEFAULT_EXPLORATION_SCALE) : undefined;
-        return { scores, sampled, hasSignal: profile.eventCount > 0 };
+        let settled: Uint8Array | undefined;
+        if (sampled) {
+          settled = new Uint8Array(n);
+          for (let i = 0; i < n; i++) if (boughtOneOff(X, i)) settled[i] = 1;
+        }
+        return { scores, sampled, hasSignal: profile.eventCount > 0, settled };
       },
       reason: (i) => {
         if (!scored) return undefined;

@@ -23,7 +23,7 @@ const still = (): number => 0;
 /** A scorer with fixed mean scores and, when exploring, Gaussian samples around them drawn from `rng`. */
 function fixedScorer(
   scores: readonly number[],
-  extra: { sigma?: number; hasSignal?: boolean; reason?: (i: number) => string | undefined } = {},
+  extra: { sigma?: number; hasSignal?: boolean; reason?: (i: number) => string | undefined; settled?: readonly number[] } = {},
 ): PersonalScorer & { seen: Candidate[][] } {
   const seen: Candidate[][] = [];
   return {
@@ -33,7 +33,7 @@ function fixedScorer(
       const mean = Float64Array.from(candidates, (_, i) => scores[i] ?? 0);
       const sigma = extra.sigma ?? 0;
       const sampled = explore && sigma > 0 ? mean.map((m) => m + sigma * gaussian(rng)) : undefined;
-      return { scores: mean, sampled, hasSignal: extra.hasSignal ?? true };
+      return { scores: mean, sampled, hasSignal: extra.hasSignal ?? true, settled: extra.settled };
     },
     reason: extra.reason ?? ((i) => `reason ${i}`),
   };
@@ -418,6 +418,23 @@ describe('rerank: exploration', () => {
         expect(ids(r)).toEqual(expected);
       }),
     );
+  });
+
+  it('never explores a settled item (bought as a one-off), whatever its sample (property)', () => {
+    const settled = candidates.map((_, i) => (i % 3 === 0 ? 1 : 0));
+    fc.assert(
+      fc.property(fc.integer(), (seed) => {
+        const r = rerank(candidates, fixedScorer(scores, { sigma: 3, settled }), { exploration: 0.2 }, createRng(seed), still);
+        const exploredFrom = r.items.filter((item) => item.reason === EXPLORE_REASON).map((item) => item.from);
+        expect(exploredFrom.filter((i) => settled[i] === 1)).toEqual([]);
+      }),
+    );
+    // Without the flag the same seeds do explore those items: the property above is not vacuous.
+    const unflagged = [0, 1, 2, 3, 4].flatMap((seed) =>
+      rerank(candidates, fixedScorer(scores, { sigma: 3 }), { exploration: 0.2 }, createRng(seed), still)
+        .items.filter((item) => item.reason === EXPLORE_REASON && settled[item.from] === 1),
+    );
+    expect(unflagged.length).toBeGreaterThan(0);
   });
 
   it('exploration 0 ignores the samples entirely', () => {

@@ -102,6 +102,14 @@ const KNOWN_ONEOFF = 4;
 /** Share of the repurchase interval after which a bought consumable starts coming due. */
 const DUE_FROM = 0.7;
 
+/**
+ * Whether row `i` of a feature matrix is an item the shopper bought and the page marked
+ * `consumable: false`: settled, so exploration must never lift it back into view.
+ */
+export function boughtOneOff(X: Float32Array, i: number): boolean {
+  return X[i * FEATURE_DIM + F.bought_oneoff] === KNOWN_ONEOFF;
+}
+
 /** What the features need besides the profile and the candidates. */
 export interface FeatureContext {
   /** Epoch ms of the request. */

@@ -52,6 +52,8 @@ export interface PersonalScore {
   sampled?: ArrayLike<number> | undefined;
   /** `false` for a shopper with no usable history: the server order is kept as is. */
   hasSignal: boolean;
+  /** Per candidate, 1 when exploration must never lift it (an item the shopper bought as a one-off). */
+  settled?: ArrayLike<number> | undefined;
 }
 
 /**
@@ -195,7 +197,7 @@ function positions(order: readonly number[], n: number): Int32Array {
 }
 
 /**
- * The candidates allowed to use their sampled score: at most `k`, available and not pinned, whose
+ * The candidates allowed to use their sampled score: at most `k`, available, not pinned and not settled, whose
  * sample lifts them above their mean rank; the ones the sample ranks highest go first, as in
  * Thompson sampling, so exploration lands where the shopper can see it.
  */
@@ -205,6 +207,7 @@ function chooseExplored(
   sampled: Float64Array,
   pinned: Uint8Array,
   unavailable: Uint8Array,
+  settled: ArrayLike<number> | undefined,
   k: number,
 ): number[] {
   const chosen: number[] = [];
@@ -213,7 +216,7 @@ function chooseExplored(
   const bySample = relevanceOrder(sampled, pinned);
   for (let r = 0; r < bySample.length && chosen.length < k; r++) {
     const i = bySample[r] as number;
-    if (unavailable[i] !== 1 && (sampled[i] as number) > (mean[i] as number) && r < (byMean[i] as number)) chosen.push(i);
+    if (unavailable[i] !== 1 && settled?.[i] !== 1 && (sampled[i] as number) > (mean[i] as number) && r < (byMean[i] as number)) chosen.push(i);
   }
   return chosen;
 }
@@ -416,7 +419,7 @@ export function rerank(
       // Samples share the means' centre and scale, so the sampling noise keeps its size.
       const sampledFinal = blend(server, personalScale(sampled, n, centre), p);
       const k = Math.ceil(opts.exploration * n);
-      const chosen = chooseExplored(meanFinal, meanRelevanceOrder, sampledFinal, pinned, unavailable, k);
+      const chosen = chooseExplored(meanFinal, meanRelevanceOrder, sampledFinal, pinned, unavailable, isArrayLikeOfLength(personal.settled, n) ? personal.settled : undefined, k);
       if (chosen.length > 0) {
         const hybrid = Float64Array.from(meanFinal);
         const isChosen = new Uint8Array(n);
