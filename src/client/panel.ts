@@ -6,6 +6,7 @@
  * consistently by screen readers). Host pages' CSS resets cannot reach its layout: the host element
  * carries no box styles, everything is drawn inside the shadow root.
  */
+import { PANEL_MESSAGES, type PanelKey, type PanelMessages, fill, readMessages } from '../core/messages';
 import type { InterestKind } from '../core/privacy/interests';
 import type { Personalizer } from './personalizer';
 import { stringifyJson } from './json';
@@ -37,10 +38,28 @@ export function readable(key: string): string {
     .join(' › ');
 }
 
-const VERBS: Record<string, string> = {
-  view: 'Viewed', click: 'Opened', add_to_cart: 'Added to cart', remove_from_cart: 'Removed from cart',
-  favorite: 'Saved', purchase: 'Bought', rating: 'Rated', search: 'Searched for',
-};
+const tables = new WeakMap<Personalizer, Promise<PanelMessages | undefined>>();
+
+/**
+ * The site's translation for `pz`'s language: the same file and language the worker reads for the
+ * reasons, fetched once per personalizer. `undefined` (English) when there is none or it fails to load.
+ */
+function translation(pz: Personalizer): Promise<PanelMessages | undefined> {
+  let t = tables.get(pz);
+  if (!t) {
+    const url = pz.messagesUrl;
+    t = url
+      ? fetch(url, { credentials: 'same-origin' })
+          .then((r) => (r.ok ? r.json() : undefined))
+          .then(
+            (file: unknown) => readMessages(file, pz.lang, PANEL_MESSAGES),
+            () => undefined,
+          )
+      : Promise.resolve(undefined);
+    tables.set(pz, t);
+  }
+  return t;
+}
 
 interface Interest {
   kind: InterestKind;
@@ -88,9 +107,11 @@ function itemName(id: string): string {
 }
 
 /**
- * The `<pz-privacy-panel>` element.
+ * The `<pz-privacy-panel>` element. Its texts come from the message table (`panel.*` keys), translated
+ * like the reasons (`data-messages` / `messagesUrl`, picked by `lang`). Its ids live in its shadow root,
+ * so they never meet the page's ids.
  *
- * Attributes: `heading` (default "Your data on this device"). Parts: `panel`, `heading`, `summary`,
+ * Attributes: `heading` (default `panel.heading`, "Your data on this device"). Parts: `panel`, `heading`, `summary`,
  * `chart`, `interests`, `removed`, `segments`, `why`, `timeline`, `reports`, `actions`, `button`, `toggle`,
  * `pause`, `danger`, `confirm`, `status`. Custom properties: `--pz-card-bg`, `--pz-card-color`,
  * `--pz-accent`, `--pz-gap`, `--pz-radius`, `--pz-font`. Dispatches `pz:erased` and `pz:exported`
@@ -115,6 +136,11 @@ export class PzPrivacyPanel extends ElementBase {
   private declare readonly eraseBtn: HTMLButtonElement;
   private declare readonly confirm: HTMLDivElement;
   private declare readonly no: HTMLButtonElement;
+  private declare readonly yes: HTMLButtonElement;
+  private declare readonly exportBtn: HTMLButtonElement;
+  private declare readonly question: HTMLParagraphElement;
+  /** The translation in use; English until it has loaded. */
+  private declare t: PanelMessages | undefined;
   private declare readonly status: HTMLParagraphElement;
   private declare stops: (() => void)[];
   private declare refreshTimer: ReturnType<typeof setTimeout> | undefined;
@@ -122,27 +148,25 @@ export class PzPrivacyPanel extends ElementBase {
   constructor() {
     super();
     const root = styledShadow(this, CSS);
-    const button = (text: string, part = '') => h('button', { part: 'button' + part, type: 'button' }, text);
+    const button = (part = '') => h('button', { part: 'button' + part, type: 'button' });
     this.head = h('h2', { part: 'heading', id: 'h' });
     this.summary = h('dl', { part: 'summary' });
     this.body = h('div');
-    this.toggle = button('Personalisation', ' toggle');
+    this.toggle = button(' toggle');
     this.toggle.setAttribute('role', 'switch');
-    this.pause = button('Pause', ' pause');
-    this.eraseBtn = button('Erase everything', ' danger');
+    this.pause = button(' pause');
+    this.eraseBtn = button(' danger');
     this.confirm = h('div', { part: 'confirm', role: 'group', 'aria-labelledby': 'q', hidden: '' });
-    const yes = button('Yes, erase', ' danger');
-    this.no = button('Cancel');
+    const yes = (this.yes = button(' danger'));
+    this.no = button();
     this.status = h('p', { part: 'status', role: 'status', 'aria-live': 'polite' });
     this.stops = [];
-    const exportBtn = button('Download my data');
+    const exportBtn = (this.exportBtn = button());
     const actions = h('div', { part: 'actions' });
     actions.append(this.toggle, this.pause, exportBtn, this.eraseBtn);
-    this.confirm.append(
-      h('p', { id: 'q' }, 'Erase every event, your profile and the learned model on this device? This cannot be undone.'),
-      yes,
-      this.no,
-    );
+    this.question = h('p', { id: 'q' });
+    this.confirm.append(this.question, yes, this.no);
+    this.label(false);
     const panel = h('section', { part: 'panel', 'aria-labelledby': 'h' });
     panel.append(this.head, this.summary, this.body, actions, this.confirm, this.status);
     root.append(panel);
@@ -155,6 +179,22 @@ export class PzPrivacyPanel extends ElementBase {
     this.confirm.addEventListener('keydown', (e) => {
       if (e.key === 'Escape') this.ask(false);
     });
+  }
+
+  /** `key`'s text in the translation in use (else English) with `params` filled in. */
+  private m(key: PanelKey, params?: Record<string, string>): string {
+    return fill(this.t?.[key] ?? PANEL_MESSAGES[key], params);
+  }
+
+  /** Writes the texts that do not depend on the stored data. */
+  private label(on: boolean): void {
+    this.attributeChangedCallback();
+    this.toggle.replaceChildren(this.m('panel.personalisation'), h('b', {}, this.m(on ? 'panel.on' : 'panel.off')));
+    this.exportBtn.textContent = this.m('panel.download');
+    this.eraseBtn.textContent = this.m('panel.erase');
+    this.question.textContent = this.m('panel.erase.question');
+    this.yes.textContent = this.m('panel.erase.yes');
+    this.no.textContent = this.m('panel.cancel');
   }
 
   private get pz(): Personalizer | undefined {
@@ -177,7 +217,7 @@ export class PzPrivacyPanel extends ElementBase {
   }
 
   attributeChangedCallback(): void {
-    this.head.textContent = this.getAttribute('heading') || 'Your data on this device';
+    this.head.textContent = this.getAttribute('heading') || this.m('panel.heading');
   }
 
   /** Events arrive in bursts (one ack per batch): redraw once per burst. */
@@ -189,12 +229,13 @@ export class PzPrivacyPanel extends ElementBase {
   /** Redraws everything from the stored profile. Never throws. */
   async refresh(): Promise<void> {
     const pz = this.pz;
+    if (pz && !this.t) this.t = await translation(pz);
     const consent = pz?.consent() ?? 'denied';
     const paused = pz?.paused() ?? false;
     const on = consent === 'granted';
     this.toggle.setAttribute('aria-checked', String(on));
-    this.toggle.replaceChildren('Personalisation', h('b', {}, on ? 'On' : 'Off'));
-    this.pause.textContent = paused ? 'Resume personalisation' : 'Pause personalisation';
+    this.label(on);
+    this.pause.textContent = this.m(paused ? 'panel.resume' : 'panel.pause');
     this.pause.hidden = !on;
     if (!pz) return;
     try {
@@ -204,12 +245,13 @@ export class PzPrivacyPanel extends ElementBase {
       const count = num(profile.eventCount);
       const band = isDict(view.priceBand) ? view.priceBand : undefined;
       const intent = isDict(view.propensities) ? num(view.propensities.purchaseIntent) : undefined;
-      const state = !on ? (consent === 'pending' ? 'Waiting for your consent' : 'Off: nothing new is stored') : paused ? 'Paused: you see the shop’s own order' : 'On';
+      const state = this.m(!on ? (consent === 'pending' ? 'panel.state.pending' : 'panel.state.off') : paused ? 'panel.state.paused' : 'panel.state.on');
+      const level = (intent ?? 0) < 0.33 ? 'low' : (intent ?? 0) < 0.66 ? 'medium' : 'high';
       const rows: [string, string][] = [
-        ['Stored events', String(count)],
-        ['Personalisation', state],
-        ['Purchase intent', count && intent !== undefined ? `${intent < 0.33 ? 'low' : intent < 0.66 ? 'medium' : 'high'} (${Math.round(intent * 100)} %)` : ''],
-        ['Typical price', band ? `${num(band.low).toFixed(2)} – ${num(band.high).toFixed(2)}` : ''],
+        [this.m('panel.stored-events'), String(count)],
+        [this.m('panel.personalisation'), state],
+        [this.m('panel.intent'), count && intent !== undefined ? this.m(`panel.intent.${level}`, { percent: String(Math.round(intent * 100)) }) : ''],
+        [this.m('panel.price'), band ? `${num(band.low).toFixed(2)} – ${num(band.high).toFixed(2)}` : ''],
       ];
       this.summary.replaceChildren(...rows.filter((r) => r[1] !== '').flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));
 
@@ -231,54 +273,73 @@ export class PzPrivacyPanel extends ElementBase {
         }
         return el;
       };
-      const kindWord = { category: 'category', brand: 'brand', tag: 'tag' };
+      const pct = (i: Interest) => String(Math.round(i.share * 100));
       block(
-        'Your top interests',
+        this.m('panel.interests'),
         'interests',
-        interests.map((i) =>
-          li(`${readable(i.key)} (${kindWord[i.kind]}, ${Math.round(i.share * 100)} %)`, ['Remove', `Remove ${readable(i.key)}`, () => this.edit(i, true)]),
-        ),
+        interests.map((i) => {
+          const name = readable(i.key);
+          const text = this.m('panel.interest', { name, kind: this.m(`panel.kind.${i.kind}`), percent: pct(i) });
+          return li(text, [this.m('panel.remove'), this.m('panel.remove.label', { name }), () => this.edit(i, true)]);
+        }),
         'ul',
-        interests.length ? chart(interests) : undefined,
+        interests.length
+          ? chart(interests, this.m('panel.chart', { list: interests.map((i) => `${readable(i.key)} ${pct(i)} %`).join(', ') }))
+          : undefined,
       );
       block(
-        'Removed interests',
+        this.m('panel.removed'),
         'removed',
-        removed.map((i) => li(readable(i.key), ['Restore', `Restore ${readable(i.key)}`, () => this.edit(i, false)])),
+        removed.map((i) => {
+          const name = readable(i.key);
+          return li(name, [this.m('panel.restore'), this.m('panel.restore.label', { name }), () => this.edit(i, false)]);
+        }),
       );
       // An empty profile is in no segment (not "new" or "at risk").
-      block('Segments and why', 'segments', count ? segments(view.segments).map(([n, rule]) => li(rule ? `${n}: ${rule}` : n)) : []);
+      block(this.m('panel.segments'), 'segments', count ? segments(view.segments).map(([n, rule]) => li(rule ? `${n}: ${rule}` : n)) : []);
       if (why?.items.length)
         block(
-          `Why these items (${readable(why.slot)})`,
+          this.m('panel.why', { slot: readable(why.slot) }),
           'why',
-          why.items.map((i) => li(`${itemName(i.id)}: ${i.reason ?? 'in the shop’s order'}${i.from !== i.to ? ` (moved from ${i.from + 1} to ${i.to + 1})` : ''}`)),
+          why.items.map((i) => {
+            const p = { name: itemName(i.id), reason: i.reason ?? this.m('panel.why.shop-order'), from: String(i.from + 1), to: String(i.to + 1) };
+            return li(this.m(i.from !== i.to ? 'panel.why.moved' : 'panel.why.item', p));
+          }),
           'ol',
         );
       const events = (data?.events ?? []).slice(-8).reverse() as Dict[];
       block(
-        'Recent activity',
+        this.m('panel.timeline'),
         'timeline',
         events.map((e) => {
           const item = isDict(e.item) ? e.item : {};
           const what = e.type === 'search' ? `“${String(e.query ?? '')}”` : String(item.title ?? item.id ?? '');
           const time = new Date(num(e.ts)).toLocaleString([], { dateStyle: 'short', timeStyle: 'short' });
-          return li(`${time} ${VERBS[String(e.type)] ?? String(e.type)} ${what}${item.category ? ` (${readable(String(item.category))})` : ''}`);
+          const verb = `panel.event.${String(e.type)}`;
+          return li(`${time} ${Object.hasOwn(PANEL_MESSAGES, verb) ? this.m(verb as PanelKey) : String(e.type)} ${what}${item.category ? ` (${readable(String(item.category))})` : ''}`);
         }),
         'ol',
       );
       if (sent) {
         const when = (t: number) => new Date(t).toLocaleString([], { dateStyle: 'short', timeStyle: 'short' });
-        block('Shared with this shop', 'reports', [
+        block(this.m('panel.reports'), 'reports', [
           li(
-            `${sent.sent.length} reports in the last weeks, each randomized on this device (ε ${sent.sent.reduce((s, e) => s + e.epsilon, 0).toFixed(2)}); privacy budget left this week: ε ${sent.left.toFixed(2)} of ${sent.budget}.`,
+            this.m('panel.reports.summary', {
+              count: String(sent.sent.length),
+              spent: sent.sent.reduce((s, e) => s + e.epsilon, 0).toFixed(2),
+              left: sent.left.toFixed(2),
+              budget: String(sent.budget),
+            }),
           ),
-          ...sent.sent.slice(-5).reverse().map((e) => li(`${when(e.at)}: answer to “${e.q}” (ε ${e.epsilon})`)),
+          ...sent.sent
+            .slice(-5)
+            .reverse()
+            .map((e) => li(this.m('panel.reports.item', { time: when(e.at), question: e.q, epsilon: String(e.epsilon) }))),
         ]);
       }
       this.body.replaceChildren(...blocks);
     } catch {
-      this.say('Could not read the stored data.');
+      this.say(this.m('panel.said.read-failed'));
     }
   }
 
@@ -291,7 +352,7 @@ export class PzPrivacyPanel extends ElementBase {
     if (!pz) return;
     const done = await (remove ? pz.removeInterest(i.kind, i.key) : pz.restoreInterest(i.kind, i.key));
     const name = readable(i.key);
-    this.say(done ? (remove ? `${name} was removed and will not be used.` : `${name} can be learned again.`) : `Could not change ${name}.`);
+    this.say(this.m(done ? (remove ? 'panel.said.removed' : 'panel.said.restored') : 'panel.said.change-failed', { name }));
     this.refresh();
   }
 
@@ -300,7 +361,7 @@ export class PzPrivacyPanel extends ElementBase {
     if (!pz) return;
     const on = pz.consent() !== 'granted';
     pz.consent(on ? 'granted' : 'denied');
-    this.say(on ? 'Personalisation is on.' : 'Personalisation is off: nothing new is stored.');
+    this.say(this.m(on ? 'panel.said.on' : 'panel.said.off'));
     this.refresh();
   }
 
@@ -309,28 +370,29 @@ export class PzPrivacyPanel extends ElementBase {
     if (!pz) return;
     const paused = !pz.paused();
     pz.paused(paused);
-    this.say(paused ? 'Personalisation is paused: you see the shop’s own order; your activity is still kept.' : 'Personalisation resumed.');
+    this.say(this.m(paused ? 'panel.said.paused' : 'panel.said.resumed'));
     this.refresh();
   }
 
   private async download(): Promise<void> {
     const data = await this.pz?.exportData();
     if (!data) {
-      this.say('Could not read the stored data.');
+      this.say(this.m('panel.said.read-failed'));
       return;
     }
     try {
       const url = URL.createObjectURL(new Blob([stringifyJson(data, 2)], { type: 'application/json' }));
-      const a = h('a', { href: url, download: 'my-shopping-data.json', hidden: '' });
+      const file = 'my-shopping-data.json';
+      const a = h('a', { href: url, download: file, hidden: '' });
       this.shadowRoot?.append(a);
       a.click();
       a.remove();
       // Revoked later: revoking at once can cancel the download before it starts.
       setTimeout(() => URL.revokeObjectURL(url), 10_000);
-      this.say(`Downloaded ${data.events.length} events as my-shopping-data.json.`);
+      this.say(this.m('panel.said.downloaded', { count: String(data.events.length), file }));
       this.dispatchEvent(new CustomEvent('pz:exported', { bubbles: true }));
     } catch {
-      this.say('The download failed.');
+      this.say(this.m('panel.said.download-failed'));
     }
   }
 
@@ -345,10 +407,10 @@ export class PzPrivacyPanel extends ElementBase {
     this.ask(false);
     try {
       await this.pz?.erase();
-      this.say('Everything stored on this device was erased.');
+      this.say(this.m('panel.said.erased'));
       this.dispatchEvent(new CustomEvent('pz:erased', { bubbles: true }));
     } catch {
-      this.say('Erasing failed; please try again.');
+      this.say(this.m('panel.said.erase-failed'));
     }
     this.refresh();
   }
@@ -369,7 +431,7 @@ export function definePanel(pz: Personalizer): void {
 }
 
 /** A horizontal bar chart of interest shares (inline SVG built node by node: no markup parsing). */
-function chart(interests: Interest[]): SVGSVGElement {
+function chart(interests: Interest[], label: string): SVGSVGElement {
   const row = 22;
   const svg = document.createElementNS(SVG, 'svg');
   const attrs = (el: Element, a: Record<string, string | number>) => {
@@ -377,7 +439,7 @@ function chart(interests: Interest[]): SVGSVGElement {
     return el;
   };
   attrs(svg, { part: 'chart', role: 'img', viewBox: `0 0 320 ${row * interests.length}`, width: 320, height: row * interests.length });
-  svg.setAttribute('aria-label', `Top interests: ${interests.map((i) => `${readable(i.key)} ${Math.round(i.share * 100)} %`).join(', ')}`);
+  svg.setAttribute('aria-label', label);
   const max = Math.max(...interests.map((i) => i.share), 0.01);
   interests.forEach((i, k) => {
     const text = attrs(document.createElementNS(SVG, 'text'), { x: 0, y: k * row + 15 });

@@ -24,6 +24,9 @@ export interface Personalizer extends PersonalizerCalls {
   /** Command-queue entry point (`pz.push(['track', {...}])`), kept working after load. */
   push(...commands: Command[]): number;
   readonly version: string;
+  /** The site's translations of the message table and the language that picks one (for the elements). */
+  readonly messagesUrl?: string | undefined;
+  readonly lang?: string | undefined;
   /** Stops capture and the worker. */
   destroy(): void;
 }
@@ -62,6 +65,8 @@ export function createPersonalizer(options: PersonalizerOptions): Personalizer {
       return commands.length;
     },
     version: VERSION,
+    messagesUrl: options.messagesUrl,
+    lang: options.lang,
     destroy() {
       for (const s of stops.splice(0)) s();
       client.destroy();

@@ -240,3 +240,49 @@ test('the panel passes an axe-core check with zero violations, on and off', asyn
   await page.getByRole('switch', { name: 'Personalisation' }).click();
   expect(await check()).toEqual([]);
 });
+
+test('a site translation (data-messages, picked by <html lang>) translates the panel; missing keys stay English', async ({ page }) => {
+  const seen = watch(page);
+  await page.goto('/test/panel-de-CH.html');
+  // `de-CH` falls back to the file's `de`.
+  await expect(page.getByRole('heading', { name: 'Ihre Daten auf diesem Gerät' })).toBeVisible();
+  await clickItems(page);
+  await expect(summary(page)).toContainText(/Gespeicherte Ereignisse\s*3/);
+  await expect(page.locator('#panel [part~="interests"]')).toContainText(/Rouge \(Marke, \d+ %\)/);
+  await expect(page.getByRole('button', { name: 'Meine Daten herunterladen' })).toBeVisible();
+  await expect(page.getByRole('switch', { name: 'Personalisierung' })).toHaveAttribute('aria-checked', 'true');
+  // Keys the file does not give keep their English text.
+  await expect(page.getByRole('button', { name: 'Pause personalisation' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Your top interests' })).toBeVisible();
+  await page.getByRole('button', { name: 'Alles löschen' }).click();
+  await expect(page.getByRole('group', { name: 'Alle Ereignisse, Ihr Profil und das gelernte Modell auf diesem Gerät löschen?' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Abbrechen' })).toBeFocused();
+  await expect(page.getByRole('button', { name: 'Yes, erase' })).toBeVisible();
+  const violations = (await new AxeBuilder({ page }).include('#panel').analyze()).violations.map((v) => v.id);
+  expect(violations).toEqual([]);
+  expect(seen.errors).toEqual([]);
+});
+
+test('a page language the translation file lacks keeps the English defaults', async ({ page }) => {
+  await page.goto('/test/panel-fr.html');
+  await clickItems(page);
+  await expect(summary(page)).toContainText(/Stored events\s*3/);
+  await expect(page.getByRole('heading', { name: 'Your data on this device' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Download my data' })).toBeVisible();
+  await expect(page.locator('#panel [part~="interests"]')).toContainText(/Rouge \(brand, \d+ %\)/);
+});
+
+test("the panel's ids stay in its shadow root: a page's own id=\"q\" and id=\"h\" neither collide nor relabel it", async ({ page }) => {
+  await page.goto('/test/panel-fr.html');
+  await pzReady(page);
+  await page.getByRole('button', { name: 'Erase everything' }).click();
+  // The confirmation is named by the panel's own question, not by the page's paragraph with the same id.
+  await expect(page.getByRole('group', { name: /^Erase every event, your profile/ })).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Your data on this device' })).toBeVisible();
+  const light = await page.evaluate(() => ({
+    q: document.querySelectorAll('[id="q"]').length,
+    h: document.querySelectorAll('[id="h"]').length,
+    text: document.getElementById('q')?.textContent,
+  }));
+  expect(light).toEqual({ q: 1, h: 1, text: "The page's own paragraph" });
+});

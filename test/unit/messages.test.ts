@@ -3,7 +3,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Engine } from '../../src/core/engine';
-import { MESSAGES, message, readMessages } from '../../src/core/messages';
+import { MESSAGES, PANEL_MESSAGES, fill, message, readMessages } from '../../src/core/messages';
 import { createRng } from '../../src/core/util/rng';
 import { PersonalizerService } from '../../src/worker/service';
 import { T0 } from './profile-helpers';
@@ -56,9 +56,17 @@ describe('the message table', () => {
     }
   });
 
+  it('the panel reads its own keys (panel.*) from the same file; the reasons reader ignores them', () => {
+    const file = { de: { 'panel.erase': 'Alles löschen', 'panel.interest': '{name} ({kind})', 'reason.buy-again': 'Wieder kaufen' } };
+    expect(readMessages(file, 'de-CH', PANEL_MESSAGES)).toEqual({ 'panel.erase': 'Alles löschen', 'panel.interest': '{name} ({kind})' });
+    expect(readMessages(file, 'de')).toEqual({ 'reason.buy-again': 'Wieder kaufen' });
+    expect(readMessages(file, 'fr', PANEL_MESSAGES)).toBeUndefined();
+    expect(fill(PANEL_MESSAGES['panel.remove.label'], { name: 'Rouge' })).toBe('Remove Rouge');
+  });
+
   it('no other source file writes a reason or element label in English', () => {
-    const texts = Object.values(MESSAGES).map((t) => t.split('{')[0]!.trim()).filter((t) => t.length > 8);
-    const files = ['src/core/rank/explain.ts', 'src/core/rank/rerank.ts', 'src/core/engine.ts', 'src/client/widget.ts'];
+    const texts = [...Object.values(MESSAGES), ...Object.values(PANEL_MESSAGES)].map((t) => t.split('{')[0]!.trim()).filter((t) => t.length > 8);
+    const files = ['src/core/rank/explain.ts', 'src/core/rank/rerank.ts', 'src/core/engine.ts', 'src/client/widget.ts', 'src/client/panel.ts'];
     for (const f of files) {
       const src = readFileSync(join(__dirname, '../..', f), 'utf8');
       // As a string literal (doc comments may quote them).
