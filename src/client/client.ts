@@ -13,7 +13,7 @@
  * counted and reported through the `error` event, never dropped silently.
  */
 import { type Endpoint, type Remote, wrap } from 'comlink';
-import type { ExportBundle, Explanation, ExposedWorkerApi, LastRerank, ReportStatus, TrackAck, WorkerApi, WorkerConfig, WorkerStatus } from '../core/api';
+import type { ExportBundle, Explanation, ExposedWorkerApi, LastRerank, ReportStatus, TrackAck, WorkerApi, WorkerConfig, WorkerRequest, WorkerStatus } from '../core/api';
 import type { InterestKind } from '../core/privacy/interests';
 import type { ConsentState, Impression, RerankOptions, RerankResult, ShopperEvent } from '../core/types';
 import { serverOrder } from '../core/rank/server-order';
@@ -111,6 +111,8 @@ export interface PersonalizerCalls {
   explainLast(): Promise<LastRerank | undefined>;
   /** Locally private reports sent to the site (`data-report`), when, and the ε budget left; undefined when off. */
   reports(): Promise<ReportStatus | undefined>;
+  /** The network requests the worker made (the newest 200: URL, method, static file or report with its ε, time, outcome; never a body); undefined when the worker did not answer. */
+  requests(): Promise<WorkerRequest[] | undefined>;
   /** Subscribes to `ready`, `error`, `reranked`, `consent`, `paused`, `interests`, `erased`, `tracked`; returns an unsubscribe function. */
   on<K extends keyof ClientEvents>(name: K, fn: Listener<K>): () => void;
 }
@@ -627,6 +629,7 @@ export function createClient(options: ClientOptions): Client {
       if (consent !== 'granted') return undefined;
       return ask('reports', 'reports', []);
     },
+    requests: () => ask('requests', 'requests', []),
     on(name, fn) {
       let set = listeners.get(name);
       if (!set) listeners.set(name, (set = new Set()));

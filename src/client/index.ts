@@ -4,7 +4,7 @@ export { PzPrivacyPanel, PzRecommendations, registerElements } from './elements'
 export type { WidgetCandidate } from './elements';
 export type { Command, Personalizer, PersonalizerOptions } from './personalizer';
 export type { ClientEvents, ClientOptions, PersonalizerCalls } from './client';
-export type { ExportBundle, Explanation, LastRerank, ReportStatus, TrackAck, WorkerConfig, WorkerStatus } from '../core/api';
+export type { ExportBundle, Explanation, LastRerank, ReportStatus, TrackAck, WorkerConfig, WorkerRequest, WorkerStatus } from '../core/api';
 export type { InterestKind, RemovedInterest } from '../core/privacy/interests';
 export type {
   Candidate,

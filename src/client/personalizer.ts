@@ -58,6 +58,7 @@ export function createPersonalizer(options: PersonalizerOptions): Personalizer {
     restoreInterest: (k, key) => client.restoreInterest(k, key),
     explainLast: () => client.explainLast(),
     reports: () => client.reports(),
+    requests: () => client.requests(),
     on: (n, f) => client.on(n, f),
     flush: () => client.flush(),
     push(...commands) {
@@ -109,6 +110,7 @@ const COMMANDS: Readonly<Record<string, true | undefined>> = {
   restoreInterest: true,
   explainLast: true,
   reports: true,
+  requests: true,
 } as unknown as Record<string, true | undefined>;
 
 /** Runs one queued command against the API; unknown commands are reported, never thrown. */

@@ -105,6 +105,20 @@ export interface ReportStatus {
   arm?: 'control' | 'treatment';
 }
 
+/** One network request the worker made (never its body): a static file, or a locally private report with the ε it spent. */
+export interface WorkerRequest {
+  url: string;
+  method: string;
+  /** `report`: a POST of locally private reports; everything else the worker fetches is a static file. */
+  kind: 'static' | 'report';
+  /** The ε the reports in this request spent (reports only). */
+  epsilon?: number;
+  /** When it started (epoch ms). */
+  at: number;
+  /** Whether it got an OK answer; absent while in flight. */
+  ok?: boolean;
+}
+
 /** "Why these items": the last personalized rerank, each item with its reason in words. */
 export interface LastRerank {
   slot: string;
@@ -139,6 +153,8 @@ export interface WorkerApi {
   explainLast(): Promise<LastRerank | undefined>;
   /** What locally private reports were sent, when, and the ε budget left (undefined when reporting is off). */
   reports(): Promise<ReportStatus | undefined>;
+  /** The network requests this worker made (the newest 200): URL, method, kind, ε of a report, time, outcome. */
+  requests(): Promise<WorkerRequest[]>;
 }
 
 /** What the worker exposes: the API plus `ping`, which the client uses to tell a busy worker from a dead one. */

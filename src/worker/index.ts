@@ -23,6 +23,7 @@ const CALLABLE: Record<keyof WorkerApi, true> = {
   removeInterest: true,
   restoreInterest: true,
   reports: true,
+  requests: true,
 };
 
 const api = { ping: () => true } as Record<string, unknown>;

@@ -28,7 +28,8 @@ export interface ReporterDeps {
   now(): number;
   /** Unpredictable randomness (`crypto.getRandomValues`); tests pass a seeded generator. */
   rng: Rng;
-  fetch(url: string, init: RequestInit): Promise<unknown>;
+  /** `epsilon`: for a POST, the ε its reports spent (for the worker's request log). */
+  fetch(url: string, init: RequestInit, epsilon?: number): Promise<unknown>;
   setTimeout(fn: () => void, ms: number): unknown;
   clearTimeout(handle: unknown): void;
   /** The true facts, with "bought something" over [from, to). */
@@ -157,7 +158,10 @@ export class Reporter {
     this.withheldCount += drafts.length - charged.length;
     if (!charged.length || this.stopped) return;
     const reports = charged.map((d) => ({ q: d.q.id, p, v: d.v, ...(d.q.type === 'lift' && this.armValue !== undefined ? { a: this.armValue } : {}) }));
-    await this.deps.fetch(this.url, {
+    const epsilon = charged.reduce((sum, d) => sum + d.q.epsilon, 0);
+    await this.deps.fetch(
+      this.url,
+      {
       method: 'POST',
       keepalive: true,
       credentials: 'omit',
@@ -165,6 +169,8 @@ export class Reporter {
       referrerPolicy: 'no-referrer',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ reports }),
-    });
+      },
+      epsilon,
+    );
   }
 }

@@ -8,7 +8,7 @@
  * once, whether it wrote it, heard of it on the BroadcastChannel, or read it while catching up.
  */
 import { purchaseIntent } from '../core/profile/propensity';
-import type { ExportBundle, Explanation, LastRerank, ReportStatus, TrackAck, WorkerApi, WorkerConfig, WorkerStatus } from '../core/api';
+import type { ExportBundle, Explanation, LastRerank, ReportStatus, TrackAck, WorkerApi, WorkerConfig, WorkerRequest, WorkerStatus } from '../core/api';
 import {
   applyRemovedInterests,
   type InterestKind,
@@ -33,6 +33,7 @@ import { reviveBatchEvents } from '../core/input/stored';
 import { DEFAULT_DB_NAME, type EventBatch, SCHEMA_VERSION, type Store, type StoreCallbacks, deleteStore, openExistingStore, openStore } from './store';
 import { type TabMessage, type Tabs, openTabs } from './tabs';
 import { DAY_MS } from '../core/util/time';
+import { RequestLog } from './request-log';
 
 const PROFILE_RECORD_VERSION = 1;
 const SNAPSHOT_DELAY_MS = 500;
@@ -184,6 +185,8 @@ export class PersonalizerService implements WorkerApi {
   private readonly now: () => number;
   private readonly timers: Timers;
   private readonly deps: ServiceDeps;
+  /** Every request this worker made through `fetch` (files and reports), for `requests()`. */
+  private readonly requestLog = new RequestLog();
 
   constructor(deps: ServiceDeps = {}) {
     this.deps = deps;
@@ -210,10 +213,43 @@ export class PersonalizerService implements WorkerApi {
   }
 
   private async fetchJson(url: string): Promise<unknown> {
-    if (this.deps.fetchJson) return this.deps.fetchJson(url);
-    const res = await fetch(url, { credentials: 'same-origin', cache: 'default' });
-    if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
-    return res.json();
+    const entry = this.requestLog.add({ url, method: 'GET', kind: 'static', at: this.now() });
+    try {
+      if (this.deps.fetchJson) return await this.deps.fetchJson(url).then((v) => ((entry.ok = true), v));
+      const res = await fetch(url, { credentials: 'same-origin', cache: 'default' });
+      entry.ok = res.ok;
+      if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
+      return await res.json();
+    } catch (err) {
+      entry.ok ??= false;
+      throw err;
+    }
+  }
+
+  /** A `fetch` of the reporter, logged: a POST is a report (with the ε it spent), the questions' GET a static file. */
+  private async reportFetch(url: string, init: RequestInit, epsilon?: number): Promise<unknown> {
+    const post = init.method === 'POST';
+    const entry = this.requestLog.add({ url, method: init.method ?? 'GET', kind: post ? 'report' : 'static', ...(post ? { epsilon } : {}), at: this.now() });
+    try {
+      const res = await fetch(url, init);
+      entry.ok = res.ok;
+      return res;
+    } catch (err) {
+      entry.ok = false;
+      throw err;
+    }
+  }
+
+  async requests(): Promise<WorkerRequest[]> {
+    // Modules the worker imports later (the learner, the reporter) are fetched by the browser, not by
+    // the code above: the worker's own resource timing records them (the page cannot see it).
+    const imported =
+      typeof performance === 'undefined' || !performance.getEntriesByType
+        ? []
+        : (performance.getEntriesByType('resource') as PerformanceResourceTiming[])
+            .filter((e) => e.initiatorType !== 'fetch')
+            .map((e): WorkerRequest => ({ url: e.name, method: 'GET', kind: 'static', at: Math.round(performance.timeOrigin + e.startTime) }));
+    return [...this.requestLog.entries(), ...imported];
   }
 
   private async start(config: WorkerConfig): Promise<WorkerStatus> {
@@ -758,7 +794,7 @@ export class PersonalizerService implements WorkerApi {
       store: () => (this.writable ? this.openedStore() : Promise.resolve(undefined)),
       now: () => this.now(),
       rng: cryptoRng(),
-      fetch: (u, init) => fetch(u, init),
+      fetch: (u, init, epsilon) => this.reportFetch(u, init, epsilon),
       setTimeout: (fn, ms) => this.timers.setTimeout(fn, ms),
       clearTimeout: (t) => this.timers.clearTimeout(t as ReturnType<typeof setTimeout>),
       facts: async (from, to) => {
