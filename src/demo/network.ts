@@ -1,11 +1,12 @@
 /**
  * The "Network" drawer: every request this page made, from the browser's own resource timing
- * (`PerformanceObserver`, buffered, so nothing before the drawer opened is missed), each classified,
- * with a one-line verdict. What a request could carry about the shopper is its URL (path and query)
+ * (`PerformanceObserver`, buffered, so nothing before the drawer opened is missed), and every request
+ * the personalizer's worker made, from its own request log (`pz.requests()`: the page cannot see a
+ * worker's resource timing), each classified, with a one-line verdict. What a request could carry about the shopper is its URL (path and query)
  * and a body; resource timing shows the URL and how it was made, so a request counts as a static file
  * only when it is a plain same-origin download of one of the shop's files with no query string.
  */
-import type { ReportStatus } from '../core/api';
+import type { ReportStatus, WorkerRequest } from '../core/api';
 import { h } from './dom';
 import { withPz } from './pz';
 
@@ -24,6 +25,9 @@ export interface RequestRow {
   kind: 'static' | 'report' | 'unexpected';
   /** Why an unexpected request is one. */
   why?: string;
+  /** From the worker's request log (no sizes or status), with the ε a report spent. */
+  worker?: boolean;
+  epsilon?: number;
 }
 
 /** Paths of the shop's static files: the page, its bundles, the catalogue and photos, the server's JSON, the personalizer's files (`pz.js`, `pz-*.js`, `pz-chunks/`). */
@@ -59,7 +63,20 @@ export function verdict(rows: RequestRow[], reports?: Pick<ReportStatus, 'sent'>
   return { ok: true, text: `Nothing about you was sent: ${rows.length} requests, all static files of this shop.` };
 }
 
+/** One entry of the worker's request log as a row: classified like the page's, a POST only as a report the worker says it sent. */
+export function workerRow(r: WorkerRequest, origin: string, timeOrigin: number, reportPath?: string): RequestRow {
+  const c = classify(r.url, 'worker', origin, reportPath);
+  const base = { ...c, bytes: 0, size: 0, status: 0, ms: Math.round(r.at - timeOrigin), worker: true };
+  if (r.kind === 'report' && c.kind === 'report') return { ...base, ...(r.epsilon === undefined ? {} : { epsilon: r.epsilon }) };
+  if (r.method !== 'GET') return { ...base, kind: 'unexpected', why: `sent with ${r.method}` };
+  // The questions' GET sends nothing: a static file of the endpoint.
+  return c.kind === 'report' ? { ...base, kind: 'static' } : base;
+}
+
 const rows: RequestRow[] = [];
+/** The worker's requests, once it answered. */
+let workerRows: RequestRow[] | undefined;
+const allRows = () => [...rows, ...(workerRows ?? [])].sort((a, b) => a.ms - b.ms);
 const listeners = new Set<(rows: readonly RequestRow[]) => void>();
 let redraw: (() => void) | undefined;
 
@@ -78,12 +95,27 @@ export function startNetworkLog(): void {
     for (const e of performance.getEntriesByType('navigation')) add(e as PerformanceNavigationTiming);
     new PerformanceObserver((list) => {
       for (const e of list.getEntries()) add(e as PerformanceResourceTiming);
-      for (const fn of listeners) fn(rows);
-      redraw?.();
+      changed();
     }).observe({ type: 'resource', buffered: true });
   } catch {
     // No resource timing: the drawer says so.
   }
+  refreshWorker();
+}
+
+function changed(): void {
+  const all = allRows();
+  for (const fn of listeners) fn(all);
+  redraw?.();
+}
+
+/** Reads the worker's request log again. */
+function refreshWorker(): void {
+  withPz(async (pz) => {
+    const log = await pz.requests().catch(() => undefined);
+    if (log) workerRows = log.map((r) => workerRow(r, location.origin, performance.timeOrigin, reportPath()));
+    changed();
+  });
 }
 
 const scriptTag = () => document.querySelector<HTMLScriptElement>('script[src$="pz.js"]');
@@ -94,24 +126,15 @@ function reportPath(): string | undefined {
   return url ? new URL(url, location.href).pathname : undefined;
 }
 
-/** The files the personalizer's worker loads by itself, from the script tag's documented attributes. */
-export function workerFiles(): string[] {
-  const tag = scriptTag();
-  const base = tag ? new URL(tag.src, location.href) : new URL('/pz.js', location.href);
-  const worker = new URL(tag?.dataset.worker ?? 'pz-worker.js', base);
-  const files = [worker.pathname, new URL('pz-chunks/', worker).pathname];
-  for (const url of [tag?.dataset.segments, tag?.dataset.prior]) if (url) files.push(new URL(url, location.href).pathname);
-  return files;
-}
-
 const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
 /** What a request moved: the file, only headers (a 304 revalidation: no body, or fewer bytes than the file), or nothing (from the cache). */
 const moved = (r: RequestRow) =>
-  r.bytes === 0 ? 'cached' : r.status === 304 || r.size === 0 || r.bytes < r.size ? `not modified (${kb(r.bytes)})` : kb(r.bytes);
+  r.worker ? '—' : r.bytes === 0 ? 'cached' : r.status === 304 || r.size === 0 || r.bytes < r.size ? `not modified (${kb(r.bytes)})` : kb(r.bytes);
 
 /** Fills the drawer's body and keeps it current while it is open. */
 export function renderNetwork(body: HTMLElement): void {
   const draw = () => {
+    const rows = allRows();
     const v = verdict(rows, reportStatus);
     const reports = reportStatus
       ? h(
@@ -131,7 +154,9 @@ export function renderNetwork(body: HTMLElement): void {
       h(
         'p',
         { class: 'muted', id: 'network-worker' },
-        `The personalizer’s worker also loads files of its own (${workerFiles().join(', ')}), all static files of this shop. Browsers show the page only some of a worker’s requests: those missing below were not recorded here.`,
+        workerRows
+          ? 'Rows made by “worker” are the requests of the personalizer’s worker, from its own request log (a browser does not show a page its worker’s requests); it never records what a request carried.'
+          : 'The personalizer’s worker has not said yet which requests it made: only the page’s are listed.',
       ),
       h(
         'div',
@@ -150,7 +175,11 @@ export function renderNetwork(body: HTMLElement): void {
               h('td', {}, h('code', {}, r.path)),
               h('td', {}, r.initiator),
               h('td', {}, moved(r)),
-              h('td', {}, r.kind === 'static' ? 'static file' : r.kind === 'report' ? 'report endpoint (ε-private)' : `check: ${r.why}`),
+              h(
+                'td',
+                {},
+                r.kind === 'static' ? 'static file' : r.kind === 'report' ? (r.epsilon === undefined ? 'report endpoint (ε-private)' : `report (ε = ${r.epsilon})`) : `check: ${r.why}`,
+              ),
             ),
           ),
         ),
@@ -160,6 +189,10 @@ export function renderNetwork(body: HTMLElement): void {
   };
   draw();
   redraw = draw;
+  refreshWorker();
+  // The worker keeps working while the drawer is open (the learner loads after start-up): read its log again.
+  const dialog = body.closest('dialog');
+  const poll = setInterval(() => (dialog && !dialog.open ? clearInterval(poll) : refreshWorker()), 1000);
   withPz(async (pz) => {
     reportStatus = await pz.reports().catch(() => undefined);
     redraw?.();
@@ -169,6 +202,6 @@ export function renderNetwork(body: HTMLElement): void {
 /** Calls `fn` with all rows now and after every new request. */
 export function onNetworkRows(fn: (rows: readonly RequestRow[]) => void): void {
   listeners.add(fn);
-  fn(rows);
+  fn(allRows());
 }
 

@@ -215,7 +215,11 @@ export class PersonalizerService implements WorkerApi {
   private async fetchJson(url: string): Promise<unknown> {
     const entry = this.requestLog.add({ url, method: 'GET', kind: 'static', at: this.now() });
     try {
-      if (this.deps.fetchJson) return await this.deps.fetchJson(url).then((v) => ((entry.ok = true), v));
+      if (this.deps.fetchJson) {
+        const value = await this.deps.fetchJson(url);
+        entry.ok = true;
+        return value;
+      }
       const res = await fetch(url, { credentials: 'same-origin', cache: 'default' });
       entry.ok = res.ok;
       if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);

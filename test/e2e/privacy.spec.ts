@@ -139,6 +139,14 @@ test('with data-report: exactly one report per question per period, only the enc
     expect(new URL(p.url).pathname).toBe('/test/report-questions.json');
     expect(p.body).not.toMatch(/lipstick|beauty|r0|shopper/);
   }
+  // The worker's own request log lists the same POSTs, each a report with its ε, and no body (polled: the last may still be answered).
+  const logged = () =>
+    page.evaluate(async () =>
+      ((await (window as unknown as { pz: { requests(): Promise<{ url: string; method: string; kind: string; at: number }[]> } }).pz.requests()) ?? [])
+        .filter((r) => r.method === 'POST')
+        .map((r) => ({ ...r, at: typeof r.at })),
+    );
+  await expect.poll(logged).toEqual(posts.map((p) => ({ url: p.url, method: 'POST', kind: 'report', epsilon: 0.25, at: 'number', ok: true })));
   // The panel shows what was sent and the budget left (it redraws on the shopper's next event).
   await page.evaluate(() => (window as unknown as { pz: Api }).pz.track({ type: 'view', item: { id: 'r9' } }));
   await expect(page.locator('#panel [part~="reports"]')).toContainText('4 reports');
