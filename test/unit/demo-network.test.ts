@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type RequestRow, classify, verdict } from '../../src/demo/network';
+import { type RequestRow, classify, verdict, workerRow } from '../../src/demo/network';
 
 const origin = 'https://shop.example';
 const row = (url: string, initiator = 'img', reportPath?: string): RequestRow => ({ ...classify(url, initiator, origin, reportPath), bytes: 1, size: 1, status: 200, ms: 1 });
@@ -29,5 +29,15 @@ describe('demo network drawer', () => {
     expect(verdict([...ok, row(`${origin}/collect`)])).toEqual({ ok: false, text: '1 of 3 requests could carry something about you: see below.' });
     const sent = [{ epsilon: 0.25 }, { epsilon: 0.5 }] as { q: string; p: number; epsilon: number; at: number }[];
     expect(verdict(ok, { sent }).text).toBe('Nothing about you was sent but 2 locally private reports (ε = 0.75 in all): 2 requests.');
+  });
+
+  it("the worker's requests: a logged report keeps its ε, its questions' GET is a static file, any other sending is flagged", () => {
+    const w = (url: string, method: string, kind: 'static' | 'report', epsilon?: number) => workerRow({ url, method, kind, at: 1500, ...(epsilon === undefined ? {} : { epsilon }) }, origin, 1000, '/pz-report');
+    expect(w(`${origin}/pz-report`, 'POST', 'report', 0.25)).toMatchObject({ kind: 'report', epsilon: 0.25, worker: true, ms: 500, initiator: 'worker', path: '/pz-report' });
+    expect(w(`${origin}/pz-report`, 'GET', 'static').kind).toBe('static');
+    expect(w(`${origin}/site/segments.json`, 'GET', 'static').kind).toBe('static');
+    expect(w(`${origin}/site/segments.json`, 'POST', 'static')).toMatchObject({ kind: 'unexpected', why: 'sent with POST' });
+    expect(w(`${origin}/collect`, 'POST', 'report').kind).toBe('unexpected');
+    expect(w('https://tracker.example/x.js', 'GET', 'static').kind).toBe('unexpected');
   });
 });
