@@ -6,9 +6,10 @@
  * consistently by screen readers). Host pages' CSS resets cannot reach its layout: the host element
  * carries no box styles, everything is drawn inside the shadow root.
  */
-import { PANEL_MESSAGES, type PanelKey, type PanelMessages, fill, readMessages } from '../core/messages';
+import { PANEL_MESSAGES, type PanelKey, type PanelMessages, fill } from '../core/messages';
 import type { InterestKind } from '../core/privacy/interests';
 import type { Personalizer } from './personalizer';
+import { siteTranslation } from './translation';
 import { stringifyJson } from './json';
 import { ElementBase, h, styledShadow } from './shadow';
 
@@ -36,29 +37,6 @@ export function readable(key: string): string {
     .split('/')
     .map((s) => cap(s.replace(/[-_]+/g, ' ').trim()))
     .join(' › ');
-}
-
-const tables = new WeakMap<Personalizer, Promise<PanelMessages | undefined>>();
-
-/**
- * The site's translation for `pz`'s language: the same file and language the worker reads for the
- * reasons, fetched once per personalizer. `undefined` (English) when there is none or it fails to load.
- */
-function translation(pz: Personalizer): Promise<PanelMessages | undefined> {
-  let t = tables.get(pz);
-  if (!t) {
-    const url = pz.messagesUrl;
-    t = url
-      ? fetch(url, { credentials: 'same-origin' })
-          .then((r) => (r.ok ? r.json() : undefined))
-          .then(
-            (file: unknown) => readMessages(file, pz.lang, PANEL_MESSAGES),
-            () => undefined,
-          )
-      : Promise.resolve(undefined);
-    tables.set(pz, t);
-  }
-  return t;
 }
 
 interface Interest {
@@ -229,7 +207,7 @@ export class PzPrivacyPanel extends ElementBase {
   /** Redraws everything from the stored profile. Never throws. */
   async refresh(): Promise<void> {
     const pz = this.pz;
-    if (pz && !this.t) this.t = await translation(pz);
+    if (pz && !this.t) this.t = await siteTranslation(pz, PANEL_MESSAGES);
     const consent = pz?.consent() ?? 'denied';
     const paused = pz?.paused() ?? false;
     const on = consent === 'granted';

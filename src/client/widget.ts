@@ -16,9 +16,10 @@
  */
 import type { Personalizer } from './personalizer';
 import { ElementBase, h, styledShadow } from './shadow';
+import { siteTranslation } from './translation';
 import { candidateList } from '../core/input/candidates';
 import { readItemId } from '../core/input/item';
-import { message } from '../core/messages';
+import { MESSAGES, message } from '../core/messages';
 import { serverOrder } from '../core/rank/server-order';
 import type { Candidate, Impression, ItemFeatures, RerankResult } from '../core/types';
 import { PAGE_ITEM_SELECTOR } from './item-from-element';
@@ -244,6 +245,12 @@ export class PzRecommendations extends ElementBase {
     } else {
       this.list.setAttribute('aria-label', message('widget.list-label'));
       this.list.removeAttribute('aria-labelledby');
+      const pz = this.personalizer ?? PzRecommendations.personalizer;
+      // The site's translation (data-messages, picked by lang) replaces the English label once read.
+      if (pz)
+        siteTranslation(pz, MESSAGES).then((t) => {
+          if (gen === this.gen && t?.['widget.list-label']) this.list.setAttribute('aria-label', message('widget.list-label', {}, t));
+        });
     }
     const rows = num(this.getAttribute('rows'));
     if (rows !== undefined && rows >= 1) this.list.style.setProperty('--pz-rows', String(Math.floor(rows)));

@@ -296,3 +296,12 @@ for (const width of [390, 1280]) {
     expect(cls).toBe(0);
   });
 }
+
+test("a widget without a heading is labelled from the site's translation for the page language, English otherwise", async ({ page }) => {
+  await page.goto('/test/widget-de.html');
+  // `de-CH` falls back to the file's `de` (test/e2e/pages/panel-messages.json).
+  await expect(page.getByRole('list', { name: 'Empfohlene Produkte' })).toBeVisible();
+  await page.goto('/test/widget.html');
+  await page.evaluate(() => document.querySelector('#recs')!.removeAttribute('heading'));
+  await expect(page.getByRole('list', { name: 'Recommended products' })).toBeVisible();
+});
