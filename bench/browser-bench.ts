@@ -15,7 +15,6 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,7 +22,7 @@ import { type Page, chromium } from '@playwright/test';
 // @ts-expect-error: plain ESM helper without types
 import { CHROMIUM_ARGS, findBrowser } from '../scripts/find-browser.mjs';
 // @ts-expect-error: plain ESM helper without types
-import { resolveFile, sendFile } from '../scripts/static-files.mjs';
+import { listenLocal, resolveFile, sendFile } from '../scripts/static-files.mjs';
 import type { Candidate, ShopperEvent } from '../src/core/types';
 import { benchCandidates, benchEvents } from './browser/fixtures';
 
@@ -59,20 +58,7 @@ function startServer(): Promise<{ url: string; close(): Promise<void> }> {
       'cross-origin-resource-policy': 'same-origin',
     });
   });
-  return new Promise((ok, fail) => {
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      ok({
-        url: `http://127.0.0.1:${port}`,
-        close: () =>
-          new Promise<void>((done) => {
-            server.closeAllConnections();
-            server.close(() => done());
-          }),
-      });
-    });
-  });
+  return listenLocal(server);
 }
 
 type Pz = {

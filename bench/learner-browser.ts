@@ -19,16 +19,15 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { dirname, extname, join, normalize, resolve } from 'node:path';
+import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, type Page, chromium } from '@playwright/test';
 import { build } from 'vite';
 // @ts-expect-error: plain ESM helper without types
 import { CHROMIUM_ARGS, findBrowser } from '../scripts/find-browser.mjs';
 // @ts-expect-error: plain ESM helper without types
-import { CSP, TYPES } from '../scripts/static-files.mjs';
+import { CSP, listenLocal, resolveFile, TYPES } from '../scripts/static-files.mjs';
 import { FM_K } from '../src/core/model/default-weights';
 import { FEATURE_DIM } from '../src/core/model/features';
 import type { RerankResult, ShopperEvent } from '../src/core/types';
@@ -96,10 +95,6 @@ const pass = (ok: boolean) => (ok ? '**PASS**' : '**FAIL**');
 function startServer(buildDir: string, candidatesJs: string): Promise<{ url: string; close: () => Promise<void> }> {
   const dist = join(root, 'dist');
   const pages = join(root, 'bench/browser');
-  const inside = (base: string, p: string) => {
-    const file = normalize(join(base, decodeURIComponent(p)));
-    return file.startsWith(base) && existsSync(file) && statSync(file).isFile() ? file : undefined;
-  };
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
     const headers: Record<string, string> = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
@@ -116,10 +111,10 @@ function startServer(buildDir: string, candidatesJs: string): Promise<{ url: str
       return;
     }
     const file = path.startsWith('/bench-build/')
-      ? inside(buildDir, path.slice('/bench-build/'.length))
+      ? resolveFile(buildDir, path.slice('/bench-build/'.length))
       : path.startsWith('/bench/')
-        ? inside(pages, path.slice('/bench/'.length))
-        : inside(dist, path);
+        ? resolveFile(pages, path.slice('/bench/'.length))
+        : resolveFile(dist, path);
     // Only what the browser needs from bench/browser/: pages and plain scripts, not the TS sources.
     if (!file || (path.startsWith('/bench/') && !/\.(html|js)$/.test(file))) {
       res.writeHead(404, { ...headers, 'content-type': 'text/plain' }).end('not found');
@@ -129,20 +124,7 @@ function startServer(buildDir: string, candidatesJs: string): Promise<{ url: str
     if (type.startsWith('text/html')) headers['content-security-policy'] = CSP;
     res.writeHead(200, { ...headers, 'content-type': type }).end(readFileSync(file));
   });
-  return new Promise((ok, fail) => {
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      ok({
-        url: `http://127.0.0.1:${port}`,
-        close: () =>
-          new Promise<void>((done) => {
-            server.closeAllConnections();
-            server.close(() => done());
-          }),
-      });
-    });
-  });
+  return listenLocal(server);
 }
 
 async function buildWorker(outDir: string): Promise<void> {

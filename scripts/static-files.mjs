@@ -104,3 +104,20 @@ export function sendFile(req, res, file, urlPath, extra = {}) {
   headers['content-length'] = String(body.length);
   res.writeHead(200, headers).end(req.method === 'HEAD' ? undefined : body);
 }
+
+/** Starts `server` on a free loopback port: resolves with its URL and a `close()` that drops open connections. */
+export function listenLocal(server) {
+  return new Promise((ok, fail) => {
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      ok({
+        url: `http://127.0.0.1:${server.address().port}`,
+        close: () =>
+          new Promise((done) => {
+            server.closeAllConnections();
+            server.close(() => done());
+          }),
+      });
+    });
+  });
+}
