@@ -31,25 +31,10 @@ writeApi(r('public/catalog/products.json'), r('dist'));
 // in them, comlink's included, is the engine's own, taken from an async function's result.
 const OWN_PROMISE = 'var Promise = (async () => {})().constructor;';
 
-// 2. Script-tag loader: one classic script.
-await build({
-  ...quiet,
-  publicDir: false,
-  define,
-  build: {
-    outDir: r('dist'),
-    emptyOutDir: false,
-    target: 'es2020',
-    sourcemap: true,
-    minify: true,
-    lib: { entry: r('src/client/loader.ts'), formats: ['iife'], name: '__pzLoader', fileName: () => 'pz.js' },
-    rolldownOptions: { output: { intro: OWN_PROMISE } },
-  },
-});
-
-// 2b. The two elements' own files, imported by pz.js the first time their tag is in the page.
-for (const [entry, fileName] of [['src/client/panel-entry.ts', 'pz-panel.js'], ['src/client/widget-entry.ts', 'pz-widget.js']]) {
-  await build({
+// 2. Page-side files: the script-tag loader pz.js (one classic script) and the two elements' own files,
+// which pz.js imports the first time their tag is in the page.
+const pageBundle = (entry, fileName, format) =>
+  build({
     ...quiet,
     publicDir: false,
     define,
@@ -59,11 +44,13 @@ for (const [entry, fileName] of [['src/client/panel-entry.ts', 'pz-panel.js'], [
       target: 'es2020',
       sourcemap: true,
       minify: true,
-      lib: { entry: r(entry), formats: ['es'], fileName: () => fileName },
+      lib: { entry: r(entry), formats: [format], name: '__pzLoader', fileName: () => fileName },
       rolldownOptions: { output: { intro: OWN_PROMISE } },
     },
   });
-}
+await pageBundle('src/client/loader.ts', 'pz.js', 'iife');
+await pageBundle('src/client/panel-entry.ts', 'pz-panel.js', 'es');
+await pageBundle('src/client/widget-entry.ts', 'pz-widget.js', 'es');
 
 // 3. Module worker: one minified ES module with no static imports (nothing to fetch before it runs),
 // and two lazy files in pz-chunks/ with content-hashed names: the tfjs learner and the reporter. Each
