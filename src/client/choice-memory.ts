@@ -7,6 +7,7 @@
  */
 import { parseConsent } from '../core/privacy/consent';
 import type { ConsentState } from '../core/types';
+import { stringifyJson } from './json';
 
 /** What the shopper chose. */
 export interface Choices {
@@ -66,7 +67,7 @@ export function openChoiceMemory(dbName: string, onChange: (choices: Choices) =>
     },
     write(choices) {
       try {
-        storage()?.setItem(key, JSON.stringify(choices));
+        storage()?.setItem(key, stringifyJson(choices));
       } catch {
         // quota or blocked storage: the choice holds for this page
       }

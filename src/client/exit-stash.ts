@@ -6,6 +6,7 @@
  * Each page writes under its own key, so tabs never overwrite each other's stash.
  */
 import type { ShopperEvent } from '../core/types';
+import { stringifyJson } from './json';
 
 const PREFIX = 'pz:unsent:';
 /** At most this many events are stashed by one page (the newest are kept). */
@@ -30,7 +31,7 @@ export function writeStash(key: string, events: readonly ShopperEvent[]): boolea
   if (!s) return false;
   try {
     if (events.length === 0) s.removeItem(key);
-    else s.setItem(key, JSON.stringify(events.slice(-STASH_MAX)));
+    else s.setItem(key, stringifyJson(events.slice(-STASH_MAX)));
     return true;
   } catch {
     return false;
