@@ -156,7 +156,7 @@ async function main(): Promise<void> {
   if (values.quality) {
     if (!existsSync(beautyDir)) log(`quality check skipped: no data in ${dataDir}`);
     else {
-      quality = await beautyQualityCheck(beautyDir, join(tmp, 'quality'), values.quality.split(','), log);
+      quality = await beautyQualityCheck(beautyDir, values.quality.split(','), log);
       md.push('### Beauty test NDCG@10 of the product: reference knowledge vs the pipeline\'s files', '', '| policy | reference | pipeline | difference |', '| --- | ---: | ---: | ---: |');
       for (const r of quality) md.push(`| ${r.policy} | ${r.reference.toFixed(4)} | ${r.pipeline.toFixed(4)} | ${(r.pipeline - r.reference).toFixed(4)} |`);
       md.push('');

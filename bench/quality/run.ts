@@ -8,7 +8,7 @@ import { createRng } from '../../src/core/util/rng';
 import { loadBeauty } from './data/beauty';
 import { loadTaobao } from './data/taobao';
 import type { RankRunResult } from './protocols/common';
-import { runBeautyLoo, setupBeautyLoo } from './protocols/beauty-loo';
+import { runBeautyLoo } from './protocols/beauty-loo';
 import { type ClickModel, DRIFT_GROUPS, LIST_GROUPS, SHOWN_LISTS, runShownLists, setupShownLists, shownListsPriorShoppers, summarize } from './protocols/shown-lists';
 import { type IntentRunResult, INTENT_DAYS, INTENT_FIRST_DAY, INTENT_TUNE_DAYS, runTaobaoIntent } from './protocols/taobao-intent';
 import { TAOBAO_CANDIDATES, TAOBAO_MIN_EVENTS, runTaobaoReplay, setupTaobaoReplay, taobaoEligibleUsers } from './protocols/taobao-replay';
@@ -27,6 +27,7 @@ import {
   writeText,
 } from './report';
 import { mixSeed, sampleIndices } from './seeds';
+import { SITE_KNOWLEDGE_PRODUCER, setupBeautyLooFromPipeline } from './site-knowledge';
 import { beautyPriorShoppers, taobaoPriorShoppers } from './prior-shoppers';
 import type { IntentPolicy, ProtocolName, ReplayPolicy } from './types';
 
@@ -88,11 +89,11 @@ export async function runQuality(o: QualityOptions): Promise<{ markdown: string;
     const userIndices = o.quick
       ? sampleIndices(data.users.length, QUICK_BEAUTY_USERS, createRng(mixSeed(seed, 1)))
       : undefined;
-    const setup = setupBeautyLoo(data, { seed, ...(userIndices ? { userIndices } : {}) });
+    const setup = await setupBeautyLooFromPipeline(data, o.beautyDir, { seed, ...(userIndices ? { userIndices } : {}) });
     // The prior learns from every user's training split (public site data; never a reported target).
     setup.site.priorShoppers = () => beautyPriorShoppers(setup, data.users.map((_, i) => i), seed);
     setup.site.quick = o.quick === true;
-    log(`beauty-loo: ${data.users.length} users (${setup.userIndices.length} evaluated), site knowledge ${setup.knowledgeSeconds.toFixed(1)} s`);
+    log(`beauty-loo: ${data.users.length} users (${setup.userIndices.length} evaluated), site knowledge from the site pipeline (${setup.prior.length + 1} training splits) in ${setup.knowledgeSeconds.toFixed(1)} s`);
     const runs: RankRunResult[] = [];
     for (const p of o.replayPolicies.filter((q) => wants('beauty-loo') && supports(q, 'beauty-loo'))) {
       const r = runBeautyLoo(setup, p);
@@ -110,7 +111,7 @@ export async function runQuality(o: QualityOptions): Promise<{ markdown: string;
         serverOrder: 'training-split popularity, ties by seeded random key',
         trainingSplit: "every user's s[:n-2]",
         syntheticEventSpacingMs: 86_400_000,
-        siteKnowledge: { dim: setup.knowledge.dim, items: setup.knowledge.itemIds.length, seconds: setup.knowledgeSeconds },
+        siteKnowledge: { producer: SITE_KNOWLEDGE_PRODUCER, dim: setup.knowledge.dim, items: setup.knowledge.itemIds.length, seconds: setup.knowledgeSeconds },
       },
       policies: Object.fromEntries(runs.map((r) => [r.policy, rankRunJson(r)])),
       reference: { note: 'published / measured server-side, not rerun here', rows: BEAUTY_REFERENCE },

@@ -4,7 +4,7 @@
  * allowed public features, site knowledge comes from the training split only, and outputs allow
  * recomputing every metric.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -18,9 +18,12 @@ import { beautyCandidates, runBeautyLoo, setupBeautyLoo } from '../../bench/qual
 import { beijingDay, INTENT_FIRST_DAY, runTaobaoIntent } from '../../bench/quality/protocols/taobao-intent';
 import { runTaobaoReplay, setupTaobaoReplay, TAOBAO_CANDIDATES } from '../../bench/quality/protocols/taobao-replay';
 import { runQuality } from '../../bench/quality/run';
+import { SITE_KNOWLEDGE_PRODUCER, setupBeautyLooFromPipeline } from '../../bench/quality/site-knowledge';
 import type { IntentPolicy, ReplayPolicy, SiteKnowledge } from '../../bench/quality/types';
 import { createRng } from '../../src/core/util/rng';
 import type { Candidate, StoredEvent } from '../../src/core/types';
+import { publishItemKnowledge } from '../../src/site/item-knowledge';
+import { compareKnowledge } from '../../src/site/pipeline';
 
 let dir: string;
 const taobaoUsers = 6;
@@ -331,6 +334,51 @@ describe('beauty-loo protocol', () => {
     runBeautyLoo(setup, spy);
     expect(spy.calls).toBe(2 * data.users.length);
     expect(spy.sites[0]?.items).toBe(setup.knowledge);
+  });
+});
+
+describe('beauty-loo site knowledge from the site pipeline', () => {
+  it('builds every level with the pipeline (DuckDB) from Beauty.txt, equal to the in-memory reference', async () => {
+    const data = loadBeauty(dir);
+    const opts = { seed: 3, knowledge: { dim: 4 }, priorLevels: 2 };
+    const before = readdirSync(tmpdir()).filter((f) => f.startsWith('pz-quality-site-'));
+    const pipeline = await setupBeautyLooFromPipeline(data, dir, opts);
+    const reference = setupBeautyLoo(data, opts);
+    // The temporary files are gone: nothing is cached between runs.
+    expect(readdirSync(tmpdir()).filter((f) => f.startsWith('pz-quality-site-'))).toEqual(before);
+    expect(pipeline.prior.map((l) => l.heldOut)).toEqual([3, 4]);
+    const levels = (s: typeof pipeline) => [s.knowledge, ...s.prior.map((l) => l.knowledge)];
+    levels(pipeline).forEach((k, i) => {
+      const c = compareKnowledge(publishItemKnowledge(levels(reference)[i]!), publishItemKnowledge(k));
+      expect(c.examples).toEqual([]);
+      expect(c).toMatchObject({ missingItems: 0, differentLists: 0, popularityDiffs: 0, embeddingPresenceDiffs: 0, maxEmbeddingDiff: 0 });
+      expect(c.items).toBeGreaterThan(50);
+    });
+    // The candidates' public features agree (related scores at published precision).
+    expect([...pipeline.features.keys()]).toEqual([...reference.features.keys()]);
+    for (const [id, c] of pipeline.features) {
+      const r = reference.features.get(id)!;
+      expect(c.related?.map((x) => x.id)).toEqual(r.related?.map((x) => x.id));
+      for (const [j, x] of (c.related ?? []).entries()) expect(x.score).toBeCloseTo(r.related![j]!.score, 4);
+      expect(c.embedding?.length).toBe(r.embedding?.length);
+    }
+    const knn = baselineReplayPolicies().find((p) => p.name === 'item-knn')!;
+    expect(runBeautyLoo(pipeline, knn).slices.test!['NDCG@10']).toBeCloseTo(runBeautyLoo(reference, knn).slices.test!['NDCG@10']!, 6);
+  });
+
+  it('is what runQuality uses for Beauty, and says so in quality.json', async () => {
+    const { json } = await runQuality({
+      beautyDir: dir,
+      outDir: join(dir, 'out-site'),
+      replayPolicies: baselineReplayPolicies().filter((p) => p.name === 'popularity'),
+      intentPolicies: [],
+      protocols: ['beauty-loo'],
+      writeRanks: false,
+      log: () => {},
+    });
+    const params = (json.protocols as Record<string, { params: { siteKnowledge: Record<string, unknown> } }>)['beauty-loo']!.params;
+    expect(params.siteKnowledge.producer).toBe(SITE_KNOWLEDGE_PRODUCER);
+    expect(params.siteKnowledge.items).toBe(setupBeautyLoo(loadBeauty(dir), { seed: 20_240_601, knowledge: { dim: 0 } }).knowledge.itemIds.length);
   });
 });
 

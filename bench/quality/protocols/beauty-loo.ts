@@ -42,6 +42,7 @@ export interface BeautyLooSetup {
   userIndices: number[];
   data: BeautyData;
   seed: number;
+  /** Seconds to build every level of site knowledge (the reported steps' and the prior's). */
   knowledgeSeconds: number;
 }
 
@@ -78,19 +79,32 @@ export function beautyItemFeatures(data: BeautyData, knowledge: ItemKnowledge): 
   return features;
 }
 
-export function setupBeautyLoo(
-  data: BeautyData,
-  opts: { seed: number; userIndices?: number[]; knowledge?: ItemKnowledgeOptions; priorLevels?: number },
-): BeautyLooSetup {
-  const t0 = performance.now();
-  const build = (heldOut: number) =>
-    buildItemKnowledge(beautyTrainingSequences(data, heldOut), { seed: opts.seed, dim: BEAUTY_EMBEDDING_DIM, ...opts.knowledge });
-  const knowledge = build(2);
-  const knowledgeSeconds = (performance.now() - t0) / 1000;
-  const prior = Array.from({ length: opts.priorLevels ?? 1 }, (_, i) => {
-    const k = build(3 + i);
-    return { heldOut: 3 + i, knowledge: k, features: beautyItemFeatures(data, k) };
-  });
+/** Options of a beauty-loo setup. */
+export interface BeautyLooOptions {
+  seed: number;
+  /** Evaluated users (default: all). */
+  userIndices?: number[];
+  /** Site-knowledge settings (default: the reference's, at {@link BEAUTY_EMBEDDING_DIM}). */
+  knowledge?: ItemKnowledgeOptions;
+  /** Earlier training splits for the prior: s[:n-3], s[:n-4], … (default 1). */
+  priorLevels?: number;
+}
+
+/** The training splits a setup needs, by held-out count: 2 for the reported steps, then the prior's 3, 4, …. */
+export function beautyKnowledgeLevels(opts: Pick<BeautyLooOptions, 'priorLevels'>): number[] {
+  return [2, ...Array.from({ length: opts.priorLevels ?? 1 }, (_, i) => 3 + i)];
+}
+
+/**
+ * A setup from site knowledge built elsewhere: `levels` holds one build per entry of
+ * {@link beautyKnowledgeLevels}, in that order (the site pipeline's files read back, or the in-memory
+ * reference); `knowledgeSeconds` is what building all of them took.
+ */
+export function beautyLooFromKnowledge(data: BeautyData, opts: BeautyLooOptions, levels: readonly ItemKnowledge[], knowledgeSeconds: number): BeautyLooSetup {
+  const heldOut = beautyKnowledgeLevels(opts);
+  if (levels.length !== heldOut.length) throw new RangeError(`expected ${heldOut.length} levels of site knowledge, got ${levels.length}`);
+  const knowledge = levels[0]!;
+  const prior = levels.slice(1).map((k, i) => ({ heldOut: heldOut[i + 1]!, knowledge: k, features: beautyItemFeatures(data, k) }));
   return {
     site: { protocol: 'beauty-loo', items: knowledge, embeddingDim: knowledge.dim },
     knowledge,
@@ -101,6 +115,19 @@ export function setupBeautyLoo(
     seed: opts.seed,
     knowledgeSeconds,
   };
+}
+
+/**
+ * The setup with site knowledge from the in-memory reference (`buildItemKnowledge`). The quality
+ * benchmark builds it with the site pipeline instead (`setupBeautyLooFromPipeline` in
+ * `bench/quality/site-knowledge.ts`); this stays for unit tests, tuning scripts and the equivalence check.
+ */
+export function setupBeautyLoo(data: BeautyData, opts: BeautyLooOptions): BeautyLooSetup {
+  const t0 = performance.now();
+  const levels = beautyKnowledgeLevels(opts).map((heldOut) =>
+    buildItemKnowledge(beautyTrainingSequences(data, heldOut), { seed: opts.seed, dim: BEAUTY_EMBEDDING_DIM, ...opts.knowledge }),
+  );
+  return beautyLooFromKnowledge(data, opts, levels, (performance.now() - t0) / 1000);
 }
 
 /** Candidates for one step in server order, and the target's position. */
