@@ -77,6 +77,8 @@ interface ShownList {
   slot: string;
   ts: number;
   candidates: Candidate[];
+  /** Position in {@link candidates} by id. */
+  index: Map<string, number>;
   /** Features as they were when shown, row-major n × d, in candidate order. */
   X: Float32Array;
   /** Candidate indices in shown order. */
@@ -193,7 +195,7 @@ export class Engine {
     const out: PairExample[] = [];
     const none = { pairs: out, commit: () => undefined };
     if (list) {
-      const idx = list.candidates.findIndex((c) => c.id === id);
+      const idx = list.index.get(id) ?? -1;
       const pos = list.shown.indexOf(idx);
       if (idx < 0 || pos < 0) return none;
       const x = list.X.subarray(idx * d, idx * d + d);
@@ -230,7 +232,7 @@ export class Engine {
 
   private findList(event: StoredEvent, now: number): ShownList | undefined {
     const id = event.item!.id;
-    const fresh = (l: ShownList) => now - l.ts <= ENGINE_SETTINGS.listTtlMs && l.candidates.some((c) => c.id === id);
+    const fresh = (l: ShownList) => now - l.ts <= ENGINE_SETTINGS.listTtlMs && l.index.has(id);
     if (event.listId) {
       const l = this.lists.find((x) => x.listId === event.listId);
       if (l && fresh(l)) return l;
@@ -306,6 +308,7 @@ export class Engine {
       slot,
       ts: now,
       candidates: cands,
+      index,
       X,
       shown: shownIds.map((id) => index.get(id)).filter((i): i is number => i !== undefined),
       used: new Set(),
@@ -340,8 +343,7 @@ export class Engine {
     const ids = [...new Set(impression.ids.map(String))].slice(0, ENGINE_SETTINGS.maxRememberedPositions);
     const list = this.lists.find((l) => l.listId === impression.listId);
     if (list) {
-      const index = new Map(list.candidates.map((c, i) => [c.id, i]));
-      const shown = ids.map((id) => index.get(id)).filter((i): i is number => i !== undefined);
+      const shown = ids.map((id) => list.index.get(id)).filter((i): i is number => i !== undefined);
       if (shown.length) list.shown = shown;
       return;
     }
@@ -358,8 +360,8 @@ export class Engine {
   explain(id: string, now: number): { reason?: string; contributions: FamilyContribution[] } | undefined {
     for (let k = this.lists.length - 1; k >= 0; k--) {
       const list = this.lists[k]!;
-      const i = list.candidates.findIndex((c) => c.id === id);
-      if (i < 0) continue;
+      const i = list.index.get(id);
+      if (i === undefined) continue;
       const fam = this.familiesFor(list.X, i, this.learner, this.scoringWeights());
       const reason = reasonFor(this.profile, list.candidates[i]!, fam, now, this.options.messages);
       return { ...(reason ? { reason } : {}), contributions: fam };

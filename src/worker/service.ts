@@ -501,11 +501,12 @@ export class PersonalizerService implements WorkerApi {
     const store = this.store;
     if (!store || store.closed) return;
     const now = this.now();
-    const { batches, quarantined } = await store.readBatchesAfter(this.upTo, now);
+    // Batches this tab already applied (its own writes, other tabs' messages) are not read again.
+    const { batches, quarantined, lastKey } = await store.readBatchesAfter(this.upTo, now, this.applied);
     this.quarantined += quarantined;
     for (const b of batches) this.applyBatch(b, now, learn);
-    if (batches.length) {
-      this.upTo = batches[batches.length - 1]!.id;
+    if (lastKey !== undefined) {
+      this.upTo = lastKey;
       for (const k of this.applied) if (this.upTo !== undefined && k <= this.upTo) this.applied.delete(k);
     }
   }
@@ -727,7 +728,7 @@ export class PersonalizerService implements WorkerApi {
   /** Retention as the log grows: under the tab lock, back to a little under the limit, oldest first. */
   private async pruneLog(store: Store): Promise<void> {
     const target = Math.floor(this.maxEvents * (1 - RETENTION_SLACK));
-    const kept = await this.tabs!.withLock('log', () => store.enforceRetention(target, this.maxAgeMs, this.now()));
+    const kept = await this.tabs!.withLock('log', async () => (await store.trimOldest(target)) ?? store.enforceRetention(target, this.maxAgeMs, this.now()));
     this.logEstimate = kept.remaining;
   }
 

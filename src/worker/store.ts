@@ -19,8 +19,6 @@ export const DEFAULT_DB_NAME = 'on-device-personalizer';
 /** Current schema version. Bump it and append a migration below; never edit an old one. */
 export const SCHEMA_VERSION = 2;
 
-/** An event's time, NaN for a record that has none (such rows fall to age retention). */
-const tsOf = (e: unknown): number => (typeof e === 'object' && e !== null ? Number((e as StoredEvent).ts) : Number.NaN);
 
 /** One stored batch of events. */
 export interface EventBatch {
@@ -44,6 +42,45 @@ interface PzSchemaV2 extends DBSchema {
   profile: { key: string; value: Versioned<unknown> };
   model: { key: string; value: Versioned<unknown> };
   meta: { key: string; value: unknown };
+}
+
+/** An event's time, NaN for a record that has none (such rows fall to age retention). */
+const tsOf = (e: unknown): number => (typeof e === 'object' && e !== null ? Number((e as StoredEvent).ts) : Number.NaN);
+
+/**
+ * `meta` key of the events each batch holds (batch key → count), updated in every transaction that
+ * changes a batch, so retention as the log grows reads no events ({@link Store.trimOldest}).
+ */
+const COUNTS_KEY = 'batch-counts';
+type Counts = Record<number, number>;
+type LogTx = IDBPTransaction<PzSchemaV2, ('batches' | 'meta')[], 'readwrite'>;
+
+/** The recorded batch counts, or `undefined` when none are (a full retention pass records them). */
+async function readCounts(tx: LogTx): Promise<Counts | undefined> {
+  const v = await tx.objectStore('meta').get(COUNTS_KEY);
+  return typeof v === 'object' && v !== null ? (v as Counts) : undefined;
+}
+
+/** Drops the `count` oldest events in `tx` (whole batches first, then the front of the next one), keeping `counts` right; returns how many. */
+async function dropFront(tx: LogTx, counts: Counts | undefined, count: number): Promise<number> {
+  let left = count;
+  let cursor = await tx.objectStore('batches').openCursor();
+  while (cursor && left > 0) {
+    const events = (cursor.value as Partial<EventBatch> | undefined)?.events;
+    if (!Array.isArray(events) || events.length <= left) {
+      left -= Array.isArray(events) ? events.length : 0;
+      if (counts) delete counts[cursor.key];
+      await cursor.delete();
+    } else {
+      const keep = events.slice(left);
+      left = 0;
+      if (counts) counts[cursor.key] = keep.length;
+      await cursor.update({ ...cursor.value, events: keep, lastTs: keep.reduce((m, e) => Math.max(m, tsOf(e)), 0) });
+    }
+    cursor = await cursor.continue();
+  }
+  if (counts) await tx.objectStore('meta').put(counts, COUNTS_KEY);
+  return count - left;
 }
 
 type AnyTx = IDBPTransaction<unknown, string[], 'versionchange'>;
@@ -204,8 +241,13 @@ export class Store {
     if (events.length === 0) return undefined;
     let lastTs = 0;
     for (const e of events) lastTs = Math.max(lastTs, e.ts);
-    const tx = this.db.transaction('batches', 'readwrite', { durability: 'strict' });
-    const key = await tx.store.add({ lastTs, events: [...events] });
+    const tx = this.db.transaction(['batches', 'meta'], 'readwrite', { durability: 'strict' });
+    const counts = await readCounts(tx);
+    const key = await tx.objectStore('batches').add({ lastTs, events: [...events] });
+    if (counts) {
+      counts[key] = events.length;
+      await tx.objectStore('meta').put(counts, COUNTS_KEY);
+    }
     await tx.done;
     return key;
   }
@@ -219,21 +261,30 @@ export class Store {
   }
 
   /**
-   * Batches with a key above `afterKey` (all when undefined), in key order, each event validated again.
-   * Unreadable records and events are skipped and counted in `quarantined`, never fatal: one bad row
-   * must not turn storage off.
+   * Batches with a key above `afterKey` (all when undefined), in key order, each event validated again;
+   * batches whose key is in `skip` (already applied) are not read. `lastKey` is the newest key above
+   * `afterKey`, read or skipped. Unreadable records and events are skipped and counted in
+   * `quarantined`, never fatal: one bad row must not turn storage off.
    */
-  async readBatchesAfter(afterKey: number | undefined, now: number): Promise<{ batches: EventBatch[]; quarantined: number }> {
+  async readBatchesAfter(
+    afterKey: number | undefined,
+    now: number,
+    skip?: ReadonlySet<number>,
+  ): Promise<{ batches: EventBatch[]; quarantined: number; lastKey: number | undefined }> {
     const range = afterKey === undefined ? undefined : IDBKeyRange.lowerBound(afterKey, true);
     const batches: EventBatch[] = [];
     let quarantined = 0;
-    // The key path guarantees every record its `id`, whatever else it holds.
-    for (const record of await this.db.getAll('batches', range)) {
+    // One get per batch: each is read in its own task, so a rerank can run between them.
+    const tx = this.db.transaction('batches');
+    const keys = await tx.store.getAllKeys(range);
+    const records = await Promise.all(keys.filter((k) => !skip?.has(k)).map((k) => tx.store.get(k)));
+    for (const record of records) {
+      if (!record) continue;
       const r = reviveBatchEvents(record, now);
       quarantined += r.quarantined;
       batches.push({ id: record.id, lastTs: r.events.reduce((m, e) => Math.max(m, e.ts), 0), events: r.events });
     }
-    return { batches, quarantined };
+    return { batches, quarantined, lastKey: keys[keys.length - 1] };
   }
 
   /** Number of readable stored events. */
@@ -246,34 +297,56 @@ export class Store {
   /**
    * Enforces the retention limits: drops events older than `maxAgeMs` and, past `maxEvents`, the
    * oldest ones. Returns how many were dropped and how many remain (one pass over the log, so
-   * start-up needs no separate count).
+   * start-up needs no separate count), and records every batch's event count for {@link trimOldest}.
    */
   async enforceRetention(maxEvents: number, maxAgeMs: number, now: number): Promise<{ dropped: number; remaining: number }> {
-    const tx = this.db.transaction('batches', 'readwrite');
-    // Records that are not batches are left alone (readers skip them): retention must never throw.
-    const all = (await tx.store.getAll()).filter((b) => Array.isArray(b.events));
+    const tx = this.db.transaction(['batches', 'meta'], 'readwrite');
+    const store = tx.objectStore('batches');
+    const all = await store.getAll();
     const cutoff = now - maxAgeMs;
-    // Only events that look stored (an id and a time) count and go; other rows stay where they are for
-    // the readers to skip. The readers' full check would cost 7 µs an event here, on every pass.
     const isStoredEvent = (e: unknown) => typeof e === 'object' && e !== null && typeof (e as StoredEvent).id === 'string' && Number.isFinite((e as StoredEvent).ts);
+    const counts: Counts = {};
     let total = 0;
-    for (const b of all) for (const e of b.events) if (isStoredEvent(e)) total++;
+    for (const b of all) {
+      const events = Array.isArray(b.events) ? b.events : [];
+      counts[b.id!] = events.length;
+      for (const e of events) if (isStoredEvent(e)) total++;
+    }
     let excess = Math.max(0, total - maxEvents);
     let dropped = 0;
-    // Batches come back in key (insertion) order, which is oldest first.
     for (const b of all) {
+      if (!Array.isArray(b.events)) continue;
       let seen = 0;
       const keep = b.events.filter((e) => !isStoredEvent(e) || (seen++ >= excess && tsOf(e) >= cutoff));
       const removed = b.events.length - keep.length;
-      if (removed === 0) {
-        if (!(b.lastTs < cutoff) && excess === 0) break;
-        continue;
-      }
+      if (removed === 0) continue;
       excess = Math.max(0, excess - removed);
       dropped += removed;
-      if (keep.length === 0) await tx.store.delete(b.id!);
-      else await tx.store.put({ ...b, events: keep });
+      counts[b.id!] = keep.length;
+      if (keep.length === 0) await store.delete(b.id!);
+      else await store.put({ ...b, events: keep });
     }
+    await tx.objectStore('meta').put(counts, COUNTS_KEY);
+    await tx.done;
+    return { dropped, remaining: total - dropped };
+  }
+
+  /**
+   * Count retention without reading the whole log: from the recorded batch counts, drops the oldest
+   * events (as {@link dropOldest}) until at most `maxEvents` remain. Resolves `undefined` (and changes
+   * nothing) when some batch has no recorded count (written before counts were kept): then
+   * {@link enforceRetention} does the full pass.
+   */
+  async trimOldest(maxEvents: number): Promise<{ dropped: number; remaining: number } | undefined> {
+    const tx = this.db.transaction(['batches', 'meta'], 'readwrite', { durability: 'strict' });
+    const counts = await readCounts(tx);
+    let total = 0;
+    for (const k of await tx.objectStore('batches').getAllKeys()) {
+      const n = counts?.[k];
+      if (n === undefined) return undefined;
+      total += n;
+    }
+    const dropped = await dropFront(tx, counts, total - maxEvents);
     await tx.done;
     return { dropped, remaining: total - dropped };
   }
@@ -319,23 +392,10 @@ export class Store {
    * room after a `QuotaExceededError`. Returns how many were dropped.
    */
   async dropOldest(count: number): Promise<number> {
-    const tx = this.db.transaction('batches', 'readwrite', { durability: 'strict' });
-    let left = count;
-    let cursor = await tx.store.openCursor();
-    while (cursor && left > 0) {
-      const events = (cursor.value as Partial<EventBatch> | undefined)?.events;
-      if (!Array.isArray(events) || events.length <= left) {
-        left -= Array.isArray(events) ? events.length : 0;
-        await cursor.delete();
-      } else {
-        const keep = events.slice(left);
-        left = 0;
-        await cursor.update({ ...cursor.value, events: keep, lastTs: keep.reduce((m, e) => Math.max(m, tsOf(e)), 0) });
-      }
-      cursor = await cursor.continue();
-    }
+    const tx = this.db.transaction(['batches', 'meta'], 'readwrite', { durability: 'strict' });
+    const dropped = await dropFront(tx, await readCounts(tx), count);
     await tx.done;
-    return count - left;
+    return dropped;
   }
 
   close(): void {

@@ -80,6 +80,56 @@ describe('store', () => {
   });
 });
 
+describe('store batch counts (retention as the log grows)', () => {
+  const batch = (from: number, n: number) => Array.from({ length: n }, (_, i) => ev(from + i));
+  const ids = async (store: Awaited<ReturnType<typeof openStore>>) => (await store.readEvents(NOW)).map((e) => e.id);
+
+  it('trimOldest keeps the newest events, oldest batches first, once a full pass recorded the counts', async () => {
+    const store = await openStore(fresh());
+    await store.appendEvents(batch(0, 4));
+    // No counts yet (a log from before they were kept): nothing changes, the caller does the full pass.
+    expect(await store.trimOldest(1)).toBeUndefined();
+    expect(await ids(store)).toHaveLength(4);
+    expect(await store.enforceRetention(1000, 1e15, NOW)).toEqual({ dropped: 0, remaining: 4 });
+    await store.appendEvents(batch(4, 3));
+    await store.appendEvents(batch(7, 3));
+    // 10 events in batches of 4, 3, 3: down to 5 drops the first batch whole and one of the second.
+    expect(await store.trimOldest(5)).toEqual({ dropped: 5, remaining: 5 });
+    expect(await ids(store)).toEqual(['e5', 'e6', 'e7', 'e8', 'e9']);
+    expect(await store.trimOldest(5)).toEqual({ dropped: 0, remaining: 5 });
+    // dropOldest (a full disk) keeps the counts right too.
+    expect(await store.dropOldest(3)).toBe(3);
+    expect(await store.trimOldest(1)).toEqual({ dropped: 1, remaining: 1 });
+    expect(await ids(store)).toEqual(['e9']);
+    store.close();
+  });
+
+  it('a batch written without a count (an older version in another tab) sends retention back to the full pass', async () => {
+    const store = await openStore(fresh());
+    expect(await store.enforceRetention(1000, 1e15, NOW)).toEqual({ dropped: 0, remaining: 0 });
+    await store.appendEvents(batch(0, 3));
+    await store.db.add('batches', { lastTs: 0, events: batch(3, 2) });
+    expect(await store.trimOldest(1)).toBeUndefined();
+    expect(await store.enforceRetention(4, 1e15, NOW)).toEqual({ dropped: 1, remaining: 4 });
+    expect(await store.trimOldest(2)).toEqual({ dropped: 2, remaining: 2 });
+    expect(await ids(store)).toEqual(['e3', 'e4']);
+    store.close();
+  });
+
+  it('readBatchesAfter does not read batches the caller already applied, and says the newest key', async () => {
+    const store = await openStore(fresh());
+    const k1 = (await store.appendEvents(batch(0, 2)))!;
+    const k2 = (await store.appendEvents(batch(2, 2)))!;
+    const k3 = (await store.appendEvents(batch(4, 1)))!;
+    const read = await store.readBatchesAfter(undefined, NOW, new Set([k1, k3]));
+    expect(read.batches.map((b) => b.id)).toEqual([k2]);
+    expect(read.lastKey).toBe(k3);
+    expect((await store.readBatchesAfter(k3, NOW, new Set([k1]))).lastKey).toBeUndefined();
+    expect((await store.readBatchesAfter(k1, NOW)).batches.map((b) => b.id)).toEqual([k2, k3]);
+    store.close();
+  });
+});
+
 describe('store upgrades from an empty version-1 database', () => {
   it('creates the missing stores instead of failing', async () => {
     const name = `pz-test-empty-v1-${Date.now()}`;
