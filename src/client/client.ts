@@ -189,6 +189,7 @@ export function createClient(options: ClientOptions): Client {
   let inflightEvents = 0;
   let overCap = 0;
   let drainQueued = false;
+  let drainLater = false;
   let worker: Worker | undefined;
   /** The comlink proxy of {@link worker}. */
   let remote: Remote<ExposedWorkerApi> | undefined;
@@ -331,7 +332,7 @@ export function createClient(options: ClientOptions): Client {
       );
       // A restarted worker gets everything the old one did not acknowledge, in order.
       if (!readOnly) for (const b of inflight) sendBatch(b);
-      drain();
+      drain(1);
     });
     readyPromise.catch((err) => fail('start', err));
     return readyPromise;
@@ -422,15 +423,17 @@ export function createClient(options: ClientOptions): Client {
     );
   }
 
-  /** Hands every waiting event to the worker now. */
-  function drain(): void {
+  /**
+   * Hands waiting events to the worker: all of them, or the oldest `batches` batches now and the rest
+   * one batch per task, so a burst never holds the page (or a rerank asked meanwhile) for long.
+   */
+  function drain(batches = Number.POSITIVE_INFINITY): void {
     if (consent !== 'granted' || outbox.length === 0) return;
     if (!worker) {
       if (!dead) start().catch(() => undefined);
       return;
     }
-    const events = outbox;
-    outbox = [];
+    const events = outbox.splice(0, batches * BATCH_MAX);
     for (let at = 0; at < events.length; at += BATCH_MAX) {
       let chunk = events.slice(at, at + BATCH_MAX);
       const b = newBatch(chunk);
@@ -450,6 +453,18 @@ export function createClient(options: ClientOptions): Client {
       inflight.push(b);
       inflightEvents += b.events.length;
     }
+    // The rest in a later task, queued after this one's work, so an answer that arrived meanwhile (a
+    // rerank) is read first; a message rather than a timer, which nesting would clamp to 4 ms.
+    if (outbox.length > 0 && !drainLater) {
+      drainLater = true;
+      const ch = new MessageChannel();
+      ch.port1.onmessage = () => {
+        ch.port1.close();
+        drainLater = false;
+        drain(1);
+      };
+      ch.port2.postMessage(0);
+    }
   }
 
   function scheduleDrain(): void {
@@ -461,7 +476,7 @@ export function createClient(options: ClientOptions): Client {
         fail('track', `${overCap} events dropped: more than ${PAGE_QUEUE_CAP} events were waiting for the worker`);
         overCap = 0;
       }
-      drain();
+      drain(1);
     });
   }
 
@@ -560,8 +575,9 @@ export function createClient(options: ClientOptions): Client {
       if (dead) return fallback(dead);
       try {
         if (!status) await withDeadline(start(), readyTimeoutMs, 'worker start');
-        // Events tracked before this call go first (one channel, in order): the rerank sees them.
-        drain();
+        // Events tracked before this call go first (one channel, in order): the rerank sees them,
+        // up to one batch; a larger burst follows it.
+        drain(1);
         const merged: RerankOptions = { personalization: options.personalization, budgetMs, ...opts };
         const result = await call('rerank', [candidates, merged], (merged.budgetMs ?? budgetMs) + MESSAGING_SLACK_MS);
         emit('reranked', { slot: opts.slot, result });

@@ -99,6 +99,43 @@ test.describe('the event queue', () => {
     // Default budget 50 ms plus 50 ms messaging slack: the page never waits for the 5,000 writes.
     expect(r.ms).toBeLessThan(400);
   });
+
+  test('a burst is handed to the worker one batch per task, so a rerank asked after it is not queued behind the whole burst', async ({ page }) => {
+    await page.goto('/test/queue.html');
+    await pzReady(page);
+    await page.evaluate(() => (window as unknown as { pz: { profile(): Promise<unknown> } }).pz.profile());
+    const r = await page.evaluate(async () => {
+      const w = window as unknown as Win;
+      const worker = w.__pzWorkers[0]!;
+      const post = worker.postMessage.bind(worker);
+      // Track calls as comlink sends them: [method, number of events].
+      const sent: [string, number][] = [];
+      worker.postMessage = (m: { path?: string[]; argumentList?: { value?: unknown }[] }, t?: Transferable[]) => {
+        const arg = m?.argumentList?.[0]?.value;
+        sent.push([m?.path?.[0] ?? '', Array.isArray(arg) ? arg.length : 0]);
+        return post(m, t ?? []);
+      };
+      let acked = 0;
+      w.pz.on('tracked', (a) => {
+        acked += (a as Ack).accepted.length;
+      });
+      for (let i = 0; i < 5_000; i++) w.pz.track({ id: `split-${i}`, type: 'view', item: { id: `s${i % 300}`, category: 'a/b' } });
+      const answer = w.pz.rerank([{ id: 'x' }, { id: 'y' }], { slot: 'split' });
+      const inThisTask = sent.slice();
+      const res = await answer;
+      while (acked < 5_000) await new Promise((done) => setTimeout(done, 20));
+      return { inThisTask, all: sent, fellBack: res.fellBack };
+    });
+    // The rerank takes one batch of the events tracked before it along, and goes right after it.
+    expect(r.inThisTask).toEqual([
+      ['track', 500],
+      ['rerank', 2],
+    ]);
+    expect(r.fellBack).toBe(false);
+    // The rest followed, 500 at a time, and every event arrived.
+    const tracks = r.all.filter(([m]) => m === 'track').map(([, n]) => n);
+    expect(tracks).toEqual(Array.from({ length: 10 }, () => 500));
+  });
 });
 
 test('data-budget-ms reaches the worker', async ({ page }) => {
