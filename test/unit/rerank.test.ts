@@ -6,6 +6,7 @@ import {
   EXPLORE_REASON,
   MAX_EXPLORATION,
   type PersonalScorer,
+  REASON_POSITIONS,
   RERANK_DEFAULTS,
   rerank,
   resolveOptions,
@@ -281,6 +282,18 @@ describe('rerank: business rules', () => {
       else expect(item.reason).toBeUndefined();
     }
     expect(r.items.some((item) => item.reason !== undefined)).toBe(true);
+  });
+
+  it('reasons are asked for the shown positions only (the first REASON_POSITIONS), not for moves further down', () => {
+    const n = REASON_POSITIONS * 3;
+    const candidates = list(n);
+    // Reversed: every item in the top two thirds of the output moved up.
+    const asked: number[] = [];
+    const r = rerank(candidates, fixedScorer(candidates.map((_, i) => i), { reason: (i) => (asked.push(i), `reason ${i}`) }), { ...noDiversity, personalization: 1, exploration: 0 }, createRng(0), still);
+    const movedUp = r.items.filter((item) => item.to < item.from);
+    expect(movedUp.length).toBeGreaterThan(REASON_POSITIONS);
+    for (const item of movedUp) expect(item.reason).toBe(item.to < REASON_POSITIONS ? `reason ${item.from}` : undefined);
+    expect(asked).toHaveLength(REASON_POSITIONS);
   });
 });
 

@@ -32,6 +32,12 @@ export const MAX_EXPLORATION = 0.2;
 export const MMR_POSITIONS = 50;
 /** How many of the most relevant candidates MMR chooses from. */
 export const MMR_POOL = 150;
+/**
+ * Positions that get reasons: the ones the engine remembers as shown. An item moved up below them
+ * gets none in the result (`explain(id)` still says why), so a long list does not pay for words
+ * nobody reads.
+ */
+export const REASON_POSITIONS: number = ENGINE_SETTINGS.maxRememberedPositions;
 
 /**
  * Personal scores (log-odds units, centred on the list mean) are squashed into (-3, 3) so one outlier
@@ -301,8 +307,8 @@ function serverOrderItems(ids: readonly string[], limit: number): RankedItem[] {
  *   personalising: the server is trusted to have shaped its own order.
  *
  * `from` and `to` are positions in the cleaned server list (dropped elements do not count), so a
- * fallback always has `from === to`. Items moved up carry `scorer.reason`; explored items carry
- * {@link EXPLORE_REASON}; others have no reason.
+ * fallback always has `from === to`. Items moved up into the first {@link REASON_POSITIONS} positions
+ * carry `scorer.reason`; explored items carry {@link EXPLORE_REASON}; others have no reason.
  *
  * @param candidates the server list, in server order; untrusted
  * @param scorer the personal model
@@ -449,7 +455,7 @@ export function rerank(
       const i = finalOrder[t] as number;
       const item: RankedItem = { id: serverIds[i] as string, score: finalScore[i] as number, from: i, to: t };
       if (explored[i] === 1) item.reason = EXPLORE_REASON;
-      else if (t < i && typeof scorer.reason === 'function') {
+      else if (t < i && t < REASON_POSITIONS && typeof scorer.reason === 'function') {
         let reason: unknown;
         try {
           reason = scorer.reason(i);
