@@ -66,7 +66,6 @@ const HOUSEKEEPING_DELAY_MS = 0;
  * first. A MessageChannel round trip, since nested timers are clamped to 4 ms.
  */
 function yieldTask(): Promise<void> {
-  if (typeof MessageChannel === 'undefined') return new Promise((resolve) => setTimeout(resolve, 0));
   return new Promise((resolve) => {
     const ch = new MessageChannel();
     ch.port1.onmessage = () => {
@@ -377,7 +376,7 @@ export class PersonalizerService implements WorkerApi {
         // No full read of the log before `ready`: the profile's count bounds the log from above (retention
         // only removes), so the first write past the limit prunes; start-up retention runs after ready.
         if (this.writable) this.logEstimate = this.engine.profile.eventCount;
-        else this.logEstimate = await store.countEvents(this.now());
+        else this.logEstimate = (await store.readEvents(this.now())).length;
       }
       this.storageError = undefined;
       return store;
@@ -507,7 +506,7 @@ export class PersonalizerService implements WorkerApi {
     for (const b of batches) this.applyBatch(b, now, learn);
     if (lastKey !== undefined) {
       this.upTo = lastKey;
-      for (const k of this.applied) if (this.upTo !== undefined && k <= this.upTo) this.applied.delete(k);
+      for (const k of this.applied) if (k <= lastKey) this.applied.delete(k);
     }
   }
 

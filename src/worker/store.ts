@@ -58,7 +58,7 @@ type LogTx = IDBPTransaction<PzSchemaV2, ('batches' | 'meta')[], 'readwrite'>;
 /** The recorded batch counts, or `undefined` when none are (a full retention pass records them). */
 async function readCounts(tx: LogTx): Promise<Counts | undefined> {
   const v = await tx.objectStore('meta').get(COUNTS_KEY);
-  return typeof v === 'object' && v !== null ? (v as Counts) : undefined;
+  return v instanceof Object ? (v as Counts) : undefined;
 }
 
 /** Drops the `count` oldest events in `tx` (whole batches first, then the front of the next one), keeping `counts` right; returns how many. */
@@ -285,13 +285,6 @@ export class Store {
       batches.push({ id: record.id, lastTs: r.events.reduce((m, e) => Math.max(m, e.ts), 0), events: r.events });
     }
     return { batches, quarantined, lastKey: keys[keys.length - 1] };
-  }
-
-  /** Number of readable stored events. */
-  async countEvents(now: number): Promise<number> {
-    let n = 0;
-    for (const b of (await this.readBatchesAfter(undefined, now)).batches) n += b.events.length;
-    return n;
   }
 
   /**

@@ -110,10 +110,10 @@ test.describe('the event queue', () => {
       const post = worker.postMessage.bind(worker);
       // Track calls as comlink sends them: [method, number of events].
       const sent: [string, number][] = [];
-      worker.postMessage = (m: { path?: string[]; argumentList?: { value?: unknown }[] }, t?: Transferable[]) => {
+      worker.postMessage = (m: { path?: string[]; argumentList?: { value?: unknown }[] }, t?: unknown) => {
         const arg = m?.argumentList?.[0]?.value;
         sent.push([m?.path?.[0] ?? '', Array.isArray(arg) ? arg.length : 0]);
-        return post(m, t ?? []);
+        post(m, (t as Transferable[] | undefined) ?? []);
       };
       let acked = 0;
       w.pz.on('tracked', (a) => {

@@ -289,7 +289,12 @@ describe('rerank: business rules', () => {
     const candidates = list(n);
     // Reversed: every item in the top two thirds of the output moved up.
     const asked: number[] = [];
-    const r = rerank(candidates, fixedScorer(candidates.map((_, i) => i), { reason: (i) => (asked.push(i), `reason ${i}`) }), { ...noDiversity, personalization: 1, exploration: 0 }, createRng(0), still);
+    const r = rerank(candidates, fixedScorer(candidates.map((_, i) => i), {
+      reason: (i) => {
+        asked.push(i);
+        return `reason ${i}`;
+      },
+    }), { ...noDiversity, personalization: 1, exploration: 0 }, createRng(0), still);
     const movedUp = r.items.filter((item) => item.to < item.from);
     expect(movedUp.length).toBeGreaterThan(REASON_POSITIONS);
     for (const item of movedUp) expect(item.reason).toBe(item.to < REASON_POSITIONS ? `reason ${item.from}` : undefined);

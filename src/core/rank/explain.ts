@@ -14,14 +14,14 @@ export interface FamilyContribution {
 }
 
 /** The feature families in order of first appearance (ties keep this order), and each feature's family. */
-const FAMILIES: FeatureFamily[] = [...new Set(FEATURES.map((f) => f.family))];
-const FAMILY_OF = Int8Array.from(FEATURES, (f) => FAMILIES.indexOf(f.family));
+const FAMILIES = [...new Set(FEATURES.map((f) => f.family))];
+const FAMILY_OF = FEATURES.map((f) => FAMILIES.indexOf(f.family));
 
 /** Sums per-feature contributions (length {@link FEATURE_DIM}) by family, largest magnitude first. */
 export function groupContributions(contrib: ArrayLike<number>): FamilyContribution[] {
-  const sums = new Float64Array(FAMILIES.length);
-  for (let j = 0; j < FEATURE_DIM; j++) sums[FAMILY_OF[j]!]! += contrib[j] ?? 0;
-  return FAMILIES.map((family, k) => ({ family, value: sums[k]! })).sort((a, b) => Math.abs(b.value) - Math.abs(a.value));
+  const sums = FAMILIES.map((family) => ({ family, value: 0 }));
+  for (let j = 0; j < FEATURE_DIM; j++) sums[FAMILY_OF[j]!]!.value += contrib[j] ?? 0;
+  return sums.sort((a, b) => Math.abs(b.value) - Math.abs(a.value));
 }
 
 /** The last segment of a category path, made readable: `"beauty/lip-stick"` → `"Lip stick"`. */
