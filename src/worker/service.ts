@@ -162,7 +162,7 @@ export class PersonalizerService implements WorkerApi {
   /** Set by an erase: the ledger went with everything else, so this page reports no more. */
   private reportsOff = false;
   /** The last personalized rerank, for "why these items". */
-  private last: { slot: string; listId: string; at: number; ids: string[]; from: number[] } | undefined;
+  private last: { slot: string; listId: string; at: number; items: RerankResult['items'] } | undefined;
   private initPromise: Promise<WorkerStatus> | undefined;
   private rng: Rng = createRng(1);
   private upTo: number | undefined;
@@ -705,7 +705,7 @@ export class PersonalizerService implements WorkerApi {
       } catch (err) {
         if (!isQuotaError(err)) throw err;
         const room = batch.length;
-        const dropped = await this.tabs!.withLock('log', () => store.dropOldest(room));
+        const { dropped } = await this.tabs!.withLock('log', () => store.trimOldest(Number.POSITIVE_INFINITY, room));
         this.logEstimate = Math.max(0, this.logEstimate - dropped);
         key = await store.appendEvents(batch);
       }
@@ -727,7 +727,7 @@ export class PersonalizerService implements WorkerApi {
   /** Retention as the log grows: under the tab lock, back to a little under the limit, oldest first. */
   private async pruneLog(store: Store): Promise<void> {
     const target = Math.floor(this.maxEvents * (1 - RETENTION_SLACK));
-    const kept = await this.tabs!.withLock('log', async () => (await store.trimOldest(target)) ?? store.enforceRetention(target, this.maxAgeMs, this.now()));
+    const kept = await this.tabs!.withLock('log', () => store.trimOldest(target));
     this.logEstimate = kept.remaining;
   }
 
@@ -745,7 +745,7 @@ export class PersonalizerService implements WorkerApi {
       const result = this.engine.rerank(candidates, options ?? {}, this.rng, this.now(), () => performance.now());
       if (!result.fellBack && result.listId) {
         const slot = options?.slot ?? 'default';
-        this.last = { slot, listId: result.listId, at: this.now(), ids: result.items.map((i) => i.id), from: result.items.map((i) => i.from) };
+        this.last = { slot, listId: result.listId, at: this.now(), items: result.items };
       }
       return result;
     } catch (err) {
@@ -778,9 +778,9 @@ export class PersonalizerService implements WorkerApi {
       slot: last.slot,
       listId: last.listId,
       at: last.at,
-      items: last.ids.map((id, to) => {
+      items: last.items.map(({ id, from }, to) => {
         const e = this.engine.explain(id, now);
-        return { id, from: last.from[to]!, to, ...(e?.reason ? { reason: e.reason } : {}), contributions: e?.contributions ?? [] };
+        return { id, from, to, ...(e?.reason ? { reason: e.reason } : {}), contributions: e?.contributions ?? [] };
       }),
     };
   }

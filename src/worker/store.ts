@@ -19,7 +19,6 @@ export const DEFAULT_DB_NAME = 'on-device-personalizer';
 /** Current schema version. Bump it and append a migration below; never edit an old one. */
 export const SCHEMA_VERSION = 2;
 
-
 /** One stored batch of events. */
 export interface EventBatch {
   id?: number;
@@ -48,41 +47,13 @@ interface PzSchemaV2 extends DBSchema {
 const tsOf = (e: unknown): number => (typeof e === 'object' && e !== null ? Number((e as StoredEvent).ts) : Number.NaN);
 
 /**
- * `meta` key of the events each batch holds (batch key → count), updated in every transaction that
- * changes a batch, so retention as the log grows reads no events ({@link Store.trimOldest}).
+ * `meta` key of the events each batch holds (batch key → count), kept by {@link Store.trimOldest}, so
+ * retention as the log grows reads only the batches written since it last ran. A full retention pass
+ * drops the record; batches missing from it are counted when next needed.
  */
 const COUNTS_KEY = 'batch-counts';
 type Counts = Record<number, number>;
-type LogTx = IDBPTransaction<PzSchemaV2, ('batches' | 'meta')[], 'readwrite'>;
-
-/** The recorded batch counts, or `undefined` when none are (a full retention pass records them). */
-async function readCounts(tx: LogTx): Promise<Counts | undefined> {
-  const v = await tx.objectStore('meta').get(COUNTS_KEY);
-  return v instanceof Object ? (v as Counts) : undefined;
-}
-
-/** Drops the `count` oldest events in `tx` (whole batches first, then the front of the next one), keeping `counts` right; returns how many. */
-async function dropFront(tx: LogTx, counts: Counts | undefined, count: number): Promise<number> {
-  let left = count;
-  let cursor = await tx.objectStore('batches').openCursor();
-  while (cursor && left > 0) {
-    const events = (cursor.value as Partial<EventBatch> | undefined)?.events;
-    if (!Array.isArray(events) || events.length <= left) {
-      left -= Array.isArray(events) ? events.length : 0;
-      if (counts) delete counts[cursor.key];
-      await cursor.delete();
-    } else {
-      const keep = events.slice(left);
-      left = 0;
-      if (counts) counts[cursor.key] = keep.length;
-      await cursor.update({ ...cursor.value, events: keep, lastTs: keep.reduce((m, e) => Math.max(m, tsOf(e)), 0) });
-    }
-    cursor = await cursor.continue();
-  }
-  if (counts) await tx.objectStore('meta').put(counts, COUNTS_KEY);
-  return count - left;
-}
-
+const lengthOf = (events: unknown): number => (Array.isArray(events) ? events.length : 0);
 type AnyTx = IDBPTransaction<unknown, string[], 'versionchange'>;
 type AnyDb = IDBPDatabase<unknown>;
 
@@ -241,13 +212,8 @@ export class Store {
     if (events.length === 0) return undefined;
     let lastTs = 0;
     for (const e of events) lastTs = Math.max(lastTs, e.ts);
-    const tx = this.db.transaction(['batches', 'meta'], 'readwrite', { durability: 'strict' });
-    const counts = await readCounts(tx);
-    const key = await tx.objectStore('batches').add({ lastTs, events: [...events] });
-    if (counts) {
-      counts[key] = events.length;
-      await tx.objectStore('meta').put(counts, COUNTS_KEY);
-    }
+    const tx = this.db.transaction('batches', 'readwrite', { durability: 'strict' });
+    const key = await tx.store.add({ lastTs, events: [...events] });
     await tx.done;
     return key;
   }
@@ -274,7 +240,8 @@ export class Store {
     const range = afterKey === undefined ? undefined : IDBKeyRange.lowerBound(afterKey, true);
     const batches: EventBatch[] = [];
     let quarantined = 0;
-    // One get per batch: each is read in its own task, so a rerank can run between them.
+    // The key path guarantees every record its `id`, whatever else it holds. One get per batch: each
+    // is read in its own task, so a rerank can run between them.
     const tx = this.db.transaction('batches');
     const keys = await tx.store.getAllKeys(range);
     const records = await Promise.all(keys.filter((k) => !skip?.has(k)).map((k) => tx.store.get(k)));
@@ -284,64 +251,81 @@ export class Store {
       quarantined += r.quarantined;
       batches.push({ id: record.id, lastTs: r.events.reduce((m, e) => Math.max(m, e.ts), 0), events: r.events });
     }
-    return { batches, quarantined, lastKey: keys[keys.length - 1] };
+    return { batches, quarantined, lastKey: keys.at(-1) };
   }
 
   /**
    * Enforces the retention limits: drops events older than `maxAgeMs` and, past `maxEvents`, the
    * oldest ones. Returns how many were dropped and how many remain (one pass over the log, so
-   * start-up needs no separate count), and records every batch's event count for {@link trimOldest}.
+   * start-up needs no separate count).
    */
   async enforceRetention(maxEvents: number, maxAgeMs: number, now: number): Promise<{ dropped: number; remaining: number }> {
     const tx = this.db.transaction(['batches', 'meta'], 'readwrite');
     const store = tx.objectStore('batches');
-    const all = await store.getAll();
+    // Records that are not batches are left alone (readers skip them): retention must never throw.
+    const all = (await store.getAll()).filter((b) => Array.isArray(b.events));
     const cutoff = now - maxAgeMs;
+    // Only events that look stored (an id and a time) count and go; other rows stay where they are for
+    // the readers to skip. The readers' full check would cost 7 µs an event here, on every pass.
     const isStoredEvent = (e: unknown) => typeof e === 'object' && e !== null && typeof (e as StoredEvent).id === 'string' && Number.isFinite((e as StoredEvent).ts);
-    const counts: Counts = {};
     let total = 0;
-    for (const b of all) {
-      const events = Array.isArray(b.events) ? b.events : [];
-      counts[b.id!] = events.length;
-      for (const e of events) if (isStoredEvent(e)) total++;
-    }
+    for (const b of all) for (const e of b.events) if (isStoredEvent(e)) total++;
     let excess = Math.max(0, total - maxEvents);
     let dropped = 0;
+    // Batches come back in key (insertion) order, which is oldest first.
     for (const b of all) {
-      if (!Array.isArray(b.events)) continue;
       let seen = 0;
       const keep = b.events.filter((e) => !isStoredEvent(e) || (seen++ >= excess && tsOf(e) >= cutoff));
       const removed = b.events.length - keep.length;
-      if (removed === 0) continue;
+      if (removed === 0) {
+        if (!(b.lastTs < cutoff) && excess === 0) break;
+        continue;
+      }
       excess = Math.max(0, excess - removed);
       dropped += removed;
-      counts[b.id!] = keep.length;
       if (keep.length === 0) await store.delete(b.id!);
       else await store.put({ ...b, events: keep });
     }
-    await tx.objectStore('meta').put(counts, COUNTS_KEY);
+    await tx.objectStore('meta').delete(COUNTS_KEY);
     await tx.done;
     return { dropped, remaining: total - dropped };
   }
 
   /**
-   * Count retention without reading the whole log: from the recorded batch counts, drops the oldest
-   * events (as {@link dropOldest}) until at most `maxEvents` remain. Resolves `undefined` (and changes
-   * nothing) when some batch has no recorded count (written before counts were kept): then
-   * {@link enforceRetention} does the full pass.
+   * Count retention without reading the whole log: drops the oldest events (whole batches first, then
+   * the front of the next one) until at most `maxEvents` remain, and at least `atLeast` of them (room
+   * after a `QuotaExceededError`). Counts come from the recorded batch counts; a batch missing from
+   * them (one written since the last trim) is read once and counted.
    */
-  async trimOldest(maxEvents: number): Promise<{ dropped: number; remaining: number } | undefined> {
-    const tx = this.db.transaction(['batches', 'meta'], 'readwrite', { durability: 'strict' });
-    const counts = await readCounts(tx);
+  async trimOldest(maxEvents: number, atLeast = 0): Promise<{ dropped: number; remaining: number }> {
+    const tx = this.db.transaction(['batches', 'meta'], 'readwrite');
+    const store = tx.objectStore('batches');
+    const meta = tx.objectStore('meta');
+    const v = await meta.get(COUNTS_KEY);
+    const counts: Counts = v instanceof Object ? (v as Counts) : {};
     let total = 0;
-    for (const k of await tx.objectStore('batches').getAllKeys()) {
-      const n = counts?.[k];
-      if (n === undefined) return undefined;
-      total += n;
+    for (const k of await store.getAllKeys()) total += counts[k] ??= lengthOf((await store.get(k))?.events);
+    const excess = Math.max(total - maxEvents, atLeast);
+    let left = excess;
+    let cursor = await store.openCursor();
+    while (cursor && left > 0) {
+      const events = (cursor.value as Partial<EventBatch> | undefined)?.events;
+      if (!Array.isArray(events) || events.length <= left) {
+        left -= lengthOf(events);
+        delete counts[cursor.key];
+        await cursor.delete();
+      } else {
+        const keep = events.slice(left);
+        left = 0;
+        counts[cursor.key] = keep.length;
+        // The front goes, so `lastTs` (the newest event's time) stands.
+        await cursor.update({ ...cursor.value, events: keep });
+      }
+      cursor = await cursor.continue();
     }
-    const dropped = await dropFront(tx, counts, total - maxEvents);
+    await meta.put(counts, COUNTS_KEY);
     await tx.done;
-    return { dropped, remaining: total - dropped };
+    return { dropped: excess - left, remaining: total - excess + left };
   }
 
   async getProfile(): Promise<Versioned<unknown> | undefined> {
@@ -378,17 +362,6 @@ export class Store {
     await tx.store.put(value, key);
     await tx.done;
     return result;
-  }
-
-  /**
-   * Drops the `count` oldest events (whole batches first, then the front of the next one), to make
-   * room after a `QuotaExceededError`. Returns how many were dropped.
-   */
-  async dropOldest(count: number): Promise<number> {
-    const tx = this.db.transaction(['batches', 'meta'], 'readwrite', { durability: 'strict' });
-    const dropped = await dropFront(tx, await readCounts(tx), count);
-    await tx.done;
-    return dropped;
   }
 
   close(): void {

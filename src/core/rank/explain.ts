@@ -13,15 +13,16 @@ export interface FamilyContribution {
   value: number;
 }
 
-/** The feature families in order of first appearance (ties keep this order), and each feature's family. */
-const FAMILIES = [...new Set(FEATURES.map((f) => f.family))];
-const FAMILY_OF = FEATURES.map((f) => FAMILIES.indexOf(f.family));
-
 /** Sums per-feature contributions (length {@link FEATURE_DIM}) by family, largest magnitude first. */
 export function groupContributions(contrib: ArrayLike<number>): FamilyContribution[] {
-  const sums = FAMILIES.map((family) => ({ family, value: 0 }));
-  for (let j = 0; j < FEATURE_DIM; j++) sums[FAMILY_OF[j]!]!.value += contrib[j] ?? 0;
-  return sums.sort((a, b) => Math.abs(b.value) - Math.abs(a.value));
+  const sums = new Map<FeatureFamily, number>();
+  for (let j = 0; j < FEATURE_DIM; j++) {
+    const f = FEATURES[j]!.family;
+    sums.set(f, (sums.get(f) ?? 0) + (contrib[j] ?? 0));
+  }
+  return [...sums]
+    .map(([family, value]) => ({ family, value }))
+    .sort((a, b) => Math.abs(b.value) - Math.abs(a.value));
 }
 
 /** The last segment of a category path, made readable: `"beauty/lip-stick"` → `"Lip stick"`. */
