@@ -19,7 +19,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { loadTaobao } from './quality/data/taobao';
+import { loadTaobao } from '../src/site/logs/taobao';
 import { buildItemKnowledge, publishItemKnowledge } from '../src/site/item-knowledge';
 import { buildSite, compareKnowledge, type SiteBuildSummary } from '../src/site/pipeline';
 import { stepTable } from '../scripts/site';

@@ -5,7 +5,7 @@
  *   npx tsx bench/tune-shown-lists.ts [--shoppers 150] [--model informational]
  * Environment: PZ_TUNE_GRID (JSON array of ProductPolicyOptions without `name`).
  */
-import { loadBeauty } from './quality/data/beauty';
+import { loadBeauty } from '../src/site/logs/beauty';
 import { dataDir } from './quality/paths';
 import { productPolicy, type ProductPolicyOptions } from './quality/product';
 import { setupBeautyLoo } from './quality/protocols/beauty-loo';

@@ -7,8 +7,8 @@
  * (`beauty`, `taobao` or both), PZ_KNOWLEDGE (JSON ItemKnowledgeOptions for Beauty's site knowledge),
  * PZ_PRIOR_LEVELS (Beauty prior levels, default 1).
  */
-import { loadBeauty } from './quality/data/beauty';
-import { loadTaobao } from './quality/data/taobao';
+import { loadBeauty } from '../src/site/logs/beauty';
+import { loadTaobao } from '../src/site/logs/taobao';
 import { type ProductPolicyOptions, productPolicy } from './quality/product';
 import { beautyPriorShoppers, taobaoPriorShoppers } from './quality/prior-shoppers';
 import { runBeautyLoo, setupBeautyLoo } from './quality/protocols/beauty-loo';

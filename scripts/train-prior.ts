@@ -17,16 +17,7 @@
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { loadBeauty, type BeautyData } from '../bench/quality/data/beauty';
-import { readText } from '../bench/quality/data/read-text';
-import { loadTaobao } from '../bench/quality/data/taobao';
-import { auc } from '../bench/quality/metrics';
-import { beautyPriorShoppers } from '../bench/quality/prior-shoppers';
-import { setupBeautyLoo } from '../bench/quality/protocols/beauty-loo';
-import { taobaoEvent } from '../bench/quality/protocols/taobao-replay';
-import { mixSeed } from '../bench/quality/seeds';
 import { UsageError } from '../src/core/errors';
-import { validateEvent } from '../src/core/input/clean';
 import { DEFAULT_WEIGHTS, FM_K } from '../src/core/model/default-weights';
 import { FEATURE_DIM, FEATURE_SCHEMA_VERSION } from '../src/core/model/features';
 import { fitPrior } from '../src/core/model/prior-fit';
@@ -39,8 +30,15 @@ import {
   PROPENSITY_FEATURES,
   propensityFeatures,
 } from '../src/core/profile/propensity';
-import { createRng } from '../src/core/util/rng';
-import type { Candidate, StoredEvent } from '../src/core/types';
+import { createRng, mixSeed } from '../src/core/util/rng';
+import { DAY_MS } from '../src/core/util/time';
+import { auc } from '../src/site/auc';
+import { BEAUTY_EMBEDDING_DIM, beautyItemFeatures, beautyPriorShoppers, beautyTrainingSequences } from '../src/site/beauty-prior';
+import { buildItemKnowledge } from '../src/site/item-knowledge';
+import { loadBeauty } from '../src/site/logs/beauty';
+import type { ShopperLog } from '../src/site/logs/event-log';
+import { isJsonl, loadJsonlLog } from '../src/site/logs/jsonl';
+import { isCsv, taobaoEventLog } from '../src/site/logs/taobao';
 import { type PriorShopper, priorExamples } from '../src/site/prior-examples';
 import { HELD_OUT_SHARE, logShopper, NEGATIVES_PER_STEP, PAIR_WEIGHTS, subsample } from '../src/site/prior-lists';
 import { pairwiseAccuracy, prettyJson, publishPrior, round } from '../src/site/prior-publish';
@@ -101,7 +99,6 @@ export const USAGE = `usage: npx tsx scripts/train-prior.ts <events file or dir>
 
 /** Share of the latest shopper-days held out to measure the propensity model. */
 const HELD_OUT_DAYS_SHARE = 0.25;
-const DAY_MS = 86_400_000;
 const FORMATS: readonly LogFormat[] = ['taobao', 'beauty', 'jsonl'];
 
 /**
@@ -165,119 +162,6 @@ function guessFormat(input: string): LogFormat {
   } else if (isJsonl(input)) return 'jsonl';
   else if (isCsv(input)) return 'taobao';
   throw new UsageError('command line', `cannot tell the format of "${input}": pass --format taobao|beauty|jsonl`);
-}
-
-const isJsonl = (name: string) => /\.(jsonl|ndjson)(\.gz)?$/i.test(name);
-const isCsv = (name: string) => /\.csv(\.gz)?$/i.test(name);
-
-/** Files of one kind in a directory (sorted, so the order is stable), or the file itself. */
-function inputFiles(input: string, accept: (name: string) => boolean): string[] {
-  if (!statSync(input).isDirectory()) return [input];
-  const files = readdirSync(input).filter(accept).sort().map((f) => join(input, f));
-  if (files.length === 0) throw new UsageError('command line', `no matching files in directory "${input}"`);
-  return files;
-}
-
-/** One shopper's time-ordered events. */
-interface ShopperLog {
-  id: string;
-  events: StoredEvent[];
-}
-
-/** An event log in the shape the replays need. */
-interface EventLog {
-  shoppers: ShopperLog[];
-  /** Distinct items with their public features (the last seen wins: the current catalogue). */
-  items: Candidate[];
-  rejectedLines: number;
-}
-
-function loadTaobaoLog(input: string): EventLog {
-  const files = inputFiles(input, isCsv);
-  if (files.length > 1) throw new UsageError('command line', `taobao: one CSV at a time, "${input}" holds ${files.length}`);
-  const log = loadTaobao(files[0]!);
-  const items: Candidate[] = log.itemIds.map((id, k) => ({ id, category: log.itemCategory[k]! }));
-  const shoppers = log.users.map((u, ui) => ({
-    id: u.id,
-    events: Array.from(u.items, (_, t) => taobaoEvent(log, items, ui, t)),
-  }));
-  return { shoppers, items, rejectedLines: 0 };
-}
-
-/**
- * Reads JSONL event logs: each line a ShopperEvent plus `shopper`, cleaned by the same
- * `validateEvent` the worker runs. A log needs real times, so `ts` is required here.
- */
-export function loadJsonlLog(input: string, warn: (msg: string) => void = () => undefined): EventLog {
-  const byShopper = new Map<string, StoredEvent[]>();
-  const items = new Map<string, Candidate>();
-  let rejected = 0;
-  const reject = (where: string, why: string) => {
-    rejected++;
-    // A broken export can have millions of bad lines: show the first few, count the rest.
-    if (rejected <= 20) warn(`${where}: rejected: ${why}`);
-    else if (rejected === 21) warn('… further rejected lines are only counted');
-  };
-  for (const file of inputFiles(input, isJsonl)) {
-    const lines = readText(file).split('\n');
-    lines.forEach((raw, li) => {
-      const line = raw.trim();
-      if (line === '') return;
-      const where = `${basename(file)}:${li + 1}`;
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(line);
-      } catch {
-        reject(where, 'not valid JSON');
-        return;
-      }
-      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-        reject(where, 'must be a JSON object');
-        return;
-      }
-      const { shopper, ...event } = parsed as Record<string, unknown>;
-      if ((typeof shopper !== 'string' && typeof shopper !== 'number') || String(shopper).trim() === '') {
-        reject(where, 'shopper must be a non-empty string');
-        return;
-      }
-      if (typeof event.ts !== 'number') {
-        reject(where, 'ts is required in an event log (epoch ms)');
-        return;
-      }
-      // No clock: a log is history, nothing in it is "in the future".
-      const v = validateEvent(event, Number.MAX_SAFE_INTEGER);
-      if (!v.ok) {
-        reject(where, v.error.message);
-        return;
-      }
-      const id = String(shopper).trim();
-      let list = byShopper.get(id);
-      if (!list) byShopper.set(id, (list = []));
-      list.push(v.event);
-      if (v.event.item) items.set(v.event.item.id, v.event.item);
-    });
-  }
-  const shoppers: ShopperLog[] = [];
-  for (const [id, events] of byShopper) {
-    // Stable: events at the same ms keep their file order.
-    events.sort((a, b) => a.ts - b.ts);
-    shoppers.push({ id, events });
-  }
-  return { shoppers, items: [...items.values()], rejectedLines: rejected };
-}
-
-/** Loads Beauty; the benchmark's fixed negatives are an evaluation artefact, so they are optional here. */
-function loadBeautyData(dir: string): BeautyData {
-  if (existsSync(join(dir, 'Beauty_negatives_99.txt.gz'))) return loadBeauty(dir);
-  const users = readText(join(dir, 'Beauty.txt'))
-    .split('\n')
-    .map((line) => line.trim().split(/\s+/))
-    .filter((f) => f.length >= 2)
-    .map((f) => ({ id: f[0]!, items: f.slice(1), negatives: [] }));
-  const raw = JSON.parse(readText(join(dir, 'Beauty_item2attributes.json'))) as Record<string, unknown>;
-  const attributes = new Map<string, string[]>();
-  for (const [item, attrs] of Object.entries(raw)) if (Array.isArray(attrs)) attributes.set(item, attrs.map(String));
-  return { users, attributes };
 }
 
 interface IntentPoint {
@@ -383,17 +267,20 @@ export async function main(argv: readonly string[], log: (msg: string) => void =
   let shoppers = 0;
   const splitRng = createRng(mixSeed(o.seed, 1));
   if (o.format === 'beauty') {
-    const data = loadBeautyData(o.input);
-    const setup = setupBeautyLoo(data, { seed: o.seed });
+    // The benchmark's fixed negatives are an evaluation artefact: a shop's export may come without them.
+    const data = loadBeauty(o.input, { negatives: 'optional' });
+    // Knowledge from every s[:n-3] for the step s[n-3], as the quality benchmark's prior (no look-ahead).
+    const knowledge = buildItemKnowledge(beautyTrainingSequences(data, 3), { seed: o.seed, dim: BEAUTY_EMBEDDING_DIM });
+    const level = { heldOut: 3, knowledge, features: beautyItemFeatures(data, knowledge) };
     const indices = data.users.map((_, i) => i);
     const isHeld = indices.map(() => splitRng() < HELD_OUT_SHARE);
-    const all = beautyPriorShoppers(setup, indices, o.seed);
+    const all = beautyPriorShoppers(data, [level], indices, o.seed);
     train = all.filter((_, i) => !isHeld[i]);
     held = all.filter((_, i) => isHeld[i]);
     shoppers = data.users.length;
     events = all.reduce((n, s) => n + s.events.length, 0);
   } else {
-    const eventLog = o.format === 'taobao' ? loadTaobaoLog(o.input) : loadJsonlLog(o.input, (m) => log(m));
+    const eventLog = o.format === 'taobao' ? taobaoEventLog(o.input) : loadJsonlLog(o.input, (m) => log(m));
     shopperLogs = eventLog.shoppers;
     rejectedLines = eventLog.rejectedLines;
     shoppers = eventLog.shoppers.length;

@@ -89,31 +89,6 @@ export class RankAccumulator {
   }
 }
 
-/** Area under the ROC curve with ties counted as one half (Mann–Whitney). NaN if a class is empty. */
-export function auc(scores: ArrayLike<number>, labels: ArrayLike<boolean | number>): number {
-  const n = scores.length;
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => score(scores[a]!) - score(scores[b]!));
-  let pos = 0;
-  let rankSumPos = 0;
-  let i = 0;
-  while (i < n) {
-    let j = i;
-    const v = score(scores[order[i]!]!);
-    while (j + 1 < n && score(scores[order[j + 1]!]!) === v) j++;
-    const avgRank = (i + j) / 2 + 1;
-    for (let k = i; k <= j; k++) {
-      if (labels[order[k]!]) {
-        pos++;
-        rankSumPos += avgRank;
-      }
-    }
-    i = j + 1;
-  }
-  const neg = n - pos;
-  if (pos === 0 || neg === 0) return Number.NaN;
-  return (rankSumPos - (pos * (pos + 1)) / 2) / (pos * neg);
-}
-
 /** Precision, recall and F1 of `score ≥ threshold`. */
 export function classify(
   scores: ArrayLike<number>,

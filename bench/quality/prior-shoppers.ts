@@ -4,52 +4,15 @@
  * shopper's steps. Lists mimic the protocols (target + uniformly sampled negatives, in the protocol's
  * server order), so the prior learns the same task the shopper's device faces.
  */
-import { createRng } from '../../src/core/util/rng';
-import type { Candidate, StoredEvent } from '../../src/core/types';
+import { beautyPriorShoppers as beautyLevelShoppers } from '../../src/site/beauty-prior';
+import { taobaoEvent } from '../../src/site/logs/taobao';
 import type { PriorShopper } from '../../src/site/prior-examples';
-import { TAOBAO_CANDIDATES, taobaoEvent, type TaobaoReplaySetup } from './protocols/taobao-replay';
-import { BEAUTY_BASE_TS, DAY_MS, type BeautyLooSetup } from './protocols/beauty-loo';
-import { mixSeed } from './seeds';
+import type { BeautyLooSetup } from './protocols/beauty-loo';
+import { TAOBAO_CANDIDATES, type TaobaoReplaySetup } from './protocols/taobao-replay';
 
-/**
- * Beauty: per user and per prior level h of `setup.prior` (see there), one step: target s[n-h] with
- * history s[:n-h], featurized with the site knowledge built from every s[:n-h], so no example's own
- * transition is in the related lists or embeddings it is scored with. Negatives uniform over items
- * the user never touched; popularity order (by that level's knowledge).
- */
+/** Beauty: `beautyPriorShoppers` (src/site/beauty-prior.ts) over the setup's prior levels (see there). */
 export function beautyPriorShoppers(setup: BeautyLooSetup, userIndices: readonly number[], seed: number): PriorShopper[] {
-  return setup.prior.flatMap(({ heldOut, knowledge, features }) => {
-    const allIds = [...features.keys()];
-    return userIndices.map((ui): PriorShopper => {
-      const u = setup.data.users[ui]!;
-      const t0 = u.items.length - heldOut;
-      const seen = u.items.slice(0, Math.max(0, t0 + 1));
-      const touched = new Set(u.items);
-      const events: StoredEvent[] = seen.map((id, i) => ({
-        id: `${u.id}:${i}`,
-        type: 'purchase',
-        item: features.get(id)!,
-        ts: BEAUTY_BASE_TS + i * DAY_MS,
-      }));
-      const rng = createRng(mixSeed(seed, 31 + heldOut, ui));
-      return {
-        events,
-        listFor(t: number) {
-          if (t !== t0) return undefined;
-          const target = u.items[t]!;
-          const ids = new Set<string>([target]);
-          while (ids.size < 100) {
-            const id = allIds[Math.floor(rng() * allIds.length)]!;
-            if (!touched.has(id)) ids.add(id);
-          }
-          const keyed = [...ids].map((id) => ({ id, pop: knowledge.popularity(id), key: rng() }));
-          keyed.sort((a, b) => b.pop - a.pop || a.key - b.key);
-          const candidates: Candidate[] = keyed.map((k) => features.get(k.id)!);
-          return { candidates, target: keyed.findIndex((k) => k.id === target) };
-        },
-      };
-    });
-  });
+  return beautyLevelShoppers(setup.data, setup.prior, userIndices, seed);
 }
 
 /** Taobao: the protocol's own lists for the first half of each shopper's steps (the tuning split). */

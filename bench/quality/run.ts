@@ -5,8 +5,8 @@
 import { execSync } from 'node:child_process';
 import { join } from 'node:path';
 import { createRng } from '../../src/core/util/rng';
-import { loadBeauty } from './data/beauty';
-import { loadTaobao } from './data/taobao';
+import { loadBeauty } from '../../src/site/logs/beauty';
+import { loadTaobao } from '../../src/site/logs/taobao';
 import type { RankRunResult } from './protocols/common';
 import { runBeautyLoo } from './protocols/beauty-loo';
 import { type ClickModel, DRIFT_GROUPS, LIST_GROUPS, SHOWN_LISTS, runShownLists, setupShownLists, shownListsPriorShoppers, summarize } from './protocols/shown-lists';

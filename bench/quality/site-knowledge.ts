@@ -10,8 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ItemKnowledge, itemKnowledgeFromPublished, type PublishedItemKnowledge } from '../../src/site/item-knowledge';
 import { buildSite, type EventFormat } from '../../src/site/pipeline';
-import type { BeautyData } from './data/beauty';
-import { BEAUTY_EMBEDDING_DIM, type BeautyLooOptions, type BeautyLooSetup, beautyKnowledgeLevels, beautyLooFromKnowledge } from './protocols/beauty-loo';
+import { BEAUTY_EMBEDDING_DIM } from '../../src/site/beauty-prior';
+import type { BeautyData } from '../../src/site/logs/beauty';
+import { type BeautyLooOptions, type BeautyLooSetup, beautyKnowledgeLevels, beautyLooFromKnowledge } from './protocols/beauty-loo';
 
 /** Where the benchmark's site knowledge came from (recorded in quality.json). */
 export const SITE_KNOWLEDGE_PRODUCER = 'site pipeline (src/site/pipeline, DuckDB), published item-knowledge.json read back';

@@ -5,7 +5,7 @@
  * reported steps and s[:n-3] for the prior, built by the site pipeline and read back:
  * `setupBeautyLooFromPipeline`), once with the in-memory reference (`setupBeautyLoo`).
  */
-import { loadBeauty } from '../quality/data/beauty';
+import { loadBeauty } from '../../src/site/logs/beauty';
 import { beautyPriorShoppers } from '../quality/prior-shoppers';
 import { productPolicies } from '../quality/product';
 import { type BeautyLooSetup, runBeautyLoo, setupBeautyLoo } from '../quality/protocols/beauty-loo';

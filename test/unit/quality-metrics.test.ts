@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import {
-  auc,
   bestF1Threshold,
   classify,
   expectedRank,
@@ -8,6 +7,7 @@ import {
   RankAccumulator,
   stepMetrics,
 } from '../../bench/quality/metrics';
+import { auc } from '../../src/site/auc';
 
 describe('quality metrics: ranking', () => {
   it('scores a clear top-1 target as a perfect hit', () => {

@@ -10,8 +10,6 @@ import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { baselineIntentPolicies, baselineReplayPolicies } from '../../bench/quality/baselines/registry';
-import { loadBeauty } from '../../bench/quality/data/beauty';
-import { loadTaobao } from '../../bench/quality/data/taobao';
 import { stepMetrics } from '../../bench/quality/metrics';
 import { beautyPriorShoppers } from '../../bench/quality/prior-shoppers';
 import { beautyCandidates, runBeautyLoo, setupBeautyLoo } from '../../bench/quality/protocols/beauty-loo';
@@ -24,6 +22,8 @@ import { createRng } from '../../src/core/util/rng';
 import type { Candidate, StoredEvent } from '../../src/core/types';
 import { publishItemKnowledge } from '../../src/site/item-knowledge';
 import { compareKnowledge } from '../../src/site/pipeline';
+import { loadBeauty } from '../../src/site/logs/beauty';
+import { loadTaobao } from '../../src/site/logs/taobao';
 
 let dir: string;
 const taobaoUsers = 6;

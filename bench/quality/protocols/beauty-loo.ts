@@ -4,27 +4,16 @@
  * target + the user's 99 fixed negatives; server order = training-split popularity, ties broken by a
  * seeded random key. Site knowledge is built from the training split only (every user's s[:n-2]).
  */
-import { createRng } from '../../../src/core/util/rng';
+import { createRng, mixSeed } from '../../../src/core/util/rng';
+import { DAY_MS } from '../../../src/core/util/time';
 import type { Candidate, StoredEvent } from '../../../src/core/types';
+import { BEAUTY_EMBEDDING_DIM, type BeautyKnowledgeLevel, beautyItemFeatures, beautyTrainingSequences } from '../../../src/site/beauty-prior';
 import { type ItemKnowledge, type ItemKnowledgeOptions, buildItemKnowledge } from '../../../src/site/item-knowledge';
-import type { BeautyData } from '../data/beauty';
+import { type BeautyData, SEQUENCES_BASE_TS } from '../../../src/site/logs/beauty';
 import { placeTarget } from '../metrics';
 import { StepRecords } from '../records';
-import { mixSeed } from '../seeds';
 import type { ReplayPolicy, SiteKnowledge } from '../types';
 import { type RankRunResult, checkScores, learningCurve, sliceMetrics } from './common';
-
-/** Synthetic event times: position i of a sequence happens at BASE + i days. */
-export const BEAUTY_BASE_TS = Date.UTC(2014, 0, 1);
-export const DAY_MS = 86_400_000;
-/** Related items published per item (the product keeps at most 100). */
-export const RELATED_PER_ITEM = 100;
-/**
- * Dimension of the published item embeddings (the product accepts up to 64). Chosen on Beauty
- * validation (6,000 users, prior 99 negatives × 2 epochs): 32-d NDCG@10 0.3823 / MRR 0.3432,
- * 64-d 0.3872 / 0.3500.
- */
-export const BEAUTY_EMBEDDING_DIM = 64;
 
 export interface BeautyLooSetup {
   site: SiteKnowledge;
@@ -37,46 +26,13 @@ export interface BeautyLooSetup {
    * s[n-h] from s[:n-h], a transition its knowledge has never seen, exactly as the reported steps
    * relate to `knowledge`.
    */
-  prior: { heldOut: number; knowledge: ItemKnowledge; features: Map<string, Candidate> }[];
+  prior: BeautyKnowledgeLevel[];
   /** Indices into data.users of the evaluated users. */
   userIndices: number[];
   data: BeautyData;
   seed: number;
   /** Seconds to build every level of site knowledge (the reported steps' and the prior's). */
   knowledgeSeconds: number;
-}
-
-/** The training split: every user's s[:n-2]. */
-export function beautyTrainingSequences(data: BeautyData, heldOut = 2): string[][] {
-  return data.users.map((u) => u.items.slice(0, Math.max(0, u.items.length - heldOut)));
-}
-
-/**
- * Public features of every item from one build of the site knowledge: tags = attribute ids, the
- * embedding, and the related items = the item's strongest predecessors ("shoppers of these go on to
- * this item"), on one scale for all items so scores compare across candidates.
- */
-export function beautyItemFeatures(data: BeautyData, knowledge: ItemKnowledge): Map<string, Candidate> {
-  const features = new Map<string, Candidate>();
-  const lists = knowledge.itemIds.map((id) => knowledge.predecessors(id).slice(0, RELATED_PER_ITEM));
-  // The 95th percentile of items' strongest related weight maps to score 1.
-  const tops = lists.map((l) => l[0]?.weight ?? 0).filter((w) => w > 0).sort((a, b) => a - b);
-  const relatedScale = tops[Math.floor(tops.length * 0.95)] ?? 1;
-  const feature = (id: string): void => {
-    if (features.has(id)) return;
-    const c: Candidate = { id, tags: data.attributes.get(id) ?? [] };
-    const e = knowledge.embedding(id);
-    if (e) c.embedding = Array.from(e);
-    const k = knowledge.indexOf(id);
-    const nb = k >= 0 ? lists[k]! : [];
-    if (nb.length) c.related = nb.map((n) => ({ id: n.id, score: Math.min(1, n.weight / relatedScale) }));
-    features.set(id, Object.freeze(c));
-  };
-  for (const u of data.users) {
-    for (const id of u.items) feature(id);
-    for (const id of u.negatives) feature(id);
-  }
-  return features;
 }
 
 /** Options of a beauty-loo setup. */
@@ -147,7 +103,7 @@ export function beautyCandidates(
 }
 
 function purchase(setup: BeautyLooSetup, userId: string, id: string, pos: number): StoredEvent {
-  return { id: `${userId}:${pos}`, type: 'purchase', item: setup.features.get(id)!, ts: BEAUTY_BASE_TS + pos * DAY_MS };
+  return { id: `${userId}:${pos}`, type: 'purchase', item: setup.features.get(id)!, ts: SEQUENCES_BASE_TS + pos * DAY_MS };
 }
 
 /** Runs one policy over the evaluated users (validation step, then test step, one session per user). */
@@ -165,7 +121,7 @@ export function runBeautyLoo(setup: BeautyLooSetup, policy: ReplayPolicy): RankR
       const pos = split === 'valid' ? n - 2 : n - 1;
       if (split === 'test') session.observe(purchase(setup, u.id, u.items[n - 2]!, n - 2));
       const { candidates, target } = beautyCandidates(setup, ui, split);
-      const scores = session.rank(candidates, BEAUTY_BASE_TS + pos * DAY_MS);
+      const scores = session.rank(candidates, SEQUENCES_BASE_TS + pos * DAY_MS);
       checkScores(policy.name, scores, candidates.length);
       records.add(rec, pos, split, placeTarget(scores, target), false);
     }

@@ -5,12 +5,12 @@
  * threshold for precision/recall/F1 is chosen on the first half of the days (11-25 … 11-28) and all
  * headline metrics are reported on the second half (11-29 … 12-02).
  */
-import type { TaobaoLog } from '../data/taobao';
-import { BUY } from '../data/taobao';
-import { auc, bestF1Threshold, classify } from '../metrics';
+import type { TaobaoLog } from '../../../src/site/logs/taobao';
+import { BUY, taobaoEvent } from '../../../src/site/logs/taobao';
+import { auc } from '../../../src/site/auc';
+import { bestF1Threshold, classify } from '../metrics';
 import { mixSeed } from '../seeds';
 import type { IntentPolicy } from '../types';
-import { taobaoEvent } from './taobao-replay';
 import type { StoredEvent } from '../../../src/core/types';
 
 const DAY_S = 86_400;

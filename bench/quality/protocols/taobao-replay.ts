@@ -5,8 +5,8 @@
  * permutation. The session has observed events 0..t-1 only. Candidates carry only id and category.
  */
 import { createRng } from '../../../src/core/util/rng';
-import type { Candidate, StoredEvent } from '../../../src/core/types';
-import { TAOBAO_EVENT_TYPE, type TaobaoLog } from '../data/taobao';
+import type { Candidate } from '../../../src/core/types';
+import { type TaobaoLog, taobaoEvent } from '../../../src/site/logs/taobao';
 import { placeTarget } from '../metrics';
 import { StepRecords } from '../records';
 import { mixSeed } from '../seeds';
@@ -99,17 +99,6 @@ export function setupTaobaoReplay(log: TaobaoLog, opts: { seed: number; userIndi
     candidateIndex,
     targetPos,
     seed: opts.seed,
-  };
-}
-
-/** The personalizer event for a shopper's t-th Taobao row. */
-export function taobaoEvent(log: TaobaoLog, features: readonly Candidate[], ui: number, t: number): StoredEvent {
-  const u = log.users[ui]!;
-  return {
-    id: `${u.id}:${t}`,
-    type: TAOBAO_EVENT_TYPE[u.behaviours[t]!]!,
-    item: features[u.items[t]!]!,
-    ts: u.ts[t]! * 1000,
   };
 }
 

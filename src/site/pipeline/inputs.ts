@@ -6,15 +6,13 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { InputError } from '../../core/errors';
+import { SEQUENCES_BASE_TS } from '../logs/beauty';
 import { querySqlFile, runSqlFile } from './run-sql';
 
 /** Log formats the pipeline reads. */
 export type EventFormat = 'taobao' | 'jsonl' | 'parquet' | 'sequences';
 
 export const EVENT_FORMATS: readonly EventFormat[] = ['taobao', 'jsonl', 'parquet', 'sequences'];
-
-/** Time of position 0 in `sequences` logs (2014-01-01 UTC, as the Beauty benchmark). */
-export const SEQUENCES_BASE_TS = Date.UTC(2014, 0, 1);
 
 /**
  * The format of a file, glob or directory, from its name: `.parquet`, `.jsonl`/`.ndjson`, `.csv`

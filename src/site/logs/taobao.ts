@@ -1,5 +1,11 @@
-/** Loader for the Taobao UserBehavior CSV (`user_id,item_id,category_id,behavior_type,timestamp`). */
-import type { EventType } from '../../../src/core/types';
+/**
+ * Reader of the Taobao UserBehavior CSV (`user_id,item_id,category_id,behavior_type,timestamp`), gzip
+ * or not: the one reader of this format for `train-prior` and the quality benchmark (the site pipeline
+ * reads it with `pipeline/sql/read-taobao.sql`).
+ */
+import { UsageError } from '../../core/errors';
+import type { Candidate, EventType, StoredEvent } from '../../core/types';
+import { type EventLog, inputFiles } from './event-log';
 import { readText } from './read-text';
 
 /** Behaviour codes, in file vocabulary order. */
@@ -79,4 +85,34 @@ export function loadTaobao(path: string): TaobaoLog {
     });
   }
   return { users, itemIds, itemCategory, rows };
+}
+
+/** The personalizer event for a shopper's t-th Taobao row (with the item's public features). */
+export function taobaoEvent(log: TaobaoLog, features: readonly Candidate[], ui: number, t: number): StoredEvent {
+  const u = log.users[ui]!;
+  return {
+    id: `${u.id}:${t}`,
+    type: TAOBAO_EVENT_TYPE[u.behaviours[t]!]!,
+    item: features[u.items[t]!]!,
+    ts: u.ts[t]! * 1000,
+  };
+}
+
+/** Whether a file name is a (gzipped) CSV. */
+export const isCsv = (name: string): boolean => /\.csv(\.gz)?$/i.test(name);
+
+/**
+ * The log as shoppers' events for the prior, items carrying `{id, category}`: one CSV, or a directory
+ * holding exactly one.
+ */
+export function taobaoEventLog(input: string): EventLog {
+  const files = inputFiles(input, isCsv);
+  if (files.length > 1) throw new UsageError('command line', `taobao: one CSV at a time, "${input}" holds ${files.length}`);
+  const log = loadTaobao(files[0]!);
+  const items: Candidate[] = log.itemIds.map((id, k) => ({ id, category: log.itemCategory[k]! }));
+  const shoppers = log.users.map((u, ui) => ({
+    id: u.id,
+    events: Array.from(u.items, (_, t) => taobaoEvent(log, items, ui, t)),
+  }));
+  return { shoppers, items, rejectedLines: 0 };
 }
