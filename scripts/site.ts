@@ -1,6 +1,6 @@
 /**
  * `npm run site -- build --events <file|glob|dir> --out <dir> [options]`: builds the files a storefront
- * serves (item knowledge now) from an event log of any size, with the SQL pipeline in
+ * serves (item knowledge, the prior with the purchase-intent model) from an event log of any size, with the SQL pipeline in
  * src/site/pipeline on DuckDB. Progress on stderr, a summary on stdout.
  */
 import { pathToFileURL } from 'node:url';
@@ -22,6 +22,7 @@ export const USAGE = `usage: npm run site -- build --events <file|glob|dir> --ou
   --epochs <n>              passes over the pairs (default 5)
   --trainer plain|tfjs      prior trainer (default plain: the same steps as tfjs in plain TypeScript)
   --tz-offset-minutes <n>   shop time zone for shopper-days (default 0)
+  --max-intent-days <n>     cap on shopper-days for the purchase-intent fit (default 200000)
   --prior-version <s>       version string of the prior (default: today's date)
   --no-prior                build item knowledge only`;
 
@@ -39,6 +40,14 @@ export function stepTable(steps: readonly StepStats[]): string {
     (s) => `| ${s.name} | ${s.seconds.toFixed(1)} | ${s.cpuSeconds.toFixed(1)} | ${s.peakRssMb.toFixed(0)} | ${s.peakHeapMb.toFixed(0)} | ${s.peakExternalMb.toFixed(0)} |`,
   );
   return ['| step | wall s | CPU s | peak RSS MB | peak heap MB | peak typed arrays MB |', '| --- | ---: | ---: | ---: | ---: | ---: |', ...rows].join('\n');
+}
+
+/** The purchase-intent line of the summary. */
+function intentLine(p: NonNullable<SiteBuildSummary['prior']>): string {
+  if (!p.propensity) return `  purchase intent skipped: ${p.propensitySkipped}`;
+  const q = p.propensity;
+  const auc = Number.isFinite(q.heldOutAuc) ? q.heldOutAuc.toFixed(3) : 'n/a';
+  return `  purchase intent ${q.points} of ${q.logDays} shopper-days (${q.positives} buy within 24 h), AUC ${auc} on the last ${q.heldOutDays} of ${q.trainDays + q.heldOutDays} days`;
 }
 
 /** Runs the CLI; returns the build summary (for tests). */
@@ -65,6 +74,7 @@ export async function main(argv: readonly string[], err: (s: string) => void = (
         epochs: { type: 'string' },
         trainer: { type: 'string' },
         'tz-offset-minutes': { type: 'string' },
+        'max-intent-days': { type: 'string' },
         'prior-version': { type: 'string' },
         'no-prior': { type: 'boolean' },
       },
@@ -94,6 +104,7 @@ export async function main(argv: readonly string[], err: (s: string) => void = (
   const maxExamples = int(values, 'max-examples', 1);
   const epochs = int(values, 'epochs', 1, 1000);
   const tz = int(values, 'tz-offset-minutes', -24 * 60, 24 * 60);
+  const maxIntentDays = int(values, 'max-intent-days', 1);
   const prior =
     values['no-prior'] === true
       ? (false as const)
@@ -103,6 +114,7 @@ export async function main(argv: readonly string[], err: (s: string) => void = (
           ...(seed !== undefined ? { seed } : {}),
           ...(trainer ? { trainer: trainer as 'plain' | 'tfjs' } : {}),
           ...(tz !== undefined ? { tzOffsetMinutes: tz } : {}),
+          ...(maxIntentDays !== undefined ? { purchaseIntent: { maxDays: maxIntentDays } } : {}),
           ...(values['prior-version'] ? { priorVersion: String(values['prior-version']) } : {}),
         };
   const tty = process.stderr.isTTY === true;
@@ -142,6 +154,7 @@ export async function main(argv: readonly string[], err: (s: string) => void = (
       summary.prior
         ? `  prior           ${summary.prior.pairs} pairs from ${summary.prior.sampledShoppers} sampled shoppers, held-out pair accuracy ${(100 * summary.prior.heldOutAccuracy).toFixed(1)} % (built-in weights ${(100 * summary.prior.builtInAccuracy).toFixed(1)} %)`
         : '  prior           skipped',
+      ...(summary.prior ? [intentLine(summary.prior)] : []),
       `  wrote           ${[summary.files.itemKnowledge, summary.files.prior].filter(Boolean).join(', ')}`,
       '',
       stepTable(summary.steps),

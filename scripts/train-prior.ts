@@ -21,18 +21,8 @@ import { UsageError } from '../src/core/errors';
 import { DEFAULT_WEIGHTS, FM_K } from '../src/core/model/default-weights';
 import { FEATURE_DIM, FEATURE_SCHEMA_VERSION } from '../src/core/model/features';
 import { fitPrior } from '../src/core/model/prior-fit';
-import { applyEventMut, emptyProfile, type ProfileConfig } from '../src/core/profile/profile';
-import {
-  checkLogisticModel,
-  fitLogistic,
-  type LogisticModel,
-  PROPENSITY_FEATURE_VERSION,
-  PROPENSITY_FEATURES,
-  propensityFeatures,
-} from '../src/core/profile/propensity';
+import type { ProfileConfig } from '../src/core/profile/profile';
 import { createRng, mixSeed } from '../src/core/util/rng';
-import { DAY_MS } from '../src/core/util/time';
-import { auc } from '../src/site/auc';
 import { BEAUTY_EMBEDDING_DIM, beautyItemFeatures, beautyPriorShoppers, beautyTrainingSequences } from '../src/site/beauty-prior';
 import { buildItemKnowledge } from '../src/site/item-knowledge';
 import { loadBeauty } from '../src/site/logs/beauty';
@@ -42,6 +32,7 @@ import { isCsv, taobaoEventLog } from '../src/site/logs/taobao';
 import { type PriorShopper, priorExamples } from '../src/site/prior-examples';
 import { HELD_OUT_SHARE, logShopper, NEGATIVES_PER_STEP, PAIR_WEIGHTS, subsample } from '../src/site/prior-lists';
 import { pairwiseAccuracy, prettyJson, publishPrior, round } from '../src/site/prior-publish';
+import { fitPropensity, intentPoints, type PropensityFit, type PropensityStats } from '../src/site/propensity-fit';
 
 /** Input formats the CLI reads. */
 export type LogFormat = 'taobao' | 'beauty' | 'jsonl';
@@ -81,7 +72,7 @@ export interface TrainPriorSummary {
   heldOutAccuracy: number;
   /** The same for the built-in heuristic weights: what the prior has to beat. */
   builtInAccuracy: number;
-  propensity?: { trainDays: number; heldOutDays: number; points: number; positives: number; heldOutAuc: number };
+  propensity?: PropensityStats;
   /** Why no propensity model was written, when none was. */
   propensitySkipped?: string;
 }
@@ -97,8 +88,6 @@ export const USAGE = `usage: npx tsx scripts/train-prior.ts <events file or dir>
   --variance-shoppers <n>        also publish a prior variance (default 0 = none; needs --trainer tfjs)
   --trainer tfjs|plain           tfjs (default) or the same steps in plain TypeScript, ~5x faster`;
 
-/** Share of the latest shopper-days held out to measure the propensity model. */
-const HELD_OUT_DAYS_SHARE = 0.25;
 const FORMATS: readonly LogFormat[] = ['taobao', 'beauty', 'jsonl'];
 
 /**
@@ -162,89 +151,6 @@ function guessFormat(input: string): LogFormat {
   } else if (isJsonl(input)) return 'jsonl';
   else if (isCsv(input)) return 'taobao';
   throw new UsageError('command line', `cannot tell the format of "${input}": pass --format taobao|beauty|jsonl`);
-}
-
-interface IntentPoint {
-  day: number;
-  x: number[];
-  label: number;
-}
-
-/**
- * Purchase-intent points: at the end of each local day a shopper was active, the propensity
- * features of the profile so far, labelled 1 when they buy within the next 24 h. Days whose next
- * 24 h run past the end of the log are left out (their label is unknown, not 0).
- */
-function intentPoints(shoppers: readonly ShopperLog[], tzOffsetMinutes: number, profile: Partial<ProfileConfig>): IntentPoint[] {
-  const tz = tzOffsetMinutes * 60_000;
-  const dayOf = (ts: number) => Math.floor((ts + tz) / DAY_MS);
-  const dayEnd = (d: number) => (d + 1) * DAY_MS - tz;
-  let lastTs = Number.NEGATIVE_INFINITY;
-  for (const s of shoppers) for (const e of s.events) lastTs = Math.max(lastTs, e.ts);
-  const observedUntil = dayEnd(dayOf(lastTs));
-  const out: IntentPoint[] = [];
-  for (const s of shoppers) {
-    const ev = s.events;
-    if (ev.length === 0) continue;
-    const p = emptyProfile(ev[0]!.ts, profile);
-    const buys = ev.filter((e) => e.type === 'purchase').map((e) => e.ts);
-    let t = 0;
-    while (t < ev.length) {
-      const d = dayOf(ev[t]!.ts);
-      for (; t < ev.length && dayOf(ev[t]!.ts) === d; t++) applyEventMut(p, ev[t]!, ev[t]!.ts, profile);
-      const end = dayEnd(d);
-      if (end + DAY_MS > observedUntil) continue;
-      out.push({ day: d, x: propensityFeatures(p, end), label: buys.some((b) => b >= end && b < end + DAY_MS) ? 1 : 0 });
-    }
-  }
-  return out;
-}
-
-/**
- * Fits the purchase-intent model on the earlier days, measures its AUC on the latest
- * {@link HELD_OUT_DAYS_SHARE} of days, then refits on every day for publication (the measured
- * number is the procedure's; the published model has seen more data).
- */
-function fitPropensity(
-  points: readonly IntentPoint[],
-): { model: LogisticModel; stats: NonNullable<TrainPriorSummary['propensity']> } | { skipped: string } {
-  const positives = points.filter((p) => p.label === 1).length;
-  if (points.length === 0) return { skipped: 'no shopper-day has a full observed next 24 h' };
-  if (positives === 0 || positives === points.length) {
-    return { skipped: `every shopper-day has the same label (${positives} of ${points.length} buy within 24 h)` };
-  }
-  const days = [...new Set(points.map((p) => p.day))].sort((a, b) => a - b);
-  const heldOutDays = days.length >= 2 ? Math.max(1, Math.round(days.length * HELD_OUT_DAYS_SHARE)) : 0;
-  const firstHeldOut = heldOutDays > 0 ? days[days.length - heldOutDays]! : Number.POSITIVE_INFINITY;
-  const train = points.filter((p) => p.day < firstHeldOut);
-  const test = points.filter((p) => p.day >= firstHeldOut);
-  let heldOutAuc = Number.NaN;
-  if (train.length > 0 && test.length > 0 && new Set(train.map((p) => p.label)).size === 2) {
-    const m = fitLogistic(
-      train.map((p) => p.x),
-      train.map((p) => p.label),
-    );
-    const score = (x: readonly number[]) => x.reduce((z, xi, j) => z + xi * m.weights[j]!, m.intercept);
-    heldOutAuc = auc(
-      test.map((p) => score(p.x)),
-      test.map((p) => p.label === 1),
-    );
-  }
-  const all = fitLogistic(
-    points.map((p) => p.x),
-    points.map((p) => p.label),
-  );
-  const model: LogisticModel = {
-    version: PROPENSITY_FEATURE_VERSION,
-    features: [...PROPENSITY_FEATURES],
-    intercept: round(all.intercept),
-    weights: all.weights.map(round),
-  };
-  checkLogisticModel(model);
-  return {
-    model,
-    stats: { trainDays: days.length - heldOutDays, heldOutDays, points: points.length, positives, heldOutAuc },
-  };
 }
 
 /**
@@ -320,7 +226,7 @@ export async function main(argv: readonly string[], log: (msg: string) => void =
   });
   const fitSeconds = (performance.now() - t1) / 1000;
 
-  let propensity: ReturnType<typeof fitPropensity> = { skipped: 'synthetic timestamps (one purchase a day): no purchase-timing signal' };
+  let propensity: PropensityFit = { skipped: 'synthetic timestamps (one purchase a day): no purchase-timing signal' };
   if (shopperLogs) propensity = fitPropensity(intentPoints(shopperLogs, o.tzOffsetMinutes, profileConfig));
 
   const summary: TrainPriorSummary = {

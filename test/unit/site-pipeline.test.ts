@@ -14,7 +14,9 @@ import { priorExamples } from '../../src/site/prior-examples';
 import { logShopper, NEGATIVES_PER_STEP, PAIR_WEIGHTS, subsample } from '../../src/site/prior-lists';
 import { pairwiseAccuracy } from '../../src/site/prior-publish';
 import { buildItemKnowledge, type PublishedItemKnowledge, publishItemKnowledge } from '../../src/site/item-knowledge';
-import { buildSite, compareKnowledge, guessFormat, InputError, sqlParameterNames, sqlStatements } from '../../src/site/pipeline';
+import { buildSite, compareKnowledge, fitPurchaseIntent, guessFormat, InputError, openEngine, readEvents, sqlParameterNames, sqlStatements, StepRunner } from '../../src/site/pipeline';
+import { loadJsonlLog } from '../../src/site/logs/jsonl';
+import { fitPropensity, intentPoints } from '../../src/site/propensity-fit';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dataDir = process.env.PZ_DATA_DIR ?? resolve(here, '..', '..', '..', 'shared', 'data');
@@ -112,7 +114,9 @@ describe('site pipeline on a tiny log, every reader', () => {
     expect(s.prior!.pairs).toBeGreaterThan(0);
     const r = parsePrior(JSON.parse(readFileSync(s.files.prior!, 'utf8')), { d: FEATURE_DIM, k: FM_K, featureSchemaVersion: FEATURE_SCHEMA_VERSION });
     expect(r.ok).toBe(true);
-    expect(s.steps.map((x) => x.name)).toEqual(['read events', 'sequences', 'transitions', 'top-k', 'similarity', 'embedding', 'write item knowledge', 'prior sample', 'prior replay', 'prior fit']);
+    expect(s.steps.map((x) => x.name)).toEqual(['read events', 'sequences', 'transitions', 'top-k', 'similarity', 'embedding', 'write item knowledge', 'prior sample', 'prior replay', 'prior fit', 'intent days', 'intent replay', 'intent fit']);
+    // Minutes of views on one day: no shopper-day with an observed next 24 h, so no intent model.
+    expect(s.prior!.propensitySkipped).toMatch(/no shopper-day/);
   }, 60_000);
 
   it('says which input it cannot read', async () => {
@@ -181,7 +185,70 @@ describe.skipIf(!existsSync(beautyDir) || !existsSync(taobaoFile))('site pipelin
     // ~20k pairs: one standard error of an accuracy near 0.85 is ~0.0025.
     expect(Math.abs(pipe - ref), `train-prior ${ref}, pipeline ${pipe}`).toBeLessThan(0.01);
     expect(pipe).toBeGreaterThan(pairwiseAccuracy(DEFAULT_WEIGHTS, pairs) - 0.02);
+    // The purchase-intent model: the same shopper-days, labels and features, so the same published model.
+    const intent = (file: string) => JSON.parse(readFileSync(file, 'utf8')).propensity.purchaseIntent;
+    expect(intent(s.files.prior!)).toEqual(intent(refFile));
+    expect(s.prior!.propensity).toMatchObject({ logDays: 5007, points: 5007, positives: 892 });
   }, 300_000);
+});
+
+describe('site pipeline purchase intent', () => {
+  const DAY = 86_400_000;
+  // 40 shoppers over 9 days, some buying, with events right at local midnight (tz UTC-5) and a shopper
+  // active on one day only.
+  const lines: string[] = [];
+  const rng = createRng(12);
+  const start = Date.UTC(2025, 2, 3, 5); // local midnight at UTC-5
+  for (let s = 0; s < 40; s++) {
+    for (let day = 0; day < 9; day++) {
+      if (rng() < 0.45 || (s === 39 && day > 0)) continue;
+      let ts = start + day * DAY + (s % 5 === 0 ? 0 : Math.floor(rng() * 20 * 3_600_000));
+      for (let k = 0; k < 1 + Math.floor(rng() * 6); k++) {
+        const type = rng() < 0.15 ? 'purchase' : rng() < 0.25 ? 'add_to_cart' : rng() < 0.1 ? 'favorite' : 'view';
+        lines.push(JSON.stringify({ shopper: `s${s}`, type, ts, item: { id: `i${Math.floor(rng() * 30)}`, category: `c${s % 4}` } }));
+        ts += Math.floor(rng() * 1_800_000);
+      }
+    }
+  }
+  const file = join(tmp, 'intent.jsonl');
+  writeFileSync(file, lines.reverse().join('\n') + '\n');
+  const tz = -300;
+
+  async function pipelineIntent(maxDays?: number) {
+    const engine = await openEngine({ workDir: join(tmp, `intent-${maxDays ?? 'all'}`), memoryLimit: '256MB', threads: 1 });
+    try {
+      await readEvents(engine.conn, file, 'jsonl');
+      return await fitPurchaseIntent(engine.conn, new StepRunner(), { tzOffsetMinutes: tz, seed: 2, ...(maxDays ? { maxDays } : {}) });
+    } finally {
+      engine.close();
+    }
+  }
+
+  it('finds the shopper-days and labels in SQL exactly as the in-memory reference, and fits the same model', async () => {
+    const ref = intentPoints(loadJsonlLog(file).shoppers, tz, { tzOffsetMinutes: tz });
+    const r = await pipelineIntent();
+    expect(ref.length).toBeGreaterThan(100);
+    expect(new Set(ref.map((p) => p.label))).toEqual(new Set([0, 1]));
+    expect(r.days).toBe(ref.length);
+    expect(r.points).toEqual(ref);
+    expect(r.fit).toEqual(fitPropensity(ref));
+    expect('model' in r.fit && r.fit.stats.heldOutDays).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('caps the shopper-days with a seeded sample of whole shoppers', async () => {
+    const ref = intentPoints(loadJsonlLog(file).shoppers, tz, { tzOffsetMinutes: tz });
+    const r = await pipelineIntent(Math.floor(ref.length / 3));
+    expect(r.days).toBe(ref.length);
+    expect(r.points.length).toBeGreaterThan(0);
+    expect(r.points.length).toBeLessThan(ref.length * 0.7);
+    // Each sampled point is the reference's, in the reference's order (a subsequence of whole shoppers).
+    let j = 0;
+    for (const p of r.points) {
+      while (j < ref.length && JSON.stringify(ref[j]) !== JSON.stringify(p)) j++;
+      expect(j, 'point not in the reference, or out of order').toBeLessThan(ref.length);
+      j++;
+    }
+  }, 60_000);
 });
 
 describe('npm run site', () => {
@@ -191,5 +258,6 @@ describe('npm run site', () => {
     await expect(main(['build', '--out', tmp])).rejects.toThrow(/--events/);
     await expect(main(['build', '--events', 'x.csv', '--out', tmp, '--dim', '65'])).rejects.toThrow(/--dim/);
     await expect(main(['build', '--events', 'x.csv', '--out', tmp, '--format', 'xml'])).rejects.toThrow(/--format/);
+    await expect(main(['build', '--events', 'x.csv', '--out', tmp, '--max-intent-days', '0'])).rejects.toThrow(/--max-intent-days/);
   });
 });

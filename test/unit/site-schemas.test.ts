@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { FM_K } from '../../src/core/model/default-weights';
 import { FEATURE_DIM, FEATURE_SCHEMA_VERSION } from '../../src/core/model/features';
 import { fitPrior } from '../../src/core/model/prior-fit';
+import { DEFAULT_PURCHASE_INTENT } from '../../src/core/profile/propensity';
 import { createRng } from '../../src/core/util/rng';
 import { buildItemKnowledge, publishItemKnowledge } from '../../src/site/item-knowledge';
 import { publishPrior } from '../../src/site/prior-publish';
@@ -37,6 +38,10 @@ describe('JSON Schemas of the published site files', () => {
     expect(check('prior', published)).toEqual([]);
     const { V: _, ...noV } = published;
     expect(check('prior', noV)).not.toEqual([]);
+    // With the purchase-intent model train-prior and the site pipeline publish beside it.
+    const withIntent = publishPrior(prior, { purchaseIntent: { ...DEFAULT_PURCHASE_INTENT, features: [...DEFAULT_PURCHASE_INTENT.features], weights: [...DEFAULT_PURCHASE_INTENT.weights] }, trainedOn: { seed: 1 } });
+    expect(check('prior', withIntent)).toEqual([]);
+    expect(check('prior', { ...withIntent, propensity: { purchaseIntent: { ...withIntent.propensity!.purchaseIntent, intercept: 'high' } } })).not.toEqual([]);
   });
 
   it('segments: the demo file passes, a fuzzifier of 1 does not', () => {

@@ -71,6 +71,8 @@ export async function buildSite(o: SiteBuildOptions): Promise<SiteBuildSummary> 
       files.prior = join(o.outDir, SITE_FILES.prior);
       prior = await buildPriorFile(engine.conn, steps, files.prior, {
         priorVersion: new Date().toISOString().slice(0, 10),
+        // Sequence logs have synthetic times (one event a day): no purchase-timing signal to fit.
+        ...(format === 'sequences' ? { purchaseIntent: false as const } : {}),
         ...o.prior,
         source: basename(o.events),
       });

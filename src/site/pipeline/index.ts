@@ -7,3 +7,4 @@ export { runSqlFile, sqlParameterNames, sqlPath, sqlStatements } from './run-sql
 export { type StepListener, StepRunner, type StepStats } from './steps';
 export { compareKnowledge, type KnowledgeComparison } from './compare';
 export { buildPriorFile, type PipelinePriorOptions, type PriorSummary } from './prior';
+export { fitPurchaseIntent, type PipelineIntent, type PipelineIntentOptions } from './intent';

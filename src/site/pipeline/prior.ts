@@ -3,8 +3,8 @@
  * cap on pairs and a pool of negatives (`sql/prior-*.sql`); Node then replays only the sampled
  * shoppers, one at a time as they stream out of the engine, through the same lists
  * (`prior-lists.ts`), profile reducer and features (`prior-examples.ts`) as `scripts/train-prior.ts`,
- * fits with `fitPrior` and publishes with `prior-publish.ts`. Node memory is the sampled pairs, never
- * the log.
+ * fits with `fitPrior` and publishes with `prior-publish.ts`, with the purchase-intent model
+ * (`intent.ts`) beside it as train-prior does. Node memory is the sampled pairs, never the log.
  */
 import { writeFileSync } from 'node:fs';
 import type { DuckDBConnection } from '@duckdb/node-api';
@@ -17,6 +17,8 @@ import { createRng } from '../../core/util/rng';
 import { type PriorShopper, priorExamples } from '../prior-examples';
 import { HELD_OUT_SHARE, logShopper, NEGATIVES_PER_STEP, PAIR_WEIGHTS } from '../prior-lists';
 import { pairwiseAccuracy, prettyJson, publishPrior, round } from '../prior-publish';
+import type { PropensityStats } from '../propensity-fit';
+import { fitPurchaseIntent } from './intent';
 import { querySqlFile, runSqlFile, streamSqlFile } from './run-sql';
 import type { StepRunner } from './steps';
 
@@ -36,6 +38,11 @@ export interface PipelinePriorOptions {
   pool?: number;
   /** Provenance written into the file (`trainedOn.source`). */
   source: string;
+  /**
+   * Also fit the purchase-intent model (`propensity.purchaseIntent`, see `intent.ts`) with this cap on
+   * shopper-days, or false (logs with synthetic times, e.g. `sequences`). Default: 200,000 days.
+   */
+  purchaseIntent?: { maxDays?: number } | false;
 }
 
 /** What {@link buildPriorFile} did. */
@@ -48,6 +55,10 @@ export interface PriorSummary {
   fitSeconds: number;
   heldOutAccuracy: number;
   builtInAccuracy: number;
+  /** The purchase-intent fit: shopper-days in the log and what the fit measured. */
+  propensity?: { logDays: number } & PropensityStats;
+  /** Why no purchase-intent model was written, when none was. */
+  propensitySkipped?: string;
 }
 
 /** Fits the prior from the `events` and `shoppers` tables and writes `outFile`. */
@@ -113,6 +124,11 @@ export async function buildPriorFile(conn: DuckDBConnection, steps: StepRunner, 
     fitSeconds = (performance.now() - t) / 1000;
     return p;
   });
+  let intent: Awaited<ReturnType<typeof fitPurchaseIntent>> | undefined;
+  if (o.purchaseIntent !== false) {
+    intent = await fitPurchaseIntent(conn, steps, { tzOffsetMinutes: o.tzOffsetMinutes, seed: o.seed, ...o.purchaseIntent });
+  }
+  const fit = intent?.fit ?? { skipped: 'not requested (synthetic times)' };
   const summary: PriorSummary = {
     trainSteps: counts.train,
     heldOutSteps: counts.held,
@@ -122,8 +138,10 @@ export async function buildPriorFile(conn: DuckDBConnection, steps: StepRunner, 
     fitSeconds,
     heldOutAccuracy: pairwiseAccuracy(prior.weights, held),
     builtInAccuracy: pairwiseAccuracy(DEFAULT_WEIGHTS, held),
+    ...('model' in fit ? { propensity: { logDays: intent!.days, ...fit.stats } } : { propensitySkipped: fit.skipped }),
   };
   const published = publishPrior(prior, {
+    ...('model' in fit ? { purchaseIntent: fit.model } : {}),
     trainedOn: {
       format: 'site pipeline',
       source: o.source,
