@@ -57,7 +57,7 @@ await pageBundle('src/client/widget-entry.ts', 'pz-widget.js', 'es');
 // lazy file is self-contained (it repeats the few small modules it shares with the worker), so loading
 // it never re-imports the worker file, whatever URL or name the site gives that.
 const LAZY = [
-  { name: 'learner', entry: 'src/core/model/model.ts', from: '../core/model/model' },
+  { name: 'learner', entry: 'src/core/model/learner.ts', from: '../core/model/learner' },
   { name: 'reports', entry: 'src/worker/reports.ts', from: './reports' },
 ];
 const esModule = (input, outDir, entryFileNames, plugins = []) =>

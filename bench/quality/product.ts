@@ -8,7 +8,7 @@ import { DEFAULT_WEIGHTS, FM_K, weightsFromTable } from '../../src/core/model/de
 import { Engine, type EngineOptions } from '../../src/core/engine';
 import { FEATURE_DIM, FEATURE_SCHEMA_VERSION } from '../../src/core/model/features';
 import type { FmWeights } from '../../src/core/model/fm';
-import { type FmRanker, type FmRankerOptions, createLearner } from '../../src/core/model/model';
+import { type LearnerExperiment, type ShopperLearner, createLearner } from '../../src/core/model/learner';
 import { ENGINE_SETTINGS } from '../../src/core/settings';
 import { createRng } from '../../src/core/util/rng';
 import type { Candidate, StoredEvent } from '../../src/core/types';
@@ -106,7 +106,7 @@ export interface ProductPolicyOptions {
   /** Heuristic weights by feature name, replacing the built-in table (tuning only). */
   weights?: Record<string, number>;
   /** Per-shopper learner settings, experiments only (default: the product's, `src/core/settings.ts`). */
-  learner?: Partial<FmRankerOptions>;
+  learner?: LearnerExperiment;
   /**
    * Strength, or per protocol (tuned on Beauty validation / Taobao first halves); a protocol not
    * listed gets the product default ({@link ENGINE_SETTINGS}).
@@ -139,7 +139,7 @@ export function onShownList(event: StoredEvent, shown: { listId: string; ids: Re
 
 /** A replay policy running the product engine. */
 export function productPolicy(o: ProductPolicyOptions): ReplayPolicy {
-  let current: FmRanker | undefined;
+  let current: ShopperLearner | undefined;
   let weights: FmWeights = DEFAULT_WEIGHTS;
   let strength = 1;
   return {
@@ -174,18 +174,24 @@ export function productPolicy(o: ProductPolicyOptions): ReplayPolicy {
         ).ranker;
         engine.attachLearner(current);
       };
+      // Like the worker: whatever feedback is queued (pairs, finished lists) is learnt before the next list.
+      const learnPending = (): void => {
+        if (!o.learn) return;
+        if (!engine.hasLearner() && engine.pendingExamples() > 0) attachLearner();
+        engine.train();
+      };
       const rng = createRng(seed);
       // The last list shown, so events on its items carry its listId as the loader's would.
       let shown: { listId: string; ids: Set<string> } | undefined;
       return {
         observe(event) {
           engine.ingest(onShownList(event, shown), event.ts);
-          if (!o.learn) return;
-          if (!engine.hasLearner() && engine.pendingExamples() > 0) attachLearner();
-          engine.train();
+          learnPending();
         },
         rank(candidates: readonly Candidate[], now: number): Float64Array {
           const r = engine.rerank(candidates, { slot: SLOT }, rng, now, () => performance.now());
+          // The list this one replaces in the slot is final now: the learner can have it.
+          learnPending();
           shown = r.listId === undefined ? undefined : { listId: r.listId, ids: new Set(r.items.map((it) => it.id)) };
           const n = candidates.length;
           const scores = new Float64Array(n);

@@ -14,6 +14,8 @@ import { groupContributions, reasonFor, type FamilyContribution } from './rank/e
 import type { Messages } from './messages';
 import { boughtOneOff, FEATURE_DIM, FEATURE_INDEX, FEATURE_SCHEMA_VERSION, features } from './model/features';
 import { type FmWeights, type PairExample, fmContributions, fmScoreBatch } from './model/fm';
+import type { FeatureFamily } from './model/features';
+import type { ListOutcome } from './model/taste';
 import { DEFAULT_WEIGHTS } from './model/default-weights';
 import { applyEventMut, emptyProfile, type Profile, type ProfileConfig, reviveProfile, setDeclared, type DeclaredValue } from './profile/profile';
 import { churnRisk, purchaseIntent, type LogisticModel } from './profile/propensity';
@@ -33,6 +35,12 @@ export interface Learner {
   learn(pairs: readonly PairExample[]): number;
   contributions(x: Float32Array): Float32Array;
   weights(): FmWeights;
+  /** Per-candidate scores of the shopper's taste over item attributes, added to {@link score}. */
+  scoreItems?(cands: readonly Candidate[]): Float32Array;
+  /** One candidate's {@link scoreItems} by feature family, for reasons. */
+  itemContributions?(c: Candidate): Partial<Record<FeatureFamily, number>>;
+  /** Learns from shown lists: which items the shopper acted on and which they passed over. */
+  observeLists?(outcomes: readonly ListOutcome[]): void;
 }
 
 /** Engine configuration: all optional. */
@@ -85,6 +93,8 @@ interface ShownList {
   shown: number[];
   /** Candidate indices the shopper has already interacted with. */
   used: Set<number>;
+  /** Handed to the learner as a {@link ListOutcome} (superseded in its slot, expired or forgotten). */
+  folded: boolean;
 }
 
 /** Outcome of {@link Engine.ingest}. */
@@ -104,6 +114,7 @@ export class Engine {
   private readonly lists: ShownList[] = [];
   private pool: Candidate[] = [];
   private pending: PairExample[] = [];
+  private pendingLists: ListOutcome[] = [];
 
   constructor(
     readonly options: EngineOptions = {},
@@ -163,6 +174,7 @@ export class Engine {
       this.pending.push(...feedback.pairs);
       pairs = feedback.pairs.length;
     }
+    if (feedback?.late) this.queueOutcome(feedback.late);
     return { ok: true, event, duplicate, pairs, warnings: [] };
   }
 
@@ -176,18 +188,57 @@ export class Engine {
    * @example while (engine.pendingExamples() > 0 && !rerankWaiting()) engine.train(32);
    */
   train(max = 256): number {
-    if (!this.learner || this.pending.length === 0) return 0;
+    const learner = this.learner;
+    if (!learner) return 0;
+    let done = 0;
+    if (this.pendingLists.length) {
+      // Shown lists are cheap (a few µs per item): all of them go in one call.
+      const lists = this.pendingLists.splice(0);
+      learner.observeLists?.(lists);
+      done += lists.length;
+    }
+    if (this.pending.length === 0) return done;
     const batch = this.pending.splice(0, max);
-    this.learner.learn(batch);
-    return batch.length;
+    learner.learn(batch);
+    return done + batch.length;
   }
 
-  /** Feedback waiting for the learner. */
+  /** Feedback waiting for the learner: pairs and shown lists. */
   pendingExamples(): number {
-    return this.pending.length;
+    return this.pending.length + this.pendingLists.length;
   }
 
-  private feedbackPairs(event: StoredEvent, weight: number, now: number): { pairs: PairExample[]; commit: () => void } {
+  private queueOutcome(o: ListOutcome): void {
+    if (!(this.options.learn ?? true)) return;
+    this.pendingLists.push(o);
+    if (this.pendingLists.length > ENGINE_SETTINGS.maxPendingLists) this.pendingLists.shift();
+  }
+
+  /** Hands a shown list to the learner (once): the items in shown order and which were acted on. */
+  private fold(list: ShownList): void {
+    if (list.folded) return;
+    list.folded = true;
+    if (list.shown.length) this.queueOutcome(this.outcome(list));
+  }
+
+  /**
+   * A shown list as the learner takes it: items in shown order, which were acted on, and the FM's
+   * scores of them as featured when shown (the taste model learns what those leave unexplained).
+   * `only`: the candidate indices that are new observations (default all).
+   */
+  private outcome(list: ShownList, only?: (i: number) => boolean): ListOutcome {
+    const n = list.candidates.length;
+    const fm = this.learner ? this.learner.score(list.X, n) : fmScoreBatch(this.weights, list.X, n);
+    return {
+      items: list.shown.map((i) => list.candidates[i]!),
+      positions: list.shown.map((_, k) => k),
+      clicked: list.shown.map((i) => list.used.has(i) || (only?.(i) ?? false)),
+      offsets: list.shown.map((i) => fm[i]!),
+      ...(only ? { observed: list.shown.map(only) } : {}),
+    };
+  }
+
+  private feedbackPairs(event: StoredEvent, weight: number, now: number): { pairs: PairExample[]; commit: () => void; late?: ListOutcome } {
     const id = event.item!.id;
     const d = FEATURE_DIM;
     const list = this.findList(event, now);
@@ -218,7 +269,10 @@ export class Engine {
         neg[SERVER_RANK] = x[SERVER_RANK]!;
         out.push({ pos: x.slice(), neg, weight: w });
       }
-      return { pairs: out, commit: () => list.used.add(idx) };
+      // A list already handed to the learner counted this item as passed over: the click goes after
+      // it, with the list as its context.
+      const late = list.folded && !list.used.has(idx) ? this.outcome(list, (i) => i === idx) : undefined;
+      return { pairs: out, commit: () => list.used.add(idx), ...(late ? { late } : {}) };
     }
     // No shown list: compare against recently shown candidates, with today's features.
     const negs = this.pool.filter((c) => c.id !== id).slice(-maxNeg);
@@ -263,18 +317,19 @@ export class Engine {
         const X = features(profile, cands, { now });
         scored = { cands: cands as Candidate[], X };
         const n = cands.length;
-        const scores = learner ? learner.score(X, n) : fmScoreBatch(weights, X, n);
-        const sampled = explore && learner ? learner.scoreSampled(X, n, r, this.options.explorationScale ?? DEFAULT_EXPLORATION_SCALE) : undefined;
+        const taste = learner?.scoreItems?.(cands);
+        const scores = withTaste(learner ? learner.score(X, n) : fmScoreBatch(weights, X, n), taste);
+        const sampled = explore && learner ? withTaste(learner.scoreSampled(X, n, r, this.options.explorationScale ?? DEFAULT_EXPLORATION_SCALE), taste) : undefined;
         let settled: Uint8Array | undefined;
         if (sampled) {
           settled = new Uint8Array(n);
           for (let i = 0; i < n; i++) if (boughtOneOff(X, i)) settled[i] = 1;
         }
-        return { scores, sampled, hasSignal: profile.eventCount > 0, settled };
+        return { scores, sampled, hasSignal: profile.eventCount > 0 || (taste?.some((x) => x !== 0) ?? false), settled };
       },
       reason: (i) => {
         if (!scored) return undefined;
-        const fam = this.familiesFor(scored.X, i, learner, weights);
+        const fam = this.familiesFor(scored.X, i, learner, weights, scored.cands[i]!);
         return reasonFor(profile, scored.cands[i]!, fam, now, this.options.messages);
       },
     };
@@ -312,19 +367,23 @@ export class Engine {
       X,
       shown: shownIds.map((id) => index.get(id)).filter((i): i is number => i !== undefined),
       used: new Set(),
+      folded: false,
     };
+    // A newer list in the same slot replaces the older ones on the page; lists past their feedback
+    // window get no more clicks. Either way they are final: the learner can have them.
+    for (const l of this.lists) if (l.slot === slot || now - l.ts > ENGINE_SETTINGS.listTtlMs) this.fold(l);
     this.remember(list);
   }
 
-  private familiesFor(X: Float32Array, i: number, learner: Learner | undefined, weights: FmWeights): FamilyContribution[] {
+  private familiesFor(X: Float32Array, i: number, learner: Learner | undefined, weights: FmWeights, cand: Candidate): FamilyContribution[] {
     const d = FEATURE_DIM;
     const x = X.subarray(i * d, i * d + d);
-    return groupContributions(learner ? learner.contributions(x) : fmContributions(weights, x));
+    return groupContributions(learner ? learner.contributions(x) : fmContributions(weights, x), learner?.itemContributions?.(cand));
   }
 
   private remember(list: ShownList): void {
     this.lists.push(list);
-    if (this.lists.length > ENGINE_SETTINGS.maxLists) this.lists.shift();
+    if (this.lists.length > ENGINE_SETTINGS.maxLists) this.fold(this.lists.shift()!);
     this.addToPool(list.candidates);
   }
 
@@ -362,7 +421,7 @@ export class Engine {
       const list = this.lists[k]!;
       const i = list.index.get(id);
       if (i === undefined) continue;
-      const fam = this.familiesFor(list.X, i, this.learner, this.scoringWeights());
+      const fam = this.familiesFor(list.X, i, this.learner, this.scoringWeights(), list.candidates[i]!);
       const reason = reasonFor(this.profile, list.candidates[i]!, fam, now, this.options.messages);
       return { ...(reason ? { reason } : {}), contributions: fam };
     }
@@ -393,7 +452,16 @@ export class Engine {
     this.lists.length = 0;
     this.pool = [];
     this.pending = [];
+    this.pendingLists = [];
   }
+}
+
+/** FM scores plus the taste model's, in a new array (the learner's buffers are left alone). */
+function withTaste(scores: Float32Array, taste: Float32Array | undefined): Float32Array {
+  if (!taste) return scores;
+  const out = Float32Array.from(scores);
+  for (let i = 0; i < out.length; i++) out[i]! += taste[i] ?? 0;
+  return out;
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

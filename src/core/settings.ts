@@ -40,6 +40,24 @@ export const LEARNER_SETTINGS = Object.freeze({
   seed: 7,
 });
 
+/**
+ * The per-shopper taste model over item attributes (`model/taste.ts`): learns from every shown list,
+ * clicks and items passed over, under a position-based click model. Chosen on the shown-lists tuning
+ * shoppers (`bench/tune-shown-lists.ts`), never on reported data.
+ */
+export const TASTE_SETTINGS = Object.freeze({
+  /** η(k) = k^−power, the probability that 1-based position k is examined (Joachims et al. 2017: 1). */
+  examinationPower: 1,
+  /** Prior variance of one weight, by attribute family (log-odds of a click). */
+  variance: Object.freeze({ item: 1, brand: 0.5, category: 0.25, tags: 0.05, similar: 1, price: 0.25, bias: 4 }),
+  /** Per shown list, each variance moves back toward its prior by this factor… */
+  forget: 0.9,
+  /** …and each weight shrinks toward 0 by this one, so an old taste fades once it stops being confirmed. */
+  meanKeep: 0.93,
+  /** Most attribute weights kept (least recently updated evicted first). */
+  maxTokens: 4000,
+});
+
 /** The engine: rerank defaults and the feedback rule. */
 export const ENGINE_SETTINGS = Object.freeze({
   /** Personalization strength when the page sets none (0 = server order, 1 = fully personal). */
@@ -56,6 +74,8 @@ export const ENGINE_SETTINGS = Object.freeze({
   /** Shown lists remembered for feedback, and for how long. */
   maxLists: 16,
   listTtlMs: 2 * 3_600_000,
+  /** Shown lists waiting for a learner to attach (the oldest go first). */
+  maxPendingLists: 64,
   /** Positions of a list kept for feedback (items below are never reached by skip-above). */
   maxRememberedPositions: 100,
 });

@@ -76,7 +76,7 @@ function yieldTask(): Promise<void> {
   });
 }
 
-type LearnerModule = typeof import('../core/model/model');
+type LearnerModule = typeof import('../core/model/learner');
 
 /** The timer functions the service uses; tests pass a manual clock so nothing waits on real time. */
 export interface Timers {
@@ -543,7 +543,7 @@ export class PersonalizerService implements WorkerApi {
   private async loadLearner(): Promise<void> {
     this.learnerWanted = true;
     this.learnerPromise ??= (async () => {
-      const mod = await (this.deps.loadLearner ?? (() => import('../core/model/model')))();
+      const mod = await (this.deps.loadLearner ?? (() => import('../core/model/learner')))();
       const saved = this.deleted ? undefined : await (await this.openedStore())?.getModel().catch(() => undefined);
       // The product's learner (settings.ts), as the quality benchmark measures it.
       const base = { weights: this.priorWeights ?? this.engine.scoringWeights(), version: this.priorVersion, featureSchemaVersion: FEATURE_SCHEMA_VERSION };
@@ -747,6 +747,8 @@ export class PersonalizerService implements WorkerApi {
         const slot = options?.slot ?? 'default';
         this.last = { slot, listId: result.listId, at: this.now(), items: result.items };
       }
+      // The list this one replaced in its slot is final: the learner learns from it after this answer.
+      if (this.engine.hasLearner() && this.engine.pendingExamples() > 0) this.scheduleTrain(0);
       return result;
     } catch (err) {
       return serverOrder(candidates, options?.limit, `error: ${describeError(err)}`, performance.now() - t0, options?.exclude);

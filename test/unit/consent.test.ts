@@ -39,7 +39,7 @@ const freshDb = () => `pz-consent-${n++}-${T0}`;
 const clocks = new Map<PersonalizerService, ReturnType<typeof manualClock>>();
 const service = () => {
   const c = manualClock(T0);
-  const svc = new PersonalizerService({ now: () => c.clock.t, timers: c.timers, loadLearner: () => import('../../src/core/model/model') });
+  const svc = new PersonalizerService({ now: () => c.clock.t, timers: c.timers, loadLearner: () => import('../../src/core/model/learner') });
   started.push(svc);
   clocks.set(svc, c);
   return svc;

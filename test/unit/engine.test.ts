@@ -4,7 +4,8 @@ import { weightsFromTable, DEFAULT_WEIGHTS, FM_K } from '../../src/core/model/de
 import { Engine, type Learner } from '../../src/core/engine';
 import { FEATURE_DIM, FEATURE_INDEX, FEATURE_SCHEMA_VERSION, features } from '../../src/core/model/features';
 import { type FmWeights, type PairExample, cloneWeights, fmContributions, fmScoreBatch } from '../../src/core/model/fm';
-import { FmRanker, createLearner } from '../../src/core/model/model';
+import { FmRanker } from '../../src/core/model/model';
+import { createLearner } from '../../src/core/model/learner';
 import { ENGINE_SETTINGS, LEARNER_SETTINGS } from '../../src/core/settings';
 import { createRng } from '../../src/core/util/rng';
 import { ensureTf, memory } from '../../src/core/model/tf';
@@ -340,7 +341,7 @@ describe('Engine feedback from every shown list', () => {
     const cands = list(30);
     const before = rerankAt(engine, cands, T0 + 10);
     const { ranker: learner } = createLearner({ weights: DEFAULT_WEIGHTS, version: 'built-in', featureSchemaVersion: FEATURE_SCHEMA_VERSION });
-    live.push(learner);
+    live.push(learner.fm);
     engine.attachLearner(learner);
     const after = rerankAt(engine, cands, T0 + 10);
     expect(after.items.map((x) => [x.id, x.score])).toEqual(before.items.map((x) => [x.id, x.score]));
@@ -349,16 +350,20 @@ describe('Engine feedback from every shown list', () => {
   it('the learner factory ships the settings of settings.ts and restores a saved state only for the same prior', () => {
     const base = { weights: DEFAULT_WEIGHTS, version: 'p1', featureSchemaVersion: FEATURE_SCHEMA_VERSION };
     const fresh = createLearner(base);
-    live.push(fresh.ranker);
+    live.push(fresh.ranker.fm);
     expect(fresh.restarted).toBe(false);
-    expect(fresh.ranker.learningRate()).toBe(LEARNER_SETTINGS.lr);
+    expect(fresh.ranker.fm.learningRate()).toBe(LEARNER_SETTINGS.lr);
     const saved = fresh.ranker.exportState();
     const again = createLearner(base, saved);
-    live.push(again.ranker);
+    live.push(again.ranker.fm);
     expect(again.restarted).toBe(false);
-    expect(again.ranker.learningRate()).toBe(LEARNER_SETTINGS.lr);
+    expect(again.ranker.fm.learningRate()).toBe(LEARNER_SETTINGS.lr);
+    // A state stored before the taste model (a bare FM state) still restores the FM.
+    const legacy = createLearner(base, saved.fm);
+    live.push(legacy.ranker.fm);
+    expect(legacy.restarted).toBe(false);
     const other = createLearner({ ...base, version: 'p2' }, saved);
-    live.push(other.ranker);
+    live.push(other.ranker.fm);
     expect(other.restarted).toBe(true);
     expect(new Engine({}, T0).rerank(list(3), {}, createRng(1), T0, still).items).toHaveLength(3);
     expect(ENGINE_SETTINGS.personalization).toBeGreaterThan(0);

@@ -86,7 +86,7 @@ afterEach(() => {
   for (const s of started.splice(0)) s.close();
 });
 const service = () => {
-  const svc = new PersonalizerService({ now: () => NOW, loadLearner: () => import('../../src/core/model/model') });
+  const svc = new PersonalizerService({ now: () => NOW, loadLearner: () => import('../../src/core/model/learner') });
   started.push(svc);
   return svc;
 };

@@ -108,7 +108,7 @@ describe('personalization 0 is exactly the server order', () => {
   });
 
   it('through the worker service (structured-clone input, IndexedDB behind it)', async () => {
-    const svc = new PersonalizerService({ now: () => T0, loadLearner: () => import('../../src/core/model/model') });
+    const svc = new PersonalizerService({ now: () => T0, loadLearner: () => import('../../src/core/model/learner') });
     try {
       await svc.init({ dbName: `pz-item-${T0}`, personalization: 0.7 });
       await svc.track([1, 2, 2, 3].map((id, i) => ({ type: 'add_to_cart', item: { id, category: 'c' }, ts: T0 - 1000 + i })));

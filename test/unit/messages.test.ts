@@ -45,7 +45,7 @@ describe('the message table', () => {
   });
 
   it('the worker fetches messagesUrl and picks the lang it is given', async () => {
-    const svc = new PersonalizerService({ now: () => T0 + 600_000, fetchJson: async () => GERMAN, loadLearner: () => import('../../src/core/model/model') });
+    const svc = new PersonalizerService({ now: () => T0 + 600_000, fetchJson: async () => GERMAN, loadLearner: () => import('../../src/core/model/learner') });
     try {
       await svc.init({ dbName: `pz-messages-${T0}`, messagesUrl: 'https://shop.example/pz-messages.json', lang: 'de-DE' });
       await svc.track(Array.from({ length: 5 }, (_, i) => ({ type: 'click', item: { id: `l${i}`, category: 'beauty/lipstick' }, ts: T0 + i * 60_000 })));

@@ -19,7 +19,7 @@ function siteWith(config: unknown) {
 }
 
 const service = () => {
-  const svc = new PersonalizerService({ now: () => T0, loadLearner: () => import('../../src/core/model/model') });
+  const svc = new PersonalizerService({ now: () => T0, loadLearner: () => import('../../src/core/model/learner') });
   started.push(svc);
   return svc;
 };

@@ -28,7 +28,7 @@ describe("the worker's request log", () => {
       [report]: { budget: 1, questions: [{ id: 'intent', type: 'intent-bucket', epsilon: 0.25, period: 'day', thresholds: [0.5] }] },
     });
     const c = manualClock(T0);
-    const svc = new PersonalizerService({ now: () => c.clock.t, timers: c.timers, loadLearner: () => import('../../src/core/model/model') });
+    const svc = new PersonalizerService({ now: () => c.clock.t, timers: c.timers, loadLearner: () => import('../../src/core/model/learner') });
     started.push(svc);
     await svc.init({ dbName: `pz-svc-requests-${T0}`, seed: 3, priorUrl: 'https://shop.test/site/prior.json', segmentsUrl: 'https://shop.test/site/segments.json', reportUrl: report });
     const posts = async () => (await svc.requests()).filter((r) => r.method === 'POST');

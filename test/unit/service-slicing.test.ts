@@ -11,7 +11,7 @@ afterEach(() => {
 
 function service(): PersonalizerService {
   const c = manualClock(T0);
-  const svc = new PersonalizerService({ now: () => c.clock.t, timers: c.timers, loadLearner: () => import('../../src/core/model/model') });
+  const svc = new PersonalizerService({ now: () => c.clock.t, timers: c.timers, loadLearner: () => import('../../src/core/model/learner') });
   started.push(svc);
   return svc;
 }

@@ -18,7 +18,7 @@ const started: PersonalizerService[] = [];
 /** A service with a virtual clock and timers; the learner module is loaded from the sources. */
 function service(deps: Partial<ServiceDeps> = {}) {
   const c = manualClock(T0);
-  const svc = new PersonalizerService({ now: () => c.clock.t, timers: c.timers, loadLearner: () => import('../../src/core/model/model'), ...deps });
+  const svc = new PersonalizerService({ now: () => c.clock.t, timers: c.timers, loadLearner: () => import('../../src/core/model/learner'), ...deps });
   started.push(svc);
   return { svc, ...c };
 }
@@ -139,7 +139,7 @@ describe('PersonalizerService', () => {
     await svc.init({ dbName: freshDb(), seed: 1, priorUrl: '/prior.json' });
     expect(fetchJson).toHaveBeenCalledWith('/prior.json');
     await svc.track([view(1)]); // starts the learner, which starts from the prior
-    await vi.waitFor(async () => expect((await svc.exportData()).model).toMatchObject({ priorVersion: 'site-prior-7' }), { timeout: 30_000 });
+    await vi.waitFor(async () => expect((await svc.exportData()).model).toMatchObject({ fm: { priorVersion: 'site-prior-7' } }), { timeout: 30_000 });
   });
 
   it.each([
@@ -151,7 +151,7 @@ describe('PersonalizerService', () => {
     const status = await svc.init({ dbName: freshDb(), seed: 1, priorUrl: '/prior.json' });
     expect(status.ready).toBe(true);
     await svc.track([view(1)]);
-    await vi.waitFor(async () => expect((await svc.exportData()).model).toMatchObject({ priorVersion: 'built-in' }), { timeout: 30_000 });
+    await vi.waitFor(async () => expect((await svc.exportData()).model).toMatchObject({ fm: { priorVersion: 'built-in' } }), { timeout: 30_000 });
   });
 
   it('keeps working in memory when IndexedDB cannot be opened', async () => {
@@ -186,9 +186,9 @@ describe('PersonalizerService', () => {
     const { svc } = service();
     await svc.init({ dbName, seed: 1 });
     await (svc as unknown as { loadLearner(): Promise<void> }).loadLearner();
-    const model = (await svc.exportData()).model as { featureSchemaVersion: number; step: number };
-    expect(model.featureSchemaVersion).toBe(FEATURE_SCHEMA_VERSION);
-    expect(model.step).toBeGreaterThan(0);
+    const model = (await svc.exportData()).model as { fm: { featureSchemaVersion: number; step: number } };
+    expect(model.fm.featureSchemaVersion).toBe(FEATURE_SCHEMA_VERSION);
+    expect(model.fm.step).toBeGreaterThan(0);
   });
 });
 

@@ -13,13 +13,17 @@ export interface FamilyContribution {
   value: number;
 }
 
-/** Sums per-feature contributions (length {@link FEATURE_DIM}) by family, largest magnitude first. */
-export function groupContributions(contrib: ArrayLike<number>): FamilyContribution[] {
+/**
+ * Sums per-feature contributions (length {@link FEATURE_DIM}) by family, plus contributions already
+ * grouped by family (the taste model's), largest magnitude first.
+ */
+export function groupContributions(contrib: ArrayLike<number>, byFamily?: Partial<Record<FeatureFamily, number>>): FamilyContribution[] {
   const sums = new Map<FeatureFamily, number>();
   for (let j = 0; j < FEATURE_DIM; j++) {
     const f = FEATURES[j]!.family;
     sums.set(f, (sums.get(f) ?? 0) + (contrib[j] ?? 0));
   }
+  for (const [f, v] of Object.entries(byFamily ?? {}) as [FeatureFamily, number][]) if (sums.has(f)) sums.set(f, sums.get(f)! + v);
   return [...sums]
     .map(([family, value]) => ({ family, value }))
     .sort((a, b) => Math.abs(b.value) - Math.abs(a.value));

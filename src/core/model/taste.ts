@@ -1,0 +1,490 @@
+/**
+ * The shopper's own taste over item attributes, learnt from every list they were shown: which items,
+ * brands, categories, tags, embedding directions and price levels they click more (or less) often
+ * than their position in the list explains. It complements the factorization machine, whose inputs
+ * are profile-relative features (shares of what the shopper clicked) and so cannot see the items a
+ * shopper was shown and passed over.
+ *
+ * **Click model.** Position-based: an item at 1-based position k is examined with probability
+ * η(k) = k^−{@link TasteSettings.examinationPower} (η = 1/k, the estimate of Joachims et al., WSDM
+ * 2017), and clicked when examined with probability σ(s), s = bias + Σ wᵢxᵢ over the item's
+ * attributes. So a click low in the list is strong evidence of taste, and an item passed over at
+ * the top is evidence against it, while one passed over at position 20 says almost nothing.
+ *
+ * **Learning.** Bayesian, one observation at a time: a Gaussian posterior per weight (mean,
+ * variance; prior mean 0 and a variance per attribute family), updated by a rank-one Laplace step on
+ * the click likelihood at the current mean (diagonal kept), so the first clicks move the ranking and
+ * a weight stops moving once its evidence is strong. Between lists every variance relaxes toward
+ * its prior (`forget`), so a shopper whose taste drifts is followed. Pure TypeScript: each update
+ * costs O(attributes of the item).
+ *
+ * **What it ranks with.** {@link TasteModel.score}: Σ wᵢxᵢ without the bias, in log-odds of a click
+ * (the scale of the FM's pairwise scores), added to the FM score by the engine.
+ */
+import { ModelStateError } from '../errors';
+import { brandKey, categoryKeys, itemKey, tagKey } from '../profile/keys';
+import type { FeatureFamily } from './features';
+import type { Candidate } from '../types';
+import { evictLowest } from '../util/evict';
+
+/** Version of {@link TasteState}; bump when the stored layout changes. */
+export const TASTE_STATE_VERSION = 1;
+
+/** Settings of the taste model (the shipped values are `TASTE_SETTINGS` in `settings.ts`). */
+export interface TasteSettings {
+  /** η(k) = k^−power: the probability that position k (1-based) is examined. */
+  examinationPower: number;
+  /** Prior variance of each weight, by the attribute family it belongs to (`bias`: the click rate). */
+  variance: Readonly<Record<TasteFamily, number>>;
+  /** Per shown list, each variance moves back toward its prior by this factor (1 = never forget). */
+  forget: number;
+  /** Per shown list, each weight shrinks toward 0 (its prior mean) by this factor (1 = never). */
+  meanKeep: number;
+  /** Most attribute weights kept; the least recently updated go first. */
+  maxTokens: number;
+}
+
+/** Families of attributes the model weighs. */
+export type TasteFamily = 'item' | 'brand' | 'category' | 'tags' | 'similar' | 'price' | 'bias';
+
+/** One shown list as the model learns from it: items in shown order and whether each was clicked. */
+export interface ListOutcome {
+  /** The items in the order shown (index 0 = the top position). */
+  items: readonly Candidate[];
+  /** 0-based shown position of each item (its examination depends on it). */
+  positions: readonly number[];
+  /** Whether each item was clicked (or acted on more strongly). */
+  clicked: readonly boolean[];
+  /**
+   * What the rest of the ranker already scored each item (log-odds): the taste model learns only
+   * what that score does not explain, so the sum of the two is what ranks.
+   */
+  offsets?: readonly number[];
+  /**
+   * Which items are new observations (default all). The others only give the list's context: a
+   * click that arrives after its list was learnt from is learnt with the list around it, once.
+   */
+  observed?: readonly boolean[];
+}
+
+/** The model's stored state: plain arrays, structured-clone and JSON safe. */
+export interface TasteState {
+  v: number;
+  /** Lists learnt from (the forgetting clock). */
+  lists: number;
+  /** Attribute key → [mean, variance, list count when last updated]. */
+  tokens: [string, number, number, number][];
+  /** Embedding weights: mean, variance (empty until an item with an embedding was seen). */
+  embMean: number[];
+  embVar: number[];
+  embLists: number;
+  /** [bias, z, z²] means and variances, z = ln price − priceCentre. */
+  dense: number[];
+  denseVar: number[];
+  denseLists: number;
+  /** Log price the price terms are centred on (the first priced list's mean), or null. */
+  priceCentre: number | null;
+}
+
+const FAMILY_OF_PREFIX: Record<string, TasteFamily> = { i: 'item', b: 'brand', c: 'category', t: 'tags' };
+/** Scored family → the feature family a reason speaks of. */
+const REASON_FAMILY: Record<Exclude<TasteFamily, 'bias'>, FeatureFamily> = {
+  item: 'item',
+  brand: 'brand',
+  category: 'category',
+  tags: 'tags',
+  similar: 'similar',
+  price: 'price',
+};
+const MAX_TAGS = 32;
+const BIAS = 0;
+const Z = 1;
+const Z2 = 2;
+
+const sigmoid = (s: number): number => 1 / (1 + Math.exp(-s));
+
+/** Keys of candidate objects seen before (a list is scored, then learnt from, with the same objects). */
+const tokenCache = new WeakMap<Candidate, readonly string[]>();
+
+/** Attribute keys of an item, each with its family's prefix (`i:` item, `b:` brand, `c:` category level, `t:` tag). */
+export function tasteTokens(c: Candidate): readonly string[] {
+  const cached = tokenCache.get(c);
+  if (cached) return cached;
+  const out = [`i:${itemKey(c.id)}`];
+  const b = c.brand ? brandKey(c.brand) : undefined;
+  if (b) out.push(`b:${b}`);
+  if (c.category) for (const k of categoryKeys(c.category)) out.push(`c:${k}`);
+  if (c.tags) {
+    const seen = new Set<string>();
+    for (const t of c.tags.slice(0, MAX_TAGS)) {
+      const k = tagKey(t);
+      if (k && !seen.has(k)) {
+        seen.add(k);
+        out.push(`t:${k}`);
+      }
+    }
+  }
+  tokenCache.set(c, out);
+  return out;
+}
+
+/** The unit-length embedding of an item, or undefined when it has none (or a zero one). */
+function unitEmbedding(c: Candidate, dim: number): Float64Array | undefined {
+  const e = c.embedding;
+  if (!e || e.length === 0 || (dim > 0 && e.length !== dim)) return undefined;
+  let norm = 0;
+  for (const x of e) norm += x * x;
+  if (!(norm > 0) || !Number.isFinite(norm)) return undefined;
+  const inv = 1 / Math.sqrt(norm);
+  return Float64Array.from(e, (x) => x * inv);
+}
+
+const logPrice = (c: Candidate): number | undefined => (c.price !== undefined && Number.isFinite(c.price) && c.price > 0 ? Math.log(c.price) : undefined);
+
+/** A per-shopper Bayesian click model over item attributes; see the file comment. */
+export class TasteModel {
+  private lists = 0;
+  private readonly tokens = new Map<string, [mean: number, variance: number, at: number]>();
+  private embMean = new Float64Array(0);
+  private embVar = new Float64Array(0);
+  private embLists = 0;
+  private readonly dense = new Float64Array(3);
+  private readonly denseVar: Float64Array;
+  private denseLists = 0;
+  private priceCentre: number | undefined;
+
+  constructor(private readonly settings: TasteSettings) {
+    const v = settings.variance;
+    this.denseVar = Float64Array.of(v.bias, v.price, v.price);
+  }
+
+  /** Restores a model from {@link TasteModel.exportState}; throws {@link ModelStateError} on a malformed state. */
+  static fromState(state: unknown, settings: TasteSettings): TasteModel {
+    const s = state as TasteState;
+    const bad = (what: string): never => {
+      throw new ModelStateError('taste', `taste state: ${what}`);
+    };
+    if (!s || typeof s !== 'object' || s.v !== TASTE_STATE_VERSION) bad(`version must be ${TASTE_STATE_VERSION}`);
+    const finite = (xs: unknown, n?: number): xs is number[] => Array.isArray(xs) && (n === undefined || xs.length === n) && xs.every((x) => typeof x === 'number' && Number.isFinite(x));
+    if (!Number.isInteger(s.lists) || s.lists < 0) bad('lists must be an integer ≥ 0');
+    if (!finite(s.dense, 3) || !finite(s.denseVar, 3) || !s.denseVar.every((x) => x > 0)) bad('dense weights malformed');
+    if (!finite(s.embMean) || !finite(s.embVar, s.embMean.length) || !s.embVar.every((x) => x > 0)) bad('embedding weights malformed');
+    if (s.priceCentre !== null && !(typeof s.priceCentre === 'number' && Number.isFinite(s.priceCentre))) bad('priceCentre malformed');
+    if (!Array.isArray(s.tokens)) bad('tokens must be an array');
+    const m = new TasteModel(settings);
+    m.lists = s.lists;
+    for (const t of s.tokens) {
+      if (!Array.isArray(t) || typeof t[0] !== 'string' || !FAMILY_OF_PREFIX[t[0].slice(0, 1)] || !finite(t.slice(1), 3) || !(t[2] > 0)) bad('a token entry is malformed');
+      m.tokens.set(t[0], [t[1], t[2], t[3]]);
+    }
+    m.embMean = Float64Array.from(s.embMean);
+    m.embVar = Float64Array.from(s.embVar);
+    m.embLists = Number.isInteger(s.embLists) ? s.embLists : s.lists;
+    m.dense.set(s.dense);
+    m.denseVar.set(s.denseVar);
+    m.denseLists = Number.isInteger(s.denseLists) ? s.denseLists : s.lists;
+    m.priceCentre = s.priceCentre ?? undefined;
+    return m;
+  }
+
+  /** A structured-clone and JSON safe copy of the model. */
+  exportState(): TasteState {
+    return {
+      v: TASTE_STATE_VERSION,
+      lists: this.lists,
+      tokens: [...this.tokens].map(([k, [m, v, at]]) => [k, m, v, at]),
+      embMean: [...this.embMean],
+      embVar: [...this.embVar],
+      embLists: this.embLists,
+      dense: [...this.dense],
+      denseVar: [...this.denseVar],
+      denseLists: this.denseLists,
+      priceCentre: this.priceCentre ?? null,
+    };
+  }
+
+  /** Lists learnt from so far. */
+  listsSeen(): number {
+    return this.lists;
+  }
+
+  /** Attribute weights held. */
+  size(): number {
+    return this.tokens.size;
+  }
+
+  /** Residual score of each candidate (log-odds of a click, without the bias), in candidate order. */
+  score(cands: readonly Candidate[]): Float32Array {
+    const out = new Float32Array(cands.length);
+    if (this.lists === 0) return out;
+    const dim = this.embMean.length;
+    for (let i = 0; i < cands.length; i++) {
+      const c = cands[i]!;
+      let s = 0;
+      for (const t of tasteTokens(c)) {
+        const w = this.tokens.get(t);
+        if (w) s += w[0] * this.settings.meanKeep ** (this.lists - w[2]);
+      }
+      const e = dim ? unitEmbedding(c, dim) : undefined;
+      if (e) for (let j = 0; j < dim; j++) s += this.embMean[j]! * e[j]!;
+      const lp = logPrice(c);
+      if (lp !== undefined && this.priceCentre !== undefined) {
+        const z = lp - this.priceCentre;
+        s += this.dense[Z]! * z + this.dense[Z2]! * z * z;
+      }
+      out[i] = s;
+    }
+    return out;
+  }
+
+  /** Residual score of one item by the feature family a reason would name. */
+  contributions(c: Candidate): Partial<Record<FeatureFamily, number>> {
+    const out: Partial<Record<FeatureFamily, number>> = {};
+    const add = (f: Exclude<TasteFamily, 'bias'>, x: number) => {
+      const r = REASON_FAMILY[f];
+      out[r] = (out[r] ?? 0) + x;
+    };
+    for (const t of tasteTokens(c)) {
+      const w = this.tokens.get(t);
+      if (w) add(FAMILY_OF_PREFIX[t.slice(0, 1)] as Exclude<TasteFamily, 'bias'>, w[0] * this.settings.meanKeep ** (this.lists - w[2]));
+    }
+    const e = this.embMean.length ? unitEmbedding(c, this.embMean.length) : undefined;
+    if (e) {
+      let s = 0;
+      for (let j = 0; j < e.length; j++) s += this.embMean[j]! * e[j]!;
+      add('similar', s);
+    }
+    const lp = logPrice(c);
+    if (lp !== undefined && this.priceCentre !== undefined) {
+      const z = lp - this.priceCentre;
+      add('price', this.dense[Z]! * z + this.dense[Z2]! * z * z);
+    }
+    return out;
+  }
+
+  /** Learns from shown lists, in order; items without a position or flag are skipped. */
+  observe(outcomes: readonly ListOutcome[]): void {
+    for (const o of outcomes) this.observeList(o);
+  }
+
+  /**
+   * One list, one Laplace step: every observed item's gradient and information are taken at the
+   * current weights, damped by the item's own score variance (c = 1/(1 + I·v), the rank-one update
+   * of one observation), and summed per weight; each weight then moves by −var·Σ c·g·x and its
+   * precision grows by Σ c·I·x². Attributes are centred on the list's examination-weighted mean, so
+   * the work is sparse: O(attributes of the list + items × their own attributes + items × dim).
+   */
+  private observeList(o: ListOutcome): void {
+    const n = Math.min(o.items.length, o.positions.length, o.clicked.length);
+    if (n === 0) return;
+    const items = o.items.slice(0, n);
+    const eta = items.map((_, i) => {
+      const k = o.positions[i]!;
+      return Number.isInteger(k) && k >= 0 ? (k + 1) ** -this.settings.examinationPower : 0;
+    });
+    const etaSum = eta.reduce((a, b) => a + b, 0);
+    if (!(etaSum > 0)) return;
+    this.lists++;
+    if (this.priceCentre === undefined) {
+      const lps = items.map(logPrice).filter((x): x is number => x !== undefined);
+      if (lps.length) this.priceCentre = lps.reduce((a, b) => a + b, 0) / lps.length;
+    }
+    this.relaxDense();
+    // Every attribute is centred on its examination-weighted mean over the list: what all the items
+    // of a page share (its own category, the page's tag) is the list's context, not a preference,
+    // and would otherwise soak up the blame for every item passed over.
+    const keys = new Map<string, number>();
+    const has = items.map((c) =>
+      tasteTokens(c).map((t) => {
+        let j = keys.get(t);
+        if (j === undefined) keys.set(t, (j = keys.size));
+        return j;
+      }),
+    );
+    const T = keys.size;
+    const mean = new Float64Array(T);
+    has.forEach((js, i) => {
+      for (const j of js) mean[j]! += eta[i]! / etaSum;
+    });
+    const weights = [...keys.keys()].map((t) => this.token(t));
+    // Σ_t w_t·m_t and Σ_t var_t·m_t²: the centring's share of every item's score and variance.
+    let wm = 0;
+    let vm = 0;
+    for (let j = 0; j < T; j++) {
+      wm += weights[j]![0] * mean[j]!;
+      vm += weights[j]![1] * mean[j]! * mean[j]!;
+    }
+    const dim = this.embeddingDim(items);
+    const emb = items.map((c) => (dim ? unitEmbedding(c, dim) : undefined));
+    const embMean = new Float64Array(dim);
+    let embMass = 0;
+    emb.forEach((e, i) => {
+      if (!e) return;
+      embMass += eta[i]!;
+      for (let j = 0; j < dim; j++) embMean[j]! += eta[i]! * e[j]!;
+    });
+    if (embMass > 0) for (let j = 0; j < dim; j++) embMean[j]! /= embMass;
+    const zs = items.map((c) => {
+      const lp = logPrice(c);
+      return lp !== undefined && this.priceCentre !== undefined ? lp - this.priceCentre : undefined;
+    });
+    let zMass = 0;
+    let zMean = 0;
+    let z2Mean = 0;
+    zs.forEach((z, i) => {
+      if (z === undefined) return;
+      zMass += eta[i]!;
+      zMean += eta[i]! * z;
+      z2Mean += eta[i]! * z * z;
+    });
+    if (zMass > 0) {
+      zMean /= zMass;
+      z2Mean /= zMass;
+    }
+    let offsetMean = 0;
+    if (o.offsets) for (let i = 0; i < n; i++) offsetMean += (eta[i]! / etaSum) * (Number.isFinite(o.offsets[i]) ? o.offsets[i]! : 0);
+
+    // Per item: its damped gradient (c·g) and information (c·I), at the current weights.
+    const cg = new Float64Array(n);
+    const ci = new Float64Array(n);
+    const xe = new Float64Array(dim);
+    for (let i = 0; i < n; i++) {
+      if (eta[i] === 0 || o.observed?.[i] === false) continue;
+      let s = this.dense[BIAS]! - wm + (o.offsets && Number.isFinite(o.offsets[i]) ? o.offsets[i]! - offsetMean : 0);
+      let v = this.denseVar[BIAS]! + vm;
+      for (const j of has[i]!) {
+        const w = weights[j]!;
+        s += w[0];
+        v += w[1] * (1 - 2 * mean[j]!);
+      }
+      const e = emb[i];
+      if (e) {
+        for (let j = 0; j < dim; j++) {
+          const x = e[j]! - embMean[j]!;
+          s += this.embMean[j]! * x;
+          v += this.embVar[j]! * x * x;
+        }
+      }
+      const z = zs[i];
+      if (z !== undefined) {
+        const a = z - zMean;
+        const b = z * z - z2Mean;
+        s += this.dense[Z]! * a + this.dense[Z2]! * b;
+        v += this.denseVar[Z]! * a * a + this.denseVar[Z2]! * b * b;
+      }
+      const sig = sigmoid(s);
+      const p = eta[i]! * sig;
+      const g = o.clicked[i] ? -(1 - sig) : (eta[i]! * sig * (1 - sig)) / Math.max(1e-9, 1 - p);
+      const info = (eta[i]! * sig * (1 - sig) ** 2) / Math.max(1e-9, 1 - p);
+      const c = 1 / (1 + info * Math.max(0, v));
+      cg[i] = c * g;
+      ci[i] = c * info;
+    }
+
+    // Sums per weight. A token's input is 1[t ∈ item] − m_t: Σᵢ cgᵢ·xᵢₜ = Σ_{i∋t} cgᵢ − m_t·Σᵢ cgᵢ, and
+    // Σᵢ ciᵢ·xᵢₜ² = Σ_{i∋t} ciᵢ·(1 − 2m_t) + m_t²·Σᵢ ciᵢ.
+    let cgSum = 0;
+    let ciSum = 0;
+    for (let i = 0; i < n; i++) {
+      cgSum += cg[i]!;
+      ciSum += ci[i]!;
+    }
+    const G = new Float64Array(T);
+    const H = new Float64Array(T);
+    has.forEach((js, i) => {
+      for (const j of js) {
+        G[j]! += cg[i]!;
+        H[j]! += ci[i]! * (1 - 2 * mean[j]!);
+      }
+    });
+    const update = (m: number, v: number, g: number, h: number): [number, number] => [m - v * g, v / (1 + v * Math.max(0, h))];
+    for (let j = 0; j < T; j++) {
+      const w = weights[j]!;
+      [w[0], w[1]] = update(w[0], w[1], G[j]! - mean[j]! * cgSum, H[j]! + mean[j]! * mean[j]! * ciSum);
+    }
+    [this.dense[BIAS], this.denseVar[BIAS]] = update(this.dense[BIAS]!, this.denseVar[BIAS]!, cgSum, ciSum);
+    if (dim) {
+      const ge = new Float64Array(dim);
+      const he = new Float64Array(dim);
+      emb.forEach((e, i) => {
+        if (!e || (cg[i] === 0 && ci[i] === 0)) return;
+        for (let j = 0; j < dim; j++) {
+          xe[j] = e[j]! - embMean[j]!;
+          ge[j]! += cg[i]! * xe[j]!;
+          he[j]! += ci[i]! * xe[j]! * xe[j]!;
+        }
+      });
+      for (let j = 0; j < dim; j++) [this.embMean[j], this.embVar[j]] = update(this.embMean[j]!, this.embVar[j]!, ge[j]!, he[j]!);
+    }
+    let gz = 0;
+    let hz = 0;
+    let gz2 = 0;
+    let hz2 = 0;
+    zs.forEach((z, i) => {
+      if (z === undefined) return;
+      const a = z - zMean;
+      const b = z * z - z2Mean;
+      gz += cg[i]! * a;
+      hz += ci[i]! * a * a;
+      gz2 += cg[i]! * b;
+      hz2 += ci[i]! * b * b;
+    });
+    [this.dense[Z], this.denseVar[Z]] = update(this.dense[Z]!, this.denseVar[Z]!, gz, hz);
+    [this.dense[Z2], this.denseVar[Z2]] = update(this.dense[Z2]!, this.denseVar[Z2]!, gz2, hz2);
+  }
+
+  /**
+   * Prior variance of one embedding weight: the family's variance shared out over the dimensions, so
+   * the prior spread of u·ê (ê of unit length) is the family's whatever the embedding's length.
+   */
+  private embPrior(dim: number): number {
+    return this.settings.variance.similar / Math.max(1, dim);
+  }
+
+  /** The embedding length the model uses: fixed by the first item with an embedding (0 until then). */
+  private embeddingDim(items: readonly Candidate[]): number {
+    if (this.embMean.length === 0) {
+      const first = items.find((c) => unitEmbedding(c, 0));
+      if (!first) return 0;
+      const dim = first.embedding!.length;
+      this.embMean = new Float64Array(dim);
+      this.embVar = new Float64Array(dim).fill(this.embPrior(dim));
+    }
+    return this.embMean.length;
+  }
+
+  /** Moves the dense and embedding variances toward their priors for the lists since they were last relaxed. */
+  private relaxDense(): void {
+    const keep = this.settings.forget ** (this.lists - this.denseLists);
+    const v = this.settings.variance;
+    this.denseVar[BIAS] = v.bias - (v.bias - this.denseVar[BIAS]!) * keep;
+    this.denseVar[Z] = v.price - (v.price - this.denseVar[Z]!) * keep;
+    this.denseVar[Z2] = v.price - (v.price - this.denseVar[Z2]!) * keep;
+    const km = this.settings.meanKeep ** (this.lists - this.denseLists);
+    for (let j = 0; j < 3; j++) this.dense[j]! *= km;
+    this.denseLists = this.lists;
+    const kme = this.settings.meanKeep ** (this.lists - this.embLists);
+    for (let j = 0; j < this.embMean.length; j++) this.embMean[j]! *= kme;
+    const ke = this.settings.forget ** (this.lists - this.embLists);
+    const ve = this.embPrior(this.embVar.length);
+    for (let j = 0; j < this.embVar.length; j++) this.embVar[j] = ve - (ve - this.embVar[j]!) * ke;
+    this.embLists = this.lists;
+  }
+
+  private token(key: string): [number, number, number] {
+    const family = FAMILY_OF_PREFIX[key.slice(0, 1)]!;
+    const prior = this.settings.variance[family];
+    let w = this.tokens.get(key);
+    if (!w) {
+      // Full: the least recently updated quarter goes.
+      if (this.tokens.size >= this.settings.maxTokens) evictLowest(this.tokens, this.settings.maxTokens, (t) => t[2]);
+      w = [0, prior, this.lists];
+      this.tokens.set(key, w);
+    } else {
+      w[0] *= this.settings.meanKeep ** (this.lists - w[2]);
+      w[1] = prior - (prior - w[1]) * this.settings.forget ** (this.lists - w[2]);
+      w[2] = this.lists;
+    }
+    return w;
+  }
+}

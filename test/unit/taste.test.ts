@@ -1,0 +1,225 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { Engine } from '../../src/core/engine';
+import { ModelStateError } from '../../src/core/errors';
+import { type ShopperLearner, createLearner } from '../../src/core/model/learner';
+import { DEFAULT_WEIGHTS } from '../../src/core/model/default-weights';
+import { FEATURE_SCHEMA_VERSION } from '../../src/core/model/features';
+import { type ListOutcome, TasteModel, tasteTokens } from '../../src/core/model/taste';
+import { TASTE_SETTINGS } from '../../src/core/settings';
+import { createRng } from '../../src/core/util/rng';
+import type { Candidate } from '../../src/core/types';
+import { T0 } from './profile-helpers';
+
+const shown = (items: Candidate[], clickedIds: string[] = []): ListOutcome => ({
+  items,
+  positions: items.map((_, k) => k),
+  clicked: items.map((c) => clickedIds.includes(c.id)),
+});
+const item = (id: string, tags: string[], extra: Partial<Candidate> = {}): Candidate => ({ id, tags, ...extra });
+
+describe('taste model', () => {
+  it('names every attribute of an item once, with its family', () => {
+    expect(tasteTokens({ id: 'A1', brand: ' Acme ', category: 'beauty/lips', tags: ['matte', 'Matte', 'red'] })).toEqual([
+      'i:A1',
+      'b:acme',
+      'c:beauty',
+      'c:beauty/lips',
+      't:matte',
+      't:red',
+    ]);
+  });
+
+  it('a fresh model scores every item 0, so attaching it changes no order', () => {
+    const m = new TasteModel(TASTE_SETTINGS);
+    expect([...m.score([item('a', ['x']), item('b', ['y'])])]).toEqual([0, 0]);
+  });
+
+  it('learns a liked tag from clicks low in the list, and a tag passed over at the top as disliked', () => {
+    const m = new TasteModel(TASTE_SETTINGS);
+    for (let l = 0; l < 12; l++) {
+      // "liked" items sit low in the list and get clicked; "meh" items sit at the top and do not.
+      const items = [item(`m${l}a`, ['page', 'meh']), item(`m${l}b`, ['page', 'meh']), item(`o${l}`, ['page', 'other']), item(`l${l}`, ['page', 'liked'])];
+      m.observe([shown(items, [`l${l}`])]);
+    }
+    const [liked, meh, other] = m.score([item('n1', ['page', 'liked']), item('n2', ['page', 'meh']), item('n3', ['page', 'other'])]);
+    expect(liked).toBeGreaterThan(other!);
+    expect(other).toBeGreaterThan(meh!);
+  });
+
+  it('an item passed over at the top says more than one passed over far down (position-based examination)', () => {
+    const m = new TasteModel(TASTE_SETTINGS);
+    const items = Array.from({ length: 20 }, (_, k) => item(`p${k}`, [`t${k}`]));
+    m.observe([shown(items, ['p9'])]);
+    const s = m.score(items);
+    expect(s[9]).toBeGreaterThan(0);
+    expect(s[0]).toBeLessThan(0);
+    expect(s[0]).toBeLessThan(s[19]!);
+  });
+
+  it('what every item of a list shares (the page itself) is context, not a preference', () => {
+    const m = new TasteModel(TASTE_SETTINGS);
+    const items = [item('a', ['page', 'x']), item('b', ['page', 'y']), item('c', ['page', 'z'])];
+    m.observe([shown(items), shown(items, ['c'])]);
+    expect(m.contributions(item('q', ['page'])).tags ?? 0).toBeCloseTo(0, 12);
+  });
+
+  it('learns only what the other ranker leaves unexplained (offsets)', () => {
+    const explained = new TasteModel(TASTE_SETTINGS);
+    const unexplained = new TasteModel(TASTE_SETTINGS);
+    for (let l = 0; l < 10; l++) {
+      const items = [item(`a${l}`, ['dull']), item(`b${l}`, ['loved'])];
+      const o = shown(items, [`b${l}`]);
+      explained.observe([{ ...o, offsets: [-3, 3] }]);
+      unexplained.observe([o]);
+    }
+    const gap = (m: TasteModel) => {
+      const [d, l] = m.score([item('d', ['dull']), item('l', ['loved'])]);
+      return l! - d!;
+    };
+    expect(gap(unexplained)).toBeGreaterThan(gap(explained));
+    expect(gap(explained)).toBeGreaterThanOrEqual(0);
+  });
+
+  it('learns an embedding direction and a price level', () => {
+    const m = new TasteModel(TASTE_SETTINGS);
+    const rng = createRng(4);
+    for (let l = 0; l < 30; l++) {
+      const items = Array.from({ length: 10 }, (_, k) => {
+        const a = rng() * 2 * Math.PI;
+        return item(`e${l}-${k}`, [], { embedding: [Math.cos(a), Math.sin(a)], price: 10 * Math.exp(rng() * 2 - 1) });
+      });
+      // This shopper clicks what points along +x and costs about 10.
+      const clicked = items.filter((c) => c.embedding![0]! > 0.5 && Math.abs(Math.log(c.price! / 10)) < 0.4).map((c) => c.id);
+      m.observe([shown(items, clicked)]);
+    }
+    const [along, against] = m.score([item('a', [], { embedding: [1, 0] }), item('b', [], { embedding: [-1, 0] })]);
+    expect(along).toBeGreaterThan(against!);
+    const [usual, dear] = m.score([item('u', [], { price: 10 }), item('d', [], { price: 60 })]);
+    expect(usual).toBeGreaterThan(dear!);
+  });
+
+  it('stores and restores exactly, JSON safe; a malformed state is refused with ModelStateError', () => {
+    const m = new TasteModel(TASTE_SETTINGS);
+    const items = [item('a', ['x'], { embedding: [1, 0], price: 5 }), item('b', ['y'], { embedding: [0, 1], price: 9 })];
+    m.observe([shown(items, ['b'])]);
+    const back = TasteModel.fromState(JSON.parse(JSON.stringify(m.exportState())), TASTE_SETTINGS);
+    expect([...back.score(items)]).toEqual([...m.score(items)]);
+    expect(back.listsSeen()).toBe(1);
+    expect(() => TasteModel.fromState({ ...m.exportState(), v: 99 }, TASTE_SETTINGS)).toThrow(ModelStateError);
+    expect(() => TasteModel.fromState({ ...m.exportState(), tokens: [['zz', 1, 1, 0]] }, TASTE_SETTINGS)).toThrow(ModelStateError);
+    expect(() => TasteModel.fromState({ ...m.exportState(), denseVar: [1, 0, 1] }, TASTE_SETTINGS)).toThrow(ModelStateError);
+  });
+
+  it('keeps at most maxTokens attribute weights', () => {
+    const m = new TasteModel({ ...TASTE_SETTINGS, maxTokens: 40 });
+    for (let l = 0; l < 20; l++) m.observe([shown(Array.from({ length: 5 }, (_, k) => item(`z${l}-${k}`, [`t${l}-${k}`])))]);
+    expect(m.size()).toBeLessThanOrEqual(40);
+  });
+
+  it('forgets: old evidence weighs less, so a changed taste is followed', () => {
+    const run = (forget: number, meanKeep = 1) => {
+      const m = new TasteModel({ ...TASTE_SETTINGS, forget, meanKeep });
+      for (let l = 0; l < 30; l++) m.observe([shown([item(`a${l}`, ['x']), item(`b${l}`, ['y'])], [`a${l}`])]);
+      for (let l = 0; l < 8; l++) m.observe([shown([item(`c${l}`, ['x']), item(`d${l}`, ['y'])], [`d${l}`])]);
+      const [x, y] = m.score([item('p', ['x']), item('q', ['y'])]);
+      return y! - x!;
+    };
+    expect(run(0.8)).toBeGreaterThan(run(1));
+    expect(run(1, 0.9)).toBeGreaterThan(run(1));
+  });
+
+  it('an old taste fades once it stops being confirmed (weights shrink toward 0 per list)', () => {
+    const m = new TasteModel(TASTE_SETTINGS);
+    for (let l = 0; l < 10; l++) m.observe([shown([item(`a${l}`, ['x']), item(`b${l}`, ['y'])], [`b${l}`])]);
+    const gap = () => {
+      const [x, y] = m.score([item('p', ['x']), item('q', ['y'])]);
+      return y! - x!;
+    };
+    const before = gap();
+    expect(before).toBeGreaterThan(0);
+    for (let l = 0; l < 10; l++) m.observe([shown([item(`c${l}`, ['z']), item(`d${l}`, ['w'])])]);
+    expect(gap()).toBeLessThan(before * TASTE_SETTINGS.meanKeep ** 9);
+    expect(gap()).toBeGreaterThan(0);
+  });
+});
+
+describe('engine + taste model', () => {
+  const live: ShopperLearner[] = [];
+  afterEach(() => {
+    for (const l of live.splice(0)) l.dispose();
+  });
+  const learner = () => {
+    const l = createLearner({ weights: DEFAULT_WEIGHTS, version: 'built-in', featureSchemaVersion: FEATURE_SCHEMA_VERSION }).ranker;
+    live.push(l);
+    return l;
+  };
+  const page = (p: number): Candidate[] => Array.from({ length: 12 }, (_, i) => ({ id: `p${p}-${i}`, category: 'beauty/lips', tags: [`shade-${i % 4}`], price: 10 + i }));
+  const opts = { slot: 'grid', diversity: 0, exploration: 0 };
+
+  it('learns from the whole list as shown: the item clicked low rises, those passed over at the top sink', () => {
+    const engine = new Engine({}, T0);
+    const l = learner();
+    engine.attachLearner(l);
+    const first = page(1);
+    let r = engine.rerank(first, opts, createRng(1), T0, () => 0);
+    expect(r.items.map((x) => x.id)).toEqual(first.map((c) => c.id));
+    for (let k = 1; k <= 4; k++) {
+      engine.ingest({ id: `c${k}`, type: 'click', item: first[9]!, ts: T0 + k * 60_000 - 1000, listId: r.listId!, slot: 'grid' }, T0 + k * 60_000 - 1000);
+      // The next list in the slot replaces this one: it is final and goes to the learner.
+      r = engine.rerank(first, opts, createRng(1), T0 + k * 60_000, () => 0);
+      expect(engine.pendingExamples()).toBeGreaterThan(0);
+      engine.train();
+    }
+    expect(r.items[0]!.id).toBe('p1-9');
+    const taste = l.scoreItems(first);
+    expect(taste[9]).toBeGreaterThan(0);
+    // Passed over at the top every time (examined) versus shown at the bottom (hardly examined).
+    expect(taste[0]).toBeLessThan(taste[11]!);
+  });
+
+  it('a list passed over entirely is no evidence against its top items (the shopper was not clicking)', () => {
+    const engine = new Engine({}, T0);
+    const l = learner();
+    engine.attachLearner(l);
+    engine.rerank(page(1), opts, createRng(1), T0, () => 0);
+    engine.rerank(page(2), opts, createRng(1), T0 + 60_000, () => 0);
+    expect(engine.train()).toBe(1);
+    const taste = l.scoreItems(page(1));
+    expect(Math.max(...taste.map(Math.abs))).toBeLessThan(0.1);
+  });
+
+  it('without learning no list is kept for a learner', () => {
+    const engine = new Engine({ learn: false }, T0);
+    engine.rerank(page(1), opts, createRng(1), T0, () => 0);
+    engine.rerank(page(2), opts, createRng(1), T0 + 1, () => 0);
+    expect(engine.pendingExamples()).toBe(0);
+  });
+
+  it('a click that arrives after its list went to the learner still counts as a click', () => {
+    const engine = new Engine({}, T0);
+    const l = learner();
+    engine.attachLearner(l);
+    const r1 = engine.rerank(page(1), opts, createRng(1), T0, () => 0);
+    engine.rerank(page(2), opts, createRng(1), T0 + 1000, () => 0);
+    engine.train();
+    const target = page(1)[11]!;
+    const before = l.scoreItems([target])[0]!;
+    engine.ingest({ id: 'late', type: 'click', item: target, ts: T0 + 2000, listId: r1.listId!, slot: 'grid' }, T0 + 2000);
+    engine.train();
+    expect(l.scoreItems([target])[0]!).toBeGreaterThan(before);
+  });
+
+  it('the stored learner keeps the taste model across a restart', () => {
+    const engine = new Engine({}, T0);
+    const l = learner();
+    engine.attachLearner(l);
+    engine.rerank(page(1), opts, createRng(1), T0, () => 0);
+    engine.rerank(page(2), opts, createRng(1), T0 + 1000, () => 0);
+    engine.train();
+    const saved = JSON.parse(JSON.stringify(l.exportState().taste));
+    const { ranker, restarted } = createLearner({ weights: DEFAULT_WEIGHTS, version: 'built-in', featureSchemaVersion: FEATURE_SCHEMA_VERSION }, { ...l.exportState(), taste: saved });
+    live.push(ranker);
+    expect(restarted).toBe(false);
+    expect([...ranker.scoreItems(page(1))]).toEqual([...l.scoreItems(page(1))]);
+  });
+});
