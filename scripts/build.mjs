@@ -53,12 +53,14 @@ await pageBundle('src/client/panel-entry.ts', 'pz-panel.js', 'es');
 await pageBundle('src/client/widget-entry.ts', 'pz-widget.js', 'es');
 
 // 3. Module worker: one minified ES module with no static imports (nothing to fetch before it runs),
-// and two lazy files in pz-chunks/ with content-hashed names: the tfjs learner and the reporter. Each
+// and three lazy files in pz-chunks/ with content-hashed names: the tfjs learner, the reporter and the
+// profile view (segments, propensities: read when the panel or an export asks). Each
 // lazy file is self-contained (it repeats the few small modules it shares with the worker), so loading
 // it never re-imports the worker file, whatever URL or name the site gives that.
 const LAZY = [
   { name: 'learner', entry: 'src/core/model/learner.ts', from: '../core/model/learner' },
   { name: 'reports', entry: 'src/worker/reports.ts', from: './reports' },
+  { name: 'view', entry: 'src/core/profile/view.ts', from: '../core/profile/view' },
 ];
 const esModule = (input, outDir, entryFileNames, plugins = []) =>
   build({

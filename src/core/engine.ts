@@ -18,10 +18,10 @@ import type { FeatureFamily } from './model/features';
 import type { ListOutcome } from './model/taste';
 import { DEFAULT_WEIGHTS } from './model/default-weights';
 import { applyEventMut, emptyProfile, type Profile, type ProfileConfig, reviveProfile, setDeclared, type DeclaredValue } from './profile/profile';
-import { churnRisk, purchaseIntent, type LogisticModel } from './profile/propensity';
+import type { LogisticModel } from './profile/propensity';
 import { EXPLORE_REASON, type PersonalScorer, rerank as policy } from './rank/rerank';
 import type { Rng } from './util/rng';
-import { type SegmentConfig, segmentsOf } from './profile/segments';
+import type { SegmentConfig } from './profile/segments';
 import type { Candidate, EventType, Impression, RerankOptions, RerankResult, StoredEvent } from './types';
 
 /**
@@ -431,19 +431,6 @@ export class Engine {
   /** Sets (or with `undefined` removes) a declared attribute. Throws on an invalid key or value. */
   declare(key: string, value: DeclaredValue | undefined): void {
     this.profile = setDeclared(this.profile, key, value === undefined ? null : value);
-  }
-
-  /** What the shopper sees about themselves: the profile plus derived segments and propensities. */
-  view(now: number): { profile: Profile; segments: ReturnType<typeof segmentsOf>; propensities: { purchaseIntent: number; churnRisk: number }; model: { featureSchemaVersion: number; learning: boolean; pendingExamples: number } } {
-    return {
-      profile: this.profile,
-      segments: segmentsOf(this.profile, now, this.options.segments),
-      propensities: {
-        purchaseIntent: purchaseIntent(this.profile, now, this.options.intentModel),
-        churnRisk: churnRisk(this.profile, now, this.options.churnModel),
-      },
-      model: { featureSchemaVersion: FEATURE_SCHEMA_VERSION, learning: this.learner !== undefined, pendingExamples: this.pending.length },
-    };
   }
 
   /** Forgets everything (erase). */

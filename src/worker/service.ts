@@ -764,7 +764,14 @@ export class PersonalizerService implements WorkerApi {
     const band = priceBand(this.engine.profile);
     // The typical price range (one spread either side of the log-price mean), for the panel.
     const prices = band ? { low: Math.exp(band.mean - band.sd), high: Math.exp(band.mean + band.sd) } : undefined;
-    return plain({ ...this.engine.view(this.now()), removedInterests: this.removed, ...(prices ? { priceBand: prices } : {}) });
+    return plain({ ...(await this.view()), removedInterests: this.removed, ...(prices ? { priceBand: prices } : {}) });
+  }
+
+  /** The profile as the shopper sees it; its module (segments, propensities) loads on first use. */
+  private async view(): Promise<import('../core/profile/view').ProfileView> {
+    const { describeProfile } = await import('../core/profile/view');
+    const e = this.engine;
+    return describeProfile(e.profile, this.now(), e.options, { learning: e.hasLearner(), pendingExamples: e.pendingExamples() });
   }
 
   async explain(id: string): Promise<Explanation | undefined> {
@@ -862,7 +869,7 @@ export class PersonalizerService implements WorkerApi {
       throw new StorageUnavailableError('events', `stored events could not be read (${this.storageError ?? 'storage unavailable'})`);
     }
     const events = store ? await store.readEvents(this.now()) : [];
-    const view = this.engine.view(this.now());
+    const view = await this.view();
     return {
       format: 'on-device-personalizer/export',
       version: EXPORT_VERSION,
