@@ -12,7 +12,7 @@ import { MAX_CANDIDATES, sanitizeCandidates } from './input/candidates';
 import { ENGINE_SETTINGS } from './settings';
 import { groupContributions, reasonFor, type FamilyContribution } from './rank/explain';
 import type { Messages } from './messages';
-import { boughtOneOff, FEATURE_DIM, FEATURE_INDEX, FEATURE_SCHEMA_VERSION, features } from './model/features';
+import { boughtOneOff, FEATURE_DIM, FEATURE_INDEX, features } from './model/features';
 import { type FmWeights, type PairExample, fmContributions, fmScoreBatch } from './model/fm';
 import type { FeatureFamily } from './model/features';
 import type { ListOutcome } from './model/taste';

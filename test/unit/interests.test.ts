@@ -2,7 +2,6 @@ import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Engine } from '../../src/core/engine';
 import { applyRemovedInterests, interestKey, readRemoved, withoutRemoved, withRemoved } from '../../src/core/privacy/interests';
-import type { Profile } from '../../src/core/profile/profile';
 import { createRng } from '../../src/core/util/rng';
 import { PersonalizerService } from '../../src/worker/service';
 import { ev, T0 } from './profile-helpers';
