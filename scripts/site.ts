@@ -1,6 +1,6 @@
 /**
  * `npm run site -- build --events <file|glob|dir> --out <dir> [options]`: builds the files a storefront
- * serves (item knowledge, the prior with the purchase-intent model) from an event log of any size, with the SQL pipeline in
+ * serves (item knowledge, the prior, segments with the purchase-intent model) from an event log of any size, with the SQL pipeline in
  * src/site/pipeline on DuckDB. Progress on stderr, a summary on stdout.
  */
 import { pathToFileURL } from 'node:url';
@@ -24,7 +24,9 @@ export const USAGE = `usage: npm run site -- build --events <file|glob|dir> --ou
   --tz-offset-minutes <n>   shop time zone for shopper-days (default 0)
   --max-intent-days <n>     cap on shopper-days for the purchase-intent fit (default 200000)
   --prior-version <s>       version string of the prior (default: today's date)
-  --no-prior                build item knowledge only`;
+  --clusters <n>            segment centroids (default 4)
+  --no-prior                no prior (nor purchase-intent model)
+  --no-segments             no segments.json`;
 
 function int(values: Record<string, unknown>, name: string, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
   const raw = values[name];
@@ -77,6 +79,8 @@ export async function main(argv: readonly string[], err: (s: string) => void = (
         'max-intent-days': { type: 'string' },
         'prior-version': { type: 'string' },
         'no-prior': { type: 'boolean' },
+        clusters: { type: 'string' },
+        'no-segments': { type: 'boolean' },
       },
     }));
   } catch (e) {
@@ -117,6 +121,11 @@ export async function main(argv: readonly string[], err: (s: string) => void = (
           ...(maxIntentDays !== undefined ? { purchaseIntent: { maxDays: maxIntentDays } } : {}),
           ...(values['prior-version'] ? { priorVersion: String(values['prior-version']) } : {}),
         };
+  const clusters = int(values, 'clusters', 1, 64);
+  const segments =
+    values['no-segments'] === true
+      ? (false as const)
+      : { ...(clusters !== undefined ? { clusters } : {}), ...(seed !== undefined ? { seed } : {}), ...(tz !== undefined ? { tzOffsetMinutes: tz } : {}) };
   const tty = process.stderr.isTTY === true;
   const bar = (pct: number) => {
     const n = Math.round(pct / 5);
@@ -132,6 +141,7 @@ export async function main(argv: readonly string[], err: (s: string) => void = (
     ...(threads ? { threads } : {}),
     knowledge,
     prior,
+    segments,
     listener: {
       start: (name) => {
         if (!tty) err(`site: ${name} …\n`);
@@ -155,7 +165,10 @@ export async function main(argv: readonly string[], err: (s: string) => void = (
         ? `  prior           ${summary.prior.pairs} pairs from ${summary.prior.sampledShoppers} sampled shoppers, held-out pair accuracy ${(100 * summary.prior.heldOutAccuracy).toFixed(1)} % (built-in weights ${(100 * summary.prior.builtInAccuracy).toFixed(1)} %)`
         : '  prior           skipped',
       ...(summary.prior ? [intentLine(summary.prior)] : []),
-      `  wrote           ${[summary.files.itemKnowledge, summary.files.prior].filter(Boolean).join(', ')}`,
+      summary.segments
+        ? `  segments        ${summary.segments.names.length ? summary.segments.names.join(', ') : 'no centroids (fewer shoppers than clusters)'} from ${summary.segments.points} of ${summary.segments.shoppers} shoppers${summary.segments.withPurchaseIntent ? ', with the purchase-intent model' : ''}`
+        : '  segments        skipped',
+      `  wrote           ${[summary.files.itemKnowledge, summary.files.prior, summary.files.segments].filter(Boolean).join(', ')}`,
       '',
       stepTable(summary.steps),
       '',

@@ -34,7 +34,7 @@ export interface PipelineKnowledgeRequest {
 
 /**
  * Builds one item-knowledge file per training split with the site pipeline (item knowledge only, no
- * prior) in a fresh temporary directory, reads each back and removes the directory.
+ * prior or segments) in a fresh temporary directory, reads each back and removes the directory.
  */
 export async function pipelineItemKnowledge(r: PipelineKnowledgeRequest): Promise<ItemKnowledge[]> {
   const tmp = mkdtempSync(join(tmpdir(), 'pz-quality-site-'));
@@ -48,6 +48,7 @@ export async function pipelineItemKnowledge(r: PipelineKnowledgeRequest): Promis
         ...(r.threads ? { threads: r.threads } : {}),
         knowledge: { seed: r.seed, dim: r.dim, ...r.knowledge, holdOutLast: heldOut },
         prior: false,
+        segments: false,
       });
       out.push(itemKnowledgeFromPublished(JSON.parse(readFileSync(summary.files.itemKnowledge, 'utf8')) as PublishedItemKnowledge));
     }

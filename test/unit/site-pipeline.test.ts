@@ -17,6 +17,8 @@ import { buildItemKnowledge, type PublishedItemKnowledge, publishItemKnowledge }
 import { buildSite, compareKnowledge, fitPurchaseIntent, guessFormat, InputError, openEngine, readEvents, sqlParameterNames, sqlStatements, StepRunner } from '../../src/site/pipeline';
 import { loadJsonlLog } from '../../src/site/logs/jsonl';
 import { fitPropensity, intentPoints } from '../../src/site/propensity-fit';
+import { fitSegments, fuzzyCMeans, segmentFeatureNames, segmentPoints, ShopperSegmentReplay } from '../../src/site/segments-fit';
+import { checkCentroidFile, fuzzyMemberships } from '../../src/core/profile/segments';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dataDir = process.env.PZ_DATA_DIR ?? resolve(here, '..', '..', '..', 'shared', 'data');
@@ -114,7 +116,7 @@ describe('site pipeline on a tiny log, every reader', () => {
     expect(s.prior!.pairs).toBeGreaterThan(0);
     const r = parsePrior(JSON.parse(readFileSync(s.files.prior!, 'utf8')), { d: FEATURE_DIM, k: FM_K, featureSchemaVersion: FEATURE_SCHEMA_VERSION });
     expect(r.ok).toBe(true);
-    expect(s.steps.map((x) => x.name)).toEqual(['read events', 'sequences', 'transitions', 'top-k', 'similarity', 'embedding', 'write item knowledge', 'prior sample', 'prior replay', 'prior fit', 'intent days', 'intent replay', 'intent fit']);
+    expect(s.steps.map((x) => x.name)).toEqual(['read events', 'sequences', 'transitions', 'top-k', 'similarity', 'embedding', 'write item knowledge', 'prior sample', 'prior replay', 'prior fit', 'intent days', 'intent replay', 'intent fit', 'segments']);
     // Minutes of views on one day: no shopper-day with an observed next 24 h, so no intent model.
     expect(s.prior!.propensitySkipped).toMatch(/no shopper-day/);
   }, 60_000);
@@ -249,6 +251,49 @@ describe('site pipeline purchase intent', () => {
       j++;
     }
   }, 60_000);
+
+  it('writes segments.json: centroids over the top categories equal to the in-memory fit, with the purchase-intent model the device reads', async () => {
+    const s = await buildSite({
+      events: file,
+      outDir: join(tmp, 'segments'),
+      knowledge: { dim: 0, topK: 1 },
+      prior: { maxExamples: 500, epochs: 1, tzOffsetMinutes: tz, priorVersion: 'seg' },
+      segments: { categories: 3, clusters: 3, seed: 4 },
+      threads: 1,
+    });
+    const published = JSON.parse(readFileSync(s.files.segments!, 'utf8'));
+    // The reference: every shopper's profile at the log's last event, the same fit.
+    const log = loadJsonlLog(file);
+    const counts = new Map<string, Set<string>>();
+    for (const sh of log.shoppers) for (const e of sh.events) counts.set(e.item!.category!, (counts.get(e.item!.category!) ?? new Set()).add(sh.id));
+    const top = [...counts].sort((a, b) => b[1].size - a[1].size || (a[0] < b[0] ? -1 : 1)).slice(0, 3).map(([c]) => c);
+    const features = segmentFeatureNames(top);
+    const now = Math.max(...log.shoppers.flatMap((sh) => sh.events.map((e) => e.ts)));
+    const points = segmentPoints(log.shoppers, features, now, { tzOffsetMinutes: tz });
+    expect(published.centroids).toEqual(fitSegments(points, features, { clusters: 3, seed: 4 }));
+    expect(s.segments).toMatchObject({ shoppers: 40, points: 40, features, withPurchaseIntent: true });
+    expect(published.propensity.purchaseIntent).toEqual(JSON.parse(readFileSync(s.files.prior!, 'utf8')).propensity.purchaseIntent);
+    // What the device accepts: its own checks, and memberships for a profile.
+    expect(() => checkCentroidFile(published.centroids)).not.toThrow();
+    const profile = new ShopperSegmentReplay({ tzOffsetMinutes: tz });
+    for (const e of log.shoppers[0]!.events) profile.event(e);
+    const u = fuzzyMemberships(profile.point(features, now)!, published.centroids.centroids);
+    expect(u.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 9);
+  }, 60_000);
+});
+
+describe('fuzzy c-means for segment centroids', () => {
+  it('recovers three planted groups, seeded and deterministic', () => {
+    const rng = createRng(3);
+    const centres = [[0.8, 0.1, 0.1], [0.1, 0.8, 0.1], [0.1, 0.1, 0.8]];
+    const points = Array.from({ length: 300 }, (_, i) => centres[i % 3]!.map((c) => c + (rng() - 0.5) * 0.1));
+    const found = fuzzyCMeans(points, { clusters: 3, seed: 9 });
+    expect(fuzzyCMeans(points, { clusters: 3, seed: 9 })).toEqual(found);
+    for (const c of centres) expect(Math.min(...found.map((f) => Math.hypot(...f.map((x, j) => x - c[j]!))))).toBeLessThan(0.03);
+    const named = fitSegments(points, ['cat:a', 'cat:b', 'cat:c'], { clusters: 3, seed: 9 });
+    expect([...named.names!].sort()).toEqual(['a shoppers', 'b shoppers', 'c shoppers']);
+    expect(() => fuzzyCMeans(points.slice(0, 2), { clusters: 3 })).toThrow(RangeError);
+  });
 });
 
 describe('npm run site', () => {

@@ -10,6 +10,7 @@ import { DEFAULT_PURCHASE_INTENT } from '../../src/core/profile/propensity';
 import { createRng } from '../../src/core/util/rng';
 import { buildItemKnowledge, publishItemKnowledge } from '../../src/site/item-knowledge';
 import { publishPrior } from '../../src/site/prior-publish';
+import { fitSegments, segmentFeatureNames } from '../../src/site/segments-fit';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const schema = (name: string) => JSON.parse(readFileSync(join(root, 'src', 'site', 'schemas', `${name}.schema.json`), 'utf8')) as object;
@@ -48,5 +49,9 @@ describe('JSON Schemas of the published site files', () => {
     const demo = JSON.parse(readFileSync(join(root, 'public', 'site', 'segments.json'), 'utf8')) as { centroids: object };
     expect(check('segments', demo)).toEqual([]);
     expect(check('segments', { ...demo, centroids: { ...demo.centroids, m: 1 } })).not.toEqual([]);
+    // What the site pipeline writes: fitted centroids and the purchase-intent model.
+    const points = Array.from({ length: 12 }, (_, i) => [i % 3 === 0 ? 0.9 : 0.1, i % 3 === 1 ? 0.9 : 0.1, (i % 4) / 4]);
+    const fitted = { centroids: fitSegments(points, segmentFeatureNames(['a', 'b']), { clusters: 3 }), propensity: { purchaseIntent: DEFAULT_PURCHASE_INTENT } };
+    expect(check('segments', fitted)).toEqual([]);
   });
 });

@@ -2,16 +2,18 @@
  * One site build: read the event log into the engine, compute item knowledge (and the files derived
  * from it) and write the versioned files a storefront serves, measuring every step.
  */
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { openEngine } from './engine';
+import type { PublishedPrior } from '../prior-publish';
 import { type EventFormat, guessFormat, readEvents } from './inputs';
 import { buildItemKnowledgeFile, type KnowledgeSummary, type PipelineKnowledgeOptions } from './knowledge';
 import { buildPriorFile, type PipelinePriorOptions, type PriorSummary } from './prior';
+import { buildSegmentsFile, type PipelineSegmentOptions, type SegmentsSummary } from './segments';
 import { type StepListener, StepRunner, type StepStats } from './steps';
 
 /** File names in the output directory. */
-export const SITE_FILES = { itemKnowledge: 'item-knowledge.json', prior: 'prior.json' } as const;
+export const SITE_FILES = { itemKnowledge: 'item-knowledge.json', prior: 'prior.json', segments: 'segments.json' } as const;
 
 /** Files and folders a build creates in its work directory. */
 export const WORK_FILES = ['pipeline.duckdb', 'pipeline.duckdb.wal', 'spill', 'similarity.bin'] as const;
@@ -31,6 +33,8 @@ export interface SiteBuildOptions {
   knowledge?: PipelineKnowledgeOptions;
   /** Prior options (`priorVersion` defaults to today's date, UTC), or false to skip the prior. */
   prior?: Partial<Omit<PipelinePriorOptions, 'source'>> | false;
+  /** Segment options (centroids, with the prior's purchase-intent model beside them), or false to skip. */
+  segments?: PipelineSegmentOptions | false;
   listener?: StepListener;
 }
 
@@ -41,7 +45,8 @@ export interface SiteBuildSummary {
   rejected: number;
   knowledge: KnowledgeSummary;
   prior?: PriorSummary;
-  files: { itemKnowledge: string; prior?: string };
+  segments?: SegmentsSummary;
+  files: { itemKnowledge: string; prior?: string; segments?: string };
   steps: StepStats[];
   seconds: number;
 }
@@ -77,7 +82,14 @@ export async function buildSite(o: SiteBuildOptions): Promise<SiteBuildSummary> 
         source: basename(o.events),
       });
     }
-    return { format, ...read, knowledge, ...(prior ? { prior } : {}), files, steps: steps.stats, seconds: (performance.now() - t0) / 1000 };
+    let segments: SegmentsSummary | undefined;
+    if (o.segments !== false) {
+      files.segments = join(o.outDir, SITE_FILES.segments);
+      const intent = files.prior ? (JSON.parse(readFileSync(files.prior, 'utf8')) as PublishedPrior).propensity?.purchaseIntent : undefined;
+      const tz = o.prior === false ? undefined : o.prior?.tzOffsetMinutes;
+      segments = await buildSegmentsFile(engine.conn, steps, files.segments, { ...(tz !== undefined ? { tzOffsetMinutes: tz } : {}), ...o.segments }, intent);
+    }
+    return { format, ...read, knowledge, ...(prior ? { prior } : {}), ...(segments ? { segments } : {}), files, steps: steps.stats, seconds: (performance.now() - t0) / 1000 };
   } finally {
     engine.close();
     if (!o.keepWork) removeWorkFiles(workDir);

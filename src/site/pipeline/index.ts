@@ -8,3 +8,4 @@ export { type StepListener, StepRunner, type StepStats } from './steps';
 export { compareKnowledge, type KnowledgeComparison } from './compare';
 export { buildPriorFile, type PipelinePriorOptions, type PriorSummary } from './prior';
 export { fitPurchaseIntent, type PipelineIntent, type PipelineIntentOptions } from './intent';
+export { buildSegmentsFile, type PipelineSegmentOptions, type SegmentsSummary } from './segments';
