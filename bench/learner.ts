@@ -6,6 +6,9 @@
 import { performance } from 'node:perf_hooks';
 import { type FmWeights, type PairExample, fmScoreBatch, fmSgdStep } from '../src/core/model/fm';
 import { FmRanker } from '../src/core/model/model';
+import { TasteModel } from '../src/core/model/taste';
+import { TASTE_SETTINGS } from '../src/core/settings';
+import type { Candidate } from '../src/core/types';
 import { createRng, gaussian } from '../src/core/util/rng';
 
 const args = process.argv.slice(2);
@@ -85,3 +88,27 @@ for (const [name, tfFn, plainFn, n] of cases) {
 }
 console.log('tfjs update includes the plain-TS Laplace precision update (as FmRanker.learn does); plain = fmSgdStep.');
 ranker.dispose();
+
+// The taste model (plain TypeScript, in the learner chunk): one shown list learnt from, and one list scored.
+// Items shaped like a shop's: a category path, a brand, 8 tags, a 64-d embedding and a price.
+const item = (i: number): Candidate => ({
+  id: `sku-${i}`,
+  category: `beauty/${['lips', 'eyes', 'skin'][i % 3]}/${i % 17}`,
+  brand: `brand-${i % 40}`,
+  tags: Array.from({ length: 8 }, (_, t) => `tag-${(i * 7 + t * 13) % 300}`),
+  embedding: Array.from({ length: 64 }, () => gaussian(rng)),
+  price: Math.exp(2 + rng() * 2),
+});
+const catalogue = Array.from({ length: 5000 }, (_, i) => item(i));
+const listOf = (n: number): Candidate[] => Array.from({ length: n }, () => catalogue[Math.floor(rng() * catalogue.length)]!);
+console.log('\n| taste model (plain TS) | median ms | p99 ms |\n| --- | ---: | ---: |');
+for (const n of [20, 100]) {
+  const taste = new TasteModel(TASTE_SETTINGS);
+  const learnt = time(() => {
+    const items = listOf(n);
+    taste.observe([{ items, positions: items.map((_, k) => k), clicked: items.map((_, k) => k === 3 || k === n - 2), offsets: items.map(() => gaussian(rng)) }]);
+  }, quick ? 200 : 1000);
+  const scored = time(() => taste.score(listOf(n)), quick ? 200 : 1000);
+  console.log(`| learn from one shown list of ${n} | ${learnt.median.toFixed(3)} | ${learnt.p99.toFixed(3)} |`);
+  console.log(`| score ${n} candidates | ${scored.median.toFixed(3)} | ${scored.p99.toFixed(3)} |`);
+}

@@ -225,8 +225,7 @@ export class TasteModel {
         const w = this.tokens.get(t);
         if (w) s += w[0] * this.settings.meanKeep ** (this.lists - w[2]);
       }
-      const e = dim ? unitEmbedding(c, dim) : undefined;
-      if (e) for (let j = 0; j < dim; j++) s += this.embMean[j]! * e[j]!;
+      if (dim) s += this.embeddingScore(c);
       const lp = logPrice(c);
       if (lp !== undefined && this.priceCentre !== undefined) {
         const z = lp - this.priceCentre;
@@ -248,18 +247,27 @@ export class TasteModel {
       const w = this.tokens.get(t);
       if (w) add(FAMILY_OF_PREFIX[t.slice(0, 1)] as Exclude<TasteFamily, 'bias'>, w[0] * this.settings.meanKeep ** (this.lists - w[2]));
     }
-    const e = this.embMean.length ? unitEmbedding(c, this.embMean.length) : undefined;
-    if (e) {
-      let s = 0;
-      for (let j = 0; j < e.length; j++) s += this.embMean[j]! * e[j]!;
-      add('similar', s);
-    }
+    if (this.embMean.length && c.embedding?.length === this.embMean.length) add('similar', this.embeddingScore(c));
     const lp = logPrice(c);
     if (lp !== undefined && this.priceCentre !== undefined) {
       const z = lp - this.priceCentre;
       add('price', this.dense[Z]! * z + this.dense[Z2]! * z * z);
     }
     return out;
+  }
+
+  /** u·ê for the candidate's embedding e (0 without one of the model's length), without allocating. */
+  private embeddingScore(c: Candidate): number {
+    const e = c.embedding;
+    const u = this.embMean;
+    if (!e || e.length !== u.length) return 0;
+    let dot = 0;
+    let norm = 0;
+    for (let j = 0; j < e.length; j++) {
+      dot += u[j]! * e[j]!;
+      norm += e[j]! * e[j]!;
+    }
+    return norm > 0 && Number.isFinite(norm) ? dot / Math.sqrt(norm) : 0;
   }
 
   /** Learns from shown lists, in order; items without a position or flag are skipped. */
