@@ -11,6 +11,9 @@ import { Engine, type Learner } from '../../src/core/engine';
 import { FEATURE_DIM, FEATURE_SCHEMA_VERSION, features } from '../../src/core/model/features';
 import { type FmWeights, type PairExample, cloneWeights, fmSgdStep } from '../../src/core/model/fm';
 import { FmRanker } from '../../src/core/model/model';
+import { ShopperLearner } from '../../src/core/model/learner';
+import { TasteModel } from '../../src/core/model/taste';
+import { TASTE_SETTINGS } from '../../src/core/settings';
 import { createRng } from '../../src/core/util/rng';
 import { memory } from '../../src/core/model/tf';
 import { benchCandidates, benchEvents } from './fixtures';
@@ -133,16 +136,24 @@ function run(quick: boolean): WorkerBenchResult {
   add('score 200', 'scoreTf', () => ranker.scoreTf(X200, 200), 'score', () => ranker.score(X200, 200), iters);
   add('score 1,000', 'scoreTf', () => ranker.scoreTf(X1000, 1000), 'score', () => ranker.score(X1000, 1000), quick ? 100 : 500);
 
-  // The whole Engine.rerank (validation, features, scoring, policy, reasons) with the learner attached:
-  // once as the product runs it (FmRanker.score = plain TS), once with tfjs scoring swapped in.
+  // The whole Engine.rerank (validation, features, scoring, policy, reasons) with the product's learner
+  // attached (the FM and a taste model that has learnt from 20 shown lists): once as the product runs it
+  // (FmRanker.score = plain TS), once with tfjs scoring swapped in.
+  const taste = new TasteModel(TASTE_SETTINGS);
+  for (let l = 0; l < 20; l++) {
+    const items = cands200.slice((l * 7) % 180, ((l * 7) % 180) + 20);
+    taste.observe([{ items, positions: items.map((_, i) => i), clicked: items.map((_, i) => i === l % 5 || i === 12) }]);
+  }
+  const product = new ShopperLearner(ranker, taste);
   const clock = () => performance.now();
   const eng = (scoreWith: 'plain' | 'tf') => {
     const e = new Engine({}, now - 8 * 86_400_000);
     e.profile = engine.profile;
     const learner: Learner =
       scoreWith === 'plain'
-        ? (ranker as Learner)
+        ? (product as Learner)
         : {
+            scoreItems: (c) => taste.score(c),
             score: (X, n) => ranker.scoreTf(X, n),
             scoreSampled: (X, n, r, s) => ranker.scoreSampled(X, n, r, s),
             learn: (ps) => ranker.learn(ps),
