@@ -16,6 +16,7 @@ import { boughtOneOff, FEATURE_DIM, FEATURE_INDEX, features } from './model/feat
 import { type FmWeights, type PairExample, fmContributions, fmScoreBatch } from './model/fm';
 import type { FeatureFamily } from './model/features';
 import type { ListOutcome } from './model/taste';
+import { applyRemovedInterests, type RemovedInterest } from './privacy/interests';
 import { DEFAULT_WEIGHTS } from './model/default-weights';
 import { applyEventMut, emptyProfile, type Profile, type ProfileConfig, reviveProfile, setDeclared, type DeclaredValue } from './profile/profile';
 import type { LogisticModel } from './profile/propensity';
@@ -41,6 +42,8 @@ export interface Learner {
   itemContributions?(c: Candidate): Partial<Record<FeatureFamily, number>>;
   /** Learns from shown lists: which items the shopper acted on and which they passed over. */
   observeLists?(outcomes: readonly ListOutcome[]): void;
+  /** Takes the interests the shopper removed out of what it learnt, and keeps them out. */
+  exclude?(removed: readonly RemovedInterest[]): void;
 }
 
 /** Engine configuration: all optional. */
@@ -115,6 +118,7 @@ export class Engine {
   private pool: Candidate[] = [];
   private pending: PairExample[] = [];
   private pendingLists: ListOutcome[] = [];
+  private removed: readonly RemovedInterest[] = [];
 
   constructor(
     readonly options: EngineOptions = {},
@@ -132,6 +136,18 @@ export class Engine {
   /** Attaches the online learner (loaded lazily); queued feedback is learned at the next {@link train}. */
   attachLearner(learner: Learner): void {
     this.learner = learner;
+    if (this.removed.length) learner.exclude?.(this.removed);
+  }
+
+  /**
+   * Takes the interests the shopper removed out of the profile and the learner, and keeps them out of
+   * the learner from now on (call again after events: the profile's reducer would count them again).
+   */
+  applyRemoved(removed: readonly RemovedInterest[]): void {
+    applyRemovedInterests(this.profile, removed);
+    const changed = removed.length !== this.removed.length || removed.some((r, i) => r.kind !== this.removed[i]!.kind || r.key !== this.removed[i]!.key);
+    this.removed = removed.slice();
+    if (changed) this.learner?.exclude?.(this.removed);
   }
 
   hasLearner(): boolean {
@@ -440,6 +456,7 @@ export class Engine {
     this.pool = [];
     this.pending = [];
     this.pendingLists = [];
+    this.removed = [];
   }
 }
 

@@ -10,7 +10,6 @@
 import { purchaseIntent } from '../core/profile/propensity';
 import type { ExportBundle, Explanation, LastRerank, ReportStatus, TrackAck, WorkerApi, WorkerConfig, WorkerRequest, WorkerStatus } from '../core/api';
 import {
-  applyRemovedInterests,
   type InterestKind,
   interestKey,
   readRemoved,
@@ -371,7 +370,7 @@ export class PersonalizerService implements WorkerApi {
         this.removed = readRemoved(await store.getMeta(REMOVED_KEY));
       }
       await this.catchUp(false);
-      applyRemovedInterests(this.engine.profile, this.removed);
+      this.engine.applyRemoved(this.removed);
       if (first) {
         // No full read of the log before `ready`: the profile's count bounds the log from above (retention
         // only removes), so the first write past the limit prunes; start-up retention runs after ready.
@@ -514,7 +513,7 @@ export class PersonalizerService implements WorkerApi {
     if (b.id === undefined || this.applied.has(b.id) || (this.upTo !== undefined && b.id <= this.upTo)) return;
     this.applied.add(b.id);
     for (const e of b.events) this.engine.ingest(e, now, learn);
-    applyRemovedInterests(this.engine.profile, this.removed);
+    this.engine.applyRemoved(this.removed);
   }
 
   private onTabMessage(m: TabMessage): void {
@@ -536,7 +535,7 @@ export class PersonalizerService implements WorkerApi {
       this.restartLearner();
     } else if (m.kind === 'interests') {
       this.removed = readRemoved(m.removed);
-      applyRemovedInterests(this.engine.profile, this.removed);
+      this.engine.applyRemoved(this.removed);
     }
   }
 
@@ -676,7 +675,7 @@ export class PersonalizerService implements WorkerApi {
       // Events an earlier write could not store go first, with these or on their own.
       ack.durable = await this.serial(() => this.write(fresh));
     } else ack.durable = this.store !== undefined && !this.store.closed;
-    if (fresh.length) applyRemovedInterests(this.engine.profile, this.removed);
+    if (fresh.length) this.engine.applyRemoved(this.removed);
     if (fresh.length) {
       this.scheduleSnapshot();
       if (this.engine.hasLearner()) this.scheduleTrain(0);
@@ -844,7 +843,7 @@ export class PersonalizerService implements WorkerApi {
   /** Stores the list (when consent allows), applies it here and tells the other tabs. */
   private async saveRemoved(list: RemovedInterest[]): Promise<void> {
     this.removed = list;
-    applyRemovedInterests(this.engine.profile, list);
+    this.engine.applyRemoved(list);
     if (this.writable) {
       // In the write queue, so an erase never overtakes it (nor it an erase).
       await this.serial(async () => {

@@ -223,3 +223,52 @@ describe('engine + taste model', () => {
     expect([...ranker.scoreItems(page(1))]).toEqual([...l.scoreItems(page(1))]);
   });
 });
+
+describe('taste model: interests the shopper removed', () => {
+  it('a removed brand, tag or category loses what was learnt and is never learnt or scored again', () => {
+    const m = new TasteModel(TASTE_SETTINGS);
+    const liked = (l: number) => item(`x${l}`, ['glitter'], { brand: 'Acme', category: 'beauty/lips/gloss' });
+    const other = (l: number) => item(`y${l}`, ['matte'], { brand: 'Other', category: 'beauty/eyes' });
+    const teach = (n: number) => {
+      for (let l = 0; l < n; l++) m.observe([shown([other(l), liked(l)], [`x${l}`])]);
+    };
+    teach(10);
+    const probe = item('p', ['glitter'], { brand: 'Acme', category: 'beauty/lips/gloss' });
+    expect(m.contributions(probe).brand).toBeGreaterThan(0);
+    m.exclude([
+      { kind: 'brand', key: 'acme' },
+      { kind: 'tag', key: 'glitter' },
+      { kind: 'category', key: 'beauty/lips' },
+    ]);
+    teach(10);
+    const after = m.contributions(probe);
+    expect(after.brand ?? 0).toBe(0);
+    expect(after.tags ?? 0).toBe(0);
+    expect(after.category ?? 0).toBe(0);
+    // Restored: learnt again from new lists.
+    m.exclude([]);
+    teach(3);
+    expect(m.contributions(probe).brand).toBeGreaterThan(0);
+  });
+
+  it('the engine keeps removed interests out of a learner attached later', () => {
+    const engine = new Engine({}, T0);
+    engine.applyRemoved([{ kind: 'brand', key: 'acme', at: T0 }]);
+    const l = createLearner({ weights: DEFAULT_WEIGHTS, version: 'built-in', featureSchemaVersion: FEATURE_SCHEMA_VERSION }).ranker;
+    try {
+      engine.attachLearner(l);
+      const acme = (i: number): Candidate => ({ id: `a${i}`, brand: 'Acme', category: 'beauty/lips', price: 10 });
+      const plain = (i: number): Candidate => ({ id: `o${i}`, brand: 'Other', category: 'beauty/lips', price: 10 });
+      for (let k = 0; k < 6; k++) {
+        const r = engine.rerank([plain(k), acme(k)], { slot: 's', diversity: 0, exploration: 0 }, createRng(1), T0 + k * 1000, () => 0);
+        engine.ingest({ id: `c${k}`, type: 'click', item: acme(k), ts: T0 + k * 1000 + 1, listId: r.listId!, slot: 's' }, T0 + k * 1000 + 1);
+        engine.train();
+      }
+      engine.rerank([plain(9)], { slot: 's' }, createRng(1), T0 + 99_000, () => 0);
+      engine.train();
+      expect(l.itemContributions(acme(99)).brand ?? 0).toBe(0);
+    } finally {
+      l.dispose();
+    }
+  });
+});

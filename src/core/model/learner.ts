@@ -73,6 +73,11 @@ export class ShopperLearner {
     this.taste.observe(outcomes);
   }
 
+  /** Takes removed interests out of the taste model and keeps them out (the FM has no per-attribute weights). */
+  exclude(removed: readonly { kind: string; key: string }[]): void {
+    this.taste.exclude(removed);
+  }
+
   /** A structured-clone safe copy of both models, for storage and export. */
   exportState(): LearnerState {
     return { v: LEARNER_STATE_VERSION, fm: this.fm.exportState(), taste: this.taste.exportState() };

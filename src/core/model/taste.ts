@@ -152,6 +152,8 @@ export class TasteModel {
   private readonly denseVar: Float64Array;
   private denseLists = 0;
   private priceCentre: number | undefined;
+  /** Attributes the shopper removed from their interests: never scored, never learnt. */
+  private excluded: ((token: string) => boolean) | undefined;
 
   constructor(private readonly settings: TasteSettings) {
     const v = settings.variance;
@@ -203,6 +205,29 @@ export class TasteModel {
     };
   }
 
+  /**
+   * Takes the interests the shopper removed out of the model and keeps them out: a removed brand or
+   * tag, and a removed category with everything under it, lose what was learnt about them and are
+   * neither scored nor learnt again (until the list no longer names them).
+   */
+  exclude(removed: readonly { kind: string; key: string }[]): void {
+    const brands = new Set(removed.filter((r) => r.kind === 'brand').map((r) => `b:${r.key}`));
+    const tags = new Set(removed.filter((r) => r.kind === 'tag').map((r) => `t:${r.key}`));
+    const cats = removed.filter((r) => r.kind === 'category').map((r) => `c:${r.key}`);
+    this.excluded = removed.length
+      ? (t) => brands.has(t) || tags.has(t) || cats.some((c) => t === c || t.startsWith(`${c}/`))
+      : undefined;
+    const out = this.excluded;
+    if (out) for (const k of [...this.tokens.keys()]) if (out(k)) this.tokens.delete(k);
+  }
+
+  /** The item's attribute keys the model may use. */
+  private tokensOf(c: Candidate): readonly string[] {
+    const all = tasteTokens(c);
+    const out = this.excluded;
+    return out ? all.filter((t) => !out(t)) : all;
+  }
+
   /** Lists learnt from so far. */
   listsSeen(): number {
     return this.lists;
@@ -221,7 +246,7 @@ export class TasteModel {
     for (let i = 0; i < cands.length; i++) {
       const c = cands[i]!;
       let s = 0;
-      for (const t of tasteTokens(c)) {
+      for (const t of this.tokensOf(c)) {
         const w = this.tokens.get(t);
         if (w) s += w[0] * this.settings.meanKeep ** (this.lists - w[2]);
       }
@@ -243,7 +268,7 @@ export class TasteModel {
       const r = REASON_FAMILY[f];
       out[r] = (out[r] ?? 0) + x;
     };
-    for (const t of tasteTokens(c)) {
+    for (const t of this.tokensOf(c)) {
       const w = this.tokens.get(t);
       if (w) add(FAMILY_OF_PREFIX[t.slice(0, 1)] as Exclude<TasteFamily, 'bias'>, w[0] * this.settings.meanKeep ** (this.lists - w[2]));
     }
@@ -303,7 +328,7 @@ export class TasteModel {
     // and would otherwise soak up the blame for every item passed over.
     const keys = new Map<string, number>();
     const has = items.map((c) =>
-      tasteTokens(c).map((t) => {
+      this.tokensOf(c).map((t) => {
         let j = keys.get(t);
         if (j === undefined) keys.set(t, (j = keys.size));
         return j;
