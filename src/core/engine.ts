@@ -278,12 +278,14 @@ export class Engine {
         negatives.push(list.shown[pos + 1]!);
         w = weight * 0.5;
       }
+      // One copy of the clicked item's features for all its pairs (the learner only reads them).
+      const clicked = x.slice();
       for (const j of negatives) {
         // Skip-above always prefers the lower item: its position must not be what is learnt, or the
         // learner would unlearn the server's order. The negative takes the clicked item's server rank.
         const neg = list.X.slice(j * d, j * d + d);
         neg[SERVER_RANK] = x[SERVER_RANK]!;
-        out.push({ pos: x.slice(), neg, weight: w });
+        out.push({ pos: clicked, neg, weight: w });
       }
       // A list already handed to the learner counted this item as passed over: the click goes after
       // it, with the list as its context.
