@@ -238,6 +238,19 @@ describe('Engine', () => {
     expect(engine.explain('never-ranked', T0 + 10)).toBeUndefined();
   });
 
+  it('reasons come with the shown positions only; explain() says why for an item moved up further down', () => {
+    const engine = new Engine({}, T0);
+    for (let i = 0; i < 3; i++) engine.ingestRaw({ type: 'click', item: { id: `p${i}`, category: 'garden/tools' } }, T0 + i);
+    const r = rerankAt(engine, list(400), T0 + 10, { ...PLAIN, personalization: 1 });
+    const shown = ENGINE_SETTINGS.maxRememberedPositions;
+    const movedUp = r.items.filter((x) => x.to < x.from);
+    expect(movedUp.some((x) => x.to < shown && x.reason)).toBe(true);
+    const below = movedUp.filter((x) => x.to >= shown);
+    expect(below.length).toBeGreaterThan(0);
+    expect(below.every((x) => x.reason === undefined)).toBe(true);
+    expect(engine.explain(below[0]!.id, T0 + 10)?.reason).toMatch(/Tools/);
+  });
+
   it('reset() forgets the profile, shown lists and pending feedback', () => {
     const engine = new Engine({}, T0);
     engine.ingestRaw({ type: 'click', item: { id: 'x', category: 'garden/tools' } }, T0);
