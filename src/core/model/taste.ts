@@ -11,12 +11,16 @@
  * attributes. So a click low in the list is strong evidence of taste, and an item passed over at
  * the top is evidence against it, while one passed over at position 20 says almost nothing.
  *
- * **Learning.** Bayesian, one observation at a time: a Gaussian posterior per weight (mean,
- * variance; prior mean 0 and a variance per attribute family), updated by a rank-one Laplace step on
- * the click likelihood at the current mean (diagonal kept), so the first clicks move the ranking and
- * a weight stops moving once its evidence is strong. Between lists every variance relaxes toward
- * its prior (`forget`), so a shopper whose taste drifts is followed. Pure TypeScript: each update
- * costs O(attributes of the item).
+ * **Learning.** Bayesian: a Gaussian posterior per weight (mean, variance; prior mean 0 and a variance
+ * per attribute family). Each list is one Laplace step on the click likelihood at the current means:
+ * every item's gradient and information, damped by the item's own score variance, summed per weight
+ * (see {@link TasteModel.observe}). Attributes are centred on the list's examination-weighted mean,
+ * and the FM's scores for the list are an offset, so the model learns only the part of the shopper's
+ * choices that the page itself and the FM leave unexplained. Between lists each variance relaxes
+ * toward its prior (`forget`) and each mean shrinks toward 0 (`meanKeep`): a taste that stops being
+ * confirmed fades, and a shopper whose taste drifts is followed. Interests the shopper removed are
+ * neither scored nor learnt ({@link TasteModel.exclude}). Pure TypeScript, sparse: a list costs
+ * O(its attributes + items × (own attributes + embedding length)).
  *
  * **What it ranks with.** {@link TasteModel.score}: Σ wᵢxᵢ without the bias, in log-odds of a click
  * (the scale of the FM's pairwise scores), added to the FM score by the engine.
@@ -208,7 +212,7 @@ export class TasteModel {
   /**
    * Takes the interests the shopper removed out of the model and keeps them out: a removed brand or
    * tag, and a removed category with everything under it, lose what was learnt about them and are
-   * neither scored nor learnt again (until the list no longer names them).
+   * neither scored nor learnt again, until the shopper restores them (a call without them).
    */
   exclude(removed: readonly { kind: string; key: string }[]): void {
     const brands = new Set(removed.filter((r) => r.kind === 'brand').map((r) => `b:${r.key}`));
