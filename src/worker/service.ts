@@ -7,7 +7,7 @@
  * snapshot records the newest batch key it includes (`upTo`); every tab applies each batch exactly
  * once, whether it wrote it, heard of it on the BroadcastChannel, or read it while catching up.
  */
-import { purchaseIntent } from '../core/profile/propensity';
+import { checkLogisticModel, type LogisticModel, purchaseIntent } from '../core/profile/propensity';
 import type { ExportBundle, Explanation, LastRerank, ReportStatus, TrackAck, WorkerApi, WorkerConfig, WorkerRequest, WorkerStatus } from '../core/api';
 import {
   type InterestKind,
@@ -281,6 +281,23 @@ export class PersonalizerService implements WorkerApi {
         this.priorVersion = parsed.prior.version;
       } else if (config.debug) console.warn('[pz] prior ignored:', String(parsed.error));
     }
+    // The site's purchase-intent model, for the panel's figure and the "likely to buy" segment alike:
+    // the segment file's, else the one published with the prior; a malformed one is ignored.
+    const published = [segmentConfig?.propensity?.purchaseIntent, (prior as { propensity?: { purchaseIntent?: unknown } } | undefined)?.propensity?.purchaseIntent];
+    const intentModel = published.find((m): m is LogisticModel => {
+      if (m === undefined) return false;
+      try {
+        checkLogisticModel(m);
+        return true;
+      } catch (err) {
+        if (config.debug) console.warn('[pz] purchase-intent model ignored:', describeError(err));
+        return false;
+      }
+    });
+    if (segmentConfig?.propensity || intentModel) {
+      const { purchaseIntent: _ignored, ...rest } = segmentConfig?.propensity ?? {};
+      segmentConfig = { ...segmentConfig, propensity: { ...rest, ...(intentModel ? { purchaseIntent: intentModel } : {}) } };
+    }
     this.engineOptions = {
       profile: {
         ...(config.halfLifeDays ? { halfLifeMs: config.halfLifeDays * DAY_MS } : {}),
@@ -289,6 +306,7 @@ export class PersonalizerService implements WorkerApi {
       ...(config.personalization !== undefined ? { personalization: config.personalization } : {}),
       ...(this.priorWeights ? { weights: this.priorWeights } : {}),
       ...(segmentConfig ? { segments: segmentConfig } : {}),
+      ...(intentModel ? { intentModel } : {}),
       ...(messages ? { messages } : {}),
     };
     this.engine = new Engine(this.engineOptions, this.now());

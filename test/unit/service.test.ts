@@ -142,6 +142,28 @@ describe('PersonalizerService', () => {
     await vi.waitFor(async () => expect((await svc.exportData()).model).toMatchObject({ fm: { priorVersion: 'site-prior-7' } }), { timeout: 30_000 });
   });
 
+  it("uses the site's purchase-intent model published with the prior, for the panel's figure and the segment alike", async () => {
+    // A model that says "likely to buy" for everyone: intercept 5, no weights.
+    const intent = { version: 'pz-propensity-2', features: ['open_cart'], intercept: 5, weights: [0] };
+    const file = { ...toPriorFile({ version: 'site-prior-8', featureSchemaVersion: FEATURE_SCHEMA_VERSION, weights: DEFAULT_WEIGHTS }), propensity: { purchaseIntent: intent } };
+    const { svc } = service({ fetchJson: async () => JSON.parse(JSON.stringify(file)) });
+    await svc.init({ dbName: freshDb(), seed: 1, priorUrl: '/prior.json' });
+    await svc.track([view(1)]);
+    const shown = (await svc.profile()) as { propensities: { purchaseIntent: number }; segments: { propensity: { purchaseIntent: number; segments: { name: string }[] } } };
+    expect(shown.propensities.purchaseIntent).toBeGreaterThan(0.99);
+    expect(shown.segments.propensity.purchaseIntent).toBeCloseTo(shown.propensities.purchaseIntent, 12);
+    expect(shown.segments.propensity.segments.map((x) => x.name)).toContain('likely-to-buy');
+  });
+
+  it('ignores a malformed purchase-intent model and keeps the built-in one', async () => {
+    const file = { ...toPriorFile({ version: 'site-prior-9', featureSchemaVersion: FEATURE_SCHEMA_VERSION, weights: DEFAULT_WEIGHTS }), propensity: { purchaseIntent: { features: ['no-such-feature'], intercept: 5, weights: [1] } } };
+    const { svc } = service({ fetchJson: async () => JSON.parse(JSON.stringify(file)) });
+    await svc.init({ dbName: freshDb(), seed: 1, priorUrl: '/prior.json' });
+    await svc.track([view(1)]);
+    const shown = (await svc.profile()) as { propensities: { purchaseIntent: number } };
+    expect(shown.propensities.purchaseIntent).toBeLessThan(0.5);
+  });
+
   it.each([
     ['a malformed prior', async () => ({ version: 'bad', d: 3 })],
     ['a prior for another feature schema', async () => toPriorFile({ version: 'old', featureSchemaVersion: FEATURE_SCHEMA_VERSION + 100, weights: DEFAULT_WEIGHTS })],
