@@ -47,9 +47,9 @@ interface PzSchemaV2 extends DBSchema {
 const tsOf = (e: unknown): number => (typeof e === 'object' && e !== null ? Number((e as StoredEvent).ts) : Number.NaN);
 
 /**
- * `meta` key of the events each batch holds (batch key → count), kept by {@link Store.trimOldest}, so
- * retention as the log grows reads only the batches written since it last ran. A full retention pass
- * drops the record; batches missing from it are counted when next needed.
+ * `meta` key of the events each batch holds (batch key → count), recorded by the full retention pass
+ * and kept by every write and trim, so retention as the log grows reads no events
+ * ({@link Store.trimOldest}); a batch missing from it is counted (read once) when next needed.
  */
 const COUNTS_KEY = 'batch-counts';
 type Counts = Record<number, number>;
@@ -212,8 +212,12 @@ export class Store {
     if (events.length === 0) return undefined;
     let lastTs = 0;
     for (const e of events) lastTs = Math.max(lastTs, e.ts);
-    const tx = this.db.transaction('batches', 'readwrite', { durability: 'strict' });
-    const key = await tx.store.add({ lastTs, events: [...events] });
+    const tx = this.db.transaction(['batches', 'meta'], 'readwrite', { durability: 'strict' });
+    const meta = tx.objectStore('meta');
+    const counts = await meta.get(COUNTS_KEY);
+    const key = await tx.objectStore('batches').add({ lastTs, events: [...events] });
+    // Counted as written, so a trim need not read it back (a corrupt record is left to the trim).
+    if (counts instanceof Object) await meta.put({ ...counts, [key]: events.length }, COUNTS_KEY);
     await tx.done;
     return key;
   }
@@ -269,7 +273,11 @@ export class Store {
     // the readers to skip. The readers' full check would cost 7 µs an event here, on every pass.
     const isStoredEvent = (e: unknown) => typeof e === 'object' && e !== null && typeof (e as StoredEvent).id === 'string' && Number.isFinite((e as StoredEvent).ts);
     let total = 0;
-    for (const b of all) for (const e of b.events) if (isStoredEvent(e)) total++;
+    const counts: Counts = {};
+    for (const b of all) {
+      counts[b.id!] = b.events.length;
+      for (const e of b.events) if (isStoredEvent(e)) total++;
+    }
     let excess = Math.max(0, total - maxEvents);
     let dropped = 0;
     // Batches come back in key (insertion) order, which is oldest first.
@@ -283,10 +291,11 @@ export class Store {
       }
       excess = Math.max(0, excess - removed);
       dropped += removed;
+      counts[b.id!] = keep.length;
       if (keep.length === 0) await store.delete(b.id!);
       else await store.put({ ...b, events: keep });
     }
-    await tx.objectStore('meta').delete(COUNTS_KEY);
+    await tx.objectStore('meta').put(counts, COUNTS_KEY);
     await tx.done;
     return { dropped, remaining: total - dropped };
   }
@@ -295,7 +304,7 @@ export class Store {
    * Count retention without reading the whole log: drops the oldest events (whole batches first, then
    * the front of the next one) until at most `maxEvents` remain, and at least `atLeast` of them (room
    * after a `QuotaExceededError`). Counts come from the recorded batch counts; a batch missing from
-   * them (one written since the last trim) is read once and counted.
+   * them (written by a version that kept none) is read once and counted.
    */
   async trimOldest(maxEvents: number, atLeast = 0): Promise<{ dropped: number; remaining: number }> {
     const tx = this.db.transaction(['batches', 'meta'], 'readwrite');

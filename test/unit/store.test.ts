@@ -84,8 +84,10 @@ describe('store batch counts (retention as the log grows)', () => {
   const batch = (from: number, n: number) => Array.from({ length: n }, (_, i) => ev(from + i));
   const ids = async (store: Awaited<ReturnType<typeof openStore>>) => (await store.readEvents(NOW)).map((e) => e.id);
 
-  it('trimOldest keeps the newest events, oldest batches first, reading each batch once to count it', async () => {
+  it('trimOldest keeps the newest events, oldest batches first, from the counts recorded as batches were written', async () => {
     const store = await openStore(fresh());
+    // A full pass (start-up retention) records the counts; every write adds its own.
+    expect(await store.enforceRetention(1000, 1e15, NOW)).toEqual({ dropped: 0, remaining: 0 });
     await store.appendEvents(batch(0, 4));
     const k2 = (await store.appendEvents(batch(4, 3)))!;
     await store.appendEvents(batch(7, 3));
@@ -96,10 +98,20 @@ describe('store batch counts (retention as the log grows)', () => {
     // A counted batch is not read again: a change behind the store's back goes unseen…
     await store.db.put('batches', { id: k2, lastTs: 0, events: batch(4, 1) });
     expect(await store.trimOldest(5)).toEqual({ dropped: 0, remaining: 5 });
-    // …until a full retention pass, which forgets the counts, so the next trim counts again.
+    // …until the next full pass, which counts every batch again.
     expect(await store.enforceRetention(1000, 1e15, NOW)).toEqual({ dropped: 0, remaining: 4 });
     expect(await store.trimOldest(2)).toEqual({ dropped: 2, remaining: 2 });
     expect(await ids(store)).toEqual(['e8', 'e9']);
+    store.close();
+  });
+
+  it('a log written without counts (an older version) is counted by reading each batch once', async () => {
+    const store = await openStore(fresh());
+    await store.db.add('batches', { lastTs: 0, events: batch(0, 3) });
+    await store.db.add('batches', { lastTs: 0, events: batch(3, 2) });
+    await store.appendEvents(batch(5, 2));
+    expect(await store.trimOldest(3)).toEqual({ dropped: 4, remaining: 3 });
+    expect(await ids(store)).toEqual(['e4', 'e5', 'e6']);
     store.close();
   });
 
