@@ -29,7 +29,7 @@ import { serverOrder } from '../core/rank/server-order';
 import type { Impression, RerankOptions, RerankResult, StoredEvent } from '../core/types';
 import { BlockedError, ConsentError, ErasedError, StorageUnavailableError, describeError } from '../core/errors';
 import { reviveBatchEvents } from '../core/input/stored';
-import { DEFAULT_DB_NAME, type EventBatch, SCHEMA_VERSION, type Store, type StoreCallbacks, deleteStore, openExistingStore, openStore } from './store';
+import { BATCH_EVENTS, DEFAULT_DB_NAME, type EventBatch, SCHEMA_VERSION, type Store, type StoreCallbacks, deleteStore, openExistingStore, openStore } from './store';
 import { type TabMessage, type Tabs, openTabs } from './tabs';
 import { DAY_MS } from '../core/util/time';
 import { RequestLog } from './request-log';
@@ -52,7 +52,7 @@ const REMOVED_KEY = 'removed-interests';
 /** Version of the `exportData()` format (see the README "Export format"). */
 const EXPORT_VERSION = 2;
 /** Longest stretch of ingest or training work before the worker yields, so a waiting rerank runs. */
-const SLICE_MS = 4;
+const SLICE_MS = 2;
 /** Examples per learning step inside a training slice. */
 const TRAIN_STEP = 8;
 /** How long training waits before looking again while events are being stored. */
@@ -648,16 +648,24 @@ export class PersonalizerService implements WorkerApi {
    * rerank sent after a few events sees them, while a long batch yields to it after its first slice.
    */
   track(raw: unknown[]): Promise<TrackAck> {
-    const run = this.tracksRunning++ === 0 ? this.trackInOrder(raw) : this.trackChain.then(() => this.trackInOrder(raw));
-    this.trackChain = run
+    // The next call starts once this one has ingested its events, not once they are stored, so calls
+    // that arrive while a write commits are stored together by the next write (one commit, not one each).
+    let ingested!: () => void;
+    const before = this.trackChain;
+    this.trackChain = new Promise<void>((resolve) => {
+      ingested = resolve;
+    });
+    const run = this.tracksRunning++ === 0 ? this.trackInOrder(raw, ingested) : before.then(() => this.trackInOrder(raw, ingested));
+    run
       .catch(() => undefined)
       .finally(() => {
+        ingested();
         this.tracksRunning--;
       });
     return run;
   }
 
-  private async trackInOrder(raw: unknown[]): Promise<TrackAck> {
+  private async trackInOrder(raw: unknown[], ingested: () => void): Promise<TrackAck> {
     await this.initPromise;
     const now = this.now();
     const ack: TrackAck = { accepted: [], rejected: [], duplicates: 0, durable: true };
@@ -689,49 +697,53 @@ export class PersonalizerService implements WorkerApi {
       if (r.duplicate) ack.duplicates++;
       else fresh.push(r.event);
     }
-    if (fresh.length || this.unwritten.length) {
-      // Events an earlier write could not store go first, with these or on their own.
-      ack.durable = await this.serial(() => this.write(fresh));
-    } else ack.durable = this.store !== undefined && !this.store.closed;
-    if (fresh.length) this.engine.applyRemoved(this.removed);
+    // Waiting events (an earlier write could not store them, or a write in progress does not hold them)
+    // go first: the next write in the queue stores all of them.
+    this.unwritten = this.unwritten.concat(fresh);
+    const written = this.unwritten.length ? this.serial(() => this.write()) : undefined;
     if (fresh.length) {
+      this.engine.applyRemoved(this.removed);
       this.scheduleSnapshot();
       if (this.engine.hasLearner()) this.scheduleTrain(0);
       else this.loadLearner().catch(() => undefined);
     }
+    ingested();
+    ack.durable = written ? await written : this.store !== undefined && !this.store.closed;
     return ack;
   }
 
   /**
-   * Writes `fresh` after any events an earlier write could not store, in order. On a full disk the
-   * oldest events make room once (retention, oldest first) and the write is tried again; whatever still
-   * fails stays in memory (in the profile and the export) for the next write. True when all are durable.
+   * Writes every waiting event, in order, as one batch (none waiting: an earlier write stored them). On
+   * a full disk the oldest events make room once (retention, oldest first) and the write is tried again;
+   * whatever still fails stays in memory (in the profile and the export) for the next write. True when
+   * all are durable.
    */
-  private async write(fresh: StoredEvent[]): Promise<boolean> {
-    const batch = this.unwritten.concat(fresh);
-    this.unwritten = batch;
+  private async write(): Promise<boolean> {
+    const batch = this.unwritten;
+    if (!batch.length) return true;
     const store = await this.openedStore();
     if (!store) {
       this.capUnwritten();
       return false;
     }
     try {
-      let key: number | undefined;
+      let keys: number[];
       try {
-        key = await store.appendEvents(batch);
+        keys = await store.appendEvents(batch);
       } catch (err) {
         if (!isQuotaError(err)) throw err;
         const room = batch.length;
         const { dropped } = await this.tabs!.withLock('log', () => store.trimOldest(Number.POSITIVE_INFINITY, room));
         this.logEstimate = Math.max(0, this.logEstimate - dropped);
-        key = await store.appendEvents(batch);
+        keys = await store.appendEvents(batch);
       }
-      this.unwritten = [];
+      // Events ingested while this write committed wait for the next one.
+      this.unwritten = this.unwritten.slice(batch.length);
       this.logEstimate += batch.length;
-      if (key !== undefined) {
+      keys.forEach((key, i) => {
         this.applied.add(key);
-        this.tabs?.post({ kind: 'events', key, events: batch });
-      }
+        this.tabs?.post({ kind: 'events', key, events: batch.slice(i * BATCH_EVENTS, (i + 1) * BATCH_EVENTS) });
+      });
       if (this.logEstimate > this.maxEvents) await this.pruneLog(store);
       return true;
     } catch (err) {

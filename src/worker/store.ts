@@ -19,6 +19,9 @@ export const DEFAULT_DB_NAME = 'on-device-personalizer';
 /** Current schema version. Bump it and append a migration below; never edit an old one. */
 export const SCHEMA_VERSION = 2;
 
+/** Events per stored batch record, at most. */
+export const BATCH_EVENTS = 500;
+
 /** One stored batch of events. */
 export interface EventBatch {
   id?: number;
@@ -207,19 +210,29 @@ export class Store {
     this.isClosed = true;
   }
 
-  /** Appends events as one batch record; resolves once the transaction has committed (durable). */
-  async appendEvents(events: readonly StoredEvent[]): Promise<number | undefined> {
-    if (events.length === 0) return undefined;
-    let lastTs = 0;
-    for (const e of events) lastTs = Math.max(lastTs, e.ts);
+  /**
+   * Appends events as batch records of at most {@link BATCH_EVENTS} each, in one transaction (each
+   * record is copied in its own task, so a rerank can run between them); resolves with their keys once
+   * the transaction has committed (durable).
+   */
+  async appendEvents(events: readonly StoredEvent[]): Promise<number[]> {
+    const keys: number[] = [];
+    if (events.length === 0) return keys;
     const tx = this.db.transaction(['batches', 'meta'], 'readwrite', { durability: 'strict' });
     const meta = tx.objectStore('meta');
     const counts = await meta.get(COUNTS_KEY);
-    const key = await tx.objectStore('batches').add({ lastTs, events: [...events] });
-    // Counted as written, so a trim need not read it back (a corrupt record is left to the trim).
-    if (counts instanceof Object) await meta.put({ ...counts, [key]: events.length }, COUNTS_KEY);
+    for (let at = 0; at < events.length; at += BATCH_EVENTS) {
+      const part = events.slice(at, at + BATCH_EVENTS);
+      let lastTs = 0;
+      for (const e of part) lastTs = Math.max(lastTs, e.ts);
+      const key = await tx.objectStore('batches').add({ lastTs, events: part });
+      keys.push(key);
+      // Counted as written, so a trim need not read it back (a corrupt record is left to the trim).
+      if (counts instanceof Object) (counts as Counts)[key] = part.length;
+    }
+    if (counts instanceof Object) await meta.put(counts, COUNTS_KEY);
     await tx.done;
-    return key;
+    return keys;
   }
 
   /** Every readable stored event, oldest first; unreadable records are skipped (see {@link readBatchesAfter}). */

@@ -60,6 +60,21 @@ describe('PersonalizerService', () => {
     store.close();
   });
 
+  it('calls that arrive while a write commits are stored together by the next write, each acknowledged once durable', async () => {
+    const dbName = freshDb();
+    const { svc } = service();
+    await svc.init({ dbName, seed: 1 });
+    await svc.track([view(0)]);
+    const append = vi.spyOn(Store.prototype, 'appendEvents');
+    const acks = await Promise.all([1, 2, 3, 4].map((i) => svc.track([view(i)])));
+    expect(acks.map((a) => [a.accepted, a.durable])).toEqual([1, 2, 3, 4].map((i) => [[`ev-${i}`], true]));
+    // Four calls, fewer commits: the ones that came while the first was being written share one.
+    expect(append.mock.calls.length).toBeLessThan(4);
+    expect(append.mock.calls.flatMap(([events]) => events.map((e) => e.id))).toEqual(['ev-1', 'ev-2', 'ev-3', 'ev-4']);
+    append.mockRestore();
+    expect(await storedIds(dbName)).toEqual(['ev-0', 'ev-1', 'ev-2', 'ev-3', 'ev-4']);
+  });
+
   it('reports rejected events with their index and keeps the others', async () => {
     const { svc } = service();
     await svc.init({ dbName: freshDb(), seed: 1 });

@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto';
 import { openDB } from 'idb';
 import { describe, expect, it } from 'vitest';
 import type { StoredEvent } from '../../src/core/types';
-import { SCHEMA_VERSION, openStore } from '../../src/worker/store';
+import { BATCH_EVENTS, SCHEMA_VERSION, openStore } from '../../src/worker/store';
 
 let n = 0;
 const NOW = 1_800_000_000_000;
@@ -89,7 +89,7 @@ describe('store batch counts (retention as the log grows)', () => {
     // A full pass (start-up retention) records the counts; every write adds its own.
     expect(await store.enforceRetention(1000, 1e15, NOW)).toEqual({ dropped: 0, remaining: 0 });
     await store.appendEvents(batch(0, 4));
-    const k2 = (await store.appendEvents(batch(4, 3)))!;
+    const k2 = (await store.appendEvents(batch(4, 3)))[0]!;
     await store.appendEvents(batch(7, 3));
     // 10 events in batches of 4, 3, 3: down to 5 drops the first batch whole and one of the second.
     expect(await store.trimOldest(5)).toEqual({ dropped: 5, remaining: 5 });
@@ -105,6 +105,18 @@ describe('store batch counts (retention as the log grows)', () => {
     store.close();
   });
 
+  it('a write of more than BATCH_EVENTS events is stored as several records in one transaction, all counted', async () => {
+    const store = await openStore(fresh());
+    expect(await store.enforceRetention(1e6, 1e15, NOW)).toEqual({ dropped: 0, remaining: 0 });
+    const keys = await store.appendEvents(batch(0, BATCH_EVENTS * 2 + 1));
+    expect(keys).toHaveLength(3);
+    const read = await store.readBatchesAfter(undefined, NOW);
+    expect(read.batches.map((b) => b.events.length)).toEqual([BATCH_EVENTS, BATCH_EVENTS, 1]);
+    expect(await ids(store)).toHaveLength(BATCH_EVENTS * 2 + 1);
+    expect(await store.trimOldest(1)).toEqual({ dropped: BATCH_EVENTS * 2, remaining: 1 });
+    store.close();
+  });
+
   it('a log written without counts (an older version) is counted by reading each batch once', async () => {
     const store = await openStore(fresh());
     await store.db.add('batches', { lastTs: 0, events: batch(0, 3) });
@@ -117,9 +129,9 @@ describe('store batch counts (retention as the log grows)', () => {
 
   it('readBatchesAfter does not read batches the caller already applied, and says the newest key', async () => {
     const store = await openStore(fresh());
-    const k1 = (await store.appendEvents(batch(0, 2)))!;
-    const k2 = (await store.appendEvents(batch(2, 2)))!;
-    const k3 = (await store.appendEvents(batch(4, 1)))!;
+    const k1 = (await store.appendEvents(batch(0, 2)))[0]!;
+    const k2 = (await store.appendEvents(batch(2, 2)))[0]!;
+    const k3 = (await store.appendEvents(batch(4, 1)))[0]!;
     const read = await store.readBatchesAfter(undefined, NOW, new Set([k1, k3]));
     expect(read.batches.map((b) => b.id)).toEqual([k2]);
     expect(read.lastKey).toBe(k3);
