@@ -1,0 +1,251 @@
+/**
+ * `npx tsx bench/browser-profile.ts <rerank N | ingest | burst | heap>`: where the worker's time (or
+ * heap) goes, in the same page and with the same shopper as `npm run bench:browser`. A CPU profile of
+ * pz-worker.js is taken through Playwright's CDP session (the worker is reached with
+ * `Target.sendMessageToTarget`), written to bench/results/quick/worker.cpuprofile (open it in Chrome's
+ * DevTools) and summarised: total time per function, and the longest stretches of work without a break.
+ *
+ * - `rerank N`: 400 `pz.rerank` of N candidates in a row (after 50 warm-up calls).
+ * - `ingest`: reranks of 200 while 5,000 events are ingested.
+ * - `burst`: 10,000 `track()` in one loop until all are acknowledged, after a 5,000-event ingest.
+ * - `heap`: the worker's heap in use (after a forced collection) at each stage: ready, learner loaded,
+ *   50 reranks, a 5,000-event ingest, training caught up.
+ *
+ * Needs a built dist/ (`node scripts/build.mjs`; set `minify: false` in its worker build for readable names).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type CDPSession, type Page, chromium } from '@playwright/test';
+// @ts-expect-error: plain ESM helper without types
+import { CHROMIUM_ARGS, findBrowser } from '../scripts/find-browser.mjs';
+// @ts-expect-error: plain ESM helper without types
+import { listenLocal, resolveFile, sendFile } from '../scripts/static-files.mjs';
+import { benchCandidates, benchEvents } from './browser/fixtures';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const [mode = 'rerank', arg = '200'] = process.argv.slice(2);
+
+type Pz = {
+  track(e: unknown): void;
+  flush(): Promise<unknown>;
+  profile(): Promise<{ model?: { learning?: boolean; pendingExamples?: number } } | undefined>;
+  rerank(c: unknown, o?: unknown): Promise<{ tookMs: number }>;
+  on(name: string, fn: (d: unknown) => void): () => void;
+};
+type W = { pz: Pz };
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
+}
+interface CpuProfile {
+  nodes: ProfileNode[];
+  startTime: number;
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/** Sends CDP commands to the page's pz-worker.js through the page's own session. */
+async function workerSession(cdp: CDPSession): Promise<(method: string, params?: object) => Promise<Record<string, unknown>>> {
+  let sessionId = '';
+  let seq = 0;
+  const waiting = new Map<number, (r: Record<string, unknown>) => void>();
+  cdp.on('Target.attachedToTarget', (e) => {
+    if (e.targetInfo.type === 'worker' && e.targetInfo.url.includes('pz-worker')) sessionId = e.sessionId;
+  });
+  cdp.on('Target.receivedMessageFromTarget', (e) => {
+    const m = JSON.parse(e.message) as { id?: number; result?: Record<string, unknown> };
+    if (m.id !== undefined) waiting.get(m.id)?.(m.result ?? {});
+    if (m.id !== undefined) waiting.delete(m.id);
+  });
+  await cdp.send('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: false, flatten: false });
+  for (let i = 0; i < 100 && !sessionId; i++) await new Promise((r) => setTimeout(r, 50));
+  if (!sessionId) throw new Error('pz-worker.js not found');
+  return (method, params = {}) =>
+    new Promise((done) => {
+      const id = ++seq;
+      waiting.set(id, done);
+      cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method, params }) }).catch(() => done({}));
+    });
+}
+
+/** Total time per function (each function counted once per sample) and the longest busy stretches. */
+function summarise(p: CpuProfile): void {
+  const byId = new Map(p.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const name = (n: ProfileNode) => `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.split('/').pop()}:${n.callFrame.lineNumber + 1}`;
+  const idle = (id: number) => ['(idle)', '(program)', '(root)'].includes(byId.get(id)!.callFrame.functionName);
+  const total = new Map<string, number>();
+  const runs: { start: number; ms: number; top: Map<string, number> }[] = [];
+  let run: (typeof runs)[number] | undefined;
+  let t = p.startTime;
+  let busy = 0;
+  for (let i = 0; i < p.samples.length; i++) {
+    t += p.timeDeltas[i] ?? 0;
+    const s = p.samples[i]!;
+    const dt = (p.timeDeltas[i + 1] ?? 0) / 1000;
+    if (idle(s)) {
+      run = undefined;
+      continue;
+    }
+    busy += dt;
+    if (!run) runs.push((run = { start: t, ms: 0, top: new Map() }));
+    run.ms += dt;
+    const seen = new Set<string>();
+    for (let x: number | undefined = s; x !== undefined; x = parent.get(x)) {
+      const k = name(byId.get(x)!);
+      if (seen.has(k) || k.startsWith('(root)')) continue;
+      seen.add(k);
+      total.set(k, (total.get(k) ?? 0) + dt);
+      run.top.set(k, (run.top.get(k) ?? 0) + dt);
+    }
+  }
+  console.log(`worker busy ${busy.toFixed(1)} ms\n\ntotal ms per function (top 30):`);
+  for (const [k, v] of [...total].sort((a, b) => b[1] - a[1]).slice(0, 30)) console.log(`${v.toFixed(1).padStart(9)}  ${k}`);
+  console.log('\nlongest stretches without a break (ms: where the time went):');
+  for (const r of runs.sort((a, b) => b.ms - a.ms).slice(0, 5)) {
+    const top = [...r.top].sort((a, b) => b[1] - a[1]).slice(0, 6);
+    console.log(`${r.ms.toFixed(1).padStart(9)}  ${top.map(([k, v]) => `${k.split(' ')[0]} ${v.toFixed(1)}`).join(', ')}`);
+  }
+}
+
+async function waitForLearner(page: Page): Promise<void> {
+  await page.evaluate(async () => {
+    const pz = (window as unknown as W).pz;
+    for (let i = 0; i < 200; i++) {
+      const v = await pz.profile();
+      if (v?.model?.learning && v.model.pendingExamples === 0) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  });
+}
+
+async function main(): Promise<void> {
+  if (!resolveFile(join(root, 'dist'), '/pz.js')) throw new Error('no dist/: run `node scripts/build.mjs` first');
+  const server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+    const file = path.startsWith('/bench/') ? resolveFile(join(root, 'bench/browser'), path.slice('/bench/'.length)) : resolveFile(join(root, 'dist'), path);
+    if (!file) {
+      res.writeHead(404).end();
+      return;
+    }
+    sendFile(req, res, file, path, {
+      'cross-origin-opener-policy': 'same-origin',
+      'cross-origin-embedder-policy': 'require-corp',
+      'cross-origin-resource-policy': 'same-origin',
+    });
+  });
+  const srv = await listenLocal(server);
+  const found = await findBrowser();
+  const browser = await chromium.launch({ executablePath: found.executablePath, args: CHROMIUM_ARGS });
+  const context = await browser.newContext();
+  await context.addInitScript('globalThis.__name = (f) => f;');
+  const page = await context.newPage();
+  const catalogue = benchCandidates(1000, 1);
+  const history = benchEvents(catalogue.slice(0, 200), 300, Date.now());
+  const ingest = benchEvents(catalogue, 5000, Date.now(), 1, 5).map((e, i) => ({ ...e, id: `ingest-${i}` }));
+  const trackAll = (evs: unknown[]) =>
+    page.evaluate(async (list) => {
+      const pz = (window as unknown as W).pz;
+      for (const e of list) pz.track(e);
+      await pz.flush();
+    }, evs);
+  await page.goto(`${srv.url}/bench/shop.html`);
+  await page.waitForFunction(() => typeof (window as unknown as W).pz?.rerank === 'function');
+  const worker = await workerSession(await context.newCDPSession(page));
+  try {
+    if (mode === 'heap') {
+      const heap = async (label: string) => {
+        await worker('HeapProfiler.collectGarbage');
+        const u = (await worker('Runtime.getHeapUsage')) as { usedSize: number };
+        console.log(`${(u.usedSize / 1048576).toFixed(2).padStart(6)} MB  ${label}`);
+      };
+      await heap('ready, empty profile, no learner');
+      await trackAll(history);
+      await waitForLearner(page);
+      await heap('300 events, learner loaded');
+      await page.evaluate(async (list) => {
+        for (let k = 0; k < 50; k++) await (window as unknown as W).pz.rerank(list, { slot: `s${k % 20}` });
+      }, catalogue.slice(0, 200));
+      await heap('after 50 reranks of 200 in 20 slots');
+      await trackAll(ingest);
+      await heap('after a 5,000-event ingest');
+      await waitForLearner(page);
+      await heap('training caught up');
+      return;
+    }
+    await trackAll(history);
+    await waitForLearner(page);
+    if (mode === 'burst') await trackAll(ingest);
+    await worker('Profiler.enable');
+    await worker('Profiler.setSamplingInterval', { interval: 100 });
+    await worker('Profiler.start');
+    let out: unknown;
+    if (mode === 'rerank') {
+      out = await page.evaluate(
+        async (list) => {
+          const pz = (window as unknown as W).pz;
+          for (let k = 0; k < 50; k++) await pz.rerank(list, { slot: 'profile' });
+          const rt: number[] = [];
+          const took: number[] = [];
+          for (let k = 0; k < 400; k++) {
+            const t = performance.now();
+            const r = await pz.rerank(list, { slot: 'profile' });
+            rt.push(performance.now() - t);
+            took.push(r.tookMs);
+          }
+          const med = (xs: number[]) => xs.sort((a, b) => a - b)[xs.length >> 1];
+          return { roundTripP50: med(rt), engineP50: med(took) };
+        },
+        catalogue.slice(0, Number(arg)),
+      );
+    } else if (mode === 'ingest' || mode === 'burst') {
+      out = await page.evaluate(
+        async ({ evs, list, burst }) => {
+          const pz = (window as unknown as W).pz;
+          let acked = 0;
+          const off = pz.on('tracked', (a) => {
+            acked += (a as { accepted: unknown[] }).accepted.length;
+          });
+          const n = burst ? 10_000 : evs.length;
+          const t0 = performance.now();
+          if (burst) for (let i = 0; i < n; i++) pz.track({ id: `burst-${i}`, type: 'view', item: { id: `b${i % 500}`, category: 'home/kitchen' }, ts: Date.now() - (n - i) * 2000 });
+          else for (const e of evs) pz.track(e);
+          const lat: number[] = [];
+          while (acked < n && performance.now() - t0 < 60_000) {
+            if (burst) {
+              await new Promise((r) => setTimeout(r, 5));
+              continue;
+            }
+            const t = performance.now();
+            await pz.rerank(list, { slot: 'during-ingest' });
+            lat.push(performance.now() - t);
+          }
+          off();
+          const ms = performance.now() - t0;
+          lat.sort((a, b) => a - b);
+          return { ms, eventsPerSecond: Math.round((n / ms) * 1000), reranks: lat.length, p50: lat[lat.length >> 1], max: lat.at(-1) };
+        },
+        { evs: ingest, list: catalogue.slice(0, 200), burst: mode === 'burst' },
+      );
+    } else throw new Error(`unknown mode ${mode}: rerank N | ingest | burst | heap`);
+    const { profile } = (await worker('Profiler.stop')) as { profile: CpuProfile };
+    const dir = join(root, 'bench/results/quick');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'worker.cpuprofile'), JSON.stringify(profile));
+    console.log(out);
+    summarise(profile);
+    console.log(`\nwrote ${join(dir, 'worker.cpuprofile')}`);
+  } finally {
+    await browser.close();
+    await srv.close();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
