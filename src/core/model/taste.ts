@@ -322,6 +322,10 @@ export class TasteModel {
     const etaSum = eta.reduce((a, b) => a + b, 0);
     if (!(etaSum > 0)) return;
     this.lists++;
+    // A list nobody acted on says almost nothing about which items suit the shopper: centred, its
+    // first-order evidence cancels (every item passed over, each as likely as its position says). It
+    // only moves the forgetting clock, so the work stays off the common case.
+    if (!o.clicked.slice(0, n).some((c, i) => c && o.observed?.[i] !== false)) return;
     if (this.priceCentre === undefined) {
       const lps = items.map(logPrice).filter((x): x is number => x !== undefined);
       if (lps.length) this.priceCentre = lps.reduce((a, b) => a + b, 0) / lps.length;
