@@ -243,15 +243,16 @@ export class Engine {
    * `only`: the candidate indices that are new observations (default all).
    */
   private outcome(list: ShownList, only?: (i: number) => boolean): ListOutcome {
-    const n = list.candidates.length;
-    const fm = this.learner ? this.learner.score(list.X, n) : fmScoreBatch(this.weights, list.X, n);
-    return {
-      items: list.shown.map((i) => list.candidates[i]!),
-      positions: list.shown.map((_, k) => k),
-      clicked: list.shown.map((i) => list.used.has(i) || (only?.(i) ?? false)),
-      offsets: list.shown.map((i) => fm[i]!),
-      ...(only ? { observed: list.shown.map(only) } : {}),
-    };
+    const clicked = list.shown.map((i) => list.used.has(i) || (only?.(i) ?? false));
+    const out: ListOutcome = { items: list.shown.map((i) => list.candidates[i]!), positions: list.shown.map((_, k) => k), clicked };
+    if (only) out.observed = list.shown.map(only);
+    // A list nobody acted on teaches the taste model nothing but the time: no scores needed.
+    if (clicked.some(Boolean)) {
+      const n = list.candidates.length;
+      const fm = this.learner ? this.learner.score(list.X, n) : fmScoreBatch(this.weights, list.X, n);
+      out.offsets = list.shown.map((i) => fm[i]!);
+    }
+    return out;
   }
 
   private feedbackPairs(event: StoredEvent, weight: number, now: number): { pairs: PairExample[]; commit: () => void; late?: ListOutcome } {

@@ -245,7 +245,8 @@ export class TasteModel {
   /** Residual score of each candidate (log-odds of a click, without the bias), in candidate order. */
   score(cands: readonly Candidate[]): Float32Array {
     const out = new Float32Array(cands.length);
-    if (this.lists === 0) return out;
+    // Nothing learnt yet (no list with an action): every score is 0.
+    if (this.tokens.size === 0 && this.embMean.length === 0 && this.dense[Z] === 0 && this.dense[Z2] === 0) return out;
     const dim = this.embMean.length;
     for (let i = 0; i < cands.length; i++) {
       const c = cands[i]!;
