@@ -195,12 +195,13 @@ export class Engine {
   }
 
   /**
-   * Learns from queued feedback: hands at most `max` of the oldest pending pairs to the learner in one
-   * synchronous call (the tfjs ranker splits it into mini-batches of 32, one SGD step of about 0.5 ms
-   * each in the worker). The engine is consistent between calls, so a shell may train in slices between
-   * reranks while {@link pendingExamples} is above 0. Without a learner it does nothing and keeps the
-   * queue. Throws what the learner throws (a malformed pair); that slice is dropped, the rest stay queued.
-   * @returns the number of pairs learnt from (0 when nothing was pending or no learner is attached)
+   * Learns from queued feedback: every finished shown list goes to the learner's taste model, then at
+   * most `max` of the oldest pending pairs to the FM in one synchronous call (the tfjs ranker splits it
+   * into mini-batches of 32, one SGD step of about 0.5 ms each in the worker). The engine is consistent
+   * between calls, so a shell may train in slices between reranks while {@link pendingExamples} is above
+   * 0. Without a learner it does nothing and keeps the queue. Throws what the learner throws (a malformed
+   * pair); that slice is dropped, the rest stay queued.
+   * @returns the number of lists and pairs learnt from (0 when nothing was pending or no learner is attached)
    * @example while (engine.pendingExamples() > 0 && !rerankWaiting()) engine.train(32);
    */
   train(max = 256): number {
@@ -208,7 +209,8 @@ export class Engine {
     if (!learner) return 0;
     let done = 0;
     if (this.pendingLists.length) {
-      // Shown lists are cheap (a few µs per item): all of them go in one call.
+      // Shown lists are cheap (`bench/learner.ts`: well under a millisecond for a page of 20, nothing
+      // for a list without any action): all of them go in one call.
       const lists = this.pendingLists.splice(0);
       learner.observeLists?.(lists);
       done += lists.length;
