@@ -106,6 +106,9 @@ describe('PersonalizerService', () => {
     const first = service();
     await first.svc.init({ dbName, seed: 1 });
     await first.svc.track([view(1), view(2), view(3)]);
+    // The events start the learner (a real dynamic import): wait for it here, so its first training
+    // timer is already due when the clock moves, and the count below is the snapshot's alone.
+    await (first.svc as unknown as { loadLearner(): Promise<void> }).loadLearner();
     // Before the debounce nothing is written; after it, exactly the snapshot.
     await first.svc.idle();
     expect(await (await openStore(dbName)).getProfile()).toBeUndefined();
