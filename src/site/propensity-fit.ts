@@ -6,7 +6,7 @@
  * labels in SQL, `pipeline/sql/intent-days.sql`, and featurizes streamed shoppers with
  * {@link ShopperDayReplay}).
  */
-import { applyEventMut, emptyProfile, type Profile, type ProfileConfig } from '../core/profile/profile';
+import type { ProfileConfig } from '../core/profile/profile';
 import {
   checkLogisticModel,
   fitLogistic,
@@ -15,11 +15,11 @@ import {
   PROPENSITY_FEATURES,
   propensityFeatures,
 } from '../core/profile/propensity';
-import type { StoredEvent } from '../core/types';
 import { DAY_MS } from '../core/util/time';
 import { auc } from './auc';
 import type { ShopperLog } from './logs/event-log';
 import { round } from './prior-publish';
+import { ShopperReplay } from './shopper-replay';
 
 /** Share of the latest shopper-days held out to measure the propensity model. */
 export const HELD_OUT_DAYS_SHARE = 0.25;
@@ -48,17 +48,7 @@ export type PropensityFit = { model: LogisticModel; stats: PropensityStats } | {
  * One shopper's events through the device's profile reducer, with a point taken at each day end:
  * call {@link event} in time order and {@link dayEnd} after the day's last event (before any later one).
  */
-export class ShopperDayReplay {
-  private profile: Profile | undefined;
-
-  constructor(private readonly config: Partial<ProfileConfig>) {}
-
-  /** Applies one event (the first starts the profile). */
-  event(e: StoredEvent): void {
-    this.profile ??= emptyProfile(e.ts, this.config);
-    applyEventMut(this.profile, e, e.ts, this.config);
-  }
-
+export class ShopperDayReplay extends ShopperReplay {
   /** The point at the end of local day `day` (`end`, epoch ms). */
   dayEnd(day: number, end: number, label: boolean): IntentPoint {
     if (!this.profile) throw new RangeError('ShopperDayReplay: a day ends before any event');

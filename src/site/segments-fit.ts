@@ -7,13 +7,13 @@
  * reference is {@link segmentPoints}; the site pipeline streams shoppers out of the engine
  * (`pipeline/segments.ts`) and fits with the same {@link fitSegments}.
  */
-import { emptyProfile, applyEventMut, type Profile, type ProfileConfig } from '../core/profile/profile';
+import type { ProfileConfig } from '../core/profile/profile';
 import type { LogisticModel } from '../core/profile/propensity';
 import { type CentroidFile, checkCentroidFile, fuzzyMemberships, segmentFeature } from '../core/profile/segments';
-import type { StoredEvent } from '../core/types';
 import { createRng } from '../core/util/rng';
 import type { ShopperLog } from './logs/event-log';
 import { round } from './prior-publish';
+import { ShopperReplay } from './shopper-replay';
 
 /** Options of {@link fitSegments}. */
 export interface SegmentFitOptions {
@@ -38,16 +38,7 @@ export function segmentFeatureNames(categories: readonly string[]): string[] {
 }
 
 /** One shopper's events through the device's reducer; {@link point} reads the features at `now`. */
-export class ShopperSegmentReplay {
-  private profile: Profile | undefined;
-
-  constructor(private readonly config: Partial<ProfileConfig>) {}
-
-  event(e: StoredEvent): void {
-    this.profile ??= emptyProfile(e.ts, this.config);
-    applyEventMut(this.profile, e, e.ts, this.config);
-  }
-
+export class ShopperSegmentReplay extends ShopperReplay {
   /** The shopper's point, or undefined before any event. */
   point(features: readonly string[], now: number): number[] | undefined {
     const p = this.profile;
