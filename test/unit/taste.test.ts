@@ -215,9 +215,12 @@ describe('engine + taste model', () => {
     const engine = new Engine({}, T0);
     const l = learner();
     engine.attachLearner(l);
-    engine.rerank(page(1), opts, createRng(1), T0, () => 0);
+    const r = engine.rerank(page(1), opts, createRng(1), T0, () => 0);
+    engine.ingest({ id: 'c', type: 'click', item: page(1)[7]!, ts: T0 + 500, listId: r.listId!, slot: 'grid' }, T0 + 500);
     engine.rerank(page(2), opts, createRng(1), T0 + 1000, () => 0);
     engine.train();
+    // Something was learnt (a list with a click), so the comparison below is not of zeros.
+    expect(l.scoreItems([page(1)[7]!])[0]).toBeGreaterThan(0);
     const saved = JSON.parse(JSON.stringify(l.exportState().taste));
     const { ranker, restarted } = createLearner({ weights: DEFAULT_WEIGHTS, version: 'built-in', featureSchemaVersion: FEATURE_SCHEMA_VERSION }, { ...l.exportState(), taste: saved });
     live.push(ranker);

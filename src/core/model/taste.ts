@@ -253,15 +253,10 @@ export class TasteModel {
       let s = 0;
       for (const t of this.tokensOf(c)) {
         const w = this.tokens.get(t);
-        if (w) s += w[0] * this.settings.meanKeep ** (this.lists - w[2]);
+        if (w) s += this.mean(w);
       }
       if (dim) s += this.embeddingScore(c);
-      const lp = logPrice(c);
-      if (lp !== undefined && this.priceCentre !== undefined) {
-        const z = lp - this.priceCentre;
-        s += this.dense[Z]! * z + this.dense[Z2]! * z * z;
-      }
-      out[i] = s;
+      out[i] = s + this.priceScore(c);
     }
     return out;
   }
@@ -275,15 +270,24 @@ export class TasteModel {
     };
     for (const t of this.tokensOf(c)) {
       const w = this.tokens.get(t);
-      if (w) add(FAMILY_OF_PREFIX[t.slice(0, 1)] as Exclude<TasteFamily, 'bias'>, w[0] * this.settings.meanKeep ** (this.lists - w[2]));
+      if (w) add(FAMILY_OF_PREFIX[t.slice(0, 1)] as Exclude<TasteFamily, 'bias'>, this.mean(w));
     }
     if (this.embMean.length && c.embedding?.length === this.embMean.length) add('similar', this.embeddingScore(c));
-    const lp = logPrice(c);
-    if (lp !== undefined && this.priceCentre !== undefined) {
-      const z = lp - this.priceCentre;
-      add('price', this.dense[Z]! * z + this.dense[Z2]! * z * z);
-    }
+    if (logPrice(c) !== undefined && this.priceCentre !== undefined) add('price', this.priceScore(c));
     return out;
+  }
+
+  /** An attribute weight's mean now: shrunk by `meanKeep` for every list since it was last updated. */
+  private mean(w: readonly [number, number, number]): number {
+    return w[0] * this.settings.meanKeep ** (this.lists - w[2]);
+  }
+
+  /** The price terms' score (0 without a price, or before any priced list). */
+  private priceScore(c: Candidate): number {
+    const lp = logPrice(c);
+    if (lp === undefined || this.priceCentre === undefined) return 0;
+    const z = lp - this.priceCentre;
+    return this.dense[Z]! * z + this.dense[Z2]! * z * z;
   }
 
   /** u·ê for the candidate's embedding e (0 without one of the model's length), without allocating. */
@@ -523,7 +527,7 @@ export class TasteModel {
       w = [0, prior, this.lists];
       this.tokens.set(key, w);
     } else {
-      w[0] *= this.settings.meanKeep ** (this.lists - w[2]);
+      w[0] = this.mean(w);
       w[1] = prior - (prior - w[1]) * this.settings.forget ** (this.lists - w[2]);
       w[2] = this.lists;
     }
