@@ -4,6 +4,18 @@ import { flushedEvents, pzReady, renderedFrames, storedEvents, watch } from './h
 type Pz = { flush(): Promise<unknown>; rerank(c: unknown, o?: unknown): Promise<{ items: { id: string }[]; fellBack: false | string; tookMs: number }> };
 const flush = (page: import('@playwright/test').Page) => page.evaluate(() => (window as unknown as { pz: Pz }).pz.flush());
 
+/** Waits for the #recs slot, teaches a taste (three lipstick add-to-carts), and reloads until the slot is reranked again. */
+async function teachLipstickAndReload(page: import('@playwright/test').Page): Promise<void> {
+  await expect(page.locator('#recs')).toHaveAttribute('data-pz-ready', '');
+  await page.evaluate(() => {
+    const pz = (window as unknown as { pz: { track(e: unknown): void } }).pz;
+    for (const id of ['x1', 'x2', 'x3']) pz.track({ type: 'add_to_cart', item: { id, category: 'beauty/lipstick', price: 13 } });
+  });
+  await flush(page);
+  await page.reload();
+  await expect(page.locator('#recs')).toHaveAttribute('data-pz-ready', '');
+}
+
 test('every auto-capture path records its event, with no site JavaScript', async ({ page, baseURL }) => {
   const seen = watch(page);
   await page.goto('/test/capture.html');
@@ -41,15 +53,7 @@ test('slots: reordered in place with zero layout shift, listeners kept, pins kep
   const seen = watch(page);
   await page.goto('/test/slots.html');
   await pzReady(page);
-  await expect(page.locator('#recs')).toHaveAttribute('data-pz-ready', '');
-  // Teach a taste: three lipstick events.
-  await page.evaluate(() => {
-    const pz = (window as unknown as { pz: { track(e: unknown): void } }).pz;
-    for (const id of ['x1', 'x2', 'x3']) pz.track({ type: 'add_to_cart', item: { id, category: 'beauty/lipstick', price: 13 } });
-  });
-  await flush(page);
-  await page.reload();
-  await expect(page.locator('#recs')).toHaveAttribute('data-pz-ready', '');
+  await teachLipstickAndReload(page);
   const order = await page.locator('#recs > li').evaluateAll((els) => els.map((e) => e.getAttribute('data-pz-item')));
   expect(order.slice(0, 2).sort()).toEqual(['r5', 'r6']);
   expect(order[2]).toBe('r3'); // pinned: keeps its server position
@@ -162,14 +166,7 @@ test('reasons are translated from data-messages for the page lang (de-DE falls b
   const seen = watch(page);
   await page.goto('/test/messages.html');
   await pzReady(page);
-  await expect(page.locator('#recs')).toHaveAttribute('data-pz-ready', '');
-  await page.evaluate(() => {
-    const pz = (window as unknown as { pz: { track(e: unknown): void } }).pz;
-    for (const id of ['x1', 'x2', 'x3']) pz.track({ type: 'add_to_cart', item: { id, category: 'beauty/lipstick', price: 13 } });
-  });
-  await flush(page);
-  await page.reload();
-  await expect(page.locator('#recs')).toHaveAttribute('data-pz-ready', '');
+  await teachLipstickAndReload(page);
   const reasons = await page.locator('#recs > li[data-pz-reason]').evaluateAll((els) => els.map((e) => e.getAttribute('data-pz-reason')));
   expect(reasons.length).toBeGreaterThan(0);
   for (const r of reasons) expect(r).toMatch(/^(Sie sehen sich oft Lipstick an|Sie haben sich Lipstick angesehen|Wie Artikel in Ihrem Warenkorb|Kürzlich in den Warenkorb gelegt)$/);
