@@ -284,7 +284,8 @@ export class PzRecommendations extends ElementBase {
           .catch((err: unknown) => fallback(String(err)))
       : Promise.resolve(fallback('no personalizer'));
     const wait = num(this.getAttribute('wait')) ?? 300;
-    const early = await Promise.race([ranked, new Promise<undefined>((r) => setTimeout(r, wait))]);
+    // wait="0" shows the server order at once (no race with a rerank that happens to be quick).
+    const early = wait > 0 ? await Promise.race([ranked, new Promise<undefined>((r) => setTimeout(r, wait))]) : undefined;
     if (gen !== this.gen) return;
     if (!early) {
       this.render(cands, fallback(`rerank slower than ${wait} ms`), 'shown');
