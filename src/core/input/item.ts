@@ -11,7 +11,7 @@
 import type { Candidate, RelatedItem } from '../types';
 
 /** Every limit on item fields, in one place. Text is trimmed first, longer text is truncated; ids are never changed. */
-export const ITEM_LIMITS = Object.freeze({
+export const ITEM_LIMITS = /* @__PURE__ */ Object.freeze({
   /** Id length in characters (after trimming); a longer id makes the item unusable. */
   id: 200,
   category: 300,
@@ -69,12 +69,23 @@ export function show(v: unknown): string {
  * @example normalizeId('  '); // { error: 'must be a non-empty string' }
  */
 export function normalizeId(value: unknown): { id: string } | { error: string } {
+  const id = idOf(value);
+  if (id !== undefined) return { id };
   if (value === undefined || value === null) return { error: 'is required' };
+  // A number here is not finite; a finite one always passes.
+  if (typeof value !== 'string') return { error: 'must be a string or a finite number' };
+  if (value.trim() === '') return { error: 'must be a non-empty string' };
+  return { error: `must be at most ${ITEM_LIMITS.id} characters` };
+}
+
+/**
+ * The id rule without the reasons (what the page loader bundles): the id of `value`, or `undefined`
+ * when {@link normalizeId} would say why not.
+ * @example idOf(42); // '42'
+ */
+export function idOf(value: unknown): string | undefined {
   const id = typeof value === 'number' && Number.isFinite(value) ? String(value) : value;
-  if (typeof id !== 'string') return { error: 'must be a string or a finite number' };
-  if (id.trim() === '') return { error: 'must be a non-empty string' };
-  if (id.length > ITEM_LIMITS.id) return { error: `must be at most ${ITEM_LIMITS.id} characters` };
-  return { id };
+  return typeof id === 'string' && id.trim() !== '' && id.length <= ITEM_LIMITS.id ? id : undefined;
 }
 
 /**
@@ -83,9 +94,7 @@ export function normalizeId(value: unknown): { id: string } | { error: string } 
  * @example readItemId({ id: 7 }); // '7'
  */
 export function readItemId(raw: unknown): string | undefined {
-  if (!isRecord(raw)) return undefined;
-  const r = normalizeId(own(raw, 'id'));
-  return 'id' in r ? r.id : undefined;
+  return isRecord(raw) ? idOf(own(raw, 'id')) : undefined;
 }
 
 function text(raw: Raw, key: 'category' | 'brand' | 'title', prefix: string, issues: ItemIssue[]): string | undefined {
@@ -283,8 +292,8 @@ export function readIdSet(value: unknown): Set<string> | undefined {
   const out = new Set<string>();
   try {
     for (let i = 0; i < value.length && i < MAX_EXCLUDED; i++) {
-      const r = normalizeId(value[i]);
-      if ('id' in r) out.add(r.id);
+      const id = idOf(value[i]);
+      if (id !== undefined) out.add(id);
     }
   } catch {
     // An unreadable list excludes what was read.
