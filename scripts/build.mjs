@@ -31,24 +31,30 @@ writeApi(r('public/catalog/products.json'), r('dist'));
 // in them, comlink's included, is the engine's own, taken from an async function's result.
 const OWN_PROMISE = 'var Promise = (async () => {})().constructor;';
 
-// 2. Page-side files: the script-tag loader pz.js (one classic script) and the two elements' own files,
-// which pz.js imports the first time their tag is in the page.
-const pageBundle = (entry, fileName, format) =>
+// 2. Page-side files: the script-tag loader pz.js (one classic script: configuration, the command
+// queue, the worker's early start), the client file it imports at once (pz-chunks/client-[hash].js:
+// client, capture, slots) and the two elements' own files, imported the first time their tag is in
+// the page.
+const pageBuild = (entry, output, extra = {}) =>
   build({
     ...quiet,
     publicDir: false,
-    define,
+    define: { ...define, ...extra },
     build: {
       outDir: r('dist'),
       emptyOutDir: false,
       target: 'es2020',
       sourcemap: true,
       minify: true,
-      lib: { entry: r(entry), formats: [format], name: '__pzLoader', fileName: () => fileName },
-      rolldownOptions: { output: { intro: OWN_PROMISE } },
+      modulePreload: false,
+      rolldownOptions: { input: r(entry), preserveEntrySignatures: 'strict', output: { intro: OWN_PROMISE, ...output } },
     },
   });
-await pageBundle('src/client/loader.ts', 'pz.js', 'iife');
+const pageBundle = (entry, fileName, format) => pageBuild(entry, { format, entryFileNames: fileName, name: '__pzLoader' });
+const clientOut = await pageBuild('src/client/script-client.ts', { format: 'es', entryFileNames: 'pz-chunks/client-[hash].js' });
+const clientFile = (Array.isArray(clientOut) ? clientOut[0] : clientOut).output.filter((c) => c.type === 'chunk');
+if (clientFile.length !== 1) throw new Error(`the client file must be one file; got ${clientFile.map((c) => c.fileName).join(', ')}`);
+await pageBuild('src/client/loader.ts', { format: 'iife', entryFileNames: 'pz.js', name: '__pzLoader' }, { __PZ_CLIENT_FILE__: JSON.stringify(clientFile[0].fileName) });
 await pageBundle('src/client/panel-entry.ts', 'pz-panel.js', 'es');
 await pageBundle('src/client/widget-entry.ts', 'pz-widget.js', 'es');
 

@@ -5,7 +5,8 @@
 // Files are served as a production static host would (scripts/static-files.mjs): compressed, with ETags,
 // hashed chunk names cached forever, and a strict Content-Security-Policy on every HTML page, so the
 // demo and the tests prove that the personalizer runs under one.
-// Test-only routes (with --tests): /__slow/<file>?ms=N delays a dist file.
+// Test-only routes (with --tests): /__slow/<file>?ms=N delays a dist file by N ms (files it loads
+// relative to itself, such as pz.js's client file and elements, come from /__slow/ too, undelayed).
 import { createServer } from 'node:http';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,7 +24,7 @@ const server = createServer((req, res) => {
   let path = url.pathname;
   let delay = 0;
   if (withTests && path.startsWith('/__slow/')) {
-    delay = Number(url.searchParams.get('ms') ?? 3000);
+    delay = Number(url.searchParams.get('ms') ?? 0);
     path = path.slice('/__slow'.length);
   }
   const file = withTests && path.startsWith('/test/') ? resolveFile(pages, path.slice(6)) : resolveFile(dist, path);

@@ -69,10 +69,16 @@ export interface CaptureOptions {
   viewDelayMs?: number;
 }
 
-/** Starts auto-capture on the document. Returns a function that stops it. */
-export function startCapture(client: Client, opts: CaptureOptions = {}): () => void {
+/**
+ * Starts auto-capture on the document. `early` are clicks and submits seen before it started (the
+ * script-tag loader buffers them while the client file loads): they are tracked first, through the
+ * same handlers, with the time they happened. Returns a function that stops capture.
+ */
+export function startCapture(client: Client, opts: CaptureOptions = {}, early: readonly Event[] = []): () => void {
   const device = deviceClass();
-  const track = (e: ShopperEvent) => client.track({ ...e, device });
+  /** When the event being handled happened, if it is a buffered one (live events are stamped by the client). */
+  let happened: number | undefined;
+  const track = (e: ShopperEvent) => client.track({ ...e, device, ...(happened !== undefined ? { ts: happened } : {}) });
   const stops: (() => void)[] = [];
   const on = <E extends Event>(type: string, fn: (ev: E) => void, target: EventTarget = document) => {
     const guarded = (ev: Event) => {
@@ -86,7 +92,7 @@ export function startCapture(client: Client, opts: CaptureOptions = {}): () => v
     stops.push(() => target.removeEventListener(type, guarded, { capture: true }));
   };
 
-  on<MouseEvent>('click', (ev) => {
+  const onClick = (ev: Event) => {
     const target = ev.target instanceof Element ? ev.target : null;
     if (!target) return;
     const action = target.closest<HTMLElement>('[data-pz-action]');
@@ -105,14 +111,27 @@ export function startCapture(client: Client, opts: CaptureOptions = {}): () => v
     const tile = target.closest(ITEM_SELECTOR);
     const item = tile ? itemFromElement(tile) : undefined;
     if (tile && item) track({ type: 'click', item, ...placement(tile) });
-  });
-
-  on<SubmitEvent>('submit', (ev) => {
+  };
+  const onSubmit = (ev: Event) => {
     const form = ev.target instanceof HTMLFormElement ? ev.target : null;
     if (!form?.hasAttribute('data-pz-search')) return;
     const query = searchField(form)?.value.trim();
     if (query) track({ type: 'search', query: query.slice(0, 200) });
-  });
+  };
+  for (const ev of early) {
+    try {
+      // Event.timeStamp is on the performance clock: the wall time it happened is that far before now.
+      happened = Math.round(Date.now() - (performance.now() - ev.timeStamp));
+      if (ev.type === 'click') onClick(ev);
+      else if (ev.type === 'submit') onSubmit(ev);
+    } catch {
+      // Never let capture break the host page.
+    } finally {
+      happened = undefined;
+    }
+  }
+  on('click', onClick);
+  on('submit', onSubmit);
 
   // Views: the one "visible for a second" rule, once per element and page.
   const views = viewTracker(

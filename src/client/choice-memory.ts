@@ -43,6 +43,15 @@ function parse(raw: string | null | undefined): Choices {
   }
 }
 
+/** The choices remembered for `dbName` (empty when nothing is remembered or storage is blocked). */
+export function readChoices(dbName: string): Choices {
+  try {
+    return parse(storage()?.getItem(choiceKey(dbName)));
+  } catch {
+    return {};
+  }
+}
+
 /**
  * Opens the remembered choices for `dbName`; `onChange` runs when another tab changes them.
  * @example const memory = openChoiceMemory('on-device-personalizer', (c) => apply(c));
@@ -58,13 +67,7 @@ export function openChoiceMemory(dbName: string, onChange: (choices: Choices) =>
     // no window events (a worker or a test shell)
   }
   return {
-    read() {
-      try {
-        return parse(storage()?.getItem(key));
-      } catch {
-        return {};
-      }
-    },
+    read: () => readChoices(dbName),
     write(choices) {
       try {
         storage()?.setItem(key, stringifyJson(choices));

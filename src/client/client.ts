@@ -17,9 +17,10 @@ import type { ExportBundle, Explanation, ExposedWorkerApi, LastRerank, ReportSta
 import type { InterestKind } from '../core/privacy/interests';
 import type { ConsentState, Impression, RerankOptions, RerankResult, ShopperEvent } from '../core/types';
 import { serverOrder } from '../core/rank/server-order';
-import { effectiveConsent } from '../core/privacy/consent';
+import { CLIENT_SETTINGS, DEFAULT_DB_NAME } from '../core/settings';
 import { openChoiceMemory } from './choice-memory';
-import { trustedScriptUrl } from './trusted-url';
+import { startingState } from './starting-state';
+import { type EarlyStart, newWorker } from './early-start';
 import { clearStashes, stashPrefix, takeStashes, writeStash } from './exit-stash';
 
 /** Options for {@link createClient} (and the npm `createPersonalizer`). */
@@ -124,15 +125,6 @@ export interface Client extends PersonalizerCalls {
   destroy(): void;
 }
 
-function browserSaysNo(): boolean {
-  try {
-    const nav = navigator as Navigator & { globalPrivacyControl?: boolean; doNotTrack?: string | null };
-    return nav.globalPrivacyControl === true || nav.doNotTrack === '1';
-  } catch {
-    return false;
-  }
-}
-
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 /** Whether structured cloning (postMessage) can carry `value`. */
@@ -163,22 +155,18 @@ interface PendingCall {
  * Creates a client. When consent is granted the worker starts at once, so its thread start and
  * IndexedDB open overlap the page's own loading; otherwise on the first call that needs it.
  */
-export function createClient(options: ClientOptions): Client {
-  const budgetMs = options.budgetMs ?? 50;
-  const readyTimeoutMs = options.readyTimeoutMs ?? 800;
+export function createClient(options: ClientOptions, early?: EarlyStart): Client {
+  const budgetMs = options.budgetMs ?? CLIENT_SETTINGS.budgetMs;
+  const readyTimeoutMs = options.readyTimeoutMs ?? CLIENT_SETTINGS.readyTimeoutMs;
   // The remembered choice is read before anything else happens, so a shopper's "off" holds from the
   // first event of every page; other tabs' changes arrive through `applyConsent`.
-  const memory = openChoiceMemory(options.dbName ?? 'on-device-personalizer', (c) => {
+  const memory = openChoiceMemory(options.dbName ?? DEFAULT_DB_NAME, (c) => {
     if (c.consent) applyConsent(c.consent);
     applyPaused(c.paused === true);
   });
-  const remembered = memory.read();
-  let consent: ConsentState = effectiveConsent({
-    site: options.consent,
-    stored: remembered.consent,
-    browserSaysNo: (options.honorBrowserSignals ?? true) && browserSaysNo(),
-  });
-  let paused = remembered.paused === true;
+  const starting = startingState(options, memory.read());
+  let consent: ConsentState = starting.consent;
+  let paused = starting.paused;
   /** Declared values set while consent is not granted: memory only, handed to the next worker. */
   const localDeclared = new Map<string, string | undefined>();
   const listeners = new Map<string, Set<(d: unknown) => void>>();
@@ -204,7 +192,7 @@ export function createClient(options: ClientOptions): Client {
   let seq = 0;
   const calls = new Map<number, PendingCall>();
   const { workerUrl: _u, consent: _c, honorBrowserSignals: _h, budgetMs: _b, readyTimeoutMs: _r, ...config } = options;
-  const stashBase = stashPrefix(options.dbName ?? 'on-device-personalizer');
+  const stashBase = stashPrefix(options.dbName ?? DEFAULT_DB_NAME);
   const stashKey = `${stashBase}${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
   /** The page is hidden or being left: every event is also written to the exit stash at once. */
   let leaving = false;
@@ -297,9 +285,13 @@ export function createClient(options: ClientOptions): Client {
         reject(new Error(dead));
         return;
       }
+      // The loader's worker (started when pz.js ran) serves the first start; later ones make their own.
+      const adopted = early?.worker;
+      const adoptedError = early?.workerError;
+      if (early) early.worker = undefined;
       let w: Worker;
       try {
-        w = new Worker(trustedScriptUrl(options.workerUrl), { type: 'module', name: 'on-device-personalizer' });
+        w = adopted ?? newWorker(options.workerUrl);
       } catch (err) {
         dead = `worker could not start (${errorText(err)})`;
         reject(new Error(dead));
@@ -312,6 +304,12 @@ export function createClient(options: ClientOptions): Client {
         if (worker === w) onDead(ev.message || 'worker failed to load');
       });
       w.addEventListener('messageerror', () => fail('worker', 'a reply could not be read'));
+      if (adopted && adoptedError !== undefined) {
+        // It failed before this client listened: restart now rather than wait for init's deadline.
+        queueMicrotask(() => {
+          if (worker === w) onDead(adoptedError);
+        });
+      }
       const readOnly = consent !== 'granted';
       call('init', [{ ...config, readOnly }]).then(
         async (s) => {
@@ -673,6 +671,9 @@ export function createClient(options: ClientOptions): Client {
   if (consent === 'granted') {
     adoptStashes();
     start().catch(() => undefined);
+  } else if (early?.worker) {
+    early.worker.terminate();
+    early.worker = undefined;
   }
   return client;
 

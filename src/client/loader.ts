@@ -1,7 +1,10 @@
 /**
  * The script-tag entry (`pz.js`): `<script async src="/pz.js"></script>`. Reads its configuration
  * from `data-*` attributes on its own tag, replays commands queued before it loaded, and starts
- * auto-capture. Loading it twice, or two tags with different `data-global`, gives one instance and
+ * the worker at once (under granted consent), while it imports the rest of the client
+ * (`pz-chunks/client-[hash].js`: client, capture, slots); until that arrives, `window.pz` is a stand-in
+ * that keeps every call in order (`deferred.ts`) and clicks and submits are buffered for capture.
+ * Loading it twice, or two tags with different `data-global`, gives one instance and
  * one worker; a `data-global` the page already uses is refused (console error, nothing starts). Relative
  * `data-worker`, `data-prior` and `data-segments` resolve against the script's own URL. It never throws
  * into the page.
@@ -11,11 +14,19 @@
  * `data-prior`, `data-segments`, `data-messages` (same-origin JSON URLs), `data-db`, `data-budget-ms`,
  * `data-ready-timeout-ms`, `data-report` (locally private reports endpoint), `data-debug`.
  */
-import { loadElementsWhenUsed } from './lazy-elements';
-import { type Personalizer, createPersonalizer, runCommand } from './personalizer';
 import type { ConsentState } from '../core/types';
+import { CLIENT_SETTINGS, DEFAULT_DB_NAME } from '../core/settings';
+import { readChoices } from './choice-memory';
+import { runCommand } from './commands';
+import { deferPersonalizer } from './deferred';
+import { beginEarly } from './early-start';
 import { INSTANCE_KEY, unsafeGlobalName } from './global-name';
+import type { Personalizer, PersonalizerOptions } from './personalizer';
 import { resolveUrl, scriptBase } from './script-url';
+import { startingState } from './starting-state';
+
+/** The client file's name under this script's URL, content-hashed at build time. */
+declare const __PZ_CLIENT_FILE__: string;
 
 function fail(message: string): void {
   try {
@@ -48,12 +59,11 @@ function boot(): void {
   const base = scriptBase(script);
   const num = (v: string | undefined) => (v !== undefined && v !== '' && Number.isFinite(Number(v)) ? Number(v) : undefined);
   const consent = d.consent as ConsentState | undefined;
-  const debug = d.debug !== undefined && d.debug !== 'false';
   const priorUrl = d.prior ? resolveUrl(d.prior, base) : undefined;
   const segmentsUrl = d.segments ? resolveUrl(d.segments, base) : undefined;
   const messagesUrl = d.messages ? resolveUrl(d.messages, base) : undefined;
   const lang = document.documentElement.lang;
-  const pz = createPersonalizer({
+  const options: PersonalizerOptions = {
     workerUrl: resolveUrl(d.worker || 'pz-worker.js', base) ?? new URL('pz-worker.js', base),
     ...(consent === 'granted' || consent === 'pending' || consent === 'denied' ? { consent } : {}),
     ...(d.personalization !== undefined ? { personalization: num(d.personalization) } : {}),
@@ -65,28 +75,23 @@ function boot(): void {
     ...(d.report ? { reportUrl: new URL(d.report, location.href).href } : {}),
     ...(num(d.budgetMs) !== undefined ? { budgetMs: num(d.budgetMs) } : {}),
     ...(num(d.readyTimeoutMs) !== undefined ? { readyTimeoutMs: num(d.readyTimeoutMs) } : {}),
-    debug,
-  });
-  Object.defineProperty(w, INSTANCE_KEY, { value: pz });
-  w[name] = pz;
-  // Each element's own file (beside pz.js) loads the first time its tag is in the page.
-  loadElementsWhenUsed(
-    pz,
-    [
-      {
-        tag: 'pz-recommendations',
-        url: new URL('pz-widget.js', base).href,
-        define: (m, p) => (m as typeof import('./widget-entry')).registerWidget(p, { debug }),
-      },
-      {
-        tag: 'pz-privacy-panel',
-        url: new URL('pz-panel.js', base).href,
-        define: (m, p) => (m as typeof import('./panel-entry')).definePanel(p),
-      },
-    ],
-    debug,
+    debug: d.debug !== undefined && d.debug !== 'false',
+  };
+  // The worker starts now, in parallel with the client file; the rule for "now" is the client's own.
+  const state = startingState(options, readChoices(options.dbName ?? DEFAULT_DB_NAME));
+  const early = beginEarly(options.workerUrl, state.consent === 'granted');
+  const deferred = deferPersonalizer({ ...state, readyTimeoutMs: options.readyTimeoutMs ?? CLIENT_SETTINGS.readyTimeoutMs, messagesUrl, lang });
+  Object.defineProperty(w, INSTANCE_KEY, { value: deferred.api });
+  w[name] = deferred.api;
+  for (let i = 0; i < queue.length; i++) runCommand(deferred.api, queue[i]);
+  import(/* @vite-ignore */ new URL(__PZ_CLIENT_FILE__, base).href).then(
+    (m: typeof import('./script-client')) => deferred.attach(m.startFromScript(options, early, base)),
+    (err: unknown) => {
+      early.takeEvents();
+      early.worker?.terminate();
+      deferred.fail(`the personalizer's client file could not load (${err instanceof Error ? err.message : String(err)})`);
+    },
   );
-  for (let i = 0; i < queue.length; i++) runCommand(pz, queue[i]);
 }
 
 try {

@@ -5,13 +5,12 @@
 import { type Client, type ClientOptions, type PersonalizerCalls, createClient } from './client';
 import { startCapture } from './capture';
 import { watchSlots } from './dom-rerank';
+import { type Command, runCommand } from './commands';
+import { VERSION } from './version';
+import type { EarlyStart } from './early-start';
 
-/** Library version, replaced at build time. */
-declare const __PZ_VERSION__: string | undefined;
-export const VERSION: string = typeof __PZ_VERSION__ === 'string' ? __PZ_VERSION__ : '0.1.0';
-
-/** A queued command: `['track', event]`, `['rerank', candidates, options]`, … or a function called with the API. */
-export type Command = [string, ...unknown[]] | ((pz: Personalizer) => void);
+export { VERSION };
+export type { Command };
 
 /** Options for {@link createPersonalizer}. */
 export interface PersonalizerOptions extends ClientOptions {
@@ -39,9 +38,11 @@ export interface Personalizer extends PersonalizerCalls {
  * const pz = createPersonalizer({ workerUrl: '/pz-worker.js' });
  * pz.track({ type: 'click', item: { id: 'sku-1', category: 'beauty/lipstick' } });
  * const { items } = await pz.rerank(serverCandidates, { slot: 'home-recs' });
+ * @param early What the script-tag loader started before this ran (its worker and the events it
+ * buffered); sites that bundle the library leave it out.
  */
-export function createPersonalizer(options: PersonalizerOptions): Personalizer {
-  const client: Client = createClient(options);
+export function createPersonalizer(options: PersonalizerOptions, early?: EarlyStart): Personalizer {
+  const client: Client = createClient(options, early);
   const stops: (() => void)[] = [];
   const api: Personalizer = {
     track: (e) => client.track(e),
@@ -76,7 +77,7 @@ export function createPersonalizer(options: PersonalizerOptions): Personalizer {
   if (options.autoCapture ?? true) {
     const begin = () => {
       try {
-        stops.push(startCapture(client), watchSlots(client));
+        stops.push(startCapture(client, {}, early?.takeEvents()), watchSlots(client));
       } catch (err) {
         if (options.debug) console.warn('[pz] capture failed', err);
       }
@@ -84,53 +85,6 @@ export function createPersonalizer(options: PersonalizerOptions): Personalizer {
     if (typeof document === 'undefined') return api;
     if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', begin, { once: true });
     else begin();
-  }
+  } else early?.takeEvents();
   return api;
-}
-
-/**
- * The commands a queue may name. A null-prototype object read by plain property access: a page may
- * have broken Array.prototype methods or Object.prototype, and a queued command must still run.
- */
-const COMMANDS: Readonly<Record<string, true | undefined>> = {
-  __proto__: null,
-  track: true,
-  rerank: true,
-  impression: true,
-  profile: true,
-  explain: true,
-  exportData: true,
-  erase: true,
-  setDeclared: true,
-  consent: true,
-  on: true,
-  flush: true,
-  paused: true,
-  removeInterest: true,
-  restoreInterest: true,
-  explainLast: true,
-  reports: true,
-  requests: true,
-} as unknown as Record<string, true | undefined>;
-
-/** Runs one queued command against the API; unknown commands are reported, never thrown. */
-export function runCommand(api: Personalizer, cmd: unknown): void {
-  try {
-    if (typeof cmd === 'function') {
-      (cmd as (pz: Personalizer) => void)(api);
-      return;
-    }
-    if (!Array.isArray(cmd) || typeof cmd[0] !== 'string') throw new TypeError('a command is [name, ...args] or a function');
-    const name: string = cmd[0];
-    // Plain comparisons and index loops only: a page may have broken Array.prototype methods or
-    // replaced window.Promise (issue #15), and a queued command must never be dropped for that.
-    if (COMMANDS[name] !== true) throw new TypeError(`unknown command "${name}"`);
-    const args: unknown[] = [];
-    for (let i = 1; i < cmd.length; i++) args[i - 1] = cmd[i];
-    const fn = api[name as keyof Personalizer] as (...a: unknown[]) => unknown;
-    const r = fn.apply(api, args) as { then?: unknown } | undefined;
-    if (r !== null && typeof r === 'object' && typeof r.then === 'function') (r as PromiseLike<unknown>).then(undefined, () => undefined);
-  } catch (err) {
-    console.warn(`[pz] ${err instanceof Error ? err.message : String(err)}`);
-  }
 }

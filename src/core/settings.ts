@@ -1,12 +1,24 @@
 /**
  * The settings the product ships, stated once. The worker and the quality benchmark both build their
  * engine ({@link import('./engine').Engine}, whose defaults come from here) and their learner
- * (`createLearner` in `model/model.ts`, which reads {@link LEARNER_SETTINGS}) from this file, so the
+ * (`createLearner` in `model/learner.ts`, which reads {@link LEARNER_SETTINGS}) from this file, so the
  * benchmark measures exactly what the worker runs. Change a value here, rerun `npm run bench:quality`.
  *
  * Pure constants: no imports, so the loader, the worker and the lazily loaded learner chunk can all
- * read them without pulling in each other's code.
+ * read them without pulling in each other's code; each object is marked pure, so a bundle keeps only
+ * the ones it reads.
  */
+
+/** The IndexedDB database (and remembered-choices key) name when the page sets none (`data-db`). */
+export const DEFAULT_DB_NAME = 'on-device-personalizer';
+
+/** The page-side client's deadlines when the page sets none (`data-budget-ms`, `data-ready-timeout-ms`). */
+export const CLIENT_SETTINGS = /* @__PURE__ */ Object.freeze({
+  /** Time a rerank may take once the worker is ready; then the server order. */
+  budgetMs: 50,
+  /** How long a rerank waits for the worker (and, from `pz.js`, for the client file) to start; then the server order. */
+  readyTimeoutMs: 800,
+});
 
 /** Latent dimension of the factorization machine's pairwise interactions. */
 export const FM_K = 8;
@@ -15,7 +27,7 @@ export const FM_K = 8;
  * The per-shopper online learner (tfjs FM ranker). Chosen on the benchmarks' tuning splits
  * (`bench/tune.ts`), never on reported data.
  */
-export const LEARNER_SETTINGS = Object.freeze({
+export const LEARNER_SETTINGS = /* @__PURE__ */ Object.freeze({
   k: FM_K,
   /** Initial SGD learning rate of the shared weights. */
   lr: 0.05,
@@ -45,11 +57,11 @@ export const LEARNER_SETTINGS = Object.freeze({
  * clicks and items passed over, under a position-based click model. Chosen on the shown-lists tuning
  * shoppers (`bench/tune-shown-lists.ts`), never on reported data.
  */
-export const TASTE_SETTINGS = Object.freeze({
+export const TASTE_SETTINGS = /* @__PURE__ */ Object.freeze({
   /** η(k) = k^−power, the probability that 1-based position k is examined (Joachims et al. 2017: 1). */
   examinationPower: 1,
   /** Prior variance of one weight, by attribute family (log-odds of a click). */
-  variance: Object.freeze({ item: 1, brand: 0.5, category: 0.25, tags: 0.05, similar: 1, price: 0.25, bias: 4 }),
+  variance: /* @__PURE__ */ Object.freeze({ item: 1, brand: 0.5, category: 0.25, tags: 0.05, similar: 1, price: 0.25, bias: 4 }),
   /** Per shown list, each variance moves back toward its prior by this factor… */
   forget: 0.9,
   /** …and each weight shrinks toward 0 by this one, so an old taste fades once it stops being confirmed. */
@@ -59,7 +71,7 @@ export const TASTE_SETTINGS = Object.freeze({
 });
 
 /** The engine: rerank defaults and the feedback rule. */
-export const ENGINE_SETTINGS = Object.freeze({
+export const ENGINE_SETTINGS = /* @__PURE__ */ Object.freeze({
   /** Personalization strength when the page sets none (0 = server order, 1 = fully personal). */
   personalization: 0.7,
   /**
@@ -68,7 +80,7 @@ export const ENGINE_SETTINGS = Object.freeze({
    */
   explorationScale: 0.1,
   /** Pair weight per feedback event type (a click on an item of a shown list beats the skipped items above it). */
-  feedback: Object.freeze({ click: 1, favorite: 1.5, add_to_cart: 2, purchase: 3 }),
+  feedback: /* @__PURE__ */ Object.freeze({ click: 1, favorite: 1.5, add_to_cart: 2, purchase: 3 }),
   /** Skipped items above a clicked one that become negatives. */
   maxNegatives: 10,
   /** Shown lists remembered for feedback, and for how long. */

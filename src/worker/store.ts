@@ -11,10 +11,10 @@
  */
 import { type DBSchema, type IDBPDatabase, type IDBPTransaction, deleteDB, openDB, wrap } from 'idb';
 import { reviveBatchEvents } from '../core/input/stored';
+import { DEFAULT_DB_NAME } from '../core/settings';
 import type { StoredEvent } from '../core/types';
 
-/** The database name when the page sets none (`data-db`). */
-export const DEFAULT_DB_NAME = 'on-device-personalizer';
+export { DEFAULT_DB_NAME };
 
 /** Current schema version. Bump it and append a migration below; never edit an old one. */
 export const SCHEMA_VERSION = 2;

@@ -1,0 +1,57 @@
+/**
+ * What the script-tag loader starts before the client file has arrived: the module worker (under
+ * granted consent) and a buffer of the clicks and form submits the page sees meanwhile. The client
+ * adopts both: the worker's start overlaps the client file's download, and capture replays the
+ * buffered events through its own handlers, with the time they happened.
+ */
+import { trustedScriptUrl } from './trusted-url';
+
+/** Handed from the loader to the client. */
+export interface EarlyStart {
+  /** A worker already started from the client's `workerUrl`; the client's first start adopts it. */
+  worker?: Worker | undefined;
+  /** Why that worker failed to load, when it did before the client listened. */
+  workerError?: string | undefined;
+  /** Stops the buffer and returns the clicks and submits it holds, oldest first. */
+  takeEvents(): Event[];
+}
+
+/** Starts the module worker from `url` (same origin only; through the Trusted Types policy `pz`). */
+export function newWorker(url: string | URL): Worker {
+  return new Worker(trustedScriptUrl(url), { type: 'module', name: 'on-device-personalizer' });
+}
+
+/** Event types buffered before capture starts (the ones capture turns into shopper events at once). */
+const BUFFERED = ['click', 'submit'];
+
+/**
+ * Starts the worker (when `startWorker`) and the event buffer. Never throws: a worker that cannot be
+ * created here is created again, with the error reported, by the client.
+ */
+export function beginEarly(workerUrl: string | URL, startWorker: boolean): EarlyStart {
+  const events: Event[] = [];
+  const keep = (ev: Event) => {
+    events.push(ev);
+  };
+  const early: EarlyStart = {
+    takeEvents() {
+      for (let i = 0; i < BUFFERED.length; i++) document.removeEventListener(BUFFERED[i]!, keep, true);
+      return events.splice(0);
+    },
+  };
+  for (let i = 0; i < BUFFERED.length; i++) document.addEventListener(BUFFERED[i]!, keep, { capture: true, passive: true });
+  if (startWorker && typeof Worker !== 'undefined') {
+    try {
+      const w = newWorker(workerUrl);
+      const onError = (ev: ErrorEvent) => {
+        ev.preventDefault();
+        if (early.worker === w) early.workerError = ev.message || 'worker failed to load';
+      };
+      w.addEventListener('error', onError);
+      early.worker = w;
+    } catch {
+      // The client tries again and reports why.
+    }
+  }
+  return early;
+}

@@ -1,0 +1,40 @@
+/**
+ * The consent and "paused" state a page starts in: what the site set, the browser's signals (Global
+ * Privacy Control, Do Not Track) and the choice the shopper made earlier on this device. The
+ * script-tag loader reads it to decide whether to start the worker before the client file has
+ * arrived, and the client reads it when it is created: one rule for both.
+ */
+import { effectiveConsent } from '../core/privacy/consent';
+import type { ConsentState } from '../core/types';
+import type { Choices } from './choice-memory';
+
+/** Global Privacy Control or Do Not Track is on. */
+export function browserSaysNo(): boolean {
+  try {
+    const nav = navigator as Navigator & { globalPrivacyControl?: boolean; doNotTrack?: string | null };
+    return nav.globalPrivacyControl === true || nav.doNotTrack === '1';
+  } catch {
+    return false;
+  }
+}
+
+/** What {@link startingState} reads from the personalizer's options. */
+export interface StartingOptions {
+  consent?: ConsentState | undefined;
+  honorBrowserSignals?: boolean | undefined;
+}
+
+/**
+ * The state a page starts in, from the site's options and the remembered choices.
+ * @example startingState({ consent: 'granted' }, { consent: 'denied' }).consent // 'denied'
+ */
+export function startingState(options: StartingOptions, remembered: Choices): { consent: ConsentState; paused: boolean } {
+  return {
+    consent: effectiveConsent({
+      site: options.consent,
+      stored: remembered.consent,
+      browserSaysNo: (options.honorBrowserSignals ?? true) && browserSaysNo(),
+    }),
+    paused: remembered.paused === true,
+  };
+}
