@@ -105,6 +105,29 @@ export type IngestResult =
   | { ok: true; event: StoredEvent; duplicate: boolean; pairs: number; warnings: string[] }
   | { ok: false; error: string };
 
+/**
+ * Keeps only what feedback can still reach of a list the page no longer shows: its first
+ * `maxRememberedPositions` shown positions (skip-above never reaches further), with their features.
+ * A list of 1,000 candidates otherwise held every one of them, with features, for two hours.
+ */
+function trimList(list: ShownList): void {
+  const keep = ENGINE_SETTINGS.maxRememberedPositions;
+  if (list.candidates.length <= keep && list.shown.length === list.candidates.length) return;
+  const d = FEATURE_DIM;
+  const shown = list.shown.slice(0, keep);
+  const X = new Float32Array(shown.length * d);
+  const used = new Set<number>();
+  shown.forEach((i, k) => {
+    X.set(list.X.subarray(i * d, i * d + d), k * d);
+    if (list.used.has(i)) used.add(k);
+  });
+  list.candidates = shown.map((i) => list.candidates[i]!);
+  list.index = new Map(list.candidates.map((c, k) => [c.id, k]));
+  list.X = X;
+  list.shown = shown.map((_, k) => k);
+  list.used = used;
+}
+
 let listCounter = 0;
 /** A list id unique within this engine's lifetime. */
 const newListId = (now: number): string => `l${(++listCounter).toString(36)}-${now.toString(36)}`;
@@ -189,6 +212,9 @@ export class Engine {
       feedback.commit();
       this.pending.push(...feedback.pairs);
       pairs = feedback.pairs.length;
+      // Past the cap the oldest go, a quarter of the cap at a time (one copy per quarter, not per event).
+      const cap = ENGINE_SETTINGS.maxPendingPairs;
+      if (this.pending.length > cap + (cap >> 2)) this.pending.splice(0, this.pending.length - cap);
     }
     if (feedback?.late) this.queueOutcome(feedback.late);
     return { ok: true, event, duplicate, pairs, warnings: [] };
@@ -236,6 +262,7 @@ export class Engine {
   private fold(list: ShownList): void {
     if (list.folded) return;
     list.folded = true;
+    trimList(list);
     if (list.shown.length) this.queueOutcome(this.outcome(list));
   }
 
@@ -296,7 +323,8 @@ export class Engine {
       return { pairs: out, commit: () => list.used.add(idx), ...(late ? { late } : {}) };
     }
     // No shown list: compare against recently shown candidates, with today's features.
-    const negs = this.pool.filter((c) => c.id !== id).slice(-maxNeg);
+    const negs: Candidate[] = [];
+    for (let i = this.pool.length - 1; i >= 0 && negs.length < maxNeg; i--) if (this.pool[i]!.id !== id) negs.unshift(this.pool[i]!);
     if (negs.length === 0) return none;
     const cands: Candidate[] = [event.item!, ...negs];
     const X = features(this.profile, cands, { now: event.ts });
@@ -410,7 +438,8 @@ export class Engine {
 
   private addToPool(items: readonly Candidate[]): void {
     for (const c of items) this.pool.push(c);
-    if (this.pool.length > MAX_POOL) this.pool = this.pool.slice(-MAX_POOL);
+    // Cut back to the newest MAX_POOL once it holds twice that (cutting at every view copied the whole pool).
+    if (this.pool.length > 2 * MAX_POOL) this.pool = this.pool.slice(-MAX_POOL);
   }
 
   /**

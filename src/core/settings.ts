@@ -88,6 +88,12 @@ export const ENGINE_SETTINGS = /* @__PURE__ */ Object.freeze({
   listTtlMs: 2 * 3_600_000,
   /** Shown lists waiting for a learner to attach (the oldest go first). */
   maxPendingLists: 64,
+  /**
+   * Preference pairs waiting for the learner. A burst of events (another tab's backlog, a replay) that
+   * makes more teaches the learner its newest ones; the events themselves all reach the profile. About
+   * 0.4 KB each: unbounded, a 5,000-event burst held 3 MB until training caught up.
+   */
+  maxPendingPairs: 2_000,
   /** Positions of a list kept for feedback (items below are never reached by skip-above). */
   maxRememberedPositions: 100,
 });

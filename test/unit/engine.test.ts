@@ -321,6 +321,59 @@ describe('Engine feedback from every shown list', () => {
     expect(engine.pendingExamples()).toBe(before + 5);
   });
 
+  it('a list the page no longer shows keeps only the positions feedback can reach, with their features and what was used', () => {
+    const engine = new Engine({}, T0);
+    const keep = ENGINE_SETTINGS.maxRememberedPositions;
+    const first = rerankAt(engine, list(keep * 3), T0);
+    const at = (k: number) => first.items[k]!.id;
+    const X = features(engine.profile, list(keep * 3), { now: T0 }); // the rows as shown
+    // Position 160 is explainable while the list is on the page.
+    expect(engine.explain(at(160), T0 + 1)).toBeDefined();
+    engine.ingestRaw({ type: 'click', item: { id: at(2) }, listId: first.listId }, T0 + 2);
+    // A newer list in the same slot replaces it on the page: it is folded and trimmed.
+    rerankAt(engine, Array.from({ length: 5 }, (_, i) => ({ id: `n${i}`, category: 'toys' })), T0 + 3);
+    expect(engine.explain(at(160), T0 + 4)).toBeUndefined();
+    expect(engine.explain(at(keep - 1), T0 + 4)).toBeDefined();
+    // A late click within the kept positions still teaches, with the rows as they were shown; the item
+    // clicked before still counts as used (not a skipped negative).
+    const before = engine.pendingExamples();
+    const late = engine.ingestRaw({ type: 'click', item: { id: at(5) }, listId: first.listId }, T0 + 5);
+    expect(late.ok && late.pairs).toBe(4); // positions 4, 3, 1, 0: position 2 was clicked before
+    const learner = recordingLearner();
+    engine.attachLearner(learner);
+    engine.train(10_000);
+    const row = (id: string) => {
+      const i = Number(id.slice(1));
+      return X.slice(i * FEATURE_DIM, (i + 1) * FEATURE_DIM);
+    };
+    expect(learner.taught.at(-1)!.pos).toEqual(row(at(5)));
+    expect(engine.pendingExamples()).toBe(0);
+    expect(before).toBeGreaterThan(0);
+  });
+
+  it('pairs waiting for the learner are capped: a burst teaches its newest pairs, every event reaches the profile', () => {
+    const engine = new Engine({}, T0);
+    const cap = ENGINE_SETTINGS.maxPendingPairs;
+    const clicks = Math.ceil((cap * 1.5) / ENGINE_SETTINGS.maxNegatives);
+    let last: { id: string; listId: string } | undefined;
+    for (let k = 0; k < clicks; k++) {
+      const shown = rerankAt(engine, list(ENGINE_SETTINGS.maxNegatives + 1).map((c) => ({ ...c, id: `${c.id}-${k}` })), T0 + k);
+      last = { id: shown.items.at(-1)!.id, listId: shown.listId! };
+      engine.ingestRaw({ type: 'click', item: { id: last.id }, listId: last.listId }, T0 + k);
+      expect(engine.pendingExamples()).toBeLessThanOrEqual(cap + cap / 4 + ENGINE_SETTINGS.maxPendingLists);
+    }
+    expect(engine.profile.eventCount).toBe(clicks);
+    const learner = recordingLearner();
+    engine.attachLearner(learner);
+    while (engine.pendingExamples() > 0) engine.train(512);
+    const pairs = learner.taught.length;
+    expect(pairs).toBeGreaterThanOrEqual(cap);
+    expect(pairs).toBeLessThan(clicks * ENGINE_SETTINGS.maxNegatives);
+    // The newest click's pairs are the last ones taught.
+    const lastRow = learner.taught.at(-1)!.pos;
+    expect(learner.taught.slice(-ENGINE_SETTINGS.maxNegatives).every((p) => p.pos === lastRow)).toBe(true);
+  });
+
   it('a list shown in server order (personalization 0) teaches like a personalised one', () => {
     const engine = new Engine({ personalization: 0 }, T0);
     engine.ingestRaw({ type: 'click', item: { id: 'x', category: 'home/kitchen' } }, T0);
