@@ -10,6 +10,8 @@
  * 2. `await pz.rerank(n)` for n = 200 and 1,000 against a same-shape no-op round trip to an echo worker.
  * 3. Reranks asked while a 5,000-event burst is ingested: latency and fallbacks.
  * 4. `track()`: time per call, and 10,000 calls in one loop → events acknowledged as durable per second.
+ * 5. Over the whole run: long animation frames (≥ 50 ms) in which the library's page-side files ran,
+ *    by script source URL (Long Animation Frames API), and those its own scripts made long.
  *
  * Pages are served by scripts/static-files.mjs (compression, ETags, cache headers, the strict CSP),
  * cross-origin isolated so performance.now() has 5 µs resolution. Needs a built dist/.
@@ -71,10 +73,42 @@ type Pz = {
 };
 type W = { pz: Pz; __shop: { firstRerank: number | null; fellBack: false | string | null } };
 
+/**
+ * Long animation frames (the Long Animation Frames API: frames of 50 ms or more, with the scripts that
+ * ran in them by source URL) in which the library's own page-side files ran: counted in every page.
+ */
+const LIBRARY_FRAMES = `window.__pzFrames = { all: 0, frames: 0, caused: 0, maxMs: 0 };
+try {
+  const ours = /\\/(pz\\.js|pz-widget\\.js|pz-panel\\.js|pz-chunks\\/client-[^/?]+\\.js)([?#]|$)/;
+  new PerformanceObserver((list) => {
+    for (const f of list.getEntries()) {
+      window.__pzFrames.all++;
+      let ms = 0;
+      for (const s of f.scripts) if (ours.test(s.sourceURL)) ms += s.duration;
+      if (ms === 0) continue;
+      const t = window.__pzFrames;
+      t.frames++;
+      if (ms >= 50) t.caused++;
+      t.maxMs = Math.max(t.maxMs, ms);
+    }
+  }).observe({ type: 'long-animation-frame', buffered: true });
+} catch {}`;
+type Frames = { all: number; frames: number; caused: number; maxMs: number };
+const frames: Frames = { all: 0, frames: 0, caused: 0, maxMs: 0 };
+/** Adds the page's count of long frames with library scripts to {@link frames} (before it navigates away). */
+async function countFrames(page: Page): Promise<void> {
+  const t = await page.evaluate(() => (window as unknown as { __pzFrames: Frames }).__pzFrames);
+  frames.all += t.all;
+  frames.frames += t.frames;
+  frames.caused += t.caused;
+  frames.maxMs = Math.max(frames.maxMs, t.maxMs);
+}
+
 /** One navigation: when the slot got its first rerank, whether it was personal, and the page's load. */
 async function navigate(page: Page, url: string): Promise<{ firstRerankMs: number; loadMs: number; fellBack: false | string }> {
   await page.goto(url, { waitUntil: 'load' });
   await page.waitForFunction(() => (window as unknown as W).__shop.firstRerank !== null, undefined, { timeout: 15_000 });
+  await countFrames(page);
   return page.evaluate(() => {
     const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
     const s = (window as unknown as W).__shop;
@@ -133,6 +167,7 @@ async function main(): Promise<void> {
   const context = await browser.newContext();
   // tsx keeps function names with a `__name` helper that the page does not have.
   await context.addInitScript('globalThis.__name = (f) => f;');
+  await context.addInitScript(LIBRARY_FRAMES);
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
@@ -236,6 +271,7 @@ async function main(): Promise<void> {
     off();
     return { per, loopMs, ackMs: performance.now() - t0, acked, durable };
   }, BURST);
+  await countFrames(page);
 
   await context.close();
   await browser.close();
@@ -266,6 +302,8 @@ async function main(): Promise<void> {
       durable: burst.durable,
       eventsPerSecond: Math.round((burst.acked / burst.ackMs) * 1000),
     },
+    /** Long animation frames (≥ 50 ms) in which the library's page-side files ran; `caused`: their scripts alone took ≥ 50 ms. */
+    longFrames: { ...frames, maxMs: round(frames.maxMs) },
     errors,
   };
   const outDir = join(root, quick ? 'bench/results/quick' : 'bench/results');
@@ -287,6 +325,11 @@ async function main(): Promise<void> {
     ['worker heap after the 5,000-event ingest (MB)', `${result.workerHeapMB ?? 'n/a'}`, 'measureUserAgentSpecificMemory, pz-worker.js scope'],
     ['`track()` per call (ms, p50 / p99)', `${result.track.perCallMs.p50} / ${result.track.perCallMs.p99}`, `10,000 in one loop: ${result.track.loopMs} ms`],
     ['10,000 `track()` → acknowledged as durable', `${result.track.acked}`, `${result.track.eventsPerSecond} events/s`],
+    [
+      'long animation frames caused by the library (its page-side scripts ≥ 50 ms in one frame), whole run',
+      `${result.longFrames.caused}`,
+      `of ${result.longFrames.all} long frames, its scripts ran in ${result.longFrames.frames}; its longest share of one ${result.longFrames.maxMs} ms`,
+    ],
   ];
   console.log(`\nBrowser benchmark (${quick ? 'quick' : 'full'}: ${ITERS} round trips per size, ${NAVS} navigations each; ${cpus().length} cores, load ${result.machine.load1})\n`);
   console.log('| measure | result | baseline / detail |\n| --- | ---: | --- |');
