@@ -6,6 +6,7 @@
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { UsageError } from '../src/core/errors';
+import { ITEM_KNOWLEDGE_DEFAULTS } from '../src/site/item-knowledge';
 import { buildSite, EVENT_FORMATS, type EventFormat, type SiteBuildSummary, type StepStats } from '../src/site/pipeline';
 
 export const USAGE = `usage: npm run site -- build --events <file|glob|dir> --out <dir> [options]
@@ -16,6 +17,7 @@ export const USAGE = `usage: npm run site -- build --events <file|glob|dir> --ou
   --keep-work               keep the work files (to inspect the tables with the duckdb CLI)
   --dim <n>                 embedding dimension, 0..64 (default 32)
   --top-k <n>               neighbours and predecessors kept per item (default 200)
+  --embedding-neighbours <n>  strongest pairs per item the embedding reads (default ${ITEM_KNOWLEDGE_DEFAULTS.embeddingNeighbours})
   --hold-out-last <n>       drop each shopper's last n events first (default 0)
   --seed <n>                seed of every random choice (default 1)
   --max-examples <n>        cap on the prior's training pairs (default 200000)
@@ -70,6 +72,7 @@ export async function main(argv: readonly string[], err: (s: string) => void = (
         'keep-work': { type: 'boolean' },
         dim: { type: 'string' },
         'top-k': { type: 'string' },
+        'embedding-neighbours': { type: 'string' },
         'hold-out-last': { type: 'string' },
         seed: { type: 'string' },
         'max-examples': { type: 'string' },
@@ -95,11 +98,13 @@ export async function main(argv: readonly string[], err: (s: string) => void = (
   const knowledge: Record<string, number> = {};
   const dim = int(values, 'dim', 0, 64);
   const topK = int(values, 'top-k', 1);
+  const embeddingNeighbours = int(values, 'embedding-neighbours', 1);
   const hold = int(values, 'hold-out-last', 0);
   const seed = int(values, 'seed', 0);
   const threads = int(values, 'threads', 1, 1024);
   if (dim !== undefined) knowledge.dim = dim;
   if (topK !== undefined) knowledge.topK = topK;
+  if (embeddingNeighbours !== undefined) knowledge.embeddingNeighbours = embeddingNeighbours;
   if (hold !== undefined) knowledge.holdOutLast = hold;
   if (seed !== undefined) knowledge.seed = seed;
 

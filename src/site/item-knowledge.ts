@@ -4,6 +4,7 @@
  * Nothing here is about one shopper: per-item popularity, top-K co-occurrence neighbours and small
  * dense item embeddings. Pure and deterministic (seeded); no DOM, no I/O.
  */
+import { checkEmbeddingNeighbours, keepStrongestPairs } from './embedding-neighbours';
 import { subspaceEmbedding } from './subspace';
 
 /** One published neighbour of an item. */
@@ -32,6 +33,12 @@ export interface ItemKnowledgeOptions {
   dim?: number;
   /** Subspace (power) iterations for the embedding (default 12). */
   iterations?: number;
+  /**
+   * The embedding reads a co-occurrence pair only when it is among the this-many strongest of one of
+   * its two items (default 100), so its input grows with the catalogue, not with how densely items
+   * co-occur (see `embedding-neighbours.ts`). Published neighbours and predecessors are not affected.
+   */
+  embeddingNeighbours?: number;
   /** Seed for the random start of the subspace iteration (default 1). */
   seed?: number;
 }
@@ -86,6 +93,7 @@ export const ITEM_KNOWLEDGE_DEFAULTS: Readonly<Required<ItemKnowledgeOptions>> =
   topK: 200,
   dim: 32,
   iterations: 12,
+  embeddingNeighbours: 100,
   seed: 1,
 };
 
@@ -117,6 +125,7 @@ export function buildItemKnowledge(
   const o = { ...ITEM_KNOWLEDGE_DEFAULTS, ...options };
   if (!(o.window >= 1)) throw new RangeError(`window must be ≥ 1, got ${o.window}`);
   if (!(o.dim >= 0 && o.dim <= 64)) throw new RangeError(`dim must be in 0..64, got ${o.dim}`);
+  checkEmbeddingNeighbours(o.embeddingNeighbours);
   const index = new Map<string, number>();
   const ids: string[] = [];
   const encoded: Int32Array[] = sequences.map((seq) => {
@@ -188,7 +197,7 @@ export function buildItemKnowledge(
 
   let emb: Float32Array | null = null;
   if (o.dim > 0 && n > 0) {
-    const s = symmetricNormalized(rows, n);
+    const s = symmetricNormalized(rows, n, o.embeddingNeighbours);
     emb = subspaceEmbedding({ n, multiply: (q, out, d) => multiplyM(s, q, out, d), isEmpty: (i) => s.rowStart[i + 1] === s.rowStart[i] }, o.dim, o.iterations, o.seed);
   }
   const dim = emb ? o.dim : 0;
@@ -233,8 +242,11 @@ export function buildItemKnowledge(
   };
 }
 
-/** `S = D^-1/2 · (A + Aᵀ)/2 · D^-1/2` over the normalized co-occurrence weights, in CSR form. */
-function symmetricNormalized(rows: readonly { col: number; w: number }[][], n: number): Csr {
+/**
+ * `S = D^-1/2 · (A + Aᵀ)/2 · D^-1/2` over the normalized co-occurrence weights, keeping only the pairs
+ * among the `cap` strongest of one of their items (degrees over the kept pairs), in CSR form.
+ */
+function symmetricNormalized(rows: readonly { col: number; w: number }[][], n: number, cap: number): Csr {
   const sym = new Map<number, number>();
   rows.forEach((row, a) => {
     for (const { col: b, w } of row) {
@@ -242,26 +254,36 @@ function symmetricNormalized(rows: readonly { col: number; w: number }[][], n: n
       sym.set(key, (sym.get(key) ?? 0) + w / 2);
     }
   });
+  // Map iteration order is insertion order, so everything below is deterministic.
+  const lo = new Int32Array(sym.size);
+  const hi = new Int32Array(sym.size);
+  const w = new Float64Array(sym.size);
+  let p = 0;
+  for (const [key, v] of sym) {
+    lo[p] = Math.floor(key / n);
+    hi[p] = key - lo[p]! * n;
+    w[p++] = v;
+  }
+  const keep = keepStrongestPairs(lo, hi, w, n, cap);
   const degree = new Float64Array(n);
   const rowCount = new Int32Array(n);
-  for (const [key, w] of sym) {
-    const a = Math.floor(key / n);
-    const b = key - a * n;
-    degree[a]! += w;
-    degree[b]! += w;
-    rowCount[a]! += 1;
-    rowCount[b]! += 1;
+  for (let q = 0; q < p; q++) {
+    if (!keep[q]) continue;
+    degree[lo[q]!]! += w[q]!;
+    degree[hi[q]!]! += w[q]!;
+    rowCount[lo[q]!]! += 1;
+    rowCount[hi[q]!]! += 1;
   }
   const rowStart = new Int32Array(n + 1);
   for (let i = 0; i < n; i++) rowStart[i + 1] = rowStart[i]! + rowCount[i]!;
   const fill = rowStart.slice(0, n);
   const col = new Int32Array(rowStart[n]!);
   const val = new Float64Array(rowStart[n]!);
-  // Map iteration order is insertion order, so this is deterministic.
-  for (const [key, w] of sym) {
-    const a = Math.floor(key / n);
-    const b = key - a * n;
-    const v = w / Math.sqrt(degree[a]! * degree[b]!);
+  for (let q = 0; q < p; q++) {
+    if (!keep[q]) continue;
+    const a = lo[q]!;
+    const b = hi[q]!;
+    const v = w[q]! / Math.sqrt(degree[a]! * degree[b]!);
     col[fill[a]!] = b;
     val[fill[a]!++] = v;
     col[fill[b]!] = a;

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { keepStrongestPairs, rankKey } from '../../src/site/embedding-neighbours';
 import { buildItemKnowledge, itemKnowledgeFromPublished, itemPopularity, publishItemKnowledge } from '../../src/site/item-knowledge';
+import { createRng } from '../../src/core/util/rng';
+import { HAND_PAIRS, HAND_PAIRS_KEPT } from './hand-pairs';
 
 // Two clusters of items that co-occur only within their cluster.
 const sequences: string[][] = [];
@@ -72,6 +75,62 @@ describe('site item knowledge', () => {
   it('rejects bad options by name', () => {
     expect(() => buildItemKnowledge(sequences, { dim: 65 })).toThrow(/dim/);
     expect(() => buildItemKnowledge(sequences, { window: 0 })).toThrow(/window/);
+    expect(() => buildItemKnowledge(sequences, { embeddingNeighbours: 0 })).toThrow(/embeddingNeighbours/);
+    expect(() => buildItemKnowledge(sequences, { embeddingNeighbours: 2.5 })).toThrow(/embeddingNeighbours/);
+  });
+});
+
+describe('embedding neighbour cap', () => {
+  it('keeps a pair when it is among the cap strongest of either of its items', () => {
+    for (const [cap, kept] of Object.entries(HAND_PAIRS_KEPT)) {
+      expect(Array.from(keepStrongestPairs(HAND_PAIRS.lo, HAND_PAIRS.hi, HAND_PAIRS.w, HAND_PAIRS.n, Number(cap))), `cap ${cap}`).toEqual(kept);
+    }
+  });
+
+  it('ranks by weight rounded to 1e-9, so last-digit differences between producers cannot reorder a tie', () => {
+    expect(rankKey(1 + 1e-13)).toBe(rankKey(1));
+    expect(rankKey(1 + 2e-9)).toBeGreaterThan(rankKey(1));
+  });
+
+  it('bounds the pairs by cap · items on a dense random graph, and every item with a pair keeps one', () => {
+    const rng = createRng(4);
+    const n = 60;
+    const lo: number[] = [];
+    const hi: number[] = [];
+    const w: number[] = [];
+    for (let a = 0; a < n; a++) {
+      for (let b = a + 1; b < n; b++) {
+        if (rng() < 0.5) {
+          lo.push(a);
+          hi.push(b);
+          w.push(rng());
+        }
+      }
+    }
+    for (const cap of [1, 3, 10]) {
+      const k = keepStrongestPairs(Int32Array.from(lo), Int32Array.from(hi), Float64Array.from(w), n, cap);
+      const kept = k.reduce((s, x) => s + x, 0);
+      expect(kept).toBeLessThanOrEqual(cap * n);
+      expect(kept).toBeLessThan(lo.length);
+      const has = new Set<number>();
+      for (let p = 0; p < k.length; p++) {
+        if (k[p]) has.add(lo[p]!).add(hi[p]!);
+      }
+      expect(has.size).toBe(new Set([...lo, ...hi]).size);
+    }
+    expect(() => keepStrongestPairs(Int32Array.of(), Int32Array.of(), Float64Array.of(), 0, 0)).toThrow(/embeddingNeighbours/);
+  });
+
+  it('changes the embeddings of a dense co-occurrence, never the published lists', () => {
+    const dense = Array.from({ length: 30 }, (_, u) => Array.from({ length: 12 }, (_, i) => `i${(u * 7 + i * (1 + (u % 5))) % 25}`));
+    const wide = publishItemKnowledge(buildItemKnowledge(dense, { dim: 4, embeddingNeighbours: 1000 }));
+    const capped = publishItemKnowledge(buildItemKnowledge(dense, { dim: 4, embeddingNeighbours: 3 }));
+    for (const id of Object.keys(wide.items)) {
+      expect(capped.items[id]!.nb).toEqual(wide.items[id]!.nb);
+      expect(capped.items[id]!.pre).toEqual(wide.items[id]!.pre);
+      expect(capped.items[id]!.emb === null).toBe(wide.items[id]!.emb === null);
+    }
+    expect(Object.keys(wide.items).some((id) => JSON.stringify(capped.items[id]!.emb) !== JSON.stringify(wide.items[id]!.emb))).toBe(true);
   });
 });
 

@@ -19,6 +19,8 @@ import { loadJsonlLog } from '../../src/site/logs/jsonl';
 import { fitPropensity, intentPoints } from '../../src/site/propensity-fit';
 import { fitSegments, fuzzyCMeans, segmentFeatureNames, segmentPoints, ShopperSegmentReplay } from '../../src/site/segments-fit';
 import { checkCentroidFile, fuzzyMemberships } from '../../src/core/profile/segments';
+import { runSqlFile } from '../../src/site/pipeline/run-sql';
+import { HAND_PAIRS, HAND_PAIRS_KEPT } from './hand-pairs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dataDir = process.env.PZ_DATA_DIR ?? resolve(here, '..', '..', '..', 'shared', 'data');
@@ -100,6 +102,45 @@ describe('site pipeline on a tiny log, every reader', () => {
       expect(existsSync(join(out, '.work', 'pipeline.duckdb')), 'work files removed').toBe(false);
     }
   }, 120_000);
+
+  it('with an embedding neighbour cap that binds, still gives the reference file byte for byte', async () => {
+    const seqFile = join(tmp, 'tiny-cap.txt');
+    writeFileSync(seqFile, Object.entries(SEQS).map(([u, s]) => `${u} ${s.join(' ')}`).join('\n') + '\n');
+    const capped = { ...knowledge, embeddingNeighbours: 1 };
+    const ref = publishItemKnowledge(buildItemKnowledge(Object.values(SEQS), capped));
+    expect(JSON.stringify(ref)).not.toBe(JSON.stringify(reference));
+    const s = await buildSite({ events: seqFile, outDir: join(tmp, 'cap'), knowledge: capped, prior: false, memoryLimit: '256MB', threads: 1 });
+    expect(readFileSync(s.files.itemKnowledge, 'utf8').trim()).toBe(JSON.stringify(ref));
+    expect(s.knowledge.similarityPairs).toBeLessThanOrEqual(s.knowledge.items);
+  }, 60_000);
+
+  it('similarity.sql keeps the pairs the reference keeps, degrees over the kept pairs', async () => {
+    const db = await DuckDBInstance.create(':memory:');
+    const conn = await db.connect();
+    try {
+      // edges holds each hand pair once, doubled (sym = (w(a, b) + w(b, a)) / 2).
+      await conn.run('CREATE TABLE edges (a INTEGER, b INTEGER, w DOUBLE)');
+      for (let p = 0; p < HAND_PAIRS.w.length; p++) await conn.run(`INSERT INTO edges VALUES (${HAND_PAIRS.lo[p]}, ${HAND_PAIRS.hi[p]}, ${2 * HAND_PAIRS.w[p]!})`);
+      for (const [cap, kept] of Object.entries(HAND_PAIRS_KEPT)) {
+        await runSqlFile(conn, 'similarity', { embedding_neighbours: Number(cap) });
+        const rows = (await conn.runAndReadAll('SELECT lo, hi, v FROM similarity ORDER BY lo, hi')).getRowObjectsJS() as { lo: number; hi: number; v: number }[];
+        const want = [...kept.keys()].filter((p) => kept[p]);
+        expect(rows.map((r) => `${r.lo}-${r.hi}`), `cap ${cap}`).toEqual(want.map((p) => `${HAND_PAIRS.lo[p]}-${HAND_PAIRS.hi[p]}`));
+        const deg = new Float64Array(HAND_PAIRS.n);
+        for (const p of want) {
+          deg[HAND_PAIRS.lo[p]!]! += HAND_PAIRS.w[p]!;
+          deg[HAND_PAIRS.hi[p]!]! += HAND_PAIRS.w[p]!;
+        }
+        rows.forEach((r, i) => {
+          const p = want[i]!;
+          expect(r.v).toBeCloseTo(HAND_PAIRS.w[p]! / Math.sqrt(deg[r.lo]! * deg[r.hi]!), 12);
+        });
+      }
+    } finally {
+      conn.closeSync();
+      db.closeSync();
+    }
+  });
 
   it('holds out the last events of each shopper like the leave-one-out split', async () => {
     const seqFile = join(tmp, 'tiny-hold.txt');

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { once } from 'node:events';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { ITEM_KNOWLEDGE_DEFAULTS, type ItemKnowledgeOptions, type PublishedItemKnowledge } from '../item-knowledge';
+import { checkEmbeddingNeighbours } from '../embedding-neighbours';
 import { subspaceEmbedding } from '../subspace';
 import { edgeFileOperator, writeEdgeFile } from './edge-file';
 import { querySqlFile, runSqlFile, streamSqlChunks } from './run-sql';
@@ -48,6 +49,7 @@ export async function buildItemKnowledgeFile(
   const o = { ...ITEM_KNOWLEDGE_DEFAULTS, holdOutLast: 0, ...options };
   if (!(Number.isInteger(o.window) && o.window >= 1)) throw new RangeError(`window must be an integer ≥ 1, got ${o.window}`);
   if (!(o.dim >= 0 && o.dim <= 64)) throw new RangeError(`dim must be in 0..64, got ${o.dim}`);
+  checkEmbeddingNeighbours(o.embeddingNeighbours);
   if (!(Number.isInteger(o.holdOutLast) && o.holdOutLast >= 0)) throw new RangeError(`holdOutLast must be an integer ≥ 0, got ${o.holdOutLast}`);
 
   await steps.run('sequences', () => runSqlFile(conn, 'sequences', { hold_out_last: o.holdOutLast }));
@@ -63,7 +65,7 @@ export async function buildItemKnowledgeFile(
   let similarityPairs = 0;
   if (o.dim > 0 && n > 0) {
     await steps.run('similarity', async () => {
-      await runSqlFile(conn, 'similarity');
+      await runSqlFile(conn, 'similarity', { embedding_neighbours: o.embeddingNeighbours });
       const file = await writeEdgeFile(conn, n, join(workDir, 'similarity.bin'));
       connected = file.connected;
       similarityPairs = file.pairs;

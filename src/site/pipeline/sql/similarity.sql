@@ -1,10 +1,29 @@
 -- Step "similarity": the symmetric, degree-normalized matrix the embeddings are computed from,
 --   sym(a, b) = (w(a, b) + w(b, a)) / 2,   S(a, b) = sym(a, b) / sqrt(deg(a) · deg(b)),
--- one row per unordered pair (lo < hi). The embedding step streams it (SELECT … FROM similarity).
-CREATE OR REPLACE TABLE sym AS
+-- over the pairs among the $embedding_neighbours strongest of at least one of their two items (ranked
+-- by round(sym · 1e9), ties by the other item's index; degrees over the kept pairs), so the matrix has
+-- at most $embedding_neighbours · items rows however densely items co-occur. One row per unordered
+-- pair (lo < hi). The embedding step streams it (SELECT … FROM similarity).
+-- Parameters: $embedding_neighbours.
+CREATE OR REPLACE TABLE sym_all AS
 SELECT least(a, b) AS lo, greatest(a, b) AS hi, fsum(w / 2) AS w
 FROM edges
 GROUP BY least(a, b), greatest(a, b);
+
+CREATE OR REPLACE TABLE sym AS
+SELECT lo, hi, min(w) AS w
+FROM (
+  SELECT lo, hi, w, row_number() OVER (PARTITION BY idx ORDER BY round(w * 1e9) DESC, other) AS r
+  FROM (
+    SELECT lo AS idx, hi AS other, lo, hi, w FROM sym_all
+    UNION ALL
+    SELECT hi AS idx, lo AS other, lo, hi, w FROM sym_all
+  ) ends
+) ranked
+WHERE r <= $embedding_neighbours
+GROUP BY lo, hi;
+
+DROP TABLE sym_all;
 
 CREATE OR REPLACE TABLE degree AS
 SELECT idx, fsum(w) AS deg
