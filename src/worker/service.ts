@@ -55,7 +55,7 @@ const EXPORT_VERSION = 2;
 const SLICE_MS = 2;
 /** Examples per learning step inside a training slice. */
 const TRAIN_STEP = 8;
-/** How long training waits before looking again while events are being stored. */
+/** Training starts only after this long without a new track call (a burst is stored first, then learnt from). */
 const TRAIN_WAIT_MS = 20;
 /** Delay after `ready` before start-up housekeeping (retention, warm-up) runs. */
 const HOUSEKEEPING_DELAY_MS = 0;
@@ -176,6 +176,8 @@ export class PersonalizerService implements WorkerApi {
   /** Track calls run one after another (their ingest yields between slices, so order must be kept). */
   private trackChain: Promise<unknown> = Promise.resolve();
   private tracksRunning = 0;
+  /** Track calls so far: training checks that none came in while it waited. */
+  private trackCalls = 0;
   /** Start-up retention and warm-up, once their timer fired. */
   private startup: Promise<void> | undefined;
   private priorWeights: FmWeights | undefined;
@@ -590,10 +592,12 @@ export class PersonalizerService implements WorkerApi {
   /** Learns queued feedback in slices of at most {@link SLICE_MS}, yielding to reranks between them. */
   private scheduleTrain(delay = 0): void {
     if (this.trainTimer !== undefined) return;
+    const calls = this.trackCalls;
     this.trainTimer = this.timers.setTimeout(() => {
       this.trainTimer = undefined;
-      // Storing what the shopper did comes first: learning waits until no track call is running.
-      if (this.tracksRunning > 0) {
+      // Storing what the shopper did comes first: learning waits until no track call is running and
+      // none arrived while it waited, so a burst's batches are stored back to back.
+      if (this.tracksRunning > 0 || this.trackCalls !== calls) {
         this.scheduleTrain(TRAIN_WAIT_MS);
         return;
       }
@@ -652,6 +656,7 @@ export class PersonalizerService implements WorkerApi {
     // that arrive while a write commits are stored together by the next write (one commit, not one each).
     let ingested!: () => void;
     const before = this.trackChain;
+    this.trackCalls++;
     this.trackChain = new Promise<void>((resolve) => {
       ingested = resolve;
     });
@@ -704,7 +709,7 @@ export class PersonalizerService implements WorkerApi {
     if (fresh.length) {
       this.engine.applyRemoved(this.removed);
       this.scheduleSnapshot();
-      if (this.engine.hasLearner()) this.scheduleTrain(0);
+      if (this.engine.hasLearner()) this.scheduleTrain(TRAIN_WAIT_MS);
       else this.loadLearner().catch(() => undefined);
     }
     ingested();

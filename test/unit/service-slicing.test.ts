@@ -9,8 +9,7 @@ afterEach(() => {
   for (const s of started.splice(0)) s.close();
 });
 
-function service(): PersonalizerService {
-  const c = manualClock(T0);
+function service(c = manualClock(T0)): PersonalizerService {
   const svc = new PersonalizerService({ now: () => c.clock.t, timers: c.timers, loadLearner: () => import('../../src/core/model/learner') });
   started.push(svc);
   return svc;
@@ -55,5 +54,34 @@ describe('the worker never lets ingest block ranking', () => {
     expect(b.accepted).toEqual(['second-0', 'second-1', 'second-2']);
     const view = (await svc.profile()) as { profile: { eventCount: number } };
     expect(view.profile.eventCount).toBe(603);
+  });
+
+  it('learning waits for a pause in track calls: a burst is stored back to back, then learnt from', async () => {
+    const c = manualClock(T0);
+    const svc = service(c);
+    await svc.init({ dbName: `pz-slicing-${T0}-c`, seed: 1 });
+    const inner = svc as unknown as { engine: { pendingExamples(): number }; learnerPromise?: Promise<void> };
+    // Feedback for the learner: clicks low in shown lists (skip-above pairs).
+    for (let k = 0; k < 4; k++) {
+      const shown = await svc.rerank(Array.from({ length: 10 }, (_, i) => ({ id: `l${k}-${i}`, category: `c/${i % 3}` })), { slot: `s${k}` });
+      await svc.track([{ id: `click-${k}`, type: 'click', item: { id: shown.items[9]!.id }, listId: shown.listId }]);
+    }
+    await inner.learnerPromise;
+    const waiting = inner.engine.pendingExamples();
+    expect(waiting).toBeGreaterThan(0);
+    // A burst: a track call every 10 ms for 200 ms. Nothing is learnt meanwhile, however long it lasts.
+    /** Lets the worker's own bookkeeping after an answered call run (promise reactions), as the event loop would. */
+    const settle = () => new Promise((resolve) => setImmediate(resolve));
+    for (let k = 0; k < 20; k++) {
+      await svc.track(events(50, `burst-${k}`).map((e) => ({ ...e, type: 'view' })));
+      await settle();
+      c.advance(10);
+      expect(inner.engine.pendingExamples()).toBe(waiting);
+    }
+    // A pause lets training run (it looks again every TRAIN_WAIT_MS = 20 ms, so within two looks).
+    await settle();
+    c.advance(25);
+    c.advance(25);
+    expect(inner.engine.pendingExamples()).toBeLessThan(waiting);
   });
 });
