@@ -17,7 +17,7 @@ export const MESSAGES = Object.freeze({
   'reason.item.click': 'You looked at this recently',
   'reason.item.rating': 'You rated this recently',
   'reason.item.favorite': 'You saved this recently',
-  'reason.item.add_to_cart': 'You added to cart this recently',
+  'reason.item.add_to_cart': 'You added this to your cart recently',
   'reason.item.purchase': 'You bought this recently',
   'reason.similar': 'Similar to what you viewed',
   'reason.similar.view': 'Like items you viewed',

@@ -68,7 +68,7 @@ describe('reasonFor', () => {
       ev('purchase', T0 + 3, { id: 'bought', consumable: true }),
     ]);
     expect(reasonFor(p, { id: 'viewed' }, only('item'), T0 + 10)).toBe('You viewed this recently');
-    expect(reasonFor(p, { id: 'carted' }, only('item'), T0 + 10)).toBe('You added to cart this recently');
+    expect(reasonFor(p, { id: 'carted' }, only('item'), T0 + 10)).toBe('You added this to your cart recently');
     expect(reasonFor(p, { id: 'bought' }, only('item'), T0 + 10)).toBe('Buy again');
   });
 
