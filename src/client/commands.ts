@@ -3,35 +3,24 @@
  * function called with the API. Shared by the script-tag loader (commands queued before it ran, and
  * `push` while the client file loads) and the personalizer itself.
  */
+import type { PersonalizerCalls } from './client';
 import type { Personalizer } from './personalizer';
 
 /** A queued command: `['track', event]`, `['rerank', candidates, options]`, … or a function called with the API. */
 export type Command = [string, ...unknown[]] | ((pz: Personalizer) => void);
 
+/** The calls a queue may name, one per {@link PersonalizerCalls} method (the stand-in of `deferred.ts` defines each). */
+export const COMMAND_NAMES = [
+  'track', 'rerank', 'impression', 'profile', 'explain', 'exportData', 'erase', 'setDeclared', 'consent', 'on',
+  'flush', 'paused', 'removeInterest', 'restoreInterest', 'explainLast', 'reports', 'requests',
+] as const satisfies readonly (keyof PersonalizerCalls)[];
+
 /**
- * The commands a queue may name. A null-prototype object read by plain property access: a page may
- * have broken Array.prototype methods or Object.prototype, and a queued command must still run.
+ * {@link COMMAND_NAMES} as a null-prototype object read by plain property access: a page may have
+ * broken Array.prototype methods or Object.prototype, and a queued command must still run.
  */
-const COMMANDS: Readonly<Record<string, true | undefined>> = {
-  __proto__: null,
-  track: true,
-  rerank: true,
-  impression: true,
-  profile: true,
-  explain: true,
-  exportData: true,
-  erase: true,
-  setDeclared: true,
-  consent: true,
-  on: true,
-  flush: true,
-  paused: true,
-  removeInterest: true,
-  restoreInterest: true,
-  explainLast: true,
-  reports: true,
-  requests: true,
-} as unknown as Record<string, true | undefined>;
+const COMMANDS: Readonly<Record<string, true | undefined>> = Object.create(null);
+for (let i = 0; i < COMMAND_NAMES.length; i++) (COMMANDS as Record<string, true>)[COMMAND_NAMES[i]!] = true;
 
 /** Runs one queued command against the API; unknown commands are reported, never thrown. */
 export function runCommand(api: Personalizer, cmd: unknown): void {

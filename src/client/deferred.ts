@@ -12,7 +12,7 @@
  */
 import type { ConsentState, RerankOptions } from '../core/types';
 import { serverOrder } from '../core/rank/server-order';
-import { runCommand } from './commands';
+import { COMMAND_NAMES, runCommand } from './commands';
 import type { Personalizer } from './personalizer';
 import { VERSION } from './version';
 
@@ -45,8 +45,8 @@ interface Held {
   settled?: boolean;
 }
 
-/** Calls that answer with a promise: `undefined` when the client cannot come (`erase` rejects). */
-const ASYNC = ['flush', 'profile', 'explain', 'exportData', 'erase', 'setDeclared', 'removeInterest', 'restoreInterest', 'explainLast', 'reports', 'requests'];
+/** The calls with answers of their own before the client arrives; every other one waits for it. */
+const OWN = ['track', 'impression', 'rerank', 'consent', 'paused', 'on'];
 
 /**
  * Creates the stand-in.
@@ -80,7 +80,9 @@ export function deferPersonalizer(init: DeferredInit): Deferred {
     tracked++;
     held.push({ name: 'track', args: [e] });
   });
-  for (const name of ASYNC) {
+  // The rest answer with a promise: `undefined` when the client cannot come (`erase` rejects).
+  for (const name of COMMAND_NAMES) {
+    if (OWN.indexOf(name) >= 0) continue;
     const onFail = (reason: string) => {
       if (name === 'erase') throw new Error(reason);
     };
