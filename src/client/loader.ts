@@ -84,14 +84,13 @@ function boot(): void {
   Object.defineProperty(w, INSTANCE_KEY, { value: deferred.api });
   w[name] = deferred.api;
   for (let i = 0; i < queue.length; i++) runCommand(deferred.api, queue[i]);
-  import(/* @vite-ignore */ new URL(__PZ_CLIENT_FILE__, base).href).then(
-    (m: typeof import('./script-client')) => deferred.attach(m.startFromScript(options, early, base)),
-    (err: unknown) => {
+  import(/* @vite-ignore */ new URL(__PZ_CLIENT_FILE__, base).href)
+    .then((m: typeof import('./script-client')) => deferred.attach(m.startFromScript(options, early, base)))
+    .catch((err: unknown) => {
       early.takeEvents();
       early.worker?.terminate();
       deferred.fail(`the personalizer's client file could not load (${err instanceof Error ? err.message : String(err)})`);
-    },
-  );
+    });
 }
 
 try {
