@@ -2,14 +2,14 @@
  * Learner search on the shown-lists protocol, on TUNING SHOPPERS ONLY: the protocol's simulated
  * shoppers drawn with a different seed ({@link TUNE_SEED}) from the reported run's, so no reported
  * shopper, list or click is ever looked at. Chosen values go into `src/core/settings.ts` by hand.
- *   npx tsx bench/tune-shown-lists.ts [--shoppers 150] [--model informational]
+ *   npx tsx bench/tune-shown-lists.ts [--shoppers 200] [--model informational]
  * Environment: PZ_TUNE_GRID (JSON array of ProductPolicyOptions without `name`).
  */
 import { loadBeauty } from '../src/site/logs/beauty';
 import { dataDir } from './quality/paths';
 import { productPolicy, type ProductPolicyOptions } from './quality/product';
 import { setupBeautyLoo } from './quality/protocols/beauty-loo';
-import { type ClickModel, LIST_GROUPS, DRIFT_GROUPS, runShownLists, setupShownLists, shownListsPriorShoppers, summarize } from './quality/protocols/shown-lists';
+import { type ClickModel, LIST_GROUPS, SHOWN_LISTS, DRIFT_GROUPS, runShownLists, setupShownLists, shownListsPriorShoppers, summarize } from './quality/protocols/shown-lists';
 import { clickedBeforePolicy } from './quality/baselines/simple';
 
 /** Seed of the tuning shoppers (the reported run uses the benchmark's seed, 20240601). */
@@ -27,8 +27,10 @@ const grid: Omit<ProductPolicyOptions, 'name'>[] = JSON.parse(process.env.PZ_TUN
 
 const data = loadBeauty(`${dataDir()}/amazon-beauty-s3rec`);
 const beauty = setupBeautyLoo(data, { seed: TUNE_SEED, userIndices: [] });
-const setup = setupShownLists(beauty, { seed: TUNE_SEED, quick: true });
-setup.shoppers.length = Math.min(setup.shoppers.length, Number(arg('shoppers', '120')));
+// More than a quick run's shoppers needs the full setup (its drift shoppers are a quarter of them).
+const shoppers = Number(arg('shoppers', '200'));
+const setup = setupShownLists(beauty, { seed: TUNE_SEED, quick: shoppers <= SHOWN_LISTS.quickShoppers });
+setup.shoppers.length = Math.min(setup.shoppers.length, shoppers);
 setup.site.priorShoppers = () => shownListsPriorShoppers(setup, 'informational');
 setup.site.quick = true;
 const ref = runShownLists(setup, productPolicy({ name: 'pz-prior', learn: false, prior: true, personalization: 1, exploration: 0 }), model);

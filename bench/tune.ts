@@ -5,7 +5,8 @@
  *   npx tsx bench/tune.ts [--beauty-users 3000] [--taobao-users 300]
  * Environment: PZ_TUNE_GRID (JSON array of ProductPolicyOptions without `name`), PZ_TUNE_ONLY
  * (`beauty`, `taobao` or both), PZ_KNOWLEDGE (JSON ItemKnowledgeOptions for Beauty's site knowledge),
- * PZ_PRIOR_LEVELS (Beauty prior levels, default 1).
+ * PZ_PRIOR_LEVELS (Beauty prior levels, default 1), PZ_BEAUTY_WARM=1 (each user is first shown a list at
+ * s[n-3] and buys from it, so the validation step sees a learner with what the test step's has: one list).
  */
 import { loadBeauty } from '../src/site/logs/beauty';
 import { loadTaobao } from '../src/site/logs/taobao';
@@ -36,7 +37,7 @@ if (only.includes('beauty')) {
   // The prior learns from every user's training split (never a validation or test target).
   setup.site.priorShoppers = () => beautyPriorShoppers(setup, setup.data.users.map((_, i) => i), seed);
   for (const g of grid) {
-    const r = runBeautyLoo(setup, productPolicy({ name: 'tune', ...g }));
+    const r = runBeautyLoo(setup, productPolicy({ name: 'tune', ...g }), { warmList: process.env.PZ_BEAUTY_WARM === '1' });
     console.log(`beauty valid NDCG@10 ${r.slices.valid!['NDCG@10'].toFixed(4)} HR@10 ${r.slices.valid!['HR@10'].toFixed(4)} MRR ${r.slices.valid!.MRR.toFixed(4)} (${r.seconds.toFixed(1)} s)  ${JSON.stringify(g)}`);
   }
 }

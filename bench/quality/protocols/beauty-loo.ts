@@ -86,15 +86,23 @@ export function setupBeautyLoo(data: BeautyData, opts: BeautyLooOptions): Beauty
   return beautyLooFromKnowledge(data, opts, levels, (performance.now() - t0) / 1000);
 }
 
+/**
+ * A step of the protocol: `valid` and `test` are reported; `warm` (target s[n-3], tuning only, see
+ * {@link BeautyRunOptions.warmList}) gives the validation step the one shown list the test step has.
+ */
+export type BeautyStep = 'warm' | 'valid' | 'test';
+const HELD_OUT: Record<BeautyStep, number> = { warm: 3, valid: 2, test: 1 };
+const STEP_SEED: Record<BeautyStep, number> = { valid: 0, test: 1, warm: 2 };
+
 /** Candidates for one step in server order, and the target's position. */
 export function beautyCandidates(
   setup: BeautyLooSetup,
   userIndex: number,
-  split: 'valid' | 'test',
+  split: BeautyStep,
 ): { candidates: Candidate[]; target: number } {
   const u = setup.data.users[userIndex]!;
-  const targetId = u.items[u.items.length - (split === 'test' ? 1 : 2)]!;
-  const rng = createRng(mixSeed(setup.seed, 11, userIndex, split === 'test' ? 1 : 0));
+  const targetId = u.items[u.items.length - HELD_OUT[split]]!;
+  const rng = createRng(mixSeed(setup.seed, 11, userIndex, STEP_SEED[split]));
   const ids = [targetId, ...u.negatives];
   const keyed = ids.map((id) => ({ id, pop: setup.knowledge.popularity(id), key: rng() }));
   keyed.sort((a, b) => b.pop - a.pop || a.key - b.key);
@@ -106,24 +114,37 @@ function purchase(setup: BeautyLooSetup, userId: string, id: string, pos: number
   return { id: `${userId}:${pos}`, type: 'purchase', item: setup.features.get(id)!, ts: SEQUENCES_BASE_TS + pos * DAY_MS };
 }
 
+/** Options of {@link runBeautyLoo}. */
+export interface BeautyRunOptions {
+  /**
+   * Tuning only: the shopper is also shown a list at s[n-3] (its target and the same 99 negatives)
+   * and buys s[n-3] from it, so the validation step has what the test step has: one shown list with
+   * its click for the learner. Without it, no learner has any input before the validation step and
+   * the validation split cannot tell a learner from none. Its records are not reported.
+   */
+  warmList?: boolean;
+}
+
 /** Runs one policy over the evaluated users (validation step, then test step, one session per user). */
-export function runBeautyLoo(setup: BeautyLooSetup, policy: ReplayPolicy): RankRunResult {
+export function runBeautyLoo(setup: BeautyLooSetup, policy: ReplayPolicy, opts: BeautyRunOptions = {}): RankRunResult {
   const t0 = performance.now();
   policy.prepare?.(setup.site);
   const records = new StepRecords();
+  const steps: BeautyStep[] = opts.warmList ? ['warm', 'valid', 'test'] : ['valid', 'test'];
   for (const ui of setup.userIndices) {
     const u = setup.data.users[ui]!;
     const n = u.items.length;
     const rec = records.addUser(u.id);
     const session = policy.newShopper(u.id, mixSeed(setup.seed, 13, ui));
-    for (let i = 0; i < n - 2; i++) session.observe(purchase(setup, u.id, u.items[i]!, i));
-    for (const split of ['valid', 'test'] as const) {
-      const pos = split === 'valid' ? n - 2 : n - 1;
-      if (split === 'test') session.observe(purchase(setup, u.id, u.items[n - 2]!, n - 2));
+    const first = n - HELD_OUT[steps[0]!];
+    for (let i = 0; i < first; i++) session.observe(purchase(setup, u.id, u.items[i]!, i));
+    for (const split of steps) {
+      const pos = n - HELD_OUT[split];
+      if (pos > first) session.observe(purchase(setup, u.id, u.items[pos - 1]!, pos - 1));
       const { candidates, target } = beautyCandidates(setup, ui, split);
       const scores = session.rank(candidates, SEQUENCES_BASE_TS + pos * DAY_MS);
       checkScores(policy.name, scores, candidates.length);
-      records.add(rec, pos, split, placeTarget(scores, target), false);
+      if (split !== 'warm') records.add(rec, pos, split, placeTarget(scores, target), false);
     }
   }
   const seconds = (performance.now() - t0) / 1000;
