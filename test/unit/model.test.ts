@@ -82,7 +82,7 @@ describe('tfjs trainer vs reference', () => {
     expect(r.exportState().weights.w).toEqual(state.weights.w); // gradient() changed nothing
   });
 
-  test('one tfjs SGD step equals one reference SGD step', () => {
+  test('one tfjs SGD step equals one reference SGD step (each weight scaled by its evidence share)', () => {
     const rng = createRng(13);
     const d = 48;
     const p = randomWeights(d, 8, rng);
@@ -91,10 +91,35 @@ describe('tfjs trainer vs reference', () => {
     const pairs = randomPairs(8, d, rng);
     const lr = r.learningRate();
     const l1 = r.learn(pairs);
-    const l2 = fmSgdStep(ref, pairs, lr, { l2: 0.05, prior: p });
+    // The step used the precision after this batch's Laplace update, which learn() leaves as it is.
+    const share = r.evidenceShare();
+    expect(share.some((x) => x > 0 && x < 1)).toBe(true);
+    const l2 = fmSgdStep(ref, pairs, lr, { l2: 0.05, prior: p }, share);
     expect(l1).toBeCloseTo(l2, 5);
     expect(maxAbsDiff(r.weights().w, ref.w)).toBeLessThan(1e-5);
     expect(maxAbsDiff(r.weights().V, ref.V)).toBeLessThan(1e-5);
+  });
+
+  test('one list of feedback moves a weight only by its evidence share of a plain step; piled-up evidence moves it almost fully', () => {
+    const rng = createRng(14);
+    const d = 16;
+    const p = randomWeights(d, 4, rng);
+    // Feedback on feature 0 only, a little of it: the posterior is still mostly the prior there.
+    const one = (x: number): Float32Array => Float32Array.from({ length: d }, (_, i) => (i === 0 ? x : 0));
+    const pairs = [{ pos: one(0.3), neg: one(0), weight: 1 }];
+    const r = make({ d, k: 4, prior: prior(p), l2: 0, forget: 1, seed: 2 });
+    const plain = r.weights();
+    fmSgdStep(plain, pairs, r.learningRate(), { l2: 0 });
+    r.learn(pairs);
+    const moved = r.weights().w[0]! - p.w[0]!;
+    const plainMoved = plain.w[0]! - p.w[0]!;
+    expect(plainMoved).toBeGreaterThan(0);
+    expect(moved).toBeGreaterThan(0);
+    expect(moved).toBeLessThan(0.1 * plainMoved);
+    expect(r.evidenceShare()[1]).toBe(0); // untouched features have no evidence and do not move
+    expect(r.weights().w[1]).toBe(p.w[1]);
+    for (let t = 0; t < 400; t++) r.learn([{ pos: one(1), neg: one(0), weight: 1 }]);
+    expect(r.evidenceShare()[0]).toBeGreaterThan(0.9);
   });
 });
 

@@ -206,8 +206,9 @@ export function pairLossGrad(
 }
 
 /**
- * One plain-TypeScript SGD step on a mini-batch, in place: θ ← θ − lr·∇L. Same objective as the
- * tfjs trainer; used as its oracle and by the benchmark. Returns the loss before the step.
+ * One plain-TypeScript SGD step on a mini-batch, in place: θ ← θ − lr·scale⊙∇L (`scale`: a factor per
+ * weight, w first then V row-major, default 1). Same objective and step as the tfjs trainer; used as
+ * its oracle and by the benchmark. Returns the loss before the step.
  * @example const loss = fmSgdStep(wt, pairs, 0.05, { l2: 0.01, prior });
  */
 export function fmSgdStep(
@@ -215,11 +216,13 @@ export function fmSgdStep(
   pairs: readonly PairExample[],
   lr: number,
   opts: PairLossOptions,
+  scale?: Float32Array,
 ): number {
   if (pairs.length === 0) return 0;
   const { loss, gw, gV } = pairLossGrad(wt, pairs, opts);
-  for (let i = 0; i < wt.d; i++) wt.w[i]! -= lr * gw[i]!;
-  for (let j = 0; j < wt.V.length; j++) wt.V[j]! -= lr * gV[j]!;
+  const d = wt.d;
+  for (let i = 0; i < d; i++) wt.w[i]! -= lr * (scale ? scale[i]! : 1) * gw[i]!;
+  for (let j = 0; j < wt.V.length; j++) wt.V[j]! -= lr * (scale ? scale[d + j]! : 1) * gV[j]!;
   return loss;
 }
 

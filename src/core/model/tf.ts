@@ -64,7 +64,6 @@ export {
   tidy,
   variable,
   variableGrads,
-  SGDOptimizer,
   type Scalar,
   type Tensor,
   type Tensor1D,
