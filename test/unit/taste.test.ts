@@ -4,7 +4,7 @@ import { ModelStateError } from '../../src/core/errors';
 import { type ShopperLearner, createLearner } from '../../src/core/model/learner';
 import { DEFAULT_WEIGHTS } from '../../src/core/model/default-weights';
 import { FEATURE_SCHEMA_VERSION } from '../../src/core/model/features';
-import { type ListOutcome, TasteModel, tasteTokens } from '../../src/core/model/taste';
+import { type ListOutcome, TasteModel, type TasteSettings, tasteTokens } from '../../src/core/model/taste';
 import { TASTE_SETTINGS } from '../../src/core/settings';
 import { createRng } from '../../src/core/util/rng';
 import type { Candidate } from '../../src/core/types';
@@ -126,6 +126,48 @@ describe('taste model', () => {
     };
     expect(run(0.8)).toBeGreaterThan(run(1));
     expect(run(1, 0.9)).toBeGreaterThan(run(1));
+  });
+
+  it('forgets faster after surprising lists: clicks far less likely than the model expects move its clock on', () => {
+    const on: TasteSettings = { ...TASTE_SETTINGS, surpriseThreshold: 1, surpriseLists: 3 };
+    const off: TasteSettings = { ...TASTE_SETTINGS, surpriseLists: 0 };
+    // Clicks drawn from the position-based model itself: position k examined with probability 1/k,
+    // then clicked with 0.9 if the item has the liked tag, else 0.1.
+    const run = (settings: TasteSettings, switchAt: number) => {
+      const m = new TasteModel(settings);
+      const rng = createRng(8);
+      let clockAt34 = 0;
+      for (let l = 0; l < 40; l++) {
+        if (l === 34) clockAt34 = m.exportState().clock;
+        const liked = l < switchAt ? 'x' : 'y';
+        const items = Array.from({ length: 10 }, (_, k) => item(`p${l}-${k}`, [rng() < 0.5 ? 'x' : 'y']));
+        const clicked = items.filter((c, k) => rng() < 1 / (k + 1) && rng() < (c.tags![0] === liked ? 0.9 : 0.1)).map((c) => c.id);
+        m.observe([shown(items, clicked)]);
+      }
+      const [x, y] = m.score([item('p', ['x']), item('q', ['y'])]);
+      // Extra forgetting over the last six lists, beyond one per list.
+      return { gap: y! - x!, extra: m.exportState().clock - clockAt34 - 6 };
+    };
+    const steady = run(on, 40);
+    const switched = run(on, 34);
+    expect(run(off, 34).extra).toBe(0);
+    // A taste that keeps being confirmed rarely surprises; one that flips does.
+    expect(switched.extra).toBeGreaterThan(5);
+    expect(switched.extra).toBeGreaterThan(steady.extra + 5);
+    // So six lists after the switch the new taste leads, which plain forgetting has not managed yet.
+    expect(switched.gap).toBeGreaterThan(0);
+    expect(switched.gap).toBeGreaterThan(run(off, 34).gap);
+  });
+
+  it('reads a version-1 state (its forgetting clock was the list count)', () => {
+    const m = new TasteModel(TASTE_SETTINGS);
+    const items = [item('a', ['x']), item('b', ['y'])];
+    m.observe([shown(items, ['b'])]);
+    const { clock: _clock, ...v1 } = { ...m.exportState(), v: 1 };
+    const back = TasteModel.fromState(v1, TASTE_SETTINGS);
+    expect([...back.score(items)]).toEqual([...m.score(items)]);
+    expect(back.exportState().clock).toBe(1);
+    expect(() => TasteModel.fromState({ ...m.exportState(), clock: 0 }, TASTE_SETTINGS)).toThrow(ModelStateError);
   });
 
   it('an old taste fades once it stops being confirmed (weights shrink toward 0 per list)', () => {

@@ -31,8 +31,11 @@ import type { FeatureFamily } from './features';
 import type { Candidate } from '../types';
 import { evictLowest } from '../util/evict';
 
-/** Version of {@link TasteState}; bump when the stored layout changes. */
-export const TASTE_STATE_VERSION = 1;
+/**
+ * Version of {@link TasteState}; bump when the stored layout changes. Version 1 (no `clock`: the
+ * forgetting clock was the list count) is still read.
+ */
+export const TASTE_STATE_VERSION = 2;
 
 /** Settings of the taste model (the shipped values are `TASTE_SETTINGS` in `settings.ts`). */
 export interface TasteSettings {
@@ -46,6 +49,14 @@ export interface TasteSettings {
   meanKeep: number;
   /** Most attribute weights kept; the least recently updated go first. */
   maxTokens: number;
+  /**
+   * Adaptive forgetting: a list whose clicks are less likely under the model than the model itself
+   * expects (surprise z = (E[log-lik] − log-lik) / sd[log-lik], at the current weights) by more than
+   * this threshold is taken as a sign the taste changed…
+   */
+  surpriseThreshold: number;
+  /** …and moves the forgetting clock on by this many extra lists per unit of z above it (0 = off). */
+  surpriseLists: number;
 }
 
 /** Families of attributes the model weighs. */
@@ -74,9 +85,14 @@ export interface ListOutcome {
 /** The model's stored state: plain arrays, structured-clone and JSON safe. */
 export interface TasteState {
   v: number;
-  /** Lists learnt from (the forgetting clock). */
+  /** Lists learnt from. */
   lists: number;
-  /** Attribute key → [mean, variance, list count when last updated]. */
+  /**
+   * The forgetting clock: one per list, more for a surprising one (absent in version 1, where it was
+   * `lists`). The `…Lists` fields and each token's last field are its readings when last updated.
+   */
+  clock: number;
+  /** Attribute key → [mean, variance, clock when last updated]. */
   tokens: [string, number, number, number][];
   /** Embedding weights: mean, variance (empty until an item with an embedding was seen). */
   embMean: number[];
@@ -101,6 +117,8 @@ const REASON_FAMILY: Record<Exclude<TasteFamily, 'bias'>, FeatureFamily> = {
   price: 'price',
 };
 const MAX_TAGS = 32;
+/** Most extra forgetting one surprising list can add, in lists (past it everything is forgotten anyway). */
+const MAX_EXTRA_LISTS = 50;
 const BIAS = 0;
 const Z = 1;
 const Z2 = 2;
@@ -148,6 +166,8 @@ const logPrice = (c: Candidate): number | undefined => (c.price !== undefined &&
 /** A per-shopper Bayesian click model over item attributes; see the file comment. */
 export class TasteModel {
   private lists = 0;
+  /** The forgetting clock (see {@link TasteState.clock}). */
+  private clock = 0;
   private readonly tokens = new Map<string, [mean: number, variance: number, at: number]>();
   private embMean = new Float64Array(0);
   private embVar = new Float64Array(0);
@@ -170,25 +190,29 @@ export class TasteModel {
     const bad = (what: string): never => {
       throw new ModelStateError('taste', `taste state: ${what}`);
     };
-    if (!s || typeof s !== 'object' || s.v !== TASTE_STATE_VERSION) bad(`version must be ${TASTE_STATE_VERSION}`);
+    if (!s || typeof s !== 'object' || (s.v !== TASTE_STATE_VERSION && s.v !== 1)) bad(`version must be 1 or ${TASTE_STATE_VERSION}`);
     const finite = (xs: unknown, n?: number): xs is number[] => Array.isArray(xs) && (n === undefined || xs.length === n) && xs.every((x) => typeof x === 'number' && Number.isFinite(x));
     if (!Number.isInteger(s.lists) || s.lists < 0) bad('lists must be an integer ≥ 0');
+    const clock = s.v === 1 ? s.lists : s.clock;
+    if (typeof clock !== 'number' || !(clock >= s.lists) || !Number.isFinite(clock)) bad('clock must be a finite number ≥ lists');
     if (!finite(s.dense, 3) || !finite(s.denseVar, 3) || !s.denseVar.every((x) => x > 0)) bad('dense weights malformed');
     if (!finite(s.embMean) || !finite(s.embVar, s.embMean.length) || !s.embVar.every((x) => x > 0)) bad('embedding weights malformed');
     if (s.priceCentre !== null && !(typeof s.priceCentre === 'number' && Number.isFinite(s.priceCentre))) bad('priceCentre malformed');
     if (!Array.isArray(s.tokens)) bad('tokens must be an array');
     const m = new TasteModel(settings);
     m.lists = s.lists;
+    m.clock = clock;
+
     for (const t of s.tokens) {
       if (!Array.isArray(t) || typeof t[0] !== 'string' || !FAMILY_OF_PREFIX[t[0].slice(0, 1)] || !finite(t.slice(1), 3) || !(t[2] > 0)) bad('a token entry is malformed');
       m.tokens.set(t[0], [t[1], t[2], t[3]]);
     }
     m.embMean = Float64Array.from(s.embMean);
     m.embVar = Float64Array.from(s.embVar);
-    m.embLists = Number.isInteger(s.embLists) ? s.embLists : s.lists;
+    m.embLists = Number.isFinite(s.embLists) ? s.embLists : clock;
     m.dense.set(s.dense);
     m.denseVar.set(s.denseVar);
-    m.denseLists = Number.isInteger(s.denseLists) ? s.denseLists : s.lists;
+    m.denseLists = Number.isFinite(s.denseLists) ? s.denseLists : clock;
     m.priceCentre = s.priceCentre ?? undefined;
     return m;
   }
@@ -198,6 +222,7 @@ export class TasteModel {
     return {
       v: TASTE_STATE_VERSION,
       lists: this.lists,
+      clock: this.clock,
       tokens: [...this.tokens].map(([k, [m, v, at]]) => [k, m, v, at]),
       embMean: [...this.embMean],
       embVar: [...this.embVar],
@@ -277,9 +302,9 @@ export class TasteModel {
     return out;
   }
 
-  /** An attribute weight's mean now: shrunk by `meanKeep` for every list since it was last updated. */
+  /** An attribute weight's mean now: shrunk by `meanKeep` for every tick of the clock since it was last updated. */
   private mean(w: readonly [number, number, number]): number {
-    return w[0] * this.settings.meanKeep ** (this.lists - w[2]);
+    return w[0] * this.settings.meanKeep ** (this.clock - w[2]);
   }
 
   /** The price terms' score (0 without a price, or before any priced list). */
@@ -327,6 +352,7 @@ export class TasteModel {
     const etaSum = eta.reduce((a, b) => a + b, 0);
     if (!(etaSum > 0)) return;
     this.lists++;
+    this.clock++;
     // A list nobody acted on says almost nothing about which items suit the shopper: centred, its
     // first-order evidence cancels (every item passed over, each as likely as its position says). It
     // only moves the forgetting clock, so the work stays off the common case.
@@ -335,7 +361,6 @@ export class TasteModel {
       const lps = items.map(logPrice).filter((x): x is number => x !== undefined);
       if (lps.length) this.priceCentre = lps.reduce((a, b) => a + b, 0) / lps.length;
     }
-    this.relaxDense();
     // Every attribute is centred on its examination-weighted mean over the list: what all the items
     // of a page share (its own category, the page's tag) is the list's context, not a preference,
     // and would otherwise soak up the blame for every item passed over.
@@ -352,14 +377,6 @@ export class TasteModel {
     has.forEach((js, i) => {
       for (const j of js) mean[j]! += eta[i]! / etaSum;
     });
-    const weights = [...keys.keys()].map((t) => this.token(t));
-    // Σ_t w_t·m_t and Σ_t var_t·m_t²: the centring's share of every item's score and variance.
-    let wm = 0;
-    let vm = 0;
-    for (let j = 0; j < T; j++) {
-      wm += weights[j]![0] * mean[j]!;
-      vm += weights[j]![1] * mean[j]! * mean[j]!;
-    }
     const dim = this.embeddingDim(items);
     const emb = items.map((c) => (dim ? unitEmbedding(c, dim) : undefined));
     const embMean = new Float64Array(dim);
@@ -390,41 +407,75 @@ export class TasteModel {
     let offsetMean = 0;
     if (o.offsets) for (let i = 0; i < n; i++) offsetMean += (eta[i]! / etaSum) * (Number.isFinite(o.offsets[i]) ? o.offsets[i]! : 0);
 
-    // Per item: its damped gradient (c·g) and information (c·I), at the current weights.
+    // Per item: its damped gradient (c·g) and information (c·I) at the current weights, and how
+    // surprising the list's clicks are under them.
     const cg = new Float64Array(n);
     const ci = new Float64Array(n);
     const xe = new Float64Array(dim);
-    for (let i = 0; i < n; i++) {
-      if (eta[i] === 0 || o.observed?.[i] === false) continue;
-      let s = this.dense[BIAS]! - wm + (o.offsets && Number.isFinite(o.offsets[i]) ? o.offsets[i]! - offsetMean : 0);
-      let v = this.denseVar[BIAS]! + vm;
-      for (const j of has[i]!) {
-        const w = weights[j]!;
-        s += w[0];
-        v += w[1] * (1 - 2 * mean[j]!);
+    let weights: [number, number, number][] = [];
+    const pass = (): number => {
+      this.relaxDense();
+      weights = [...keys.keys()].map((t) => this.token(t));
+      // Σ_t w_t·m_t and Σ_t var_t·m_t²: the centring's share of every item's score and variance.
+      let wm = 0;
+      let vm = 0;
+      for (let j = 0; j < T; j++) {
+        wm += weights[j]![0] * mean[j]!;
+        vm += weights[j]![1] * mean[j]! * mean[j]!;
       }
-      const e = emb[i];
-      if (e) {
-        for (let j = 0; j < dim; j++) {
-          const x = e[j]! - embMean[j]!;
-          s += this.embMean[j]! * x;
-          v += this.embVar[j]! * x * x;
+      // The clicks' log-likelihood, and its mean and variance were the model right.
+      let ll = 0;
+      let llMean = 0;
+      let llVar = 0;
+      for (let i = 0; i < n; i++) {
+        cg[i] = 0;
+        ci[i] = 0;
+        if (eta[i] === 0 || o.observed?.[i] === false) continue;
+        let s = this.dense[BIAS]! - wm + (o.offsets && Number.isFinite(o.offsets[i]) ? o.offsets[i]! - offsetMean : 0);
+        let v = this.denseVar[BIAS]! + vm;
+        for (const j of has[i]!) {
+          const w = weights[j]!;
+          s += w[0];
+          v += w[1] * (1 - 2 * mean[j]!);
         }
+        const e = emb[i];
+        if (e) {
+          for (let j = 0; j < dim; j++) {
+            const x = e[j]! - embMean[j]!;
+            s += this.embMean[j]! * x;
+            v += this.embVar[j]! * x * x;
+          }
+        }
+        const z = zs[i];
+        if (z !== undefined) {
+          const a = z - zMean;
+          const b = z * z - z2Mean;
+          s += this.dense[Z]! * a + this.dense[Z2]! * b;
+          v += this.denseVar[Z]! * a * a + this.denseVar[Z2]! * b * b;
+        }
+        const sig = sigmoid(s);
+        const p = Math.min(1 - 1e-9, Math.max(1e-9, eta[i]! * sig));
+        const g = o.clicked[i] ? -(1 - sig) : (eta[i]! * sig * (1 - sig)) / (1 - p);
+        const info = (eta[i]! * sig * (1 - sig) ** 2) / (1 - p);
+        const c = 1 / (1 + info * Math.max(0, v));
+        cg[i] = c * g;
+        ci[i] = c * info;
+        const lp = Math.log(p);
+        const lq = Math.log(1 - p);
+        ll += o.clicked[i] ? lp : lq;
+        llMean += p * lp + (1 - p) * lq;
+        llVar += p * (1 - p) * (lp - lq) ** 2;
       }
-      const z = zs[i];
-      if (z !== undefined) {
-        const a = z - zMean;
-        const b = z * z - z2Mean;
-        s += this.dense[Z]! * a + this.dense[Z2]! * b;
-        v += this.denseVar[Z]! * a * a + this.denseVar[Z2]! * b * b;
-      }
-      const sig = sigmoid(s);
-      const p = eta[i]! * sig;
-      const g = o.clicked[i] ? -(1 - sig) : (eta[i]! * sig * (1 - sig)) / Math.max(1e-9, 1 - p);
-      const info = (eta[i]! * sig * (1 - sig) ** 2) / Math.max(1e-9, 1 - p);
-      const c = 1 / (1 + info * Math.max(0, v));
-      cg[i] = c * g;
-      ci[i] = c * info;
+      return llVar > 0 ? (llMean - ll) / Math.sqrt(llVar) : 0;
+    };
+    // Adaptive forgetting: clicks much less likely than the model itself expects say its taste may be
+    // out of date, so the list counts as more time passed (weights shrink, variances widen) before it
+    // is learnt, and its evidence weighs more against the old.
+    const surprise = pass();
+    const extra = this.settings.surpriseLists * Math.max(0, surprise - this.settings.surpriseThreshold);
+    if (extra > 0) {
+      this.clock += Math.min(extra, MAX_EXTRA_LISTS);
+      pass();
     }
 
     // Sums per weight. A token's input is 1[t ∈ item] − m_t: Σᵢ cgᵢ·xᵢₜ = Σ_{i∋t} cgᵢ − m_t·Σᵢ cgᵢ, and
@@ -501,20 +552,20 @@ export class TasteModel {
 
   /** Moves the dense and embedding variances toward their priors for the lists since they were last relaxed. */
   private relaxDense(): void {
-    const keep = this.settings.forget ** (this.lists - this.denseLists);
+    const keep = this.settings.forget ** (this.clock - this.denseLists);
     const v = this.settings.variance;
     this.denseVar[BIAS] = v.bias - (v.bias - this.denseVar[BIAS]!) * keep;
     this.denseVar[Z] = v.price - (v.price - this.denseVar[Z]!) * keep;
     this.denseVar[Z2] = v.price - (v.price - this.denseVar[Z2]!) * keep;
-    const km = this.settings.meanKeep ** (this.lists - this.denseLists);
+    const km = this.settings.meanKeep ** (this.clock - this.denseLists);
     for (let j = 0; j < 3; j++) this.dense[j]! *= km;
-    this.denseLists = this.lists;
-    const kme = this.settings.meanKeep ** (this.lists - this.embLists);
+    this.denseLists = this.clock;
+    const kme = this.settings.meanKeep ** (this.clock - this.embLists);
     for (let j = 0; j < this.embMean.length; j++) this.embMean[j]! *= kme;
-    const ke = this.settings.forget ** (this.lists - this.embLists);
+    const ke = this.settings.forget ** (this.clock - this.embLists);
     const ve = this.embPrior(this.embVar.length);
     for (let j = 0; j < this.embVar.length; j++) this.embVar[j] = ve - (ve - this.embVar[j]!) * ke;
-    this.embLists = this.lists;
+    this.embLists = this.clock;
   }
 
   private token(key: string): [number, number, number] {
@@ -524,12 +575,12 @@ export class TasteModel {
     if (!w) {
       // Full: the least recently updated quarter goes.
       if (this.tokens.size >= this.settings.maxTokens) evictLowest(this.tokens, this.settings.maxTokens, (t) => t[2]);
-      w = [0, prior, this.lists];
+      w = [0, prior, this.clock];
       this.tokens.set(key, w);
     } else {
       w[0] = this.mean(w);
-      w[1] = prior - (prior - w[1]) * this.settings.forget ** (this.lists - w[2]);
-      w[2] = this.lists;
+      w[1] = prior - (prior - w[1]) * this.settings.forget ** (this.clock - w[2]);
+      w[2] = this.clock;
     }
     return w;
   }
