@@ -75,6 +75,12 @@ export interface FmRankerOptions {
   initStd?: number;
   /** Seed of the init (required: core code never uses Math.random). */
   seed: number;
+  /**
+   * Scale each weight's step by its evidence share (default true: a shopper's model stays near the
+   * site prior until their own feedback says otherwise). The offline pooled prior fit, which has no
+   * prior to stay near, takes plain steps.
+   */
+  evidenceStep?: boolean;
 }
 
 /**
@@ -153,6 +159,7 @@ export class FmRanker {
   private disposed = false;
   private readonly seed: number;
   private readonly initStd: number;
+  private readonly evidenceStep: boolean;
 
   constructor(opts: FmRankerOptions, restored?: FmState) {
     tf.ensureTf();
@@ -171,6 +178,7 @@ export class FmRanker {
     this.maxBatch = Math.max(1, Math.floor(opts.maxBatch ?? S.maxBatch));
     this.seed = opts.seed;
     this.initStd = opts.initStd ?? S.initStd;
+    this.evidenceStep = opts.evidenceStep ?? true;
     const n = d + d * k;
 
     if (restored) {
@@ -449,7 +457,7 @@ export class FmRanker {
   private sgdStep(batch: readonly PairExample[]): number {
     const lr = this.learningRate();
     const { d, k } = this;
-    const share = this.evidenceShare();
+    const share = this.evidenceStep ? this.evidenceShare() : new Float32Array(this.precision.length).fill(1);
     const loss = tf.tidy(() => {
       const { value, grads } = tf.variableGrads(() => this.lossTensor(batch), [this.w, this.V]);
       const sw = tf.mul(tf.tensor2d(share.subarray(0, d), [d, 1]), tf.scalar(lr));

@@ -69,6 +69,8 @@ export function fitPrior(examples: readonly PairExample[], options: FitPriorOpti
     maxBatch: batchSize,
     // No forgetting offline: every shopper's evidence counts for the variance.
     forget: 1,
+    // Pooled and started from scratch: plain steps, as fitPlain takes.
+    evidenceStep: false,
     seed: options.seed,
     featureSchemaVersion: options.featureSchemaVersion,
   });
