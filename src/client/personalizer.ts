@@ -9,9 +9,6 @@ import { type Command, runCommand } from './commands';
 import { VERSION } from './version';
 import type { EarlyStart } from './early-start';
 
-export { VERSION };
-export type { Command };
-
 /** Options for {@link createPersonalizer}. */
 export interface PersonalizerOptions extends ClientOptions {
   /** Capture events from `data-pz-*` markup and rerank `[data-pz-rerank]` slots (default true). */
