@@ -69,7 +69,7 @@ async function generate(events: number, dir: string): Promise<number> {
 
 /** Child mode: one build, summary JSON on the last stdout line. */
 async function child(events: string, out: string, memoryLimit: string, dim: number): Promise<void> {
-  const s = await buildSite({ events, format: 'parquet', outDir: out, memoryLimit, knowledge: { dim }, listener: { end: (st) => log(`    ${st.name}: ${st.seconds.toFixed(1)} s`) } });
+  const s = await buildSite({ events, format: 'parquet', outDir: out, memoryLimit, knowledge: { dim }, listener: { end: (st) => log(`    ${st.name}: ${st.seconds.toFixed(1)} s wall, ${st.cpuSeconds.toFixed(1)} s CPU, peak RSS ${st.peakRssMb.toFixed(0)} MB, heap ${st.peakHeapMb.toFixed(0)} MB, typed arrays ${st.peakExternalMb.toFixed(0)} MB`) } });
   process.stdout.write(`${JSON.stringify(s)}\n`);
 }
 
