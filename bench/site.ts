@@ -176,11 +176,11 @@ async function main(): Promise<void> {
       rmSync(join(tmp, `out-${events}`), { recursive: true, force: true });
     }
     md.push(`### Scaling: synthetic Taobao-distributed logs, ${dim}-d embeddings, DuckDB memory limit ${values['memory-limit']}, 2 cores`, '');
-    md.push('| events | shoppers | items | item pairs | wall s | CPU s | peak RSS MB | peak heap MB | peak typed arrays MB |', '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+    md.push('| events | shoppers | items | item pairs | similarity rows | wall s | CPU s | peak RSS MB | peak heap MB | peak typed arrays MB |', '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
     for (const r of rows) {
       const st = r.build.steps;
       md.push(
-        `| ${r.events.toLocaleString('en')} | ${r.shoppers.toLocaleString('en')} | ${r.items.toLocaleString('en')} | ${r.pairs.toLocaleString('en')} | ${r.build.seconds.toFixed(0)} | ${st.reduce((t, s) => t + s.cpuSeconds, 0).toFixed(0)} | ${Math.max(...st.map((s) => s.peakRssMb)).toFixed(0)} | ${Math.max(...st.map((s) => s.peakHeapMb)).toFixed(0)} | ${Math.max(...st.map((s) => s.peakExternalMb)).toFixed(0)} |`,
+        `| ${r.events.toLocaleString('en')} | ${r.shoppers.toLocaleString('en')} | ${r.items.toLocaleString('en')} | ${r.pairs.toLocaleString('en')} | ${r.build.knowledge.similarityPairs.toLocaleString('en')} | ${r.build.seconds.toFixed(0)} | ${st.reduce((t, s) => t + s.cpuSeconds, 0).toFixed(0)} | ${Math.max(...st.map((s) => s.peakRssMb)).toFixed(0)} | ${Math.max(...st.map((s) => s.peakHeapMb)).toFixed(0)} | ${Math.max(...st.map((s) => s.peakExternalMb)).toFixed(0)} |`,
       );
     }
     for (const r of rows) md.push('', `Steps at ${r.events.toLocaleString('en')} events:`, '', stepTable(r.build.steps));
