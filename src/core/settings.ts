@@ -74,11 +74,12 @@ export const TASTE_SETTINGS = /* @__PURE__ */ Object.freeze({
    */
   surpriseThreshold: 1,
   /**
-   * …and counts as this many extra lists of forgetting per unit of z above it (0 = off). On the tuning
-   * shoppers (informational clicks) it turned the gain in the 5 lists after a drift from −0.001 to
-   * +0.010 and cost up to −0.004 at lists 20+ (the README has the grid).
+   * …and counts as this many extra lists of forgetting per unit of z above it (0 = off). Off: on the
+   * tuning shoppers 3 per unit above z = 1 lifted the 5 lists after a drift only with informational
+   * clicks (−0.001 → +0.010) and cost 0.002–0.004 NDCG@10 at lists 20+ under every click model
+   * (README, shown-lists).
    */
-  surpriseLists: 3,
+  surpriseLists: 0,
 });
 
 /** The engine: rerank defaults and the feedback rule. */
