@@ -1,8 +1,9 @@
 /**
- * Offline quality benchmark: `npx tsx bench/quality.ts [--quick] [--out DIR] [--beauty DIR]
+ * Offline quality benchmark: `npx tsx bench/quality.ts [--quick] [--out DIR (default bench/results, with
+ * --quick bench/results/quick)] [--beauty DIR]
  * [--taobao FILE] [--policies a,b] [--intent-policies a,b] [--protocols beauty-loo,shown-lists,taobao-replay,taobao-intent]
  * [--module FILE] [--seed N] [--no-ranks]`.
- * Markdown on stdout, progress on stderr, files in bench/results (or --out).
+ * Markdown on stdout, progress on stderr, files in the output folder.
  * `--module FILE` imports extra policies: the module may export `replayPolicies()` and/or
  * `intentPolicies()` returning arrays (this is how the product pipeline plugs in without edits here).
  */
@@ -67,7 +68,8 @@ async function main(): Promise<void> {
     return all.filter((p) => names.includes(p.name));
   };
 
-  const outDir = resolve(values.out ?? join(here, 'results'));
+  // A quick run never writes over the full run's committed results (nor shares its temporary folders).
+  const outDir = resolve(values.out ?? join(here, values.quick ? 'results/quick' : 'results'));
   if (beautyDir && taobaoFile && !values.serial) {
     // Two cores, two datasets: run each protocol family in its own process and merge the outputs.
     const { markdown, json } = await runParallel(beautyDir, taobaoFile, outDir);
