@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { UsageError } from '../src/core/errors';
 import { ITEM_KNOWLEDGE_DEFAULTS } from '../src/site/item-knowledge';
-import { buildSite, EVENT_FORMATS, type EventFormat, type SiteBuildSummary, type StepStats } from '../src/site/pipeline';
+import { buildSite, EVENT_FORMATS, type EventFormat, type SiteBuildSummary, type StepStats, TRANSITION_ROWS_PER_PASS } from '../src/site/pipeline';
 
 export const USAGE = `usage: npm run site -- build --events <file|glob|dir> --out <dir> [options]
   --format taobao|jsonl|parquet|sequences   input format (default: from the name)
@@ -19,6 +19,8 @@ export const USAGE = `usage: npm run site -- build --events <file|glob|dir> --ou
   --top-k <n>               neighbours and predecessors kept per item (default 200)
   --embedding-neighbours <n>  strongest pairs per item the embedding reads (default ${ITEM_KNOWLEDGE_DEFAULTS.embeddingNeighbours})
   --hold-out-last <n>       drop each shopper's last n events first (default 0)
+  --transition-buckets <n>  passes of the transitions step, each over 1/n of the items (default: one
+                            per ${TRANSITION_ROWS_PER_PASS / 1e6}M joined rows, steps × window)
   --seed <n>                seed of every random choice (default 1)
   --max-examples <n>        cap on the prior's training pairs (default 200000)
   --epochs <n>              passes over the pairs (default 5)
@@ -74,6 +76,7 @@ export async function main(argv: readonly string[], err: (s: string) => void = (
         'top-k': { type: 'string' },
         'embedding-neighbours': { type: 'string' },
         'hold-out-last': { type: 'string' },
+        'transition-buckets': { type: 'string' },
         seed: { type: 'string' },
         'max-examples': { type: 'string' },
         epochs: { type: 'string' },
@@ -106,6 +109,8 @@ export async function main(argv: readonly string[], err: (s: string) => void = (
   if (topK !== undefined) knowledge.topK = topK;
   if (embeddingNeighbours !== undefined) knowledge.embeddingNeighbours = embeddingNeighbours;
   if (hold !== undefined) knowledge.holdOutLast = hold;
+  const buckets = int(values, 'transition-buckets', 1, 1_000_000);
+  if (buckets !== undefined) knowledge.transitionBuckets = buckets;
   if (seed !== undefined) knowledge.seed = seed;
 
   const trainer = values.trainer as string | undefined;
@@ -164,7 +169,7 @@ export async function main(argv: readonly string[], err: (s: string) => void = (
     [
       `site build: ${summary.format} log "${values.events}" in ${summary.seconds.toFixed(1)} s`,
       `  events          ${summary.events}${summary.rejected ? ` (${summary.rejected} rejected)` : ''}, ${k.shoppers} shoppers, ${k.items} items`,
-      `  item pairs      ${k.pairs} directed, ${k.similarityPairs} in the similarity matrix`,
+      `  item pairs      ${k.pairs} directed (transitions in ${k.transitionBuckets} pass${k.transitionBuckets === 1 ? '' : 'es'}), ${k.similarityPairs} in the similarity matrix`,
       `  embeddings      ${k.embedded} items, ${k.dim}-d`,
       summary.prior
         ? `  prior           ${summary.prior.pairs} pairs from ${summary.prior.sampledShoppers} sampled shoppers, held-out pair accuracy ${(100 * summary.prior.heldOutAccuracy).toFixed(1)} % (built-in weights ${(100 * summary.prior.builtInAccuracy).toFixed(1)} %)`

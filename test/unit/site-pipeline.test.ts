@@ -19,7 +19,8 @@ import { loadJsonlLog } from '../../src/site/logs/jsonl';
 import { fitPropensity, intentPoints } from '../../src/site/propensity-fit';
 import { fitSegments, fuzzyCMeans, segmentFeatureNames, segmentPoints, ShopperSegmentReplay } from '../../src/site/segments-fit';
 import { checkCentroidFile, fuzzyMemberships } from '../../src/core/profile/segments';
-import { runSqlFile } from '../../src/site/pipeline/run-sql';
+import { runSqlFile, runSqlFileInBuckets } from '../../src/site/pipeline/run-sql';
+import { transitionBuckets } from '../../src/site/pipeline/knowledge';
 import { HAND_PAIRS, HAND_PAIRS_KEPT } from './hand-pairs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -141,6 +142,45 @@ describe('site pipeline on a tiny log, every reader', () => {
       db.closeSync();
     }
   });
+
+  it('transitions.sql in 1 and in 3 passes (and in more passes than items) gives the same edges', async () => {
+    const seqFile = join(tmp, 'tiny-buckets.txt');
+    writeFileSync(seqFile, Object.entries(SEQS).map(([u, s]) => `${u} ${s.join(' ')}`).join('\n') + '\n');
+    const inputs = [seqFile, ...(existsSync(beautyDir) ? [beautyDir] : [])];
+    for (const input of inputs) {
+      const db = await DuckDBInstance.create(':memory:');
+      const conn = await db.connect();
+      try {
+        await readEvents(conn, input, 'sequences');
+        await runSqlFile(conn, 'sequences', { hold_out_last: 0 });
+        const params = { window: 3, decay: 0.7, backward_weight: 0.3, beta: 0.3 };
+        await runSqlFileInBuckets(conn, 'transitions', params, 1);
+        await conn.run('CREATE TABLE edges_1 AS SELECT * FROM edges');
+        const count = async (sql: string) => Number((await conn.runAndReadAll(sql)).getRowObjectsJS()[0]!.n);
+        const pairs = await count('SELECT count(*) AS n FROM edges_1');
+        expect(pairs, input).toBeGreaterThan(input === seqFile ? 10 : 100_000);
+        for (const buckets of input === seqFile ? [3, 1000] : [3]) {
+          await runSqlFileInBuckets(conn, 'transitions', params, buckets);
+          const what = `${input}, ${buckets} passes`;
+          expect(await count('SELECT count(*) AS n FROM edges'), what).toBe(pairs);
+          // The same pairs, both ways, and the same weights up to fsum's own exactness (threads add a
+          // group's terms in any order, so the last bits may differ between any two runs).
+          expect(await count('SELECT count(*) AS n FROM (SELECT a, b FROM edges EXCEPT SELECT a, b FROM edges_1)'), what).toBe(0);
+          expect(await count('SELECT count(*) AS n FROM (SELECT a, b FROM edges_1 EXCEPT SELECT a, b FROM edges)'), what).toBe(0);
+          const diff = (await conn.runAndReadAll('SELECT max(abs(e.w - o.w) / abs(o.w)) AS d FROM edges e JOIN edges_1 o USING (a, b)')).getRowObjectsJS()[0]!.d;
+          expect(Number(diff), what).toBeLessThanOrEqual(1e-13);
+        }
+        await expect(runSqlFileInBuckets(conn, 'transitions', params, 0)).rejects.toThrow(RangeError);
+      } finally {
+        conn.closeSync();
+        db.closeSync();
+      }
+    }
+    expect(transitionBuckets(0, 10)).toBe(1);
+    expect(transitionBuckets(10_000_000, 10)).toBe(1);
+    expect(transitionBuckets(10_000_001, 10)).toBe(2);
+    expect(transitionBuckets(50_000_000, 10)).toBe(5);
+  }, 120_000);
 
   it('holds out the last events of each shopper like the leave-one-out split', async () => {
     const seqFile = join(tmp, 'tiny-hold.txt');

@@ -12,13 +12,28 @@ import { ITEM_KNOWLEDGE_DEFAULTS, type ItemKnowledgeOptions, type PublishedItemK
 import { checkEmbeddingNeighbours } from '../embedding-neighbours';
 import { subspaceEmbedding } from '../subspace';
 import { edgeFileOperator, writeEdgeFile } from './edge-file';
-import { querySqlFile, runSqlFile, streamSqlChunks } from './run-sql';
+import { querySqlFile, runSqlFile, runSqlFileInBuckets, streamSqlChunks } from './run-sql';
 import type { StepRunner } from './steps';
 
 /** Options of {@link buildItemKnowledgeFile}: the reference's, plus the training split. */
 export interface PipelineKnowledgeOptions extends ItemKnowledgeOptions {
   /** Drop each shopper's last this-many events first (0 = all; 2 = a leave-one-out training split). */
   holdOutLast?: number;
+  /** Passes of the transitions step's aggregations, each over the pairs of 1/B of the first items (default: {@link transitionBuckets}). */
+  transitionBuckets?: number;
+}
+
+/**
+ * Joined rows (walk steps × window) one pass of the transitions step aggregates. Chosen from the
+ * scaling runs at the default 2 GB memory limit: 10M events (100M joined rows, 9.5M pairs) aggregated
+ * in one pass without spilling, 50M events (500M rows, 45M pairs) in one pass spilled and took 13× the
+ * CPU; so a pass gets at most what 10M events produce.
+ */
+export const TRANSITION_ROWS_PER_PASS = 100_000_000;
+
+/** Passes the transitions step needs for `steps` walk rows and a window of `window` steps (≥ 1). */
+export function transitionBuckets(steps: number, window: number): number {
+  return Math.max(1, Math.ceil((steps * window) / TRANSITION_ROWS_PER_PASS));
 }
 
 /** Counts of an item-knowledge build. */
@@ -32,6 +47,8 @@ export interface KnowledgeSummary {
   dim: number;
   /** Items with an embedding. */
   embedded: number;
+  /** Passes the transitions step ran in. */
+  transitionBuckets: number;
 }
 
 /**
@@ -51,12 +68,16 @@ export async function buildItemKnowledgeFile(
   if (!(o.dim >= 0 && o.dim <= 64)) throw new RangeError(`dim must be in 0..64, got ${o.dim}`);
   checkEmbeddingNeighbours(o.embeddingNeighbours);
   if (!(Number.isInteger(o.holdOutLast) && o.holdOutLast >= 0)) throw new RangeError(`holdOutLast must be an integer ≥ 0, got ${o.holdOutLast}`);
+  if (o.transitionBuckets !== undefined && !(Number.isInteger(o.transitionBuckets) && o.transitionBuckets >= 1)) {
+    throw new RangeError(`transitionBuckets must be an integer ≥ 1, got ${o.transitionBuckets}`);
+  }
 
   await steps.run('sequences', () => runSqlFile(conn, 'sequences', { hold_out_last: o.holdOutLast }));
   const [counts] = await querySqlFile(conn, 'counts');
   const n = Number(counts!.items);
+  const buckets = o.transitionBuckets ?? transitionBuckets(Number(counts!.steps), o.window);
   await steps.run('transitions', () =>
-    runSqlFile(conn, 'transitions', { window: o.window, decay: o.distanceDecay, backward_weight: o.backwardWeight, beta: o.beta }),
+    runSqlFileInBuckets(conn, 'transitions', { window: o.window, decay: o.distanceDecay, backward_weight: o.backwardWeight, beta: o.beta }, buckets),
   );
   await steps.run('top-k', () => runSqlFile(conn, 'top-k', { top_k: o.topK }));
 
@@ -82,7 +103,7 @@ export async function buildItemKnowledgeFile(
     embedded = await writeKnowledge(conn, outFile, dim, emb, connected);
   });
   const [pairs] = await querySqlFile(conn, 'pair-count');
-  return { shoppers: Number(counts!.shoppers), items: n, pairs: Number(pairs!.pairs), similarityPairs, dim, embedded };
+  return { shoppers: Number(counts!.shoppers), items: n, pairs: Number(pairs!.pairs), similarityPairs, dim, embedded, transitionBuckets: buckets };
 }
 
 /** Streams the published file; returns the number of items with an embedding. */

@@ -44,15 +44,29 @@ function bind(statement: string, params: SqlParams, file: string): Record<string
   return values;
 }
 
+async function runStatement(conn: DuckDBConnection, name: string, i: number, st: string, params: SqlParams): Promise<void> {
+  try {
+    await conn.run(st, bind(st, params, name));
+  } catch (e) {
+    if (e instanceof SqlParameterError) throw e;
+    throw new SqlRunError(`${name}.sql`, `${name}.sql statement ${i + 1} (${st.split('\n')[0]}): ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
 /** Runs every statement of `sql/<name>.sql` in order. */
 export async function runSqlFile(conn: DuckDBConnection, name: string, params: SqlParams = {}): Promise<void> {
+  for (const [i, st] of sqlStatements(name).entries()) await runStatement(conn, name, i, st, params);
+}
+
+/**
+ * Runs `sql/<name>.sql` in order, each statement that uses `$bucket` once per bucket (`$bucket` = 0 ..
+ * `buckets` − 1, in order), the others once; `$buckets` is bound to `buckets` throughout.
+ */
+export async function runSqlFileInBuckets(conn: DuckDBConnection, name: string, params: SqlParams, buckets: number): Promise<void> {
+  if (!(Number.isInteger(buckets) && buckets >= 1)) throw new RangeError(`buckets must be an integer ≥ 1, got ${buckets}`);
   for (const [i, st] of sqlStatements(name).entries()) {
-    try {
-      await conn.run(st, bind(st, params, name));
-    } catch (e) {
-      if (e instanceof SqlParameterError) throw e;
-      throw new SqlRunError(`${name}.sql`, `${name}.sql statement ${i + 1} (${st.split('\n')[0]}): ${e instanceof Error ? e.message : String(e)}`);
-    }
+    const passes = sqlParameterNames(st).includes('bucket') ? buckets : 1;
+    for (let bucket = 0; bucket < passes; bucket++) await runStatement(conn, name, i, st, { ...params, buckets, bucket });
   }
 }
 
