@@ -14,8 +14,9 @@ CREATE OR REPLACE TABLE forward (a INTEGER, b INTEGER, f DOUBLE);
 INSERT INTO forward
 WITH later AS (
   SELECT x.idx, x.damp * pow($decay, d.k - 1) AS w, x.g + d.k AS g
-  FROM walk x CROSS JOIN (SELECT CAST(range AS BIGINT) AS k FROM range(1, $window + 1)) d
-  WHERE x.idx % $buckets = $bucket
+  -- The bucket's rows are chosen before the cross join (a WHERE after it is applied to all window · E rows).
+  FROM (SELECT idx, damp, g FROM walk WHERE idx % $buckets = $bucket) x
+  CROSS JOIN (SELECT CAST(range AS BIGINT) AS k FROM range(1, $window + 1)) d
 )
 SELECT p.idx AS a, y.idx AS b, fsum(p.w) AS f
 FROM later p
