@@ -385,5 +385,6 @@ describe('npm run site', () => {
     await expect(main(['build', '--events', 'x.csv', '--out', tmp, '--dim', '65'])).rejects.toThrow(/--dim/);
     await expect(main(['build', '--events', 'x.csv', '--out', tmp, '--format', 'xml'])).rejects.toThrow(/--format/);
     await expect(main(['build', '--events', 'x.csv', '--out', tmp, '--max-intent-days', '0'])).rejects.toThrow(/--max-intent-days/);
+    await expect(main(['build', '--events', 'x.csv', '--out', tmp, '--transition-buckets', '0'])).rejects.toThrow(/--transition-buckets/);
   });
 });
