@@ -76,9 +76,7 @@ export interface CaptureOptions {
  */
 export function startCapture(client: Client, opts: CaptureOptions = {}, early: readonly Event[] = []): () => void {
   const device = deviceClass();
-  /** When the event being handled happened, if it is a buffered one (live events are stamped by the client). */
-  let happened: number | undefined;
-  const track = (e: ShopperEvent) => client.track({ ...e, device, ...(happened !== undefined ? { ts: happened } : {}) });
+  const track = (e: ShopperEvent) => client.track({ ...e, device });
   const stops: (() => void)[] = [];
   const on = <E extends Event>(type: string, fn: (ev: E) => void, target: EventTarget = document) => {
     const guarded = (ev: Event) => {
@@ -92,9 +90,10 @@ export function startCapture(client: Client, opts: CaptureOptions = {}, early: r
     stops.push(() => target.removeEventListener(type, guarded, { capture: true }));
   };
 
-  const onClick = (ev: Event) => {
+  /** The shopper event a click on `data-pz-*` markup is, if any. */
+  const fromClick = (ev: Event): ShopperEvent | undefined => {
     const target = ev.target instanceof Element ? ev.target : null;
-    if (!target) return;
+    if (!target) return undefined;
     const action = target.closest<HTMLElement>('[data-pz-action]');
     if (action) {
       const type = ACTIONS[action.dataset.pzAction ?? ''];
@@ -102,36 +101,38 @@ export function startCapture(client: Client, opts: CaptureOptions = {}, early: r
         ? action
         : action.closest(`${ITEM_SELECTOR},${PAGE_ITEM_SELECTOR}`) ?? document.querySelector(PAGE_ITEM_SELECTOR);
       const item = host ? itemFromElement(host) : undefined;
-      if (type && item) {
-        const value = action.dataset.pzValue !== undefined ? Number(action.dataset.pzValue) : undefined;
-        track({ type, item, ...(value !== undefined ? { value } : {}), ...(host ? placement(host) : {}) });
-      }
-      return;
+      if (!type || !item) return undefined;
+      const value = action.dataset.pzValue !== undefined ? Number(action.dataset.pzValue) : undefined;
+      return { type, item, ...(value !== undefined ? { value } : {}), ...(host ? placement(host) : {}) };
     }
     const tile = target.closest(ITEM_SELECTOR);
     const item = tile ? itemFromElement(tile) : undefined;
-    if (tile && item) track({ type: 'click', item, ...placement(tile) });
+    return tile && item ? { type: 'click', item, ...placement(tile) } : undefined;
   };
-  const onSubmit = (ev: Event) => {
+  /** The search event a `data-pz-search` form's submit is, if any. */
+  const fromSubmit = (ev: Event): ShopperEvent | undefined => {
     const form = ev.target instanceof HTMLFormElement ? ev.target : null;
-    if (!form?.hasAttribute('data-pz-search')) return;
+    if (!form?.hasAttribute('data-pz-search')) return undefined;
     const query = searchField(form)?.value.trim();
-    if (query) track({ type: 'search', query: query.slice(0, 200) });
+    return query ? { type: 'search', query: query.slice(0, 200) } : undefined;
   };
+  const read = (ev: Event) => (ev.type === 'click' ? fromClick(ev) : ev.type === 'submit' ? fromSubmit(ev) : undefined);
   for (const ev of early) {
     try {
-      // Event.timeStamp is on the performance clock: the wall time it happened is that far before now.
-      happened = Math.round(Date.now() - (performance.now() - ev.timeStamp));
-      if (ev.type === 'click') onClick(ev);
-      else if (ev.type === 'submit') onSubmit(ev);
+      // Live events are stamped by the client; a buffered one keeps when it happened (Event.timeStamp
+      // is on the performance clock: that far before now).
+      const e = read(ev);
+      if (e) track({ ...e, ts: Math.round(Date.now() - (performance.now() - ev.timeStamp)) });
     } catch {
       // Never let capture break the host page.
-    } finally {
-      happened = undefined;
     }
   }
-  on('click', onClick);
-  on('submit', onSubmit);
+  const live = (ev: Event) => {
+    const e = read(ev);
+    if (e) track(e);
+  };
+  on('click', live);
+  on('submit', live);
 
   // Views: the one "visible for a second" rule, once per element and page.
   const views = viewTracker(
