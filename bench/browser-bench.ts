@@ -77,25 +77,30 @@ type W = { pz: Pz; __shop: { firstRerank: number | null; fellBack: false | strin
  * Long animation frames (the Long Animation Frames API: frames of 50 ms or more, with the scripts that
  * ran in them by source URL) in which the library's own page-side files ran: counted in every page.
  */
-const LIBRARY_FRAMES = `window.__pzFrames = { all: 0, frames: 0, caused: 0, maxMs: 0, worst: '' };
-try {
-  const ours = /\\/(pz\\.js|pz-widget\\.js|pz-panel\\.js|pz-chunks\\/client-[^/?]+\\.js)([?#]|$)/;
-  new PerformanceObserver((list) => {
-    for (const f of list.getEntries()) {
-      window.__pzFrames.all++;
-      let ms = 0;
-      for (const s of f.scripts) if (ours.test(s.sourceURL)) ms += s.duration;
-      if (ms === 0) continue;
-      const t = window.__pzFrames;
-      t.frames++;
-      if (ms >= 50) t.caused++;
-      if (ms > t.maxMs) {
-        t.maxMs = ms;
-        t.worst = f.scripts.filter((s) => ours.test(s.sourceURL)).map((s) => s.invoker + ' ' + (s.sourceFunctionName || '') + ' @' + s.sourceURL.split('/').pop() + ' ' + Math.round(s.duration) + ' ms').join('; ');
+function watchLibraryFrames(): void {
+  type Script = { sourceURL: string; duration: number; invoker: string; sourceFunctionName: string };
+  const t = { all: 0, frames: 0, caused: 0, maxMs: 0, worst: '' };
+  (window as unknown as { __pzFrames: typeof t }).__pzFrames = t;
+  const ours = /\/(pz\.js|pz-widget\.js|pz-panel\.js|pz-chunks\/client-[^/?]+\.js)([?#]|$)/;
+  try {
+    new PerformanceObserver((list) => {
+      for (const f of list.getEntries() as unknown as { scripts: Script[] }[]) {
+        t.all++;
+        const mine = f.scripts.filter((s) => ours.test(s.sourceURL));
+        const ms = mine.reduce((sum, s) => sum + s.duration, 0);
+        if (ms === 0) continue;
+        t.frames++;
+        if (ms >= 50) t.caused++;
+        if (ms > t.maxMs) {
+          t.maxMs = ms;
+          t.worst = mine.map((s) => `${s.invoker} ${s.sourceFunctionName} @${s.sourceURL.split('/').pop()} ${Math.round(s.duration)} ms`).join('; ');
+        }
       }
-    }
-  }).observe({ type: 'long-animation-frame', buffered: true });
-} catch {}`;
+    }).observe({ type: 'long-animation-frame', buffered: true });
+  } catch {
+    // A browser without the Long Animation Frames API counts nothing.
+  }
+}
 type Frames = { all: number; frames: number; caused: number; maxMs: number; worst: string };
 const frames: Frames = { all: 0, frames: 0, caused: 0, maxMs: 0, worst: '' };
 /** Adds the page's count of long frames with library scripts to {@link frames} (before it navigates away). */
@@ -173,7 +178,7 @@ async function main(): Promise<void> {
   const context = await browser.newContext();
   // tsx keeps function names with a `__name` helper that the page does not have.
   await context.addInitScript('globalThis.__name = (f) => f;');
-  await context.addInitScript(LIBRARY_FRAMES);
+  await context.addInitScript(watchLibraryFrames);
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
