@@ -11,6 +11,10 @@
  * - `heap`: the worker's heap in use (after a forced collection) at each stage: ready, learner loaded,
  *   50 reranks, a 5,000-event ingest, training caught up.
  *
+ * `--page`: profile the page's main thread instead of the worker. `--trace`: also record a Chromium trace
+ * of the measured part (bench/results/quick/trace.json, open it in DevTools' Performance panel) and list
+ * the tasks of 5 ms or more on the worker and page threads, with what ran inside them.
+ *
  * Needs a built dist/ (`node scripts/build.mjs`; set `minify: false` in its worker build for readable names).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -112,6 +116,36 @@ function summarise(p: CpuProfile): void {
   }
 }
 
+interface TraceEvent {
+  name: string;
+  cat: string;
+  ph: string;
+  ts: number;
+  dur?: number;
+  pid: number;
+  tid: number;
+  args?: { name?: string; data?: { functionName?: string; url?: string } };
+}
+
+/** Tasks of at least 5 ms on the worker and page threads, in time order, with the work inside each. */
+function summariseTrace(events: TraceEvent[]): void {
+  const threads = new Map<string, string>();
+  for (const e of events) if (e.ph === 'M' && e.name === 'thread_name') threads.set(`${e.pid}:${e.tid}`, e.args?.name ?? '');
+  const wanted = (e: TraceEvent) => /DedicatedWorker|CrRendererMain/.test(threads.get(`${e.pid}:${e.tid}`) ?? '');
+  const complete = events.filter((e) => e.ph === 'X' && e.dur !== undefined && wanted(e));
+  const tasks = complete.filter((e) => e.name === 'ThreadControllerImpl::RunTask');
+  const t0 = Math.min(...tasks.map((e) => e.ts));
+  console.log('\ntasks of 5 ms or more (start ms, thread, ms: what ran inside, ≥ 0.5 ms):');
+  for (const task of tasks.filter((e) => e.dur! >= 5000).sort((a, b) => a.ts - b.ts)) {
+    const inner = complete
+      .filter((e) => e !== task && e.pid === task.pid && e.tid === task.tid && e.ts >= task.ts && e.ts + e.dur! <= task.ts + task.dur! && e.dur! >= 500)
+      .filter((e) => ['FunctionCall', 'MinorGC', 'MajorGC', 'V8.GC_SCAVENGER', 'V8.GC_MARK_COMPACTOR', 'EvaluateScript', 'v8.compile', 'EventDispatch', 'TimerFire', 'HandlePostMessage'].includes(e.name))
+      .map((e) => `${e.name}${e.args?.data?.functionName ? ` ${e.args.data.functionName}` : ''} ${(e.dur! / 1000).toFixed(1)}`);
+    const thread = /DedicatedWorker/.test(threads.get(`${task.pid}:${task.tid}`) ?? '') ? 'worker' : 'page';
+    console.log(`${((task.ts - t0) / 1000).toFixed(1).padStart(8)}  ${thread.padEnd(6)} ${(task.dur! / 1000).toFixed(1).padStart(6)}: ${inner.slice(0, 6).join(', ')}`);
+  }
+}
+
 async function waitForLearner(page: Page): Promise<void> {
   await page.evaluate(async () => {
     const pz = (window as unknown as W).pz;
@@ -155,7 +189,10 @@ async function main(): Promise<void> {
     }, evs);
   await page.goto(`${srv.url}/bench/shop.html`);
   await page.waitForFunction(() => typeof (window as unknown as W).pz?.rerank === 'function');
-  const worker = await workerSession(await context.newCDPSession(page));
+  const cdp = await context.newCDPSession(page);
+  const worker = await workerSession(cdp);
+  // `--page`: profile the page's main thread instead of the worker.
+  const profiled = process.argv.includes('--page') ? (method: string, params?: object) => cdp.send(method as 'Profiler.start', params) as Promise<Record<string, unknown>> : worker;
   try {
     if (mode === 'heap') {
       const heap = async (label: string) => {
@@ -180,9 +217,15 @@ async function main(): Promise<void> {
     await trackAll(history);
     await waitForLearner(page);
     if (mode === 'burst') await trackAll(ingest);
-    await worker('Profiler.enable');
-    await worker('Profiler.setSamplingInterval', { interval: 100 });
-    await worker('Profiler.start');
+    // As in `npm run bench:browser`, the reranks before the ingest have compiled the hot path.
+    await page.evaluate(async (list) => {
+      for (let k = 0; k < 50; k++) await (window as unknown as W).pz.rerank(list, { slot: 'warm-up' });
+    }, catalogue.slice(0, 200));
+    const tracing = process.argv.includes('--trace');
+    if (tracing) await browser.startTracing(page, { categories: ['toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8'] });
+    await profiled('Profiler.enable');
+    await profiled('Profiler.setSamplingInterval', { interval: 100 });
+    await profiled('Profiler.start');
     let out: unknown;
     if (mode === 'rerank') {
       out = await page.evaluate(
@@ -215,26 +258,40 @@ async function main(): Promise<void> {
           if (burst) for (let i = 0; i < n; i++) pz.track({ id: `burst-${i}`, type: 'view', item: { id: `b${i % 500}`, category: 'home/kitchen' }, ts: Date.now() - (n - i) * 2000 });
           else for (const e of evs) pz.track(e);
           const lat: number[] = [];
+          const took: number[] = [];
           while (acked < n && performance.now() - t0 < 60_000) {
             if (burst) {
               await new Promise((r) => setTimeout(r, 5));
               continue;
             }
             const t = performance.now();
-            await pz.rerank(list, { slot: 'during-ingest' });
+            const r = await pz.rerank(list, { slot: 'during-ingest' });
             lat.push(performance.now() - t);
+            took.push(r.tookMs);
           }
           off();
           const ms = performance.now() - t0;
+          const r1 = (x: number) => Math.round(x * 10) / 10;
+          // The slowest reranks: place in the sequence, round trip, time inside the engine.
+          const slowest = lat
+            .map((x, i) => ({ at: i, ms: r1(x), engineMs: r1(took[i] ?? 0) }))
+            .sort((a, b) => b.ms - a.ms)
+            .slice(0, 5);
+          const first = lat.slice(0, 5).map(r1);
           lat.sort((a, b) => a - b);
-          return { ms, eventsPerSecond: Math.round((n / ms) * 1000), reranks: lat.length, p50: lat[lat.length >> 1], max: lat.at(-1) };
+          return { ms, eventsPerSecond: Math.round((n / ms) * 1000), reranks: lat.length, p50: lat[lat.length >> 1], max: lat.at(-1), first, slowest };
         },
         { evs: ingest, list: catalogue.slice(0, 200), burst: mode === 'burst' },
       );
     } else throw new Error(`unknown mode ${mode}: rerank N | ingest | burst | heap`);
-    const { profile } = (await worker('Profiler.stop')) as { profile: CpuProfile };
+    const { profile } = (await profiled('Profiler.stop')) as { profile: CpuProfile };
     const dir = join(root, 'bench/results/quick');
     mkdirSync(dir, { recursive: true });
+    if (tracing) {
+      const trace = (await browser.stopTracing()).toString('utf8');
+      writeFileSync(join(dir, 'trace.json'), trace);
+      summariseTrace((JSON.parse(trace) as { traceEvents: TraceEvent[] }).traceEvents);
+    }
     writeFileSync(join(dir, 'worker.cpuprofile'), JSON.stringify(profile));
     console.log(out);
     summarise(profile);
