@@ -115,6 +115,18 @@ describe('site pipeline on a tiny log, every reader', () => {
     expect(s.knowledge.similarityPairs).toBeLessThanOrEqual(s.knowledge.items);
   }, 60_000);
 
+  it('a window longer than every sequence, and items repeated next to each other and within the window, still give the reference file byte for byte', async () => {
+    const seqs: Record<string, string[]> = { ...SEQS, u6: ['x', 'x', 'y', 'x', 'x', 'x'], u7: ['y', 'x'] };
+    const seqFile = join(tmp, 'tiny-long-window.txt');
+    writeFileSync(seqFile, Object.entries(seqs).map(([u, s]) => `${u} ${s.join(' ')}`).join('\n') + '\n');
+    const wide = { ...knowledge, window: 12 };
+    const ref = publishItemKnowledge(buildItemKnowledge(Object.values(seqs), wide));
+    const s = await buildSite({ events: seqFile, outDir: join(tmp, 'long-window'), knowledge: wide, prior: false, memoryLimit: '256MB', threads: 1 });
+    expect(readFileSync(s.files.itemKnowledge, 'utf8').trim()).toBe(JSON.stringify(ref));
+    // Pairs more than 3 steps apart count: the file differs from the window-3 one.
+    expect(JSON.stringify(ref)).not.toBe(JSON.stringify(publishItemKnowledge(buildItemKnowledge(Object.values(seqs), knowledge))));
+  }, 60_000);
+
   it('similarity.sql keeps the pairs the reference keeps, degrees over the kept pairs', async () => {
     const db = await DuckDBInstance.create(':memory:');
     const conn = await db.connect();

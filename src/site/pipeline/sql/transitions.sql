@@ -3,26 +3,36 @@
 --   count(a, b)   = forward(a, b) + $backward_weight · forward(b, a)
 --   w(a, b)       = count(a, b) / (pop(a)^(1 - $beta) · pop(b)^$beta)
 -- fsum (compensated summation) makes the sums independent of the order threads add them in.
+-- No join over the walk: one window pass gives each step the items of the next $window steps of its
+-- sequence as a list (`later`, fewer near a sequence's end), and the pairs are those lists unnested,
+-- k = the position in the list. The work is E · $window rows for E walk steps.
 -- Both aggregations are partitioned by their first item: a statement that uses $bucket runs once for
 -- each $bucket in 0 .. $buckets - 1 and aggregates only the groups whose first item has
 -- idx % $buckets = $bucket, so each pass's hash table holds about 1 / $buckets of the pairs. Every
 -- group lies in exactly one bucket, so the tables do not depend on $buckets; $buckets = 1, $bucket = 0
 -- is one pass over everything (what a warehouse runs).
 -- Parameters: $window, $decay, $backward_weight, $beta, $buckets, $bucket.
+CREATE OR REPLACE TABLE later AS
+SELECT
+  idx AS a,
+  damp,
+  list(idx ORDER BY g) OVER (PARTITION BY s ORDER BY g ROWS BETWEEN 1 FOLLOWING AND $window FOLLOWING) AS next
+FROM walk;
+
 CREATE OR REPLACE TABLE forward (a INTEGER, b INTEGER, f DOUBLE);
 
+-- unnest and generate_subscripts side by side pair each later item with its position k.
 INSERT INTO forward
-WITH later AS (
-  SELECT x.idx, x.damp * pow($decay, d.k - 1) AS w, x.g + d.k AS g
-  -- The bucket's rows are chosen before the cross join (a WHERE after it is applied to all window · E rows).
-  FROM (SELECT idx, damp, g FROM walk WHERE idx % $buckets = $bucket) x
-  CROSS JOIN (SELECT CAST(range AS BIGINT) AS k FROM range(1, $window + 1)) d
+SELECT a, b, fsum(w) AS f
+FROM (
+  SELECT a, unnest(next) AS b, damp * pow($decay, generate_subscripts(next, 1) - 1) AS w
+  FROM later
+  WHERE a % $buckets = $bucket
 )
-SELECT p.idx AS a, y.idx AS b, fsum(p.w) AS f
-FROM later p
-JOIN walk y ON y.g = p.g
-WHERE y.idx <> p.idx
-GROUP BY p.idx, y.idx;
+WHERE a <> b
+GROUP BY a, b;
+
+DROP TABLE later;
 
 CREATE OR REPLACE TABLE edges (a INTEGER, b INTEGER, w DOUBLE);
 
