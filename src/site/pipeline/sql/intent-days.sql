@@ -5,7 +5,7 @@
 -- next 24 h run past the end of the log's last day are left out (their label is unknown, not 0).
 -- Parameters: $tz_offset_ms, $day_ms (86400000).
 CREATE OR REPLACE TABLE intent_shoppers AS
-SELECT shopper, CAST(row_number() OVER (ORDER BY min(rowid)) - 1 AS INTEGER) AS n
+SELECT shopper, CAST(row_number() OVER (ORDER BY min(ord)) - 1 AS INTEGER) AS n
 FROM events
 WHERE ok
 GROUP BY shopper;

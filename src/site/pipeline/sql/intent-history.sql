@@ -10,7 +10,7 @@ WITH kept AS (
   GROUP BY n
 )
 SELECT * FROM (
-  SELECT sh.n, 1 AS kind, e.ts, e.rowid AS r, e.type, e.item, e.category, e.value, CAST(NULL AS BIGINT) AS day, CAST(NULL AS BOOLEAN) AS label
+  SELECT sh.n, 1 AS kind, e.ts, e.ord AS r, e.type, e.item, e.category, e.value, CAST(NULL AS BIGINT) AS day, CAST(NULL AS BOOLEAN) AS label
   FROM events e
   JOIN intent_shoppers sh USING (shopper)
   JOIN kept k ON k.n = sh.n

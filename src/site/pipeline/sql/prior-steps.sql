@@ -7,7 +7,7 @@
 CREATE OR REPLACE TABLE prior_events AS
 SELECT
   sh.s,
-  CAST(row_number() OVER (PARTITION BY sh.s ORDER BY e.ts, e.rowid) - 1 AS INTEGER) AS pos,
+  CAST(row_number() OVER (PARTITION BY sh.s ORDER BY e.ts, e.ord) - 1 AS INTEGER) AS pos,
   e.type, e.item, e.category, e.ts, e.value,
   hash(sh.s, $seed) % 1000 < $held_out_per_mille AS held
 FROM events e JOIN shoppers sh USING (shopper)
@@ -20,8 +20,10 @@ WHERE pos > 0 AND item IS NOT NULL
   AND type IN ('view', 'click', 'favorite', 'add_to_cart', 'purchase', 'rating')
   AND (type <> 'rating' OR value >= 4);
 
+-- Each pooled item's category is the one of its last event (time, then shopper and position break
+-- ties, so an item seen under two categories at the same instant gets the same one every run).
 CREATE OR REPLACE TABLE prior_pool AS
-SELECT item, arg_max(category, ts) AS category
+SELECT item, arg_max(category, (ts, s, pos)) AS category
 FROM prior_events
 WHERE item IS NOT NULL
 GROUP BY item

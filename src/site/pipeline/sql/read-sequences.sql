@@ -18,3 +18,9 @@ SELECT
   true AS ok
 FROM lines
 WHERE len(f) >= 2;
+
+-- ord, the input order: DuckDB has no per-file row number for CSV and JSON, so it is the order the rows
+-- were inserted in (file by file in name order, line by line, while preserve_insertion_order is on,
+-- DuckDB's default).
+ALTER TABLE events ADD COLUMN ord BIGINT;
+UPDATE events SET ord = rowid;

@@ -11,3 +11,9 @@ SELECT
   CAST(NULL AS DOUBLE) AS value,
   coalesce(user_id <> '' AND item_id <> '' AND behavior_type IN ('pv', 'cart', 'fav', 'buy') AND "timestamp" IS NOT NULL, false) AS ok
 FROM read_csv($path, header = true, columns = {'user_id': 'VARCHAR', 'item_id': 'VARCHAR', 'category_id': 'VARCHAR', 'behavior_type': 'VARCHAR', 'timestamp': 'BIGINT'});
+
+-- ord, the input order: DuckDB has no per-file row number for CSV and JSON, so it is the order the rows
+-- were inserted in (file by file in name order, line by line, while preserve_insertion_order is on,
+-- DuckDB's default).
+ALTER TABLE events ADD COLUMN ord BIGINT;
+UPDATE events SET ord = rowid;

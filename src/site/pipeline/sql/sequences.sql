@@ -4,7 +4,7 @@
 -- those sequences, the order of the in-memory reference (src/site/item-knowledge.ts).
 -- Parameters: $hold_out_last.
 CREATE OR REPLACE TABLE shoppers AS
-SELECT shopper, CAST(row_number() OVER (ORDER BY min(rowid)) - 1 AS INTEGER) AS s
+SELECT shopper, CAST(row_number() OVER (ORDER BY min(ord)) - 1 AS INTEGER) AS s
 FROM events
 WHERE ok AND item IS NOT NULL
 GROUP BY shopper;
@@ -14,7 +14,7 @@ WITH ordered AS (
   SELECT
     sh.s,
     e.item,
-    CAST(row_number() OVER (PARTITION BY sh.s ORDER BY e.ts, e.rowid) - 1 AS INTEGER) AS pos,
+    CAST(row_number() OVER (PARTITION BY sh.s ORDER BY e.ts, e.ord) - 1 AS INTEGER) AS pos,
     CAST(count(*) OVER (PARTITION BY sh.s) AS INTEGER) AS n
   FROM events e JOIN shoppers sh USING (shopper)
   WHERE e.ok AND e.item IS NOT NULL
