@@ -34,22 +34,28 @@ GROUP BY a, b;
 
 DROP TABLE later;
 
+-- counts(a, b) in the same passes; no join here, so no pass rebuilds a table of every item.
+CREATE OR REPLACE TABLE pair_counts (a INTEGER, b INTEGER, c DOUBLE);
+
+INSERT INTO pair_counts
+SELECT a, b, fsum(c) AS c
+FROM (
+  SELECT a, b, f AS c FROM forward WHERE a % $buckets = $bucket
+  UNION ALL
+  SELECT b AS a, a AS b, f * $backward_weight AS c FROM forward WHERE $backward_weight > 0 AND b % $buckets = $bucket
+)
+GROUP BY a, b
+HAVING fsum(c) > 0;
+
+DROP TABLE forward;
+
+-- Normalized once, over all pairs.
 CREATE OR REPLACE TABLE edges (a INTEGER, b INTEGER, w DOUBLE);
 
 INSERT INTO edges
-WITH counts AS (
-  SELECT a, b, fsum(c) AS c
-  FROM (
-    SELECT a, b, f AS c FROM forward WHERE a % $buckets = $bucket
-    UNION ALL
-    SELECT b AS a, a AS b, f * $backward_weight AS c FROM forward WHERE $backward_weight > 0 AND b % $buckets = $bucket
-  )
-  GROUP BY a, b
-)
-SELECT counts.a, counts.b, counts.c / (pow(pa.pop, 1 - $beta) * pow(pb.pop, $beta)) AS w
-FROM counts
-JOIN items pa ON pa.idx = counts.a
-JOIN items pb ON pb.idx = counts.b
-WHERE counts.c > 0;
+SELECT pair_counts.a, pair_counts.b, pair_counts.c / (pow(pa.pop, 1 - $beta) * pow(pb.pop, $beta)) AS w
+FROM pair_counts
+JOIN items pa ON pa.idx = pair_counts.a
+JOIN items pb ON pb.idx = pair_counts.b;
 
-DROP TABLE forward;
+DROP TABLE pair_counts;
