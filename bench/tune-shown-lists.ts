@@ -9,11 +9,9 @@ import { loadBeauty } from '../src/site/logs/beauty';
 import { dataDir } from './quality/paths';
 import { productPolicy, type ProductPolicyOptions } from './quality/product';
 import { setupBeautyLoo } from './quality/protocols/beauty-loo';
-import { type ClickModel, LIST_GROUPS, SHOWN_LISTS, DRIFT_GROUPS, runShownLists, setupShownLists, shownListsPriorShoppers, summarize } from './quality/protocols/shown-lists';
+import { type ClickModel, LIST_GROUPS, SHOWN_LISTS, DRIFT_GROUPS, runShownLists, setupShownLists, shownListsPriorShoppers, summarize, TUNE_SEED } from './quality/protocols/shown-lists';
 import { clickedBeforePolicy } from './quality/baselines/simple';
 
-/** Seed of the tuning shoppers (the reported run uses the benchmark's seed, 20240601). */
-export const TUNE_SEED = 77;
 
 const arg = (name: string, dflt: string) => {
   const i = process.argv.indexOf(`--${name}`);

@@ -51,6 +51,9 @@ export const SHOWN_LISTS = {
   bootstrap: 1000,
 } as const;
 
+/** Seed of the tuning shoppers (`bench/tune-shown-lists.ts`; the reported run uses the benchmark's seed, 20240601). */
+export const TUNE_SEED = 77;
+
 export type ClickModel = 'perfect' | 'navigational' | 'informational';
 /** P(click | examined, grade 0..4), Hofmann et al. 2013, Table 1. */
 export const ATTRACTION: Record<ClickModel, readonly number[]> = {
@@ -82,7 +85,8 @@ const T0 = Date.UTC(2015, 0, 1);
 const IPS_CLIP = 10;
 const GRADE_PERCENTILES = [0.5, 0.8, 0.93, 0.98];
 
-interface Taste {
+/** A simulated shopper's hidden taste (exported for the tuning diagnostics). */
+export interface Taste {
   attrs: Map<string, number>;
   centroid: Float32Array | undefined;
   mu: number;
@@ -266,7 +270,8 @@ function tasteOf(
   return t;
 }
 
-function utility(t: Taste, base: Pick<ShownListsSetup, 'attrs' | 'popZ' | 'logPrice'>, id: string, emb: ArrayLike<number> | undefined): number {
+/** The hidden utility of an item for a taste. */
+export function utility(t: Taste, base: Pick<ShownListsSetup, 'attrs' | 'popZ' | 'logPrice'>, id: string, emb: ArrayLike<number> | undefined): number {
   let a = 0;
   for (const x of base.attrs.get(id) ?? []) a += t.attrs.get(x) ?? 0;
   const e = emb && t.centroid ? cosine(emb, t.centroid) : 0;
@@ -274,7 +279,8 @@ function utility(t: Taste, base: Pick<ShownListsSetup, 'attrs' | 'popZ' | 'logPr
   return t.a * a + t.e * e - t.gamma * z * z + 0.3 * (base.popZ.get(id) ?? 0);
 }
 
-const grade = (t: Taste, u: number): number => {
+/** Graded relevance 0–4 of a utility for a taste. */
+export const grade = (t: Taste, u: number): number => {
   let g = 0;
   while (g < 4 && u >= t.cuts[g]!) g++;
   return g;
