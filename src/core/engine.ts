@@ -308,15 +308,19 @@ export class Engine {
         negatives.push(list.shown[pos + 1]!);
         w = weight * 0.5;
       }
-      // One copy of the clicked item's features for all its pairs (the learner only reads them).
-      const clicked = x.slice();
-      for (const j of negatives) {
+      // The event's rows share one buffer (the clicked item's first, then each negative's), so an
+      // event costs one allocation whatever its pair count; the learner only reads them.
+      const rows = new Float32Array((negatives.length + 1) * d);
+      rows.set(x);
+      const clicked = rows.subarray(0, d);
+      negatives.forEach((j, k) => {
+        const o = (k + 1) * d;
+        rows.set(list.X.subarray(j * d, j * d + d), o);
         // Skip-above always prefers the lower item: its position must not be what is learnt, or the
         // learner would unlearn the server's order. The negative takes the clicked item's server rank.
-        const neg = list.X.slice(j * d, j * d + d);
-        neg[SERVER_RANK] = x[SERVER_RANK]!;
-        out.push({ pos: clicked, neg, weight: w });
-      }
+        rows[o + SERVER_RANK] = x[SERVER_RANK]!;
+        out.push({ pos: clicked, neg: rows.subarray(o, o + d), weight: w });
+      });
       // A list already handed to the learner counted this item as passed over: the click goes after
       // it, with the list as its context.
       const late = list.folded && !list.used.has(idx) ? this.outcome(list, (i) => i === idx) : undefined;
@@ -327,9 +331,10 @@ export class Engine {
     for (let i = this.pool.length - 1; i >= 0 && negs.length < maxNeg; i--) if (this.pool[i]!.id !== id) negs.unshift(this.pool[i]!);
     if (negs.length === 0) return none;
     const cands: Candidate[] = [event.item!, ...negs];
+    // The pairs are views of this one feature matrix (the learner only reads them).
     const X = features(this.profile, cands, { now: event.ts });
-    const x = X.slice(0, d);
-    for (let j = 1; j < cands.length; j++) out.push({ pos: x, neg: X.slice(j * d, j * d + d), weight: weight * 0.5 });
+    const x = X.subarray(0, d);
+    for (let j = 1; j < cands.length; j++) out.push({ pos: x, neg: X.subarray(j * d, j * d + d), weight: weight * 0.5 });
     return { pairs: out, commit: () => undefined };
   }
 

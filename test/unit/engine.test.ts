@@ -142,6 +142,27 @@ describe('Engine', () => {
     };
     expect(learner.taught.map((p) => p.neg)).toEqual([2, 1, 0].map((k) => asNeg(shown.items[k]!.id)));
     for (const p of learner.taught) expect(p.neg[sr]).toBe(p.pos[sr]);
+    // One buffer for the event's rows, not one per row: a burst of clicks must not leave the collector
+    // thousands of small typed arrays to track one by one.
+    expect(new Set(learner.taught.flatMap((p) => [p.pos.buffer, p.neg.buffer])).size).toBe(1);
+  });
+
+  it('a click outside any shown list is compared with the items viewed before it, as they were then', () => {
+    const engine = new Engine({}, T0);
+    const viewed = list(4);
+    for (const c of viewed) engine.ingestRaw({ type: 'view', item: c }, T0);
+    const clicked: Candidate = { id: 'new', category: 'garden/tools', price: 30 };
+    const X = features(engine.profile, [clicked, ...viewed], { now: T0 + 5 });
+    const r = engine.ingestRaw({ type: 'click', item: clicked, ts: T0 + 5 }, T0 + 5);
+    expect(r.ok && r.pairs).toBe(4);
+    const learner = recordingLearner();
+    engine.attachLearner(learner);
+    engine.train();
+    const row = (i: number) => X.slice(i * FEATURE_DIM, (i + 1) * FEATURE_DIM);
+    for (const p of learner.taught) expect(p.pos).toEqual(row(0));
+    expect(learner.taught.map((p) => p.neg)).toEqual([1, 2, 3, 4].map(row));
+    expect(learner.taught.map((p) => p.weight)).toEqual([0.5, 0.5, 0.5, 0.5]);
+    expect(new Set(learner.taught.flatMap((p) => [p.pos.buffer, p.neg.buffer])).size).toBe(1);
   });
 
   it('turns a click on the top item into one softer pair with the item below it', () => {
