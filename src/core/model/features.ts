@@ -9,6 +9,7 @@
  */
 import {
   affinityTotals,
+  bandFit,
   brandAffinity,
   categoryAffinity,
   categoryKeys,
@@ -16,7 +17,6 @@ import {
   itemMemory,
   type Profile,
   priceBand,
-  priceFit,
   tagAffinity,
 } from '../profile/profile';
 import { STRONGEST_TYPES } from '../profile/config';
@@ -158,6 +158,27 @@ function relatedIndex(related: readonly RelatedItem[], recentCount: number): Map
   return index;
 }
 
+/** Euclidean norm of each recent embedding (the profile replaces an embedding, never edits it). */
+const norms = new WeakMap<readonly number[], number>();
+
+function norm(e: readonly number[]): number {
+  let n = norms.get(e);
+  if (n === undefined) {
+    n = 0;
+    for (const x of e) n += x * x;
+    n = Math.sqrt(n);
+    norms.set(e, n);
+  }
+  return n;
+}
+
+/** Number of `/`-separated segments of a category path, empty ones included (`split('/').length`). */
+function segments(path: string): number {
+  let n = 1;
+  for (let i = path.indexOf('/'); i >= 0; i = path.indexOf('/', i + 1)) n++;
+  return n;
+}
+
 const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
 const finite = (x: number) => (Number.isFinite(x) ? x : 0);
 
@@ -182,7 +203,6 @@ export function features(
 
   // Per-list values.
   const recent = profile.embeddings;
-  const recentNorms = recent.map(([, e]) => Math.sqrt(e.reduce((s, x) => s + x * x, 0)));
   const events = profile.eventCount;
   const ctxNew = events < 5 ? 1 : 0;
   const shortTotal = affinityTotals(profile, now).categories.short;
@@ -204,13 +224,16 @@ export function features(
     const w = 0.8 ** k;
     for (let j = 0; j < ids.length; j++) relatedBack.set(ids[j]!, (relatedBack.get(ids[j]!) ?? 0) + w * (scores[j] ?? 0));
   });
-  // Recent items by event order: key → 0.8^(steps back).
+  // Recent items by event order: key → 0.8^(steps back), and the same as two parallel arrays.
   const recentRank = new Map<string, number>();
+  const recentKeys: string[] = [];
+  const recentWeights: number[] = [];
   profile.recent.forEach((key, k) => {
-    if (!recentRank.has(key)) recentRank.set(key, 0.8 ** k);
+    if (recentRank.has(key)) return;
+    recentRank.set(key, 0.8 ** k);
+    recentKeys.push(key);
+    recentWeights.push(0.8 ** k);
   });
-  const recentKeys = [...recentRank.keys()];
-  const recentWeights = [...recentRank.values()];
   const logN = Math.log1p(n);
 
   for (let i = 0; i < n; i++) {
@@ -220,7 +243,7 @@ export function features(
       const long = categoryAffinity(profile, c.category, now, 'long');
       if (long.depth > 0) {
         X[o + F.cat_long] = clamp(long.share, -1, 1);
-        X[o + F.cat_depth] = long.depth / Math.max(1, c.category.split('/').length);
+        X[o + F.cat_depth] = long.depth / segments(c.category);
         X[o + F.cat_known] = 1;
       }
       X[o + F.cat_short] = clamp(categoryAffinity(profile, c.category, now, 'short').share, -1, 1);
@@ -238,8 +261,8 @@ export function features(
       X[o + F.brand_short] = clamp(brandAffinity(profile, c.brand, now, 'short').share, -1, 1);
     }
     if (c.price !== undefined && Number.isFinite(c.price) && c.price > 0) {
-      X[o + F.price_fit] = finite(priceFit(profile, c.category, c.price));
       const band = c.category ? priceBand(profile, c.category) : globalBand;
+      X[o + F.price_fit] = finite(bandFit(band, c.price));
       if (band) X[o + F.price_below] = clamp(finite((band.mean - Math.log(c.price)) / (3 * band.sd)), 0, 1);
     }
     if (c.tags?.length) {
@@ -306,7 +329,8 @@ export function features(
       let wsum = 0;
       let mean = 0;
       for (let r = 0; r < recent.length; r++) {
-        const s = finite(cosine(c.embedding, recent[r]![1], recentNorms[r]!));
+        const e = recent[r]![1];
+        const s = finite(cosine(c.embedding, e, norm(e)));
         if (s > max) max = s;
         const w = 0.7 ** r;
         mean += w * s;

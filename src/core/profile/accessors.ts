@@ -179,8 +179,12 @@ export function priceBand(profile: Profile, category?: string): PriceBandInfo | 
  */
 export function priceFit(profile: Profile, category: string | undefined, price: number): number {
   if (!(Number.isFinite(price) && price > 0)) return 0;
-  const b = priceBand(profile, category);
-  if (b === undefined) return 0;
+  return bandFit(priceBand(profile, category), price);
+}
+
+/** {@link priceFit} against a band already looked up (0 without a band or a valid price). */
+export function bandFit(b: PriceBandInfo | undefined, price: number): number {
+  if (b === undefined || !(Number.isFinite(price) && price > 0)) return 0;
   const z = (Math.log(price) - b.mean) / b.sd;
   return 2 * Math.exp(-0.5 * z * z) - 1;
 }
