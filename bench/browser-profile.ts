@@ -11,6 +11,7 @@
  * - `heap`: the worker's heap in use (after a forced collection) at each stage: ready, learner loaded,
  *   50 reranks, a 5,000-event ingest, training caught up.
  *
+ * `heap --snapshot`: also take a heap snapshot after the ingest and list what the worker holds by kind.
  * `--page`: profile the page's main thread instead of the worker. `--trace`: also record a Chromium trace
  * of the measured part (bench/results/quick/trace.json, open it in DevTools' Performance panel) and list
  * the tasks of 5 ms or more on the worker and page threads, with what ran inside them.
@@ -52,6 +53,9 @@ interface CpuProfile {
 }
 
 /** Sends CDP commands to the page's pz-worker.js through the page's own session. */
+/** CDP events from the worker (e.g. heap snapshot chunks), by method. */
+const workerEvents = new Map<string, (params: Record<string, unknown>) => void>();
+
 async function workerSession(cdp: CDPSession): Promise<(method: string, params?: object) => Promise<Record<string, unknown>>> {
   let sessionId = '';
   let seq = 0;
@@ -60,7 +64,8 @@ async function workerSession(cdp: CDPSession): Promise<(method: string, params?:
     if (e.targetInfo.type === 'worker' && e.targetInfo.url.includes('pz-worker')) sessionId = e.sessionId;
   });
   cdp.on('Target.receivedMessageFromTarget', (e) => {
-    const m = JSON.parse(e.message) as { id?: number; result?: Record<string, unknown> };
+    const m = JSON.parse(e.message) as { id?: number; result?: Record<string, unknown>; method?: string; params?: Record<string, unknown> };
+    if (m.method !== undefined) workerEvents.get(m.method)?.(m.params ?? {});
     if (m.id !== undefined) waiting.get(m.id)?.(m.result ?? {});
     if (m.id !== undefined) waiting.delete(m.id);
   });
@@ -146,6 +151,44 @@ function summariseTrace(events: TraceEvent[]): void {
   }
 }
 
+interface HeapSnapshot {
+  snapshot: { meta: { node_fields: string[]; node_types: [string[]] } };
+  nodes: number[];
+  strings: string[];
+}
+
+/**
+ * Takes a heap snapshot of the worker and prints its self sizes by kind: object constructor, string,
+ * array, code… (what a forced collection leaves, i.e. what the worker holds).
+ */
+async function heapByKind(worker: (method: string, params?: object) => Promise<Record<string, unknown>>): Promise<void> {
+  const chunks: string[] = [];
+  workerEvents.set('HeapProfiler.addHeapSnapshotChunk', (p) => chunks.push(String(p.chunk)));
+  await worker('HeapProfiler.enable');
+  await worker('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
+  workerEvents.delete('HeapProfiler.addHeapSnapshotChunk');
+  const snap = JSON.parse(chunks.join('')) as HeapSnapshot;
+  const fields = snap.snapshot.meta.node_fields;
+  const types = snap.snapshot.meta.node_types[0];
+  const [fType, fName, fSize] = ['type', 'name', 'self_size'].map((f) => fields.indexOf(f)) as [number, number, number];
+  const bySize = new Map<string, { bytes: number; count: number }>();
+  let all = 0;
+  for (let i = 0; i < snap.nodes.length; i += fields.length) {
+    const type = types[snap.nodes[i + fType]!]!;
+    const bytes = snap.nodes[i + fSize]!;
+    const key = type === 'object' || type === 'closure' || type === 'native' ? `${type} ${snap.strings[snap.nodes[i + fName]!]}` : type;
+    const e = bySize.get(key) ?? { bytes: 0, count: 0 };
+    e.bytes += bytes;
+    e.count++;
+    bySize.set(key, e);
+    all += bytes;
+  }
+  console.log(`  heap snapshot: ${(all / 1048576).toFixed(2)} MB in all; largest kinds (KB, count):`);
+  for (const [k, v] of [...bySize].sort((a, b) => b[1].bytes - a[1].bytes).slice(0, 25)) {
+    console.log(`${(v.bytes / 1024).toFixed(0).padStart(9)}  ${String(v.count).padStart(7)}  ${k.slice(0, 80)}`);
+  }
+}
+
 async function waitForLearner(page: Page): Promise<void> {
   await page.evaluate(async () => {
     const pz = (window as unknown as W).pz;
@@ -210,6 +253,7 @@ async function main(): Promise<void> {
       await heap('after 50 reranks of 200 in 20 slots');
       await trackAll(ingest);
       await heap('after a 5,000-event ingest');
+      if (process.argv.includes('--snapshot')) await heapByKind(worker);
       await waitForLearner(page);
       await heap('training caught up');
       return;
