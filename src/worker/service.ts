@@ -259,6 +259,12 @@ export class PersonalizerService implements WorkerApi {
   private async start(config: WorkerConfig): Promise<WorkerStatus> {
     this.config = config;
     this.rng = createRng(config.seed ?? ((this.now() ^ 0x9e3779b9) >>> 0));
+    this.dbName = config.dbName ?? DEFAULT_DB_NAME;
+    this.writable = !config.readOnly;
+    // The database opens while the site's files are fetched (a network round trip each): neither
+    // waits for the other. Its failure is read where it is awaited, in `reopen`.
+    const database = this.openDatabase();
+    database.catch(() => undefined);
     // Site-wide, non-personal files: the same for every shopper, fetched like any static asset.
     const [prior, segments, translations] = await Promise.all([
       config.priorUrl ? this.fetchJson(config.priorUrl).catch((e) => ({ error: describeError(e) })) : undefined,
@@ -313,11 +319,9 @@ export class PersonalizerService implements WorkerApi {
     };
     this.engine = new Engine(this.engineOptions, this.now());
 
-    this.dbName = config.dbName ?? DEFAULT_DB_NAME;
-    this.writable = !config.readOnly;
     this.tabs = openTabs(this.dbName, (m) => this.onTabMessage(m));
     // Private modes, full disks, blocked storage: keep working in memory; later writes try again.
-    await this.openedStore();
+    await this.openedStore(database);
     // Reports only with consent, and without delaying start-up.
     if (this.writable && config.reportUrl) this.startReporter(config.reportUrl).catch(() => undefined);
     // Ready now: start-up retention and the JIT warm-up run after the page got its answer (a rerank
@@ -354,21 +358,26 @@ export class PersonalizerService implements WorkerApi {
    * or upgraded the database, or the browser closed it). `undefined` when storage is unavailable; the
    * reason is in `storageError`, and the next call tries again.
    */
-  private openedStore(): Promise<Store | undefined> {
+  /** The open store, opening it (or taking the open already under way, `database`) when there is none. */
+  private openedStore(database?: Promise<Store | undefined>): Promise<Store | undefined> {
     if (this.store && !this.store.closed) return Promise.resolve(this.store);
-    this.opening ??= this.reopen().finally(() => {
+    this.opening ??= this.reopen(database).finally(() => {
       this.opening = undefined;
     });
     return this.opening;
   }
 
-  private async reopen(): Promise<Store | undefined> {
+  /** Opens the database; without consent only one that already exists is read, and none is created. */
+  private openDatabase(): Promise<Store | undefined> {
+    return this.writable ? this.openWithin(BLOCKED_OPEN_MS) : openExistingStore(this.dbName, this.storeCallbacks());
+  }
+
+  private async reopen(database?: Promise<Store | undefined>): Promise<Store | undefined> {
     const first = !this.hadStore;
     this.store = undefined;
     let store: Store | undefined;
     try {
-      // Without consent only a database that already exists is read; none is created.
-      store = this.writable ? await this.openWithin(BLOCKED_OPEN_MS) : await openExistingStore(this.dbName, this.storeCallbacks());
+      store = await (database ?? this.openDatabase());
     } catch (err) {
       this.storageError = describeError(err);
       return undefined;

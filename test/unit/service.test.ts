@@ -160,6 +160,26 @@ describe('PersonalizerService', () => {
     await vi.waitFor(async () => expect((await svc.exportData()).model).toMatchObject({ fm: { priorVersion: 'site-prior-7' } }), { timeout: 30_000 });
   });
 
+  it('opens the database while the site files are fetched, not after them', async () => {
+    const dbName = freshDb();
+    const file = toPriorFile({ version: 'site-prior-7b', featureSchemaVersion: FEATURE_SCHEMA_VERSION, weights: DEFAULT_WEIGHTS });
+    let openedMeanwhile = false;
+    // The prior's answer waits (up to a second) for the database to exist: a start that opened it only
+    // after the fetch would leave this false.
+    const fetchJson = async () => {
+      for (let i = 0; i < 200 && !openedMeanwhile; i++) {
+        openedMeanwhile = (await databaseNames()).includes(dbName);
+        if (!openedMeanwhile) await new Promise((done) => setTimeout(done, 5));
+      }
+      return JSON.parse(JSON.stringify(file));
+    };
+    const { svc } = service({ fetchJson });
+    expect(await svc.init({ dbName, seed: 1, priorUrl: '/prior.json' })).toMatchObject({ ready: true });
+    expect(openedMeanwhile).toBe(true);
+    await svc.track([view(1)]);
+    expect(await storedIds(dbName)).toEqual(['ev-1']);
+  });
+
   it("uses the site's purchase-intent model published with the prior, for the panel's figure and the segment alike", async () => {
     // A model that says "likely to buy" for everyone: intercept 5, no weights.
     const intent = { version: 'pz-propensity-2', features: ['open_cart'], intercept: 5, weights: [0] };
