@@ -11,6 +11,9 @@
  * - `bayes-frozen`: the first one never updated (what it knows before any click), so the ceiling of
  *   what learning from clicks adds is `bayes-truth-in-set` − `bayes-frozen`.
  * `--bayes-only` skips the product rows and the diagnostics.
+ * The drift target's figure (the gain in the 5 lists after the switch as a share of the gain in the 5
+ * before it) for the product's learner against the prior and for the ideal learner against itself
+ * frozen: how far the product is from what these clicks allow after a drift.
  * Drift shoppers' second taste is in the first set too, with a switch hazard of
  * {@link SHOWN_LISTS}.driftShare / lists per list.
  * Then diagnostics of the product learner at lists 5, 10 and 20: the cosine, over the list's items
@@ -18,7 +21,9 @@
  * spread (sd) of each, and clicks per list.
  */
 import { Engine } from '../src/core/engine';
-import { FEATURE_SCHEMA_VERSION } from '../src/core/model/features';
+import { FEATURE_DIM, FEATURE_INDEX, FEATURE_SCHEMA_VERSION, features } from '../src/core/model/features';
+import { fmScoreBatch } from '../src/core/model/fm';
+import { emptyProfile } from '../src/core/profile/profile';
 import { type ShopperLearner, createLearner } from '../src/core/model/learner';
 import type { Candidate } from '../src/core/types';
 import { createRng } from '../src/core/util/rng';
@@ -215,8 +220,8 @@ const ref = runShownLists(setup, productPolicy({ name: 'pz-prior', learn: false,
 const groups = [...LIST_GROUPS, ...DRIFT_GROUPS].map((g) => g.label);
 console.log(`click model ${model}, ${setup.shoppers.length} tuning shoppers (seed ${TUNE_SEED})`);
 console.log(['row', ...groups].join('\t'));
-const show = (name: string, r: ReturnType<typeof runShownLists>) => {
-  const s = summarize(r, r === ref ? undefined : ref, setup, TUNE_SEED);
+const show = (name: string, r: ReturnType<typeof runShownLists>, base: ReturnType<typeof runShownLists> = ref) => {
+  const s = summarize(r, r === base ? undefined : base, setup, TUNE_SEED);
   console.log(
     [
       name,
@@ -226,15 +231,69 @@ const show = (name: string, r: ReturnType<typeof runShownLists>) => {
       }),
     ].join('\t'),
   );
+  return s;
+};
+/**
+ * The drift target's figure for a row against its start: the gain in the 5 lists after the switch as
+ * a share of the gain in the 5 before it (the target: at least half).
+ */
+const recovery = (name: string, s: ReturnType<typeof summarize>) => {
+  const before = s['drift-before-10-14']!.gain!.mean;
+  const after = s['drift-after-1-5']!.gain!.mean;
+  console.log(`drift recovery, ${name}: gain lists 10–14 ${before.toFixed(4)}, lists 15–19 (after the switch) ${after.toFixed(4)}: ${((100 * after) / before).toFixed(0)} % back within 5 lists`);
 };
 const bayesOnly = process.argv.includes('--bayes-only');
 show('pz-prior', ref);
-if (!bayesOnly) {
-  show('pz-prior-learner', runShownLists(setup, instrumented(trainedPrior(setup.site)), model));
-  show('oracle', runShownLists(setup, 'oracle', model));
+/**
+ * List 1: the site prior scored on a shopper with no history, without the policy's no-history rule
+ * (which keeps the server order). Counts the lists whose order differs from the server's and which
+ * features are non-zero: with no history, what can the device know beyond the server's order?
+ */
+function priorWithoutGate(weights: ReturnType<typeof trainedPrior>): { policy: ReplayPolicy; report: () => string } {
+  const nonZero = new Set<number>();
+  let differ = 0;
+  const report = () => {
+    const names = Object.entries(FEATURE_INDEX).filter(([, i]) => nonZero.has(i)).map(([k]) => k);
+    return `list 1, prior on an empty profile: order differs from the server's on ${differ} of ${setup.shoppers.length} lists; non-zero features: ${names.join(', ')}`;
+  };
+  const policy: ReplayPolicy = {
+    name: 'pz-prior, no-history rule off',
+    newShopper() {
+      let l = 0;
+      return {
+        observe() {},
+        rank(cands: readonly Candidate[], now: number) {
+          l++;
+          const n = cands.length;
+          const X = features(emptyProfile(now), cands, { now });
+          for (let j = 0; j < X.length; j++) if (X[j] !== 0) nonZero.add(j % FEATURE_DIM);
+          const s = fmScoreBatch(weights, X, n);
+          if (l === 1) {
+            for (let i = 1; i < n; i++) if (!(s[i - 1]! >= s[i]!)) {
+              differ++;
+              break;
+            }
+          }
+          return Float64Array.from(s);
+        },
+      };
+    },
+  };
+  return { policy, report };
 }
-show('bayes-truth-in-set', runShownLists(setup, bayesPolicy('bayes-truth-in-set', true), model));
-show('bayes-frozen', runShownLists(setup, bayesPolicy('bayes-frozen', true, false), model));
+if (!bayesOnly) {
+  const ungated = priorWithoutGate(trainedPrior(setup.site));
+  show('pz-prior, no-history rule off', runShownLists(setup, ungated.policy, model));
+  console.log(ungated.report());
+}
+const learnt = bayesOnly ? undefined : show('pz-prior-learner', runShownLists(setup, instrumented(trainedPrior(setup.site)), model));
+if (!bayesOnly) show('oracle', runShownLists(setup, 'oracle', model));
+const ideal = runShownLists(setup, bayesPolicy('bayes-truth-in-set', true), model);
+show('bayes-truth-in-set', ideal);
+const frozen = runShownLists(setup, bayesPolicy('bayes-frozen', true, false), model);
+show('bayes-frozen', frozen);
+if (learnt) recovery('pz-prior-learner − pz-prior', learnt);
+recovery('ideal Bayesian learner − the same frozen', show('bayes-truth-in-set − frozen', ideal, frozen));
 if (!bayesOnly) show('bayes-others', runShownLists(setup, bayesPolicy('bayes-others', false), model));
 if (!bayesOnly) console.log('list\tcos(taste,u)\tcos(final,u)\tsd(taste)\tsd(final)');
 if (!bayesOnly) for (const [l, d] of diag) console.log([l, mean(d.cosTaste), mean(d.cosFinal), mean(d.sdTaste), mean(d.sdFinal)].map((x) => (typeof x === 'number' && !Number.isInteger(x) ? x.toFixed(3) : x)).join('\t'));
