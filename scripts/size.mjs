@@ -5,6 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { sourceBytes } from './source-bytes.mjs';
 
 const dist = resolve(dirname(fileURLToPath(import.meta.url)), '../dist');
 const gz = (f) => gzipSync(readFileSync(f), { level: 9 }).length;
@@ -37,5 +38,13 @@ const worker = readFileSync(join(dist, 'pz-worker.js'), 'utf8');
 if (/(^|[;}])\s*import\s*[{*\w]/.test(worker) || /\bimport\s*["']/.test(worker)) {
   console.log('pz-worker.js has a static import: its first load is more than one file');
   ok = false;
+}
+// `--by-source pz.js`: what each source file costs in that built file (from its source map).
+const bySource = process.argv.indexOf('--by-source');
+if (bySource >= 0) {
+  const name = process.argv[bySource + 1] ?? 'pz.js';
+  const { total, bytes, rows: parts } = sourceBytes(join(dist, name));
+  console.log(`\n${name}: ${bytes} bytes minified, ${total} gzip -9\n\n| source | minified bytes | gzip bytes it adds |\n| --- | ---: | ---: |`);
+  for (const p of parts) console.log(`| ${p.source} | ${p.bytes} | ${p.gzipMarginal} |`);
 }
 if (process.argv.includes('--check') && !ok) process.exit(1);

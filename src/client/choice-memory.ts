@@ -11,7 +11,7 @@ import { stringifyJson } from './json';
 
 /** What the shopper chose. */
 export interface Choices {
-  consent?: ConsentState;
+  consent?: ConsentState | undefined;
   paused?: boolean;
 }
 
@@ -36,8 +36,7 @@ function storage(): Storage | undefined {
 function parse(raw: string | null | undefined): Choices {
   try {
     const v = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
-    const consent = parseConsent(v.consent);
-    return { ...(consent ? { consent } : {}), ...(v.paused === true ? { paused: true } : {}) };
+    return { consent: parseConsent(v.consent), paused: v.paused === true };
   } catch {
     return {};
   }

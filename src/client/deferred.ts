@@ -8,10 +8,12 @@
  * the client's own does when the worker is slow. If the client file cannot load, every waiting call
  * gets the client's failure answers (the server order for reranks, `undefined` for reads, a
  * rejection for `erase`), listeners of `error` hear why, and the events tracked meanwhile are
- * counted in that message: nothing is claimed stored that was not.
+ * counted in that message: nothing is claimed stored that was not. `messagesUrl` and `lang` are
+ * the client's, from the moment it arrives.
  */
-import type { ConsentState, RerankOptions } from '../core/types';
+import { parseConsent } from '../core/privacy/consent';
 import { serverOrder } from '../core/rank/server-order';
+import type { ConsentState, RerankOptions } from '../core/types';
 import { COMMAND_NAMES, runCommand } from './commands';
 import type { Personalizer } from './personalizer';
 import { VERSION } from './version';
@@ -22,8 +24,6 @@ export interface DeferredInit {
   paused: boolean;
   /** How long a rerank waits for the client (the client's `readyTimeoutMs`). */
   readyTimeoutMs: number;
-  messagesUrl?: string | undefined;
-  lang?: string | undefined;
 }
 
 /** The stand-in and the two ways its wait ends. */
@@ -40,13 +40,13 @@ interface Held {
   args: unknown[];
   /** Takes the real call's result (a promise's resolve, an unsubscribe's slot). */
   done?(result: unknown): void;
-  /** Answers the call when the client cannot come. */
+  /** Answers the call when the client cannot come, or the real call threw. */
   failed?(reason: string): void;
+  /** Already answered (a rerank past its deadline): never sent to the client. */
   settled?: boolean;
 }
 
-/** The calls with answers of their own before the client arrives; every other one waits for it. */
-const OWN = ['track', 'impression', 'rerank', 'consent', 'paused', 'on'];
+type Call = (args: unknown[]) => unknown;
 
 /**
  * Creates the stand-in.
@@ -54,62 +54,35 @@ const OWN = ['track', 'impression', 'rerank', 'consent', 'paused', 'on'];
  * window.pz = d.api; import(clientUrl).then((m) => d.attach(m.start()), (e) => d.fail(String(e)));
  */
 export function deferPersonalizer(init: DeferredInit): Deferred {
-  let real: Personalizer | undefined;
+  let real: Record<string, unknown> | undefined;
   let failure: string | undefined;
-  const state: { consent: ConsentState; paused: boolean } = { consent: init.consent, paused: init.paused };
+  const state: Record<string, unknown> = { consent: init.consent, paused: init.paused };
   const held: Held[] = [];
   /** Events tracked while waiting (reported if the client never comes). */
   let tracked = 0;
-  const errorListeners: unknown[] = [];
-  const api: Record<string, unknown> = { version: VERSION, messagesUrl: init.messagesUrl, lang: init.lang };
-  const forward = (name: string, args: unknown[]): unknown => (real![name as keyof Personalizer] as (...a: unknown[]) => unknown)(...args);
-  /** Defines a call: forwarded once the client is there, `waiting` before. */
-  const define = (name: string, waiting: (args: unknown[]) => unknown) => {
-    api[name] = (...args: unknown[]) => (real ? forward(name, args) : waiting(args));
+  /** What `error` listeners hear when the client cannot come. */
+  let loadError: { where: 'load'; message: string } | undefined;
+  const api: Record<string, unknown> = { version: VERSION };
+  const forward = (name: string, args: unknown[]): unknown => (real![name] as (...a: unknown[]) => unknown)(...args);
+  /** Keeps a call for the client; once the client cannot come, there is nothing to keep it for. */
+  const hold = (h: Held) => {
+    if (failure === undefined) held.push(h);
   };
-  const keep = (name: string) => (args: unknown[]) => {
-    if (failure === undefined) held.push({ name, args });
+  const keep: Call = function (this: string, args) {
+    hold({ name: this, args });
   };
-
-  define('impression', keep('impression'));
-  define('destroy', keep('destroy'));
-  define('track', ([event]) => {
+  /** The calls with answers of their own before the client arrives. */
+  const own: Record<string, Call> = Object.create(null);
+  own.impression = own.destroy = keep;
+  own.track = ([event]) => {
     if (failure !== undefined || state.consent === 'denied') return;
-    // Stamped now, as the client would: the event keeps the time it happened.
-    const e = event !== null && typeof event === 'object' && (event as { ts?: unknown }).ts === undefined ? { ...event, ts: Date.now() } : event;
     tracked++;
-    held.push({ name: 'track', args: [e] });
-  });
-  // The rest answer with a promise: `undefined` when the client cannot come (`erase` rejects).
-  for (const name of COMMAND_NAMES) {
-    if (OWN.indexOf(name) >= 0) continue;
-    const onFail = (reason: string) => {
-      if (name === 'erase') throw new Error(reason);
-    };
-    define(name, (args) => {
-      const failed = failure;
-      if (failed !== undefined) return new Promise((resolve) => resolve(onFail(failed)));
-      return new Promise((resolve, reject) => {
-        held.push({
-          name,
-          args,
-          done: resolve,
-          failed(reason) {
-            try {
-              resolve(onFail(reason));
-            } catch (err) {
-              reject(err);
-            }
-          },
-        });
-      });
-    });
-  }
-  define('rerank', (args) => {
+    // Stamped now, as the client would: the event keeps the time it happened.
+    hold({ name: 'track', args: [event !== null && typeof event === 'object' && (event as { ts?: unknown }).ts === undefined ? { ...event, ts: Date.now() } : event] });
+  };
+  own.rerank = (args) => {
     const [candidates, options] = args as [unknown, RerankOptions | undefined];
     const t0 = performance.now();
-    const fallback = (why: string) => serverOrder(candidates, options?.limit, why, performance.now() - t0, options?.exclude);
-    if (failure !== undefined) return Promise.resolve(fallback(failure));
     return new Promise((resolve) => {
       // One deadline from the call, as the client's: the real answer counts only if it comes in time.
       const settle = (result: unknown) => {
@@ -121,43 +94,58 @@ export function deferPersonalizer(init: DeferredInit): Deferred {
       const h: Held = {
         name: 'rerank',
         args,
-        done: (result) => {
-          Promise.resolve(result).then(settle, (err: unknown) => settle(fallback(err instanceof Error ? err.message : String(err))));
-        },
-        failed: (reason) => settle(fallback(reason)),
+        done: (result) => Promise.resolve(result).then(settle, (err: unknown) => h.failed!(String(err))),
+        failed: (why) => settle(serverOrder(candidates, options?.limit, why, performance.now() - t0, options?.exclude)),
       };
       const timer = setTimeout(() => h.failed!(`the personalizer did not load within ${init.readyTimeoutMs} ms`), init.readyTimeoutMs);
-      held.push(h);
+      if (failure === undefined) held.push(h);
+      else h.failed!(failure);
     });
-  });
-  for (const name of ['consent', 'paused'] as const) {
-    define(name, ([value]) => {
-      if (name === 'paused' ? typeof value === 'boolean' : value === 'granted' || value === 'denied' || value === 'pending') {
-        (state as Record<string, unknown>)[name] = value;
-        held.push({ name, args: [value] });
-      }
-      return state[name];
-    });
-  }
-  define('on', ([name, fn]) => {
+  };
+  own.consent = own.paused = function (this: string, [value]) {
+    if (this === 'paused' ? typeof value === 'boolean' : parseConsent(value)) {
+      state[this] = value;
+      hold({ name: this, args: [value] });
+    }
+    return state[this];
+  };
+  own.on = ([event, fn]) => {
     let off: (() => void) | undefined;
     let cancelled = false;
-    if (name === 'error') errorListeners.push(fn);
-    held.push({
+    hold({
       name: 'on',
-      args: [name, fn],
+      args: [event, fn],
       done(result) {
         if (cancelled) (result as () => void)();
         else off = result as () => void;
       },
+      failed() {
+        // Only the client's failure to come is heard here (never a throw of the client's own `on`).
+        if (event !== 'error' || cancelled || !loadError) return;
+        try {
+          (fn as (d: unknown) => void)(loadError);
+        } catch {
+          // a listener's bug must not break the page
+        }
+      },
     });
     return () => {
       cancelled = true;
-      const at = errorListeners.indexOf(fn);
-      if (at >= 0) errorListeners.splice(at, 1);
       off?.();
     };
-  });
+  };
+  for (const name of [...COMMAND_NAMES, 'destroy']) {
+    // The rest answer with a promise: `undefined` when the client cannot come (`erase` rejects).
+    const waiting =
+      own[name] ??
+      ((args: unknown[]) =>
+        new Promise((resolve, reject) => {
+          const failed = (reason: string) => (name === 'erase' ? reject(new Error(reason)) : resolve(undefined));
+          if (failure === undefined) held.push({ name, args, done: resolve, failed });
+          else failed(failure);
+        }));
+    api[name] = (...args: unknown[]) => (real ? forward(name, args) : waiting.call(name, args));
+  }
   api.push = (...commands: unknown[]): number => {
     for (let i = 0; i < commands.length; i++) runCommand(api as unknown as Personalizer, commands[i]);
     return commands.length;
@@ -167,30 +155,24 @@ export function deferPersonalizer(init: DeferredInit): Deferred {
     api: api as unknown as Personalizer,
     attach(client) {
       if (real || failure !== undefined) return;
-      real = client;
-      errorListeners.length = 0;
+      real = client as unknown as Record<string, unknown>;
+      api.messagesUrl = client.messagesUrl;
+      api.lang = client.lang;
       for (const h of held.splice(0)) {
         if (h.settled) continue; // a rerank already answered with the server order
         try {
           const result = forward(h.name, h.args); // evaluated first: `done?.(…)` would skip it when there is no done
           h.done?.(result);
         } catch (err) {
-          h.failed?.(err instanceof Error ? err.message : String(err));
+          h.failed?.(String(err));
         }
       }
     },
     fail(reason) {
       if (real || failure !== undefined) return;
       failure = reason;
-      for (const h of held.splice(0)) if (!h.settled) h.failed?.(reason);
-      const message = tracked ? `${reason}; ${tracked} events tracked meanwhile were not stored` : reason;
-      for (const fn of errorListeners.splice(0)) {
-        try {
-          (fn as (d: { where: string; message: string }) => void)({ where: 'load', message });
-        } catch {
-          // a listener's bug must not break the page
-        }
-      }
+      loadError = { where: 'load', message: tracked ? `${reason}; ${tracked} events tracked meanwhile were not stored` : reason };
+      for (const h of held.splice(0)) h.failed?.(reason);
     },
   };
 }

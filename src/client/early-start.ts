@@ -21,33 +21,34 @@ export function newWorker(url: string | URL): Worker {
   return new Worker(trustedScriptUrl(url), { type: 'module', name: 'on-device-personalizer' });
 }
 
-/** Event types buffered before capture starts (the ones capture turns into shopper events at once). */
-const BUFFERED = ['click', 'submit'];
-
 /**
- * Starts the worker (when `startWorker`) and the event buffer. Never throws: a worker that cannot be
- * created here is created again, with the error reported, by the client.
+ * Starts the worker (when `startWorker`) and the buffer of the clicks and submits that capture turns
+ * into shopper events at once. Never throws: a worker that cannot be created here (no Worker support,
+ * another origin) is created again, with the error reported, by the client.
  */
 export function beginEarly(workerUrl: string | URL, startWorker: boolean): EarlyStart {
   const events: Event[] = [];
   const keep = (ev: Event) => {
     events.push(ev);
   };
+  const listen = (method: 'addEventListener' | 'removeEventListener') => {
+    document[method]('click', keep, true);
+    document[method]('submit', keep, true);
+  };
   const early: EarlyStart = {
     takeEvents() {
-      for (let i = 0; i < BUFFERED.length; i++) document.removeEventListener(BUFFERED[i]!, keep, true);
+      listen('removeEventListener');
       return events.splice(0);
     },
   };
-  for (let i = 0; i < BUFFERED.length; i++) document.addEventListener(BUFFERED[i]!, keep, { capture: true, passive: true });
-  if (startWorker && typeof Worker !== 'undefined') {
+  listen('addEventListener');
+  if (startWorker) {
     try {
       const w = newWorker(workerUrl);
-      const onError = (ev: ErrorEvent) => {
+      w.addEventListener('error', (ev: ErrorEvent) => {
         ev.preventDefault();
         if (early.worker === w) early.workerError = ev.message || 'worker failed to load';
-      };
-      w.addEventListener('error', onError);
+      });
       early.worker = w;
     } catch {
       // The client tries again and reports why.

@@ -1,17 +1,22 @@
 /**
  * The script-tag loader's second file (`pz-chunks/client-[hash].js`, imported by `pz.js` the moment
- * it runs, while the worker starts): the client, capture, slots and the lazy elements. `pz.js` holds
- * only configuration, the command queue, the worker's early start and the event buffer.
+ * it runs, while the worker starts): the reader of the tag's other attributes, the client, capture,
+ * slots and the lazy elements. `pz.js` holds only what starts at once: the attributes that start the
+ * worker, the command queue and stand-in API, the worker's early start and the event buffer.
  */
 import type { EarlyStart } from './early-start';
 import { loadElementsWhenUsed } from './lazy-elements';
-import { type Personalizer, type PersonalizerOptions, createPersonalizer } from './personalizer';
+import { type Personalizer, createPersonalizer } from './personalizer';
+import { type LoaderStart, scriptOptions } from './script-attributes';
 
 /**
- * Creates the personalizer from the loader's options, adopting what the loader started, and loads
- * each element's own file (beside `pz.js`) the first time its tag is in the page.
+ * Creates the personalizer from what the loader read and the tag's other attributes, adopting what
+ * the loader started, and loads each element's own file (beside `pz.js`) the first time its tag is in
+ * the page.
  */
-export function startFromScript(options: PersonalizerOptions, early: EarlyStart, base: string): Personalizer {
+export function startFromScript(start: LoaderStart, early: EarlyStart): Personalizer {
+  const options = scriptOptions(start);
+  const base = start.base;
   const pz = createPersonalizer(options, early);
   const debug = options.debug === true;
   loadElementsWhenUsed(

@@ -9,8 +9,9 @@ let policy: Policy | null | undefined;
 
 /** The URL as a `TrustedScriptURL` where Trusted Types exist, else as a string. Throws for another origin. */
 export function trustedScriptUrl(url: string | URL): string {
-  const href = new URL(String(url), location.href).href;
-  if (new URL(href).origin !== location.origin) throw new TypeError(`script URL must be same-origin, got ${href}`);
+  const u = new URL(String(url), location.href);
+  const href = u.href;
+  if (u.origin !== location.origin) throw new TypeError(`script URL must be same-origin, got ${href}`);
   if (policy === undefined) {
     const tt = (globalThis as { trustedTypes?: { createPolicy(name: string, rules: { createScriptURL(u: string): string }): Policy } }).trustedTypes;
     try {

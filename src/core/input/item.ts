@@ -10,10 +10,13 @@
  */
 import type { Candidate, RelatedItem } from '../types';
 
+/** Id length in characters; a longer id makes the item unusable. Apart from {@link ITEM_LIMITS} only so the page loader, which reads ids alone, bundles no other limit. */
+const ID_MAX_LENGTH = 200;
+
 /** Every limit on item fields, in one place. Text is trimmed first, longer text is truncated; ids are never changed. */
 export const ITEM_LIMITS = /* @__PURE__ */ Object.freeze({
-  /** Id length in characters (after trimming); a longer id makes the item unusable. */
-  id: 200,
+  /** Id length in characters; a longer id makes the item unusable. */
+  id: ID_MAX_LENGTH,
   category: 300,
   brand: 100,
   title: 200,
@@ -85,7 +88,7 @@ export function normalizeId(value: unknown): { id: string } | { error: string } 
  */
 export function idOf(value: unknown): string | undefined {
   const id = typeof value === 'number' && Number.isFinite(value) ? String(value) : value;
-  return typeof id === 'string' && id.trim() !== '' && id.length <= ITEM_LIMITS.id ? id : undefined;
+  return typeof id === 'string' && id.trim() !== '' && id.length <= ID_MAX_LENGTH ? id : undefined;
 }
 
 /**
