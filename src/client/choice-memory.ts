@@ -45,7 +45,7 @@ function parse(raw: string | null | undefined): Choices {
 /** The choices remembered for `dbName` (empty when nothing is remembered or storage is blocked). */
 export function readChoices(dbName: string): Choices {
   try {
-    return parse(storage()?.getItem(choiceKey(dbName)));
+    return parse(localStorage.getItem(choiceKey(dbName))); // throws where there is no storage, or it is blocked
   } catch {
     return {};
   }

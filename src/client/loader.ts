@@ -17,7 +17,7 @@
  * private reports endpoint), `data-debug`.
  */
 import { parseConsent } from '../core/privacy/consent';
-import { CLIENT_SETTINGS, DEFAULT_DB_NAME } from '../core/settings';
+import { DEFAULT_DB_NAME, READY_TIMEOUT_MS } from '../core/settings';
 import { readChoices } from './choice-memory';
 import { deferPersonalizer } from './deferred';
 import { beginEarly } from './early-start';
@@ -63,7 +63,7 @@ function boot(): void {
     // The worker starts now, in parallel with the client file; the rule for "now" is the client's own.
     const state = startingState(start, readChoices(start.dbName ?? DEFAULT_DB_NAME));
     const early = beginEarly(start.workerUrl, state.consent === 'granted');
-    const deferred = deferPersonalizer({ ...state, readyTimeoutMs: start.readyTimeoutMs ?? CLIENT_SETTINGS.readyTimeoutMs });
+    const deferred = deferPersonalizer({ ...state, readyTimeoutMs: start.readyTimeoutMs ?? READY_TIMEOUT_MS });
     api = deferred.api;
     Object.defineProperty(w, INSTANCE_KEY, { value: api });
     import(/* @vite-ignore */ new URL(__PZ_CLIENT_FILE__, base).href)

@@ -12,12 +12,18 @@
 /** The IndexedDB database (and remembered-choices key) name when the page sets none (`data-db`). */
 export const DEFAULT_DB_NAME = 'on-device-personalizer';
 
+/**
+ * How long a rerank waits for the worker (and, from `pz.js`, for the client file) to start; then the
+ * server order. A constant of its own so that `pz.js`, which reads only this one, bundles no object.
+ */
+export const READY_TIMEOUT_MS = 800;
+
 /** The page-side client's deadlines when the page sets none (`data-budget-ms`, `data-ready-timeout-ms`). */
 export const CLIENT_SETTINGS = /* @__PURE__ */ Object.freeze({
   /** Time a rerank may take once the worker is ready; then the server order. */
   budgetMs: 50,
-  /** How long a rerank waits for the worker (and, from `pz.js`, for the client file) to start; then the server order. */
-  readyTimeoutMs: 800,
+  /** See {@link READY_TIMEOUT_MS}. */
+  readyTimeoutMs: READY_TIMEOUT_MS,
 });
 
 /** Latent dimension of the factorization machine's pairwise interactions. */
