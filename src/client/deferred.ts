@@ -29,13 +29,16 @@ export interface DeferredInit {
 /** The stand-in and the two ways its wait ends. */
 export interface Deferred {
   api: Personalizer;
-  /** The client arrived: replays every waiting call on it, in order. */
-  attach(real: Personalizer): void;
+  /** The calls kept for the client, oldest first ({@link handOver} replays them). */
+  held: Held[];
+  /** Forwards every call to `real` from now on; false (and nothing changes) when the wait had already ended. */
+  adopt(real: Personalizer): boolean;
   /** The client cannot arrive: answers every waiting call with its failure value. */
   fail(reason: string): void;
 }
 
-interface Held {
+/** One call kept for the client. */
+export interface Held {
   name: string;
   args: unknown[];
   /** Takes the real call's result (a promise's resolve, an unsubscribe's slot). */
@@ -51,7 +54,7 @@ type Call = (args: unknown[]) => unknown;
 /**
  * Creates the stand-in.
  * @example const d = deferPersonalizer({ consent: 'granted', paused: false, readyTimeoutMs: 800 });
- * window.pz = d.api; import(clientUrl).then((m) => d.attach(m.start()), (e) => d.fail(String(e)));
+ * window.pz = d.api; import(clientUrl).then((m) => handOver(d, m.start()), (e) => d.fail(String(e)));
  */
 export function deferPersonalizer(init: DeferredInit): Deferred {
   let real: Record<string, unknown> | undefined;
@@ -63,7 +66,6 @@ export function deferPersonalizer(init: DeferredInit): Deferred {
   /** What `error` listeners hear when the client cannot come. */
   let loadError: { where: 'load'; message: string } | undefined;
   const api: Record<string, unknown> = { version: VERSION };
-  const forward = (name: string, args: unknown[]): unknown => (real![name] as (...a: unknown[]) => unknown)(...args);
   /** Keeps a call for the client; once the client cannot come, there is nothing to keep it for. */
   const hold = (h: Held) => {
     if (failure === undefined) held.push(h);
@@ -144,7 +146,7 @@ export function deferPersonalizer(init: DeferredInit): Deferred {
           if (failure === undefined) held.push({ name, args, done: resolve, failed });
           else failed(failure);
         }));
-    api[name] = (...args: unknown[]) => (real ? forward(name, args) : waiting.call(name, args));
+    api[name] = (...args: unknown[]) => (real ? (real[name] as (...a: unknown[]) => unknown)(...args) : waiting.call(name, args));
   }
   api.push = (...commands: unknown[]): number => {
     for (let i = 0; i < commands.length; i++) runCommand(api as unknown as Personalizer, commands[i]);
@@ -153,21 +155,8 @@ export function deferPersonalizer(init: DeferredInit): Deferred {
 
   return {
     api: api as unknown as Personalizer,
-    attach(client) {
-      if (real || failure !== undefined) return;
-      real = client as unknown as Record<string, unknown>;
-      api.messagesUrl = client.messagesUrl;
-      api.lang = client.lang;
-      for (const h of held.splice(0)) {
-        if (h.settled) continue; // a rerank already answered with the server order
-        try {
-          const result = forward(h.name, h.args); // evaluated first: `done?.(…)` would skip it when there is no done
-          h.done?.(result);
-        } catch (err) {
-          h.failed?.(String(err));
-        }
-      }
-    },
+    held,
+    adopt: (client) => !real && failure === undefined && !!(real = client as unknown as Record<string, unknown>),
     fail(reason) {
       if (real || failure !== undefined) return;
       failure = reason;
@@ -175,4 +164,26 @@ export function deferPersonalizer(init: DeferredInit): Deferred {
       for (const h of held.splice(0)) h.failed?.(reason);
     },
   };
+}
+
+/**
+ * The client arrived: `d` forwards every call to it from now on, takes its `messagesUrl` and `lang`,
+ * and replays every waiting call on it, in order. Does nothing when the wait had already ended. Part
+ * of the client file, not of `pz.js`: it runs only once the client is there.
+ * @example import(clientUrl).then((m) => handOver(d, m.start()));
+ */
+export function handOver(d: Deferred, real: Personalizer): void {
+  if (!d.adopt(real)) return;
+  const api = d.api as unknown as Record<string, unknown>;
+  api.messagesUrl = real.messagesUrl;
+  api.lang = real.lang;
+  for (const h of d.held.splice(0)) {
+    if (h.settled) continue; // a rerank already answered with the server order
+    try {
+      const result = (real[h.name as keyof Personalizer] as (...a: unknown[]) => unknown)(...h.args); // evaluated first: `done?.(…)` would skip it when there is no done
+      h.done?.(result);
+    } catch (err) {
+      h.failed?.(String(err));
+    }
+  }
 }

@@ -67,7 +67,7 @@ function boot(): void {
     api = deferred.api;
     Object.defineProperty(w, INSTANCE_KEY, { value: api });
     import(/* @vite-ignore */ new URL(__PZ_CLIENT_FILE__, base).href)
-      .then((m: typeof import('./script-client')) => deferred.attach(m.startFromScript(start, early)))
+      .then((m: typeof import('./script-client')) => m.startFromScript(start, early, deferred))
       .catch((err: unknown) => {
         early.takeEvents();
         early.worker?.terminate();

@@ -4,6 +4,7 @@
  * slots and the lazy elements. `pz.js` holds only what starts at once: the attributes that start the
  * worker, the command queue and stand-in API, the worker's early start and the event buffer.
  */
+import { type Deferred, handOver } from './deferred';
 import type { EarlyStart } from './early-start';
 import { loadElementsWhenUsed } from './lazy-elements';
 import { type Personalizer, createPersonalizer } from './personalizer';
@@ -11,10 +12,10 @@ import { type LoaderStart, scriptOptions } from './script-attributes';
 
 /**
  * Creates the personalizer from what the loader read and the tag's other attributes, adopting what
- * the loader started, and loads each element's own file (beside `pz.js`) the first time its tag is in
- * the page.
+ * the loader started, hands the stand-in's waiting calls over to it, and loads each element's own file
+ * (beside `pz.js`) the first time its tag is in the page.
  */
-export function startFromScript(start: LoaderStart, early: EarlyStart): Personalizer {
+export function startFromScript(start: LoaderStart, early: EarlyStart, standIn: Deferred): Personalizer {
   const options = scriptOptions(start);
   const base = start.base;
   const pz = createPersonalizer(options, early);
@@ -35,5 +36,6 @@ export function startFromScript(start: LoaderStart, early: EarlyStart): Personal
     ],
     debug,
   );
+  handOver(standIn, pz);
   return pz;
 }

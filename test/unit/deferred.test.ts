@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { deferPersonalizer } from '../../src/client/deferred';
+import { deferPersonalizer, handOver } from '../../src/client/deferred';
 import type { Personalizer } from '../../src/client/personalizer';
 
 /** A real-shaped personalizer that records every call it gets, in order. */
@@ -48,7 +48,7 @@ describe('the stand-in while the client file loads', () => {
     const profile = d.api.profile();
     d.api.push(['track', { type: 'search', query: 'red' }]);
     const { real, calls } = recorder();
-    d.attach(real);
+    handOver(d, real);
     expect(calls.map((c) => c[0])).toEqual(['track', 'track', 'impression', 'profile', 'track']);
     const stamped = calls[0]![1] as { ts: number };
     expect(stamped.ts).toBeGreaterThanOrEqual(before);
@@ -66,7 +66,7 @@ describe('the stand-in while the client file loads', () => {
     const answer = d.api.rerank([{ id: 'a' }, { id: 'b' }], { slot: 's' });
     vi.advanceTimersByTime(500);
     const { real, calls } = recorder();
-    d.attach(real);
+    handOver(d, real);
     await expect(answer).resolves.toMatchObject({ fellBack: false, items: [{ id: 'b' }] });
     expect(calls).toEqual([['rerank', [{ id: 'a' }, { id: 'b' }], { slot: 's' }]]);
   });
@@ -80,7 +80,7 @@ describe('the stand-in while the client file loads', () => {
     expect(r.items.map((i) => i.id)).toEqual(['a', '2']);
     expect(r.fellBack).toMatch(/did not load within 800 ms/);
     const { real, calls } = recorder();
-    d.attach(real);
+    handOver(d, real);
     expect(calls).toEqual([]);
   });
 
@@ -92,7 +92,7 @@ describe('the stand-in while the client file loads', () => {
     expect(d.api.consent('nonsense' as never)).toBe('granted');
     expect(d.api.paused(false)).toBe(false);
     const { real, calls } = recorder();
-    d.attach(real);
+    handOver(d, real);
     expect(calls).toEqual([['consent', 'granted'], ['paused', false]]);
     expect(d.api.consent()).toBe('denied'); // the client's answer from now on
   });
@@ -103,7 +103,7 @@ describe('the stand-in while the client file loads', () => {
     d.api.on('error', () => undefined);
     offReady();
     const { real, calls, offs } = recorder();
-    d.attach(real);
+    handOver(d, real);
     expect(calls).toEqual([['on', 'ready', 'function'], ['on', 'error', 'function']]);
     expect(offs).toEqual(['ready']);
   });
@@ -112,7 +112,7 @@ describe('the stand-in while the client file loads', () => {
     const d = deferPersonalizer({ ...init, consent: 'denied' });
     d.api.track({ type: 'click', item: { id: 'a' } });
     const { real, calls } = recorder();
-    d.attach(real);
+    handOver(d, real);
     expect(calls).toEqual([]);
   });
 });
@@ -138,7 +138,7 @@ describe('when the client file cannot load', () => {
     expect(() => d.api.track({ type: 'click', item: { id: 'c' } })).not.toThrow();
     // A client arriving after the failure changes nothing.
     const { real, calls } = recorder();
-    d.attach(real);
+    handOver(d, real);
     expect(calls).toEqual([]);
   });
 });
