@@ -82,28 +82,6 @@ export function deferPersonalizer(init: DeferredInit): Deferred {
     // Stamped now, as the client would: the event keeps the time it happened.
     hold({ name: 'track', args: [event !== null && typeof event === 'object' && (event as { ts?: unknown }).ts === undefined ? { ...event, ts: Date.now() } : event] });
   };
-  own.rerank = (args) => {
-    const [candidates, options] = args as [unknown, RerankOptions | undefined];
-    const t0 = performance.now();
-    return new Promise((resolve) => {
-      // One deadline from the call, as the client's: the real answer counts only if it comes in time.
-      const settle = (result: unknown) => {
-        if (h.settled) return;
-        h.settled = true;
-        clearTimeout(timer);
-        resolve(result);
-      };
-      const h: Held = {
-        name: 'rerank',
-        args,
-        done: (result) => Promise.resolve(result).then(settle, (err: unknown) => h.failed!(String(err))),
-        failed: (why) => settle(serverOrder(candidates, options?.limit, why, performance.now() - t0, options?.exclude)),
-      };
-      const timer = setTimeout(() => h.failed!(`the personalizer did not load within ${init.readyTimeoutMs} ms`), init.readyTimeoutMs);
-      if (failure === undefined) held.push(h);
-      else h.failed!(failure);
-    });
-  };
   own.consent = own.paused = function (this: string, [value]) {
     if (this === 'paused' ? typeof value === 'boolean' : parseConsent(value)) {
       state[this] = value;
@@ -137,14 +115,32 @@ export function deferPersonalizer(init: DeferredInit): Deferred {
     };
   };
   for (const name of [...COMMAND_NAMES, 'destroy']) {
-    // The rest answer with a promise: `undefined` when the client cannot come (`erase` rejects).
+    // The rest answer with a promise: the client's answer, or when the client cannot come, the
+    // server order for a rerank, a rejection for `erase`, `undefined` for the others.
     const waiting =
       own[name] ??
       ((args: unknown[]) =>
         new Promise((resolve, reject) => {
-          const failed = (reason: string) => (name === 'erase' ? reject(new Error(reason)) : resolve(undefined));
-          if (failure === undefined) held.push({ name, args, done: resolve, failed });
-          else failed(failure);
+          const t0 = performance.now();
+          const options = args[1] as RerankOptions | undefined;
+          const h: Held = {
+            name,
+            args,
+            done: resolve,
+            failed: (reason) =>
+              name === 'erase'
+                ? reject(new Error(reason))
+                : resolve(name === 'rerank' ? serverOrder(args[0], options?.limit, reason, performance.now() - t0, options?.exclude) : undefined),
+          };
+          // A rerank has one deadline from the call, as the client's: an answer that comes later is
+          // ignored (a promise resolves once), and a rerank not yet handed over never will be.
+          if (name === 'rerank')
+            setTimeout(() => {
+              h.settled = true;
+              h.failed!(`the personalizer did not load within ${init.readyTimeoutMs} ms`);
+            }, init.readyTimeoutMs);
+          if (failure === undefined) held.push(h);
+          else h.failed!(failure);
         }));
     api[name] = (...args: unknown[]) => (real ? (real[name] as (...a: unknown[]) => unknown)(...args) : waiting.call(name, args));
   }
