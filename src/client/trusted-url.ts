@@ -9,7 +9,7 @@ let policy: Policy | null | undefined;
 
 /** The URL as a `TrustedScriptURL` where Trusted Types exist, else as a string. Throws for another origin. */
 export function trustedScriptUrl(url: string | URL): string {
-  const u = new URL(String(url), location.href);
+  const u = new URL(url, location.href);
   const href = u.href;
   if (u.origin !== location.origin) throw new TypeError(`script URL must be same-origin, got ${href}`);
   if (policy === undefined) {
