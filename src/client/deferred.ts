@@ -126,7 +126,9 @@ export function deferPersonalizer(init: DeferredInit): Deferred {
           const h: Held = {
             name,
             args,
-            done: resolve,
+            // Not `resolve` itself: resolving with the client's promise would lock this one to it, and
+            // a rerank's deadline could no longer answer first.
+            done: (result) => Promise.resolve(result).then(resolve, reject),
             failed: (reason) =>
               name === 'erase'
                 ? reject(new Error(reason))

@@ -71,6 +71,22 @@ describe('the stand-in while the client file loads', () => {
     expect(calls).toEqual([['rerank', [{ id: 'a' }, { id: 'b' }], { slot: 's' }]]);
   });
 
+  it('a rerank handed over in time whose answer comes after readyTimeoutMs (from the call) gets the server order at the deadline', async () => {
+    vi.useFakeTimers();
+    const d = deferPersonalizer(init);
+    const answer = d.api.rerank([{ id: 'a' }, { id: 'b' }]);
+    vi.advanceTimersByTime(500);
+    let late!: (r: unknown) => void;
+    const real = { rerank: () => new Promise((resolve) => (late = resolve)) } as unknown as Personalizer;
+    handOver(d, real);
+    vi.advanceTimersByTime(300);
+    const r = await answer;
+    expect(r.items.map((i) => i.id)).toEqual(['a', 'b']);
+    expect(r.fellBack).toMatch(/did not load within 800 ms/);
+    late({ items: [], fellBack: false, tookMs: 1 });
+    await expect(answer).resolves.toBe(r);
+  });
+
   it('a rerank still waiting after readyTimeoutMs answers the server order and is never sent later', async () => {
     vi.useFakeTimers();
     const d = deferPersonalizer(init);
@@ -136,6 +152,15 @@ describe('when the client file cannot load', () => {
     await expect(d.api.rerank([{ id: 'z' }])).resolves.toMatchObject({ items: [{ id: 'z' }] });
     await expect(d.api.erase()).rejects.toThrow(/could not load/);
     expect(() => d.api.track({ type: 'click', item: { id: 'c' } })).not.toThrow();
+    // A listener removed before the failure does not hear it; one added with push does.
+    const pushed: unknown[] = [];
+    const d2 = deferPersonalizer(init);
+    const off = d2.api.on('error', (e) => heard.push(e));
+    off();
+    d2.api.push((pz) => pz.on('error', (e) => pushed.push(e)));
+    d2.fail('gone');
+    expect(pushed).toEqual([{ where: 'load', message: 'gone' }]);
+    expect(heard).toHaveLength(1);
     // A client arriving after the failure changes nothing.
     const { real, calls } = recorder();
     handOver(d, real);
