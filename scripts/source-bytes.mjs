@@ -1,7 +1,8 @@
 // What each source file costs in one built file, from the file's source map: its minified bytes, and its
 // marginal gzip -9 bytes (the whole file's gzip size minus the gzip size of the file with that source's
 // characters removed; gzip is not additive, so the marginals need not sum to the total). Characters no
-// mapping covers (the bundle's wrapper, separators) are counted as "(bundler)".
+// mapping covers (the bundle's wrapper, separators) are counted as "(bundler)", the closing
+// `//# sourceMappingURL=` line as "(source map comment)".
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 
@@ -41,7 +42,9 @@ const gz = (text) => gzipSync(Buffer.from(text), { level: 9 }).length;
  * @example sourceBytes('dist/pz.js')[0]; // { source: 'src/client/deferred.ts', bytes: 2100, gzipMarginal: 800 }
  */
 export function sourceBytes(file) {
-  const code = readFileSync(file, 'utf8').replace(/\n\/\/# sourceMappingURL=.*\n?$/, '');
+  const text = readFileSync(file, 'utf8');
+  const comment = /\n\/\/# sourceMappingURL=.*\n?$/.exec(text);
+  const code = comment ? text.slice(0, comment.index) : text;
   const map = JSON.parse(readFileSync(`${file}.map`, 'utf8'));
   const owner = new Int32Array(code.length).fill(-1);
   const lines = code.split('\n');
@@ -59,7 +62,8 @@ export function sourceBytes(file) {
   }
   const names = [...map.sources.map((s) => s.replace(/^(\.\.\/)+/, '')), '(bundler)'];
   const bundler = names.length - 1;
-  const total = gz(code);
+  const tail = comment ? comment[0] : '';
+  const total = gz(text);
   const rows = names.map((source, i) => {
     let kept = '';
     let bytes = 0;
@@ -68,7 +72,8 @@ export function sourceBytes(file) {
       if (o === i) bytes++;
       else kept += code[c];
     }
-    return { source, bytes, gzipMarginal: total - gz(kept) };
+    return { source, bytes, gzipMarginal: total - gz(kept + tail) };
   });
-  return { total, bytes: code.length, rows: rows.filter((r) => r.bytes > 0).sort((a, b) => b.gzipMarginal - a.gzipMarginal) };
+  if (tail) rows.push({ source: '(source map comment)', bytes: tail.length, gzipMarginal: total - gz(code) });
+  return { total, bytes: text.length, rows: rows.filter((r) => r.bytes > 0).sort((a, b) => b.gzipMarginal - a.gzipMarginal) };
 }
