@@ -1,5 +1,5 @@
 /**
- * `npm run bench:browser [-- --quick]`: the product's latencies in real headless Chromium, with the
+ * `npm run bench:browser [-- --quick] [--navs N]`: the product's latencies in real headless Chromium, with the
  * built bundles, a real worker and real IndexedDB, each against a baseline measured in the same page
  * and run. Prints a Markdown table and writes bench/results/browser.json (--quick: bench/results/quick/).
  *
@@ -33,7 +33,9 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const quick = process.argv.includes('--quick');
 const ITERS = quick ? 200 : 1000;
 const WARMUP = quick ? 30 : 100;
-const NAVS = quick ? 3 : 20;
+/** `--navs N`: navigations per kind (warm, cold, and the floor's), for comparing start-up alone with less noise. */
+const navsArg = process.argv.indexOf('--navs');
+const NAVS = navsArg >= 0 ? Math.max(1, Number(process.argv[navsArg + 1]) || 1) : quick ? 3 : 20;
 const BURST = 10_000;
 const INGEST = 5_000;
 
