@@ -45,7 +45,10 @@ function boot(): void {
   const name = d.global || 'pz';
   const w = window as unknown as Record<string | symbol, unknown>;
   const unsafe = unsafeGlobalName(name, w);
-  if (unsafe) return say(unsafe);
+  if (unsafe) {
+    say(unsafe);
+    return;
+  }
   const queued = w[name];
   // One instance per page: a second tag (any data-global) exposes and feeds the first one.
   let api = w[INSTANCE_KEY] as Personalizer | undefined;
