@@ -403,6 +403,7 @@ describe('public surface', () => {
       'applyEvent',
       'applyEventMut',
       'applyEvents',
+      'bandFit',
       'brandAffinity',
       'brandKey',
       'categoryAffinity',
