@@ -32,9 +32,11 @@ const server = createServer((req, res) => {
     res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
     return;
   }
-  // The demo's pages and the Trusted Types fixture: the same policy plus require-trusted-types-for 'script'.
+  // The demo's pages and the Trusted Types fixtures: the same policy plus require-trusted-types-for 'script';
+  // the second fixture also names the policies it allows, as the README tells a site to (`trusted-types pz`).
   const trusted = !path.startsWith('/test/') || (withTests && path === '/test/trusted-types.html');
-  const extra = trusted ? { 'content-security-policy': `${CSP}; require-trusted-types-for 'script'` } : {};
+  const named = withTests && path === '/test/trusted-types-named.html';
+  const extra = trusted || named ? { 'content-security-policy': `${CSP}; require-trusted-types-for 'script'${named ? '; trusted-types pz' : ''}` } : {};
   setTimeout(() => sendFile(req, res, file, path, extra), delay);
 });
 server.listen(port, '127.0.0.1', () => {

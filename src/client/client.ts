@@ -295,7 +295,7 @@ export function createClient(options: ClientOptions, early?: EarlyStart): Client
       if (early) early.worker = undefined;
       let w: Worker;
       try {
-        w = adopted ?? newWorker(options.workerUrl);
+        w = adopted ?? (early?.newWorker ?? newWorker)(options.workerUrl);
       } catch (err) {
         dead = `worker could not start (${errorText(err)})`;
         reject(new Error(dead));

@@ -12,6 +12,11 @@ export interface EarlyStart {
   worker?: Worker | undefined;
   /** Why that worker failed to load, when it did before the client listened. */
   workerError?: string | undefined;
+  /**
+   * Starts a worker through the loader's Trusted Types policy: a site that allows only the policy
+   * `pz` (no duplicates) lets one file create it, so the client's later starts go through this one.
+   */
+  newWorker(url: string | URL): Worker;
   /** Stops the buffer and returns the clicks and submits it holds, oldest first. */
   takeEvents(): Event[];
 }
@@ -36,6 +41,7 @@ export function beginEarly(workerUrl: string | URL, startWorker: boolean): Early
     document[method]('submit', keep, true);
   };
   const early: EarlyStart = {
+    newWorker,
     takeEvents() {
       listen('removeEventListener');
       return events.splice(0);

@@ -185,6 +185,31 @@ test("runs under require-trusted-types-for 'script': worker, reranks, widget and
   expect(missing.filter((p) => p !== '/favicon.ico')).toEqual([]);
 });
 
+test("under CSP 'trusted-types pz' (no duplicates allowed) a crashed worker is restarted through the same policy", async ({ page }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(m.text());
+  });
+  const response = await page.goto('/test/trusted-types-named.html');
+  expect(response?.headers()['content-security-policy']).toContain('trusted-types pz');
+  await pzReady(page);
+  type W = { __pzWorkers: Worker[]; pz: Api & { rerank(c: unknown, o: unknown): Promise<{ fellBack: false | string }> } };
+  await page.evaluate(() => (window as unknown as W).pz.profile());
+  // The worker dies behind the client's back; the client starts a new one from its own file.
+  await page.evaluate(() => (window as unknown as W).__pzWorkers[0]!.terminate());
+  await page.evaluate(() => {
+    const pz = (window as unknown as W).pz;
+    for (let i = 0; i < 3; i++) pz.track({ type: 'add_to_cart', item: { id: `ttn${i}`, category: 'beauty/lipstick', price: 10 } });
+  });
+  await expect.poll(() => page.evaluate(() => (window as unknown as W).__pzWorkers.length), { timeout: 30_000 }).toBe(2);
+  await expect
+    .poll(() => page.evaluate(() => (window as unknown as W).pz.rerank([{ id: 'x', category: 'home/kitchen' }, { id: 'y', category: 'beauty/lipstick' }], { personalization: 1 }).then((r) => r.fellBack)), { timeout: 30_000 })
+    .toBe(false);
+  expect(await page.evaluate(() => (window as unknown as { __violations: string[] }).__violations)).toEqual([]);
+  expect(errors).toEqual([]);
+});
+
 test('dist/integrity.json holds the SRI hash of every built file, and Chromium accepts pz.js with it', async ({ page, request }) => {
   const sri = JSON.parse(readFileSync('dist/integrity.json', 'utf8')) as Record<string, string>;
   for (const file of ['pz.js', 'pz-panel.js', 'pz-worker.js']) expect(sri[file], file).toMatch(/^sha384-[A-Za-z0-9+/]{64}$/);
