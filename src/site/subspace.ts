@@ -23,7 +23,10 @@ export interface SubspaceOperator {
  * Top-`dim` eigenvectors of the PSD matrix `M = (I + S) / 2` by seeded randomized subspace iteration
  * (Halko, Martinsson & Tropp 2011, "Finding structure with randomness", algorithm 4.3), scaled by the
  * square root of their eigenvalues (so `E·Eᵀ ≈ M`). Returns a row-major n × dim array; rows of items
- * with no co-occurrence are zero. Memory is O(n · dim); `S` is only read through `op.multiply`.
+ * with no co-occurrence are zero. Memory is two n × d blocks of doubles (16 · n · d bytes), nothing
+ * else of that size: the orthonormalization and the result reuse the block that is free at the time,
+ * so a catalogue's embedding needs no more than that however many events made it. `S` is only read
+ * through `op.multiply`.
  */
 export function subspaceEmbedding(op: SubspaceOperator, dim: number, iterations: number, seed: number): Float32Array {
   const { n } = op;
@@ -31,12 +34,13 @@ export function subspaceEmbedding(op: SubspaceOperator, dim: number, iterations:
   const rng = createRng(seed);
   let q = new Float64Array(n * d);
   for (let i = 0; i < q.length; i++) q[i] = gaussian(rng);
-  orthonormalizeColumns(q, n, d);
   let y = new Float64Array(n * d);
+  orthonormalizeColumns(q, n, d, y);
   for (let it = 0; it < iterations; it++) {
     op.multiply(q, y, d);
     [q, y] = [y, q];
-    orthonormalizeColumns(q, n, d);
+    // y (the previous q) is overwritten by the next product: scratch until then.
+    orthonormalizeColumns(q, n, d, y);
   }
   // Rayleigh–Ritz: T = Qᵀ M Q, then eigenvectors of the small symmetric T.
   op.multiply(q, y, d);
@@ -48,7 +52,8 @@ export function subspaceEmbedding(op: SubspaceOperator, dim: number, iterations:
     }
   }
   const { values, vectors } = jacobiEigen(t, d);
-  const out = new Float32Array(n * dim);
+  // y is not read again: the result takes its memory when it fits (always, unless n < dim / 2).
+  const out = n * dim * 4 <= y.byteLength ? new Float32Array(y.buffer, 0, n * dim).fill(0) : new Float32Array(n * dim);
   for (let i = 0; i < n; i++) {
     for (let k = 0; k < d; k++) {
       let v = 0;
@@ -63,11 +68,13 @@ export function subspaceEmbedding(op: SubspaceOperator, dim: number, iterations:
   return out;
 }
 
-/** Modified Gram–Schmidt on the columns of a row-major n × d block (twice, for stability). */
-function orthonormalizeColumns(q: Float64Array, n: number, d: number): void {
+/**
+ * Modified Gram–Schmidt on the columns of a row-major n × d block (twice, for stability); `c` is
+ * n × d of scratch, overwritten.
+ */
+function orthonormalizeColumns(q: Float64Array, n: number, d: number, c: Float64Array): void {
   // Work on a column-major copy: every sweep below reads one column contiguously instead of one
   // double per cache line. Same operations in the same order, so the same bits.
-  const c = new Float64Array(n * d);
   for (let i = 0; i < n; i++) for (let a = 0; a < d; a++) c[a * n + i] = q[i * d + a]!;
   for (let pass = 0; pass < 2; pass++) {
     for (let a = 0; a < d; a++) {
