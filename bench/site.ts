@@ -1,6 +1,6 @@
 /**
  * Site pipeline benchmark: `npm run bench:site [-- --quick] [--sizes 1e6,1e7,5e7] [--tmp DIR]
- * [--memory-limit 2GB] [--no-reference] [--quality POLICIES] [--out FILE]`.
+ * [--memory-limit SIZE] [--no-reference] [--quality POLICIES] [--out FILE]`.
  *
  * 1. Reference: the in-memory `buildItemKnowledge` and the DuckDB pipeline on the real Beauty
  *    (training split, 64-d, the quality benchmark's settings) and Taobao logs: wall time of each and
@@ -21,7 +21,7 @@ import { parseArgs } from 'node:util';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { loadTaobao } from '../src/site/logs/taobao';
 import { buildItemKnowledge, publishItemKnowledge } from '../src/site/item-knowledge';
-import { buildSite, compareKnowledge, type SiteBuildSummary } from '../src/site/pipeline';
+import { buildSite, compareKnowledge, ENGINE_DEFAULTS, type SiteBuildSummary } from '../src/site/pipeline';
 import { stepTable } from '../scripts/site';
 import { beautyQualityCheck } from './site/quality-check';
 
@@ -135,7 +135,7 @@ async function main(): Promise<void> {
       quick: { type: 'boolean', default: false },
       sizes: { type: 'string' },
       tmp: { type: 'string' },
-      'memory-limit': { type: 'string', default: '2GB' },
+      'memory-limit': { type: 'string', default: ENGINE_DEFAULTS.memoryLimit },
       'no-reference': { type: 'boolean', default: false },
       out: { type: 'string' },
       child: { type: 'string' },

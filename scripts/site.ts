@@ -7,11 +7,12 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { UsageError } from '../src/core/errors';
 import { ITEM_KNOWLEDGE_DEFAULTS } from '../src/site/item-knowledge';
-import { buildSite, EVENT_FORMATS, type EventFormat, type SiteBuildSummary, type StepStats, TRANSITION_ROWS_PER_PASS } from '../src/site/pipeline';
+import { buildSite, ENGINE_DEFAULTS, EVENT_FORMATS, type EventFormat, type SiteBuildSummary, type StepStats, TRANSITION_ROWS_PER_PASS } from '../src/site/pipeline';
 
 export const USAGE = `usage: npm run site -- build --events <file|glob|dir> --out <dir> [options]
   --format taobao|jsonl|parquet|sequences   input format (default: from the name)
-  --memory-limit <size>     DuckDB memory limit, e.g. 2GB (default 2GB); beyond it the engine spills
+  --memory-limit <size>     DuckDB memory limit, e.g. 1GB (default ${ENGINE_DEFAULTS.memoryLimit}); beyond it the engine
+                            spills to --work-dir
   --threads <n>             engine threads (default: every core)
   --work-dir <dir>          database and spill files (default <out>/.work; removed afterwards)
   --keep-work               keep the work files (to inspect the tables with the duckdb CLI)

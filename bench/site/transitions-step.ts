@@ -1,7 +1,7 @@
 /**
  * The transitions step alone, on the synthetic logs `npm run bench:site` writes:
  * `npx tsx bench/site/transitions-step.ts [--quick] [--sizes 1e7,5e7] [--repeat 3] [--buckets B]
- * [--tmp /tmp/pz-site-bench] [--memory-limit 2GB]`.
+ * [--tmp /tmp/pz-site-bench] [--memory-limit SIZE]`.
  *
  * Each size: one engine reads the log and runs `sequences` (not timed), then runs `transitions.sql`
  * `--repeat` times, as the build does (the default passes, or `--buckets`), and prints the CPU seconds
@@ -12,7 +12,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ITEM_KNOWLEDGE_DEFAULTS } from '../../src/site/item-knowledge';
-import { openEngine, readEvents, runSqlFile, runSqlFileInBuckets, transitionBuckets } from '../../src/site/pipeline';
+import { ENGINE_DEFAULTS, openEngine, readEvents, runSqlFile, runSqlFileInBuckets, transitionBuckets } from '../../src/site/pipeline';
 
 const log = (s: string) => process.stderr.write(`${s}\n`);
 
@@ -71,7 +71,7 @@ async function main(): Promise<void> {
       repeat: { type: 'string' },
       buckets: { type: 'string' },
       tmp: { type: 'string' },
-      'memory-limit': { type: 'string', default: '2GB' },
+      'memory-limit': { type: 'string', default: ENGINE_DEFAULTS.memoryLimit },
     },
   });
   const sizes = (values.sizes ?? (values.quick ? '1e6' : '1e7,5e7')).split(',').map(Number);

@@ -27,7 +27,7 @@ export interface SiteBuildOptions {
   /** Engine work directory (database file, spill files, the similarity matrix); default `<outDir>/.work`, its files are removed after the run unless `keepWork`. */
   workDir?: string;
   keepWork?: boolean;
-  /** DuckDB memory limit (default '2GB'). */
+  /** DuckDB memory limit (default `ENGINE_DEFAULTS.memoryLimit`); beyond it the engine spills to the work directory. */
   memoryLimit?: string;
   threads?: number;
   knowledge?: PipelineKnowledgeOptions;

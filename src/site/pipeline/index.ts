@@ -1,5 +1,5 @@
 export { buildSite, SITE_FILES, type SiteBuildOptions, type SiteBuildSummary } from './build';
-export { type Engine, type EngineOptions, openEngine } from './engine';
+export { ENGINE_DEFAULTS, type Engine, type EngineOptions, openEngine } from './engine';
 export { EVENT_FORMATS, type EventFormat, guessFormat, readEvents } from './inputs';
 export { buildItemKnowledgeFile, type KnowledgeSummary, type PipelineKnowledgeOptions, TRANSITION_ROWS_PER_PASS, transitionBuckets } from './knowledge';
 export { InputError, SqlParameterError, SqlRunError } from '../../core/errors';
