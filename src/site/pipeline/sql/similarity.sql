@@ -3,10 +3,11 @@
 -- over the pairs among the $embedding_neighbours strongest of at least one of their two items (ranked
 -- by round(sym · 1e9), ties by the other item's index; degrees over the kept pairs), so the matrix has
 -- at most $embedding_neighbours · items rows however densely items co-occur. One row per unordered
--- pair (lo < hi). The embedding step streams it (SELECT … FROM similarity).
+-- pair (lo < hi). The embedding step streams it (SELECT … FROM similarity). As in transitions.sql,
+-- no sum depends on the engine's order: sym_all adds at most two terms, the degrees add DECIMAL(38, 24).
 -- Parameters: $embedding_neighbours.
 CREATE OR REPLACE TABLE sym_all AS
-SELECT least(a, b) AS lo, greatest(a, b) AS hi, fsum(w / 2) AS w
+SELECT least(a, b) AS lo, greatest(a, b) AS hi, sum(w / 2) AS w
 FROM edges
 GROUP BY least(a, b), greatest(a, b);
 
@@ -26,7 +27,7 @@ GROUP BY lo, hi;
 DROP TABLE sym_all;
 
 CREATE OR REPLACE TABLE degree AS
-SELECT idx, fsum(w) AS deg
+SELECT idx, CAST(sum(CAST(w AS DECIMAL(38, 24))) AS DOUBLE) AS deg
 FROM (SELECT lo AS idx, w FROM sym UNION ALL SELECT hi AS idx, w FROM sym)
 GROUP BY idx;
 

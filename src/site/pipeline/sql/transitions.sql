@@ -2,7 +2,11 @@
 --   forward(a, b) = Σ damp · $decay^(k-1) over pairs a then b, k ≤ $window steps apart, a ≠ b
 --   count(a, b)   = forward(a, b) + $backward_weight · forward(b, a)
 --   w(a, b)       = count(a, b) / (pop(a)^(1 - $beta) · pop(b)^$beta)
--- fsum (compensated summation) makes the sums independent of the order threads add them in.
+-- The sums do not depend on the order the engine adds in (threads, partitions spilled to disk): a
+-- sum of many terms adds them as DECIMAL(38, 24), whole multiples of 1e-24 in a 128-bit integer,
+-- which is exact, so every order gives the same total; a sum of at most two terms is a plain double
+-- sum, since x + y = y + x exactly. (Compensated fsum is not exact: a build that spilled published
+-- some weights 1e-6 apart from one that did not.)
 -- No join over the walk: one window pass gives each step the items of the next $window steps of its
 -- sequence as a list (`later`, fewer near a sequence's end), and the pairs are those lists unnested,
 -- k = the position in the list. The work is E · $window rows for E walk steps.
@@ -23,7 +27,7 @@ CREATE OR REPLACE TABLE forward (a INTEGER, b INTEGER, f DOUBLE);
 
 -- unnest and generate_subscripts side by side pair each later item with its position k.
 INSERT INTO forward
-SELECT a, b, fsum(w) AS f
+SELECT a, b, CAST(sum(CAST(w AS DECIMAL(38, 24))) AS DOUBLE) AS f
 FROM (
   SELECT a, unnest(next) AS b, damp * pow($decay, generate_subscripts(next, 1) - 1) AS w
   FROM later
@@ -34,18 +38,19 @@ GROUP BY a, b;
 
 DROP TABLE later;
 
--- counts(a, b) in the same passes; no join here, so no pass rebuilds a table of every item.
+-- counts(a, b) in the same passes; no join here, so no pass rebuilds a table of every item. Each
+-- group has at most two terms, forward(a, b) and the backward share of forward(b, a).
 CREATE OR REPLACE TABLE pair_counts (a INTEGER, b INTEGER, c DOUBLE);
 
 INSERT INTO pair_counts
-SELECT a, b, fsum(c) AS c
+SELECT a, b, sum(c) AS c
 FROM (
   SELECT a, b, f AS c FROM forward WHERE a % $buckets = $bucket
   UNION ALL
   SELECT b AS a, a AS b, f * $backward_weight AS c FROM forward WHERE $backward_weight > 0 AND b % $buckets = $bucket
 )
 GROUP BY a, b
-HAVING fsum(c) > 0;
+HAVING sum(c) > 0;
 
 DROP TABLE forward;
 
