@@ -2,12 +2,28 @@
  * `npm run site -- build --events <file|glob|dir> --out <dir> [options]`: builds the files a storefront
  * serves (item knowledge, the prior, segments with the purchase-intent model) from an event log of any size, with the SQL pipeline in
  * src/site/pipeline on DuckDB. Progress on stderr, a summary on stdout.
+ * `npm run site -- sql --dialect bigquery|spark --out <dir>`: writes the pipeline's SQL as that warehouse
+ * runs it (the dialect table in src/site/pipeline/dialects.ts), one `<step>.<dialect>.sql` per file.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { UsageError } from '../src/core/errors';
 import { ITEM_KNOWLEDGE_DEFAULTS } from '../src/site/item-knowledge';
-import { buildSite, ENGINE_DEFAULTS, EVENT_FORMATS, type EventFormat, type SiteBuildSummary, type StepStats, TRANSITION_ROWS_PER_PASS } from '../src/site/pipeline';
+import {
+  buildSite,
+  ENGINE_DEFAULTS,
+  EVENT_FORMATS,
+  type EventFormat,
+  type SiteBuildSummary,
+  type StepStats,
+  TRANSITION_ROWS_PER_PASS,
+  WAREHOUSES,
+  type Warehouse,
+  warehouseFiles,
+  warehouseSqlText,
+} from '../src/site/pipeline';
 
 export const USAGE = `usage: npm run site -- build --events <file|glob|dir> --out <dir> [options]
   --format taobao|jsonl|parquet|sequences   input format (default: from the name)
@@ -31,7 +47,31 @@ export const USAGE = `usage: npm run site -- build --events <file|glob|dir> --ou
   --prior-version <s>       version string of the prior (default: today's date)
   --clusters <n>            segment centroids (default 4)
   --no-prior                no prior (nor purchase-intent model)
-  --no-segments             no segments.json`;
+  --no-segments             no segments.json
+usage: npm run site -- sql --dialect bigquery|spark --out <dir>
+  writes each pipeline step's SQL as that warehouse runs it (<step>.<dialect>.sql)`;
+
+/** `sql --dialect … --out …`: writes the warehouse files; returns their paths. */
+export function sqlCommand(argv: readonly string[], err: (s: string) => void = (s) => process.stderr.write(s)): string[] {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({ args: [...argv], options: { dialect: { type: 'string' }, out: { type: 'string' } } }));
+  } catch (e) {
+    throw new UsageError('command line', e instanceof Error ? e.message : String(e));
+  }
+  const dialect = values.dialect as string | undefined;
+  if (!dialect || !(WAREHOUSES as readonly string[]).includes(dialect)) throw new UsageError('--dialect', `--dialect must be one of ${WAREHOUSES.join(', ')}, got "${dialect ?? ''}"`);
+  if (!values.out) throw new UsageError('--out', '--out is required');
+  const out = String(values.out);
+  mkdirSync(out, { recursive: true });
+  const written = warehouseFiles().map((name) => {
+    const file = join(out, `${name}.${dialect}.sql`);
+    writeFileSync(file, warehouseSqlText(name, dialect as Warehouse));
+    return file;
+  });
+  err(`site sql: wrote ${written.length} files for ${dialect} to ${out}\n`);
+  return written;
+}
 
 function int(values: Record<string, unknown>, name: string, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
   const raw = values[name];
@@ -189,7 +229,8 @@ export async function main(argv: readonly string[], err: (s: string) => void = (
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main(process.argv.slice(2)).catch((e: unknown) => {
+  const argv = process.argv.slice(2);
+  (argv[0] === 'sql' ? Promise.resolve().then(() => sqlCommand(argv.slice(1))) : main(argv)).catch((e: unknown) => {
     if (e instanceof UsageError) {
       process.stderr.write(`${e.name}: ${e.message}\n${USAGE}\n`);
       process.exitCode = 2;

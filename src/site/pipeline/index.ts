@@ -1,4 +1,5 @@
 export { buildSite, SITE_FILES, type SiteBuildOptions, type SiteBuildSummary } from './build';
+export { DIALECT_RULES, type DialectRule, dialectTableMarkdown, duckdbOnlyLeft, WAREHOUSES, type Warehouse, warehouseFiles, warehouseSqlText, warehouseStatements } from './dialects';
 export { ENGINE_DEFAULTS, type Engine, type EngineOptions, openEngine } from './engine';
 export { EVENT_FORMATS, type EventFormat, guessFormat, readEvents } from './inputs';
 export { buildItemKnowledgeFile, type KnowledgeSummary, type PipelineKnowledgeOptions, TRANSITION_ROWS_PER_PASS, transitionBuckets } from './knowledge';
