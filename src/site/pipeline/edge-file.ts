@@ -19,7 +19,11 @@ export interface EdgeFile {
   connected: Uint8Array;
 }
 
-/** Copies `SELECT lo, hi, v FROM similarity` into `path`. */
+/**
+ * Copies the rows of `similarity` into `path`, ordered by (lo, hi): the embedding adds each row's
+ * products in file order, so a fixed order keeps its bits the same however the engine stored the
+ * table (threads, spilled partitions, passes).
+ */
 export async function writeEdgeFile(conn: DuckDBConnection, n: number, path: string): Promise<EdgeFile> {
   const fd = openSync(path, 'w');
   const connected = new Uint8Array(n);
@@ -39,7 +43,7 @@ export async function writeEdgeFile(conn: DuckDBConnection, n: number, path: str
     fill = 0;
   };
   try {
-    const result = await conn.stream('SELECT lo, hi, v FROM similarity');
+    const result = await conn.stream('SELECT lo, hi, v FROM similarity ORDER BY lo, hi');
     for (;;) {
       const chunk = await result.fetchChunk();
       if (!chunk || chunk.rowCount === 0) break;

@@ -10,18 +10,23 @@
 -- No join over the walk: one window pass gives each step the items of the next $window steps of its
 -- sequence as a list (`later`, fewer near a sequence's end), and the pairs are those lists unnested,
 -- k = the position in the list. The work is E · $window rows for E walk steps.
--- Both aggregations are partitioned by their first item: a statement that uses $bucket runs once for
--- each $bucket in 0 .. $buckets - 1 and aggregates only the groups whose first item has
--- idx % $buckets = $bucket, so each pass's hash table holds about 1 / $buckets of the pairs. Every
--- group lies in exactly one bucket, so the tables do not depend on $buckets; $buckets = 1, $bucket = 0
--- is one pass over everything (what a warehouse runs).
+-- Every statement that uses $bucket runs once for each $bucket in 0 .. $buckets - 1: the window pass
+-- over the shoppers with s % $buckets = $bucket (a window operator must hold a partition group in
+-- memory: in one pass, 50M events did not fit a 256MB engine limit, 10M did), the aggregations over
+-- the groups whose first item has idx % $buckets = $bucket, so each pass's hash table holds about
+-- 1 / $buckets of the pairs. Every shopper and every group lies in exactly one bucket, so the tables
+-- do not depend on $buckets; $buckets = 1, $bucket = 0 is one pass over everything (what a warehouse
+-- runs).
 -- Parameters: $window, $decay, $backward_weight, $beta, $buckets, $bucket.
-CREATE OR REPLACE TABLE later AS
+CREATE OR REPLACE TABLE later (a INTEGER, damp DOUBLE, next INTEGER[]);
+
+INSERT INTO later
 SELECT
   idx AS a,
   damp,
   list(idx ORDER BY g) OVER (PARTITION BY s ORDER BY g ROWS BETWEEN 1 FOLLOWING AND $window FOLLOWING) AS next
-FROM walk;
+FROM walk
+WHERE s % $buckets = $bucket;
 
 CREATE OR REPLACE TABLE forward (a INTEGER, b INTEGER, f DOUBLE);
 
