@@ -57,6 +57,7 @@ describe('warehouse SQL', () => {
     expect(duckdbOnlyLeft("SELECT file_row_number FROM read_parquet('x')", 'spark')).toEqual(['DuckDB reader']);
     expect(duckdbOnlyLeft('SELECT count(*) FILTER (WHERE ok), CAST(x AS DOUBLE) FROM t', 'bigquery')).toEqual(['aggregate FILTER', 'DuckDB type name']);
     expect(duckdbOnlyLeft('SELECT xxhash64(a, b) FROM t', 'spark')).toEqual([]);
+    expect(duckdbOnlyLeft('CREATE TABLE later (a INTEGER, next INTEGER[])', 'spark')).toEqual(['DuckDB list type']);
   });
 
   it('the README shows the table the code applies', () => {

@@ -64,12 +64,13 @@ const TWO_63 = '9223372036854775808';
 export const DIALECT_RULES: readonly DialectRule[] = [
   {
     duckdb:
-      '`list(idx ORDER BY g) OVER (PARTITION BY s ORDER BY g ROWS BETWEEN 1 FOLLOWING AND $window FOLLOWING)`, then `unnest(next)` beside `generate_subscripts(next, 1)` as the distance k (`transitions.sql`)',
+      '`next INTEGER[]` filled by `list(idx ORDER BY g) OVER (PARTITION BY s ORDER BY g ROWS BETWEEN 1 FOLLOWING AND $window FOLLOWING)`, then `unnest(next)` beside `generate_subscripts(next, 1)` as the distance k (`transitions.sql`)',
     bigquery:
-      '`ARRAY_AGG(STRUCT(g, idx)) OVER (…the same frame…)` with `g` kept beside it, then `CROSS JOIN UNNEST(next) AS x` with k = `x.g - g` (an analytic `ARRAY_AGG` takes no `ORDER BY`, so the distance travels with the item)',
-    spark: '`collect_list(struct(g, idx)) OVER (…the same frame…)` with `g` kept beside it, then `LATERAL VIEW explode(next) t AS x` with k = `x.g - g`',
+      '`g INT64, next ARRAY<STRUCT<g INT64, idx INT64>>` filled by `g, ARRAY_AGG(STRUCT(g, idx)) OVER (…the same frame…)`, then `CROSS JOIN UNNEST(next) AS x` with k = `x.g - g` (an analytic `ARRAY_AGG` takes no `ORDER BY`, so the distance travels with the item)',
+    spark: '`g BIGINT, next ARRAY<STRUCT<g: BIGINT, idx: INT>>` filled by `g, collect_list(struct(g, idx)) OVER (…the same frame…)`, then `LATERAL VIEW explode(next) t AS x` with k = `x.g - g`',
     rewrite: (sql, w) =>
       sql
+        .replace(/\bnext INTEGER\[\]/, `g BIGINT, next ${w === 'bigquery' ? 'ARRAY<STRUCT<g INT64, idx INT64>>' : 'ARRAY<STRUCT<g: BIGINT, idx: INT>>'}`)
         .replace(/^(\s*)list\(idx ORDER BY g\) OVER \(/m, (_, sp: string) => `${sp}g,\n${sp}${w === 'bigquery' ? 'ARRAY_AGG(STRUCT(g, idx))' : 'collect_list(struct(g, idx))'} OVER (`)
         .replace(
           /unnest\(next\) AS b, (.*?)generate_subscripts\(next, 1\)(.*?)\n(\s*)FROM later\b/s,
@@ -159,6 +160,19 @@ export const DIALECT_RULES: readonly DialectRule[] = [
     ),
   },
   {
+    duckdb: '`ord` (input order, written by the reader)',
+    bigquery: 'the event table\'s ingestion ordinal column',
+    spark: 'the same column, or `monotonically_increasing_id()` at load',
+    rewrite: (sql) => sql,
+  },
+  {
+    duckdb:
+      '`$bucket` statements, run once per bucket 0 … `$buckets` − 1 (`transitions.sql`\'s window pass and two sums; `--transition-buckets`, default one pass per `TRANSITION_ROWS_PER_PASS`, 100M, walk steps × window)',
+    bigquery: 'run each once with `buckets=1`, `bucket=0` (one pass; the warehouse shuffles)',
+    spark: 'same',
+    rewrite: (sql) => sql,
+  },
+  {
     duckdb: '`$window` parameters',
     bigquery: '`@window`, with `bq query --parameter=window:INT64:10`',
     spark: '`:window`, with `spark.sql(text, args={"window": 10})`',
@@ -177,6 +191,7 @@ export const DUCKDB_ONLY: Readonly<Record<Warehouse, readonly { pattern: RegExp;
     { pattern: /(?<![\w.])hash\(/i, what: 'hash' },
     { pattern: /\b(read_parquet|read_csv|read_json|glob)\(|\bfile_row_number\b|\browid\b/i, what: 'DuckDB reader' },
     { pattern: /\b(isfinite|regexp_split_to_array|error)\(/i, what: 'DuckDB-only function' },
+    { pattern: /\w\[\]/, what: 'DuckDB list type' },
   ];
   return {
     bigquery: [
