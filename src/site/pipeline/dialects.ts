@@ -99,12 +99,12 @@ export const DIALECT_RULES: readonly DialectRule[] = [
   },
   {
     duckdb: '`hash(a, b)` (unsigned 64-bit)',
-    bigquery: `\`(CAST(FARM_FINGERPRINT(FORMAT('%t|%t', a, b)) AS BIGNUMERIC) + ${TWO_63})\``,
+    bigquery: `\`(CAST(FARM_FINGERPRINT(FORMAT('%t:%t', a, b)) AS BIGNUMERIC) + ${TWO_63})\``,
     spark: `\`(CAST(xxhash64(a, b) AS DECIMAL(20, 0)) + ${TWO_63})\``,
     rewrite: (sql, w) =>
       replaceCalls(sql, 'hash', (args) =>
         w === 'bigquery'
-          ? `(CAST(FARM_FINGERPRINT(FORMAT('${args.map(() => '%t').join('|')}', ${args.join(', ')})) AS BIGNUMERIC) + ${TWO_63})`
+          ? `(CAST(FARM_FINGERPRINT(FORMAT('${args.map(() => '%t').join(':')}', ${args.join(', ')})) AS BIGNUMERIC) + ${TWO_63})`
           : `(CAST(xxhash64(${args.join(', ')}) AS DECIMAL(20, 0)) + ${TWO_63})`,
       ),
   },
@@ -152,7 +152,7 @@ export const DIALECT_RULES: readonly DialectRule[] = [
   },
   {
     duckdb: '`CREATE OR REPLACE TABLE t AS` (or `t (columns)`)',
-    bigquery: 'same (tables in the default dataset: `bq query --dataset_id=…`)',
+    bigquery: 'same (tables in the default dataset: `bq --dataset_id=… query`)',
     spark: '`CREATE OR REPLACE TABLE t USING delta AS` (or `t (columns) USING delta`)',
     rewrite: byWarehouse(
       (sql) => sql,
