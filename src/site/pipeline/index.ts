@@ -2,7 +2,15 @@ export { buildSite, SITE_FILES, type SiteBuildOptions, type SiteBuildSummary } f
 export { DIALECT_RULES, type DialectRule, dialectTableMarkdown, duckdbOnlyLeft, WAREHOUSES, type Warehouse, warehouseFiles, warehouseSqlText, warehouseStatements } from './dialects';
 export { ENGINE_DEFAULTS, type Engine, type EngineOptions, openEngine } from './engine';
 export { EVENT_FORMATS, type EventFormat, guessFormat, readEvents } from './inputs';
-export { buildItemKnowledgeFile, type KnowledgeSummary, type PipelineKnowledgeOptions, TRANSITION_ROWS_PER_PASS, transitionBuckets } from './knowledge';
+export {
+  buildItemKnowledgeFile,
+  type KnowledgeSummary,
+  type PipelineKnowledgeOptions,
+  similarityBuckets,
+  TRANSITION_ROWS_PER_PASS,
+  transitionBuckets,
+  WINDOW_ROWS_PER_PASS,
+} from './knowledge';
 export { InputError, SqlParameterError, SqlRunError } from '../../core/errors';
 export { runSqlFile, runSqlFileInBuckets, sqlParameterNames, sqlPath, sqlStatements } from './run-sql';
 export { type StepListener, StepRunner, type StepStats } from './steps';

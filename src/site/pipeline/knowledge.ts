@@ -40,6 +40,17 @@ export const TRANSITION_ROWS_PER_PASS = 100_000_000;
  */
 export const EMBEDDING_ENGINE_LIMIT = '32MB';
 
+/**
+ * Rows one pass of a window operator ranks or lists (DuckDB's window holds a partition group in
+ * memory): the transitions window over 10M walk steps fit a 256MB engine limit in one pass, 50M did not.
+ */
+export const WINDOW_ROWS_PER_PASS = 10_000_000;
+
+/** Passes the similarity step's ranking needs for `pairs` directed pairs (each ranked at both ends). */
+export function similarityBuckets(pairs: number): number {
+  return Math.max(1, Math.ceil((2 * pairs) / WINDOW_ROWS_PER_PASS));
+}
+
 /** Passes the transitions step needs for `steps` walk rows and a window of `window` steps (≥ 1). */
 export function transitionBuckets(steps: number, window: number): number {
   return Math.max(1, Math.ceil((steps * window) / TRANSITION_ROWS_PER_PASS));
@@ -95,7 +106,8 @@ export async function buildItemKnowledgeFile(
   let similarityPairs = 0;
   if (o.dim > 0 && n > 0) {
     await steps.run('similarity', async () => {
-      await runSqlFile(conn, 'similarity', { embedding_neighbours: o.embeddingNeighbours });
+      const [pairs] = await querySqlFile(conn, 'pair-count');
+      await runSqlFileInBuckets(conn, 'similarity', { embedding_neighbours: o.embeddingNeighbours }, similarityBuckets(Number(pairs!.pairs)));
       const file = await writeEdgeFile(conn, n, join(workDir, 'similarity.bin'));
       connected = file.connected;
       similarityPairs = file.pairs;
