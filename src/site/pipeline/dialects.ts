@@ -167,7 +167,7 @@ export const DIALECT_RULES: readonly DialectRule[] = [
   },
   {
     duckdb:
-      '`$bucket` statements, run once per bucket 0 … `$buckets` − 1 (`transitions.sql`\'s window pass and two sums; `--transition-buckets`, default one pass per `TRANSITION_ROWS_PER_PASS`, 100M, walk steps × window)',
+      '`$bucket` statements, run once per bucket 0 … `$buckets` − 1 (`transitions.sql`\'s window pass and two sums: `--transition-buckets`, default one pass per `TRANSITION_ROWS_PER_PASS`, 100M, walk steps × window; `similarity.sql`\'s ranking: one pass per `WINDOW_ROWS_PER_PASS`, 10M, pair ends)',
     bigquery: 'run each once with `buckets=1`, `bucket=0` (one pass; the warehouse shuffles)',
     spark: 'same',
     rewrite: (sql) => sql,
