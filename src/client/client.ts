@@ -43,12 +43,8 @@ export interface ClientOptions extends WorkerConfig {
 
 /** Events waiting in the page (unsent or unacknowledged) beyond this many are counted and reported, not kept. */
 export const PAGE_QUEUE_CAP = 100_000;
-/**
- * Events per message to the worker (the worker takes at most 1,000 per call). A rerank waits behind
- * the decoding of the batch sent before it, so batches stay small (100 events: about 50 KB to decode)
- * while a burst of 10,000 still crosses in 100 messages.
- */
-const BATCH_MAX = 100;
+/** Events per message to the worker (the worker takes at most 1,000 per call). */
+const BATCH_MAX = 500;
 /** Deadline of calls other than `rerank` (profile, export, erase, acknowledgements…). */
 const CALL_DEADLINE_MS = 10_000;
 /** How long a silent worker gets to answer a ping before it is taken for dead and restarted. */

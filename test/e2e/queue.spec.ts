@@ -128,13 +128,13 @@ test.describe('the event queue', () => {
     });
     // The rerank takes one batch of the events tracked before it along, and goes right after it.
     expect(r.inThisTask).toEqual([
-      ['track', 100],
+      ['track', 500],
       ['rerank', 2],
     ]);
     expect(r.fellBack).toBe(false);
-    // The rest followed, 100 at a time, and every event arrived.
+    // The rest followed, 500 at a time, and every event arrived.
     const tracks = r.all.filter(([m]) => m === 'track').map(([, n]) => n);
-    expect(tracks).toEqual(Array.from({ length: 50 }, () => 100));
+    expect(tracks).toEqual(Array.from({ length: 10 }, () => 500));
   });
 });
 
