@@ -127,7 +127,7 @@ export async function buildItemKnowledgeFile(
   const dim = emb ? o.dim : 0;
   let embedded = 0;
   await steps.run('write item knowledge', async () => {
-    embedded = await writeKnowledge(conn, outFile, dim, emb, connected);
+    embedded = await writeKnowledge(conn, outFile, dim, emb, connected, n);
   });
   const [pairs] = await querySqlFile(conn, 'pair-count');
   return { shoppers: Number(counts!.shoppers), items: n, pairs: Number(pairs!.pairs), similarityPairs, dim, embedded, transitionBuckets: buckets };
@@ -140,8 +140,10 @@ async function writeKnowledge(
   dim: number,
   emb: Float32Array | null,
   connected: Uint8Array | undefined,
+  items: number,
 ): Promise<number> {
   const out = createWriteStream(outFile);
+  let written = 0;
   const write = async (s: string) => {
     if (!out.write(s)) await once(out, 'drain');
   };
@@ -153,6 +155,7 @@ async function writeKnowledge(
   let cur: { idx: number; id: string; pop: number; nb: [string, number][]; pre: [string, number][] } | undefined;
   const emit = () => {
     if (!cur) return;
+    written++;
     let e: number[] | null = null;
     if (emb && connected?.[cur.idx]) {
       const v = emb.subarray(cur.idx * dim, (cur.idx + 1) * dim);
@@ -192,5 +195,8 @@ async function writeKnowledge(
   await write('}}\n');
   out.end();
   await once(out, 'finish');
+  // Every item has at least one row (item-rows.sql joins from items): fewer means the engine's stream
+  // ended early (seen at 50M events under a 256MB limit: a well-formed file of 131 MB instead of 2.7 GB).
+  if (written !== items) throw new Error(`SiteBuildError: item-rows.sql streamed ${written} of ${items} items; ${outFile} is incomplete`);
   return embedded;
 }
