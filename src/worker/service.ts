@@ -355,10 +355,10 @@ export class PersonalizerService implements WorkerApi {
 
   /**
    * The open store, opening it when there is none or when it was closed under us (another tab deleted
-   * or upgraded the database, or the browser closed it). `undefined` when storage is unavailable; the
-   * reason is in `storageError`, and the next call tries again.
+   * or upgraded the database, or the browser closed it); `database` is an open already under way (the
+   * start's, begun beside the site-file fetches). `undefined` when storage is unavailable; the reason
+   * is in `storageError`, and the next call tries again.
    */
-  /** The open store, opening it (or taking the open already under way, `database`) when there is none. */
   private openedStore(database?: Promise<Store | undefined>): Promise<Store | undefined> {
     if (this.store && !this.store.closed) return Promise.resolve(this.store);
     this.opening ??= this.reopen(database).finally(() => {
