@@ -1,0 +1,205 @@
+/**
+ * The engine's own rerank, in Node: `npx tsx bench/rerank-engine.ts [--quick] [--ref=DIR] [--hashes]`.
+ *
+ * 1. **Determinism.** A seeded grid of shoppers (fresh, 40 events, 300 events with the product learner
+ *    trained on clicked lists, the same with removed interests, 2,000 events) × candidate lists (20, 200
+ *    and 1,000 of the browser benchmark's catalogue, unseen items, a messy list with duplicates and bad
+ *    fields, frozen objects) × options (defaults, a limit, no diversity, a category cap, full
+ *    exploration, an exclude list). Every result's order, scores, positions, reasons and `fellBack`,
+ *    and `explain()` of a few of its items, is hashed (SHA-256 of the JSON; numbers exactly). Run on
+ *    two trees, the hashes must match: a faster engine that ranks differently is not this bench's goal.
+ *    `--hashes` prints one hash per case, to find the first that differs.
+ * 2. **Speed.** The browser benchmark's shopper (300 events, learner attached) reranks the first 200
+ *    and all 1,000 candidates of its catalogue, each call on a fresh structured clone (as the worker
+ *    receives it), with the learner trained between calls as the worker does; p50 / p99 of the whole
+ *    `Engine.rerank` call.
+ *
+ * `--ref=DIR`: a second source tree (e.g. `git worktree add /tmp/ref main`, with a `node_modules`
+ * link) run in the same process, interleaved call by call with this one, so both see the same machine.
+ */
+import { createHash } from 'node:crypto';
+import { loadavg } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Engine as EngineClass } from '../src/core/engine';
+import type { createLearner as CreateLearner } from '../src/core/model/learner';
+import type { createRng as CreateRng } from '../src/core/util/rng';
+import type { Candidate, RerankOptions, ShopperEvent } from '../src/core/types';
+import { benchCandidates, benchEvents } from './browser/fixtures';
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const printHashes = args.includes('--hashes');
+const refArg = args.find((a) => a.startsWith('--ref='));
+const here = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const NOW = Date.UTC(2026, 10, 30, 12);
+const ITERS = quick ? 300 : 2000;
+const WARMUP = quick ? 50 : 200;
+
+interface Tree {
+  name: string;
+  Engine: typeof EngineClass;
+  createLearner: typeof CreateLearner;
+  createRng: typeof CreateRng;
+  featureSchemaVersion: number;
+}
+
+async function loadTree(root: string, name: string): Promise<Tree> {
+  const url = (p: string) => pathToFileURL(join(root, p)).href;
+  const engine = (await import(url('src/core/engine.ts'))) as typeof import('../src/core/engine');
+  const learner = (await import(url('src/core/model/learner.ts'))) as typeof import('../src/core/model/learner');
+  const rng = (await import(url('src/core/util/rng.ts'))) as typeof import('../src/core/util/rng');
+  const features = (await import(url('src/core/model/features.ts'))) as typeof import('../src/core/model/features');
+  return { name, Engine: engine.Engine, createLearner: learner.createLearner, createRng: rng.createRng, featureSchemaVersion: features.FEATURE_SCHEMA_VERSION };
+}
+
+const catalogue = benchCandidates(1000, 1);
+
+/** A list with everything the cleaner handles: duplicates, numeric ids, bad prices and tags, junk elements. */
+function messyList(): unknown[] {
+  const base = benchCandidates(120, 5) as unknown as Record<string, unknown>[];
+  const out: unknown[] = [];
+  base.forEach((c, i) => {
+    const x: Record<string, unknown> = { ...c };
+    if (i % 7 === 0) x.price = 'abc';
+    if (i % 11 === 0) x.tags = ['  Matte ', 'matte', 7, 'VEGAN'];
+    if (i % 13 === 0) x.category = ` ${String(c.category).toUpperCase()} / `;
+    if (i % 17 === 0) delete x.category;
+    if (i % 19 === 0) x.id = i;
+    if (i % 23 === 0) x.embedding = [1, Number.NaN];
+    if (i % 29 === 0) x.brand = '';
+    if (i % 31 === 0) x.extra = { nested: true };
+    out.push(x);
+    if (i % 9 === 0) out.push({ ...x, title: 'duplicate' });
+    if (i % 37 === 0) out.push(null, 'junk', { id: '' });
+  });
+  return out;
+}
+
+const clicked = (list: readonly Candidate[], listId: string, picks: readonly number[], ts: number): ShopperEvent[] =>
+  picks.map((k, j) => {
+    const { pinned: _p, available: _a, ...item } = list[k]!;
+    return { id: `click-${listId}-${k}`, type: j === picks.length - 1 ? 'add_to_cart' : 'click', item, ts: ts + j * 1000, listId, ...(j === picks.length - 1 ? { value: 1 } : {}) };
+  });
+
+/** One shopper: its events ingested, optionally the product learner trained on lists it clicked in. */
+function shopper(t: Tree, kind: 'fresh' | 'light' | 'learner' | 'removed' | 'heavy'): EngineClass {
+  const start = NOW - 8 * 86_400_000;
+  const e = new t.Engine({}, start);
+  const rng = t.createRng(11);
+  const counts = { fresh: 0, light: 40, learner: 300, removed: 300, heavy: 2000 };
+  const events = benchEvents(kind === 'heavy' ? catalogue : catalogue.slice(0, 200), counts[kind], NOW - 3_600_000, 7, kind === 'heavy' ? 4 : 2);
+  if (kind === 'learner' || kind === 'removed' || kind === 'heavy') {
+    const base = { weights: e.scoringWeights(), version: 'bench', featureSchemaVersion: t.featureSchemaVersion };
+    e.attachLearner(t.createLearner(base).ranker);
+  }
+  for (const ev of events) {
+    const r = e.ingestRaw(ev, ev.ts ?? NOW);
+    if (!r.ok) throw new Error(r.error);
+  }
+  if (e.hasLearner()) {
+    // Lists shown and clicked in, so the taste model has weights too.
+    for (let k = 0; k < 6; k++) {
+      const list = catalogue.slice(40 * k, 40 * k + 40);
+      const ts = NOW - 3_000_000 + k * 60_000;
+      const res = e.rerank(structuredClone(list), { slot: 'grid' }, rng, ts, () => 0);
+      const order = res.items.map((it) => list.findIndex((c) => c.id === it.id));
+      for (const ev of clicked(list, res.listId!, [order[3]!, order[9]!], ts + 5000)) e.ingestRaw(ev, ev.ts!);
+      e.train(1000);
+    }
+    e.rerank(structuredClone(catalogue.slice(0, 10)), { slot: 'grid' }, rng, NOW - 1_000_000, () => 0);
+    e.train(1000);
+  }
+  if (kind === 'removed') e.applyRemoved([{ kind: 'brand', key: 'acme' }, { kind: 'category', key: 'home' }]);
+  return e;
+}
+
+const LISTS: [string, () => unknown][] = [
+  ['first 20', () => structuredClone(catalogue.slice(0, 20))],
+  ['first 200', () => structuredClone(catalogue.slice(0, 200))],
+  ['all 1000', () => structuredClone(catalogue)],
+  ['unseen 200', () => benchCandidates(200, 7)],
+  ['messy', messyList],
+  ['frozen 200', (() => {
+    const frozen = catalogue.slice(200, 400).map((c) => Object.freeze({ ...c }));
+    return () => frozen;
+  })()],
+];
+
+const OPTIONS: [string, RerankOptions][] = [
+  ['defaults', {}],
+  ['limit 12', { limit: 12 }],
+  ['no diversity', { diversity: 0 }],
+  ['cap 2 in 8', { maxPerCategory: 2, diversityWindow: 8, diversity: 0.3 }],
+  ['explore 0.2', { exploration: 0.2, personalization: 1 }],
+  ['exclude', { exclude: ['sku-1-0', 'sku-1-5', 5], exploration: 0 }],
+];
+
+const SHOPPERS = ['fresh', 'light', 'learner', 'removed', 'heavy'] as const;
+
+/** Hashes of every case, in order, and the hash of them all. */
+function determinism(t: Tree): { cases: string[]; all: string } {
+  const cases: string[] = [];
+  for (const kind of SHOPPERS) {
+    const e = shopper(t, kind);
+    let k = 0;
+    for (const [listName, make] of LISTS) {
+      for (const [optName, opts] of OPTIONS) {
+        k++;
+        const rng = t.createRng(1000 + k);
+        const ts = NOW + k * 1000;
+        const r = e.rerank(make(), { ...opts, slot: `s${k % 3}` }, rng, ts, () => 0);
+        const explained = [0, 1, 2, 5, 11, 40, 150].filter((p) => p < r.items.length).map((p) => e.explain(r.items[p]!.id, ts));
+        const record = { kind, listName, optName, fellBack: r.fellBack, items: r.items.map((it) => [it.id, it.score, it.from, it.to, it.reason ?? null]), explained };
+        cases.push(`${kind} / ${listName} / ${optName}: ${createHash('sha256').update(JSON.stringify(record)).digest('hex').slice(0, 16)}`);
+        e.train(1000);
+      }
+    }
+  }
+  return { cases, all: createHash('sha256').update(cases.join('\n')).digest('hex').slice(0, 16) };
+}
+
+function stats(xs: number[]): { p50: number; p99: number } {
+  const s = [...xs].sort((a, b) => a - b);
+  const at = (q: number) => s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))]!;
+  return { p50: at(0.5), p99: at(0.99) };
+}
+
+/** p50 / p99 of `Engine.rerank` of the first `n` catalogue items, each tree's calls interleaved with the others'. */
+function speed(trees: Tree[], n: number): Map<string, { p50: number; p99: number }> {
+  const list = catalogue.slice(0, n);
+  const engines = trees.map((t) => {
+    const e = shopper(t, 'learner');
+    return { t, e, rng: t.createRng(3), times: [] as number[] };
+  });
+  for (let i = 0; i < WARMUP + ITERS; i++) {
+    for (const x of i % 2 === 0 ? engines : [...engines].reverse()) {
+      const input = structuredClone(list);
+      const t0 = performance.now();
+      x.e.rerank(input, { slot: 'bench' }, x.rng, NOW, () => performance.now());
+      const ms = performance.now() - t0;
+      x.e.train(256);
+      if (i >= WARMUP) x.times.push(ms);
+    }
+  }
+  return new Map(engines.map((x) => [x.t.name, stats(x.times)]));
+}
+
+async function main(): Promise<void> {
+  const trees = [await loadTree(here, 'this tree')];
+  if (refArg) trees.push(await loadTree(resolve(refArg.slice('--ref='.length)), 'ref'));
+  console.log(`rerank-engine bench: Node ${process.version}, ${quick ? 'quick' : 'full'} run, load ${loadavg()[0]!.toFixed(1)}`);
+  for (const t of trees) {
+    const d = determinism(t);
+    console.log(`determinism (${t.name}): ${d.cases.length} cases, hash ${d.all}`);
+    if (printHashes) for (const c of d.cases) console.log(`  ${c}`);
+  }
+  for (const n of [200, 1000]) {
+    const s = speed(trees, n);
+    for (const [name, { p50, p99 }] of s) console.log(`Engine.rerank(${n}) ${name}: p50 ${p50.toFixed(3)} ms, p99 ${p99.toFixed(3)} ms`);
+  }
+  console.log(`load at the end ${loadavg()[0]!.toFixed(1)}`);
+}
+
+await main();
