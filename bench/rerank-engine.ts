@@ -111,7 +111,7 @@ function shopper(t: Tree, kind: 'fresh' | 'light' | 'learner' | 'removed' | 'hea
     e.rerank(structuredClone(catalogue.slice(0, 10)), { slot: 'grid' }, rng, NOW - 1_000_000, () => 0);
     e.train(1000);
   }
-  if (kind === 'removed') e.applyRemoved([{ kind: 'brand', key: 'acme' }, { kind: 'category', key: 'home' }]);
+  if (kind === 'removed') e.applyRemoved([{ kind: 'brand', key: 'acme', at: NOW - 500_000 }, { kind: 'category', key: 'home', at: NOW - 500_000 }]);
   return e;
 }
 
