@@ -14,6 +14,7 @@
  *    receives it), with the learner trained between calls as the worker does; p50 / p99 of the whole
  *    `Engine.rerank` call.
  *
+ * `--check`: determinism only (with `--ref`, exits 1 when the two trees differ).
  * `--ref=DIR`: a second source tree (e.g. `git worktree add /tmp/ref main`, with a `node_modules`
  * link) run in the same process, interleaved call by call with this one, so both see the same machine.
  */
@@ -31,6 +32,7 @@ import { benchCandidates, benchEvents } from './browser/fixtures';
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const printHashes = args.includes('--hashes');
+const checkOnly = args.includes('--check');
 const refArg = args.find((a) => a.startsWith('--ref='));
 const here = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const NOW = Date.UTC(2026, 10, 30, 12);
@@ -190,11 +192,19 @@ async function main(): Promise<void> {
   const trees = [await loadTree(here, 'this tree')];
   if (refArg) trees.push(await loadTree(resolve(refArg.slice('--ref='.length)), 'ref'));
   console.log(`rerank-engine bench: Node ${process.version}, ${quick ? 'quick' : 'full'} run, load ${loadavg()[0]!.toFixed(1)}`);
-  for (const t of trees) {
+  const hashes = trees.map((t) => {
     const d = determinism(t);
     console.log(`determinism (${t.name}): ${d.cases.length} cases, hash ${d.all}`);
     if (printHashes) for (const c of d.cases) console.log(`  ${c}`);
+    return d;
+  });
+  if (hashes.length === 2) {
+    const [a, b] = hashes as [{ cases: string[] }, { cases: string[] }];
+    const differ = a.cases.filter((c, i) => c !== b.cases[i]);
+    console.log(differ.length === 0 ? 'identical output in both trees' : `DIFFERENT in ${differ.length} cases, first: ${differ[0]}`);
+    if (differ.length) process.exitCode = 1;
   }
+  if (checkOnly) return;
   for (const n of [200, 1000]) {
     const s = speed(trees, n);
     for (const [name, { p50, p99 }] of s) console.log(`Engine.rerank(${n}) ${name}: p50 ${p50.toFixed(3)} ms, p99 ${p99.toFixed(3)} ms`);
