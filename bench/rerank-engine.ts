@@ -12,7 +12,8 @@
  * 2. **Speed.** The browser benchmark's shopper (300 events, learner attached) reranks the first 200
  *    and all 1,000 candidates of its catalogue, each call on a fresh structured clone (as the worker
  *    receives it), with the learner trained between calls as the worker does; p50 / p99 of the whole
- *    `Engine.rerank` call.
+ *    `Engine.rerank` call (wall clock; and the process's CPU time per call, which other jobs on a shared
+ *    machine inflate less, though it counts the collector's helper threads too).
  *
  * `--check`: determinism only (with `--ref`, exits 1 when the two trees differ).
  * `--ref=DIR`: a second source tree (e.g. `git worktree add /tmp/ref main`, with a `node_modules`
@@ -169,23 +170,28 @@ function stats(xs: number[]): { p50: number; p99: number } {
 }
 
 /** p50 / p99 of `Engine.rerank` of the first `n` catalogue items, each tree's calls interleaved with the others'. */
-function speed(trees: Tree[], n: number): Map<string, { p50: number; p99: number }> {
+function speed(trees: Tree[], n: number): Map<string, { wall: { p50: number; p99: number }; cpu: { p50: number; p99: number } }> {
   const list = catalogue.slice(0, n);
   const engines = trees.map((t) => {
     const e = shopper(t, 'learner');
-    return { t, e, rng: t.createRng(3), times: [] as number[] };
+    return { t, e, rng: t.createRng(3), times: [] as number[], cpu: [] as number[] };
   });
   for (let i = 0; i < WARMUP + ITERS; i++) {
     for (const x of i % 2 === 0 ? engines : [...engines].reverse()) {
       const input = structuredClone(list);
+      const c0 = process.cpuUsage();
       const t0 = performance.now();
       x.e.rerank(input, { slot: 'bench' }, x.rng, NOW, () => performance.now());
       const ms = performance.now() - t0;
+      const c = process.cpuUsage(c0);
       x.e.train(256);
-      if (i >= WARMUP) x.times.push(ms);
+      if (i >= WARMUP) {
+        x.times.push(ms);
+        x.cpu.push((c.user + c.system) / 1000);
+      }
     }
   }
-  return new Map(engines.map((x) => [x.t.name, stats(x.times)]));
+  return new Map(engines.map((x) => [x.t.name, { wall: stats(x.times), cpu: stats(x.cpu) }]));
 }
 
 async function main(): Promise<void> {
@@ -199,7 +205,7 @@ async function main(): Promise<void> {
     return d;
   });
   if (hashes.length === 2) {
-    const [a, b] = hashes as [{ cases: string[] }, { cases: string[] }];
+    const [a, b] = hashes as unknown as [{ cases: string[] }, { cases: string[] }];
     const differ = a.cases.filter((c, i) => c !== b.cases[i]);
     console.log(differ.length === 0 ? 'identical output in both trees' : `DIFFERENT in ${differ.length} cases, first: ${differ[0]}`);
     if (differ.length) process.exitCode = 1;
@@ -207,7 +213,9 @@ async function main(): Promise<void> {
   if (checkOnly) return;
   for (const n of [200, 1000]) {
     const s = speed(trees, n);
-    for (const [name, { p50, p99 }] of s) console.log(`Engine.rerank(${n}) ${name}: p50 ${p50.toFixed(3)} ms, p99 ${p99.toFixed(3)} ms`);
+    for (const [name, { wall, cpu }] of s) {
+      console.log(`Engine.rerank(${n}) ${name}: p50 ${wall.p50.toFixed(3)} ms, p99 ${wall.p99.toFixed(3)} ms (process CPU time p50 ${cpu.p50.toFixed(3)} ms)`);
+    }
   }
   console.log(`load at the end ${loadavg()[0]!.toFixed(1)}`);
 }

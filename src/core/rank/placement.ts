@@ -129,59 +129,70 @@ export function placeItems(input: PlacementInput): Int32Array | undefined {
   const selectEnd = Math.min(n, Math.max(mmrOn ? input.mmrPositions : 0, capOn ? capWindow : 0));
 
   if (selectEnd > 0 && keys !== undefined) {
+    const { category, group, groupMember } = keys;
     const catCount = new Int32Array(keys.categoryCount);
     // Highest similarity of each group to anything placed so far; groups enter as the pool grows.
     const maxSim = new Float64Array(keys.groupCount);
     const groupInPool = new Uint8Array(keys.groupCount);
     const poolGroups: number[] = [];
-    const selected: number[] = [];
+    // Similarity depends on the group only, and a max is unchanged by a value it already took: one
+    // placed item per group is enough to compare with.
+    const groupPlaced = new Uint8Array(keys.groupCount);
+    const selectedGroups: number[] = [];
     let poolEnd = Math.min(order.length, Math.max(input.mmrPool, 1));
     const pool = order.slice(0, poolEnd);
     // Relevance rescaled over the pool so that λ means the same on any score scale.
     const hi = order.length > 0 ? (relevance[order[0] as number] as number) : 0;
     const lo = poolEnd > 0 ? (relevance[order[poolEnd - 1] as number] as number) : 0;
     const scale = hi - lo > 0 ? hi - lo : 1;
-    const addGroup = (y: number): void => {
-      const g = keys.group[y] as number;
+    // Per pool member: the relevance part of its MMR value, (1-λ)·rescaled relevance, computed once.
+    const base = new Float64Array(mmrOn ? n : 0);
+    const enter = (y: number): void => {
+      base[y] = (1 - lambda) * (((relevance[y] as number) - lo) / scale);
+      const g = group[y] as number;
       if (groupInPool[g] === 1) return;
       groupInPool[g] = 1;
       poolGroups.push(g);
       let m = 0;
-      for (const x of selected) m = Math.max(m, similarity(keys, x, y));
+      for (const h of selectedGroups) m = Math.max(m, similarity(keys, groupMember[h] as number, y));
       maxSim[g] = m;
     };
-    if (mmrOn) for (const y of pool) addGroup(y);
+    if (mmrOn) for (const y of pool) enter(y);
 
     const place = (x: number): void => {
       out[t] = x;
       placed[x] = 1;
-      const c = keys.category[x] ?? -1;
-      if (capOn && t < capWindow && c >= 0) catCount[c] = (catCount[c] ?? 0) + 1;
+      const c = category[x] as number;
+      if (capOn && t < capWindow && c >= 0) catCount[c] = (catCount[c] as number) + 1;
       t++;
       if (!mmrOn) return;
-      selected.push(x);
+      const gx = group[x] as number;
+      if (groupPlaced[gx] === 1) return;
+      groupPlaced[gx] = 1;
+      selectedGroups.push(gx);
       for (const g of poolGroups) {
-        const s = similarity(keys, x, keys.groupMember[g] as number);
+        const s = similarity(keys, x, groupMember[g] as number);
         if (s > (maxSim[g] as number)) maxSim[g] = s;
       }
     };
-    const capped = (y: number): boolean => {
-      if (!capOn || t >= capWindow) return false;
-      const c = keys.category[y] ?? -1;
-      return c >= 0 && (catCount[c] ?? 0) >= maxPerCategory;
+    const eligible = (y: number, ignoreCap: boolean): boolean => {
+      if (placed[y] === 1 || (unavailable[y] === 1 && y > t)) return false;
+      if (ignoreCap || !capOn || t >= capWindow) return true;
+      const c = category[y] as number;
+      return c < 0 || (catCount[c] as number) < maxPerCategory;
     };
-    const eligible = (y: number, ignoreCap: boolean): boolean =>
-      placed[y] !== 1 && !(unavailable[y] === 1 && y > t) && (ignoreCap || !capped(y));
-    const value = (y: number): number =>
-      mmrOn
-        ? (1 - lambda) * (((relevance[y] as number) - lo) / scale) - lambda * (maxSim[keys.group[y] as number] as number)
-        : (relevance[y] as number);
     const bestIn = (ignoreCap: boolean): number => {
+      const capActive = !ignoreCap && capOn && t < capWindow;
       let best = -1;
       let bestValue = Number.NEGATIVE_INFINITY;
-      for (const y of pool) {
-        if (!eligible(y, ignoreCap)) continue;
-        const v = value(y);
+      for (let k = 0; k < pool.length; k++) {
+        const y = pool[k] as number;
+        if (placed[y] === 1 || (unavailable[y] === 1 && y > t)) continue;
+        if (capActive) {
+          const c = category[y] as number;
+          if (c >= 0 && (catCount[c] as number) >= maxPerCategory) continue;
+        }
+        const v = mmrOn ? (base[y] as number) - lambda * (maxSim[group[y] as number] as number) : (relevance[y] as number);
         if (best < 0 || v > bestValue || (v === bestValue && (rankOf[y] as number) < (rankOf[best] as number))) {
           best = y;
           bestValue = v;
@@ -202,7 +213,7 @@ export function placeItems(input: PlacementInput): Int32Array | undefined {
       while (best < 0 && poolEnd < order.length) {
         const y = order[poolEnd++] as number;
         pool.push(y);
-        if (mmrOn) addGroup(y);
+        if (mmrOn) enter(y);
         if (eligible(y, false)) best = y;
       }
       // Nothing else is left anywhere: the cap cannot be met, so it yields rather than leave a hole.

@@ -1,0 +1,107 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { type DiversityKeys, diversityKeys, similarity } from '../../src/core/rank/mmr';
+import { type PlacementInput, placeItems, relevanceOrder } from '../../src/core/rank/placement';
+
+/**
+ * The rules of `placeItems` written the slow, obvious way: every step recomputes each candidate's
+ * highest similarity to everything placed so far, and the rest of the list takes, position by
+ * position, the most relevant candidate allowed there. The product keeps running maxima per group.
+ */
+function slowPlacement(input: PlacementInput): Int32Array {
+  const { relevance, pinned, unavailable, keys, lambda, maxPerCategory, capWindow } = input;
+  const n = relevance.length;
+  const order = relevanceOrder(relevance, pinned);
+  const rankOf = new Int32Array(n);
+  order.forEach((y, r) => {
+    rankOf[y] = r;
+  });
+  const out = new Int32Array(n);
+  const placed = new Uint8Array(n);
+  const selected: number[] = [];
+  const capOn = keys !== undefined && Number.isFinite(maxPerCategory) && capWindow > 0;
+  const mmrOn = keys !== undefined && lambda > 0;
+  const selectEnd = Math.min(n, Math.max(mmrOn ? input.mmrPositions : 0, capOn ? capWindow : 0));
+  let poolEnd = Math.min(order.length, Math.max(input.mmrPool, 1));
+  const lo = poolEnd > 0 ? relevance[order[poolEnd - 1]!]! : 0;
+  const hi = order.length > 0 ? relevance[order[0]!]! : 0;
+  const scale = hi - lo > 0 ? hi - lo : 1;
+  const count = (k: DiversityKeys, c: number, t: number) => selected.slice(0, t).filter((x) => k.category[x] === c).length;
+  const allowed = (y: number, t: number, ignoreCap: boolean): boolean => {
+    if (placed[y] || (unavailable[y] && y > t)) return false;
+    if (ignoreCap || !capOn || t >= capWindow || keys === undefined) return true;
+    const c = keys.category[y]!;
+    return c < 0 || count(keys, c, Math.min(t, capWindow)) < maxPerCategory;
+  };
+  const value = (y: number): number => {
+    if (!mmrOn || keys === undefined) return relevance[y]!;
+    const m = selected.reduce((a, x) => Math.max(a, similarity(keys, x, y)), 0);
+    return (1 - lambda) * ((relevance[y]! - lo) / scale) - lambda * m;
+  };
+  const best = (t: number, ignoreCap: boolean): number => {
+    let b = -1;
+    for (const y of order.slice(0, poolEnd)) if (allowed(y, t, ignoreCap) && (b < 0 || value(y) > value(b))) b = y;
+    return b;
+  };
+  for (let t = 0; t < n; t++) {
+    let pick: number;
+    if (pinned[t]) pick = t;
+    else if (t < selectEnd) {
+      pick = best(t, false);
+      while (pick < 0 && poolEnd < order.length) {
+        const y = order[poolEnd++]!;
+        if (allowed(y, t, false)) pick = y;
+      }
+      if (pick < 0) pick = best(t, true);
+    } else pick = order.filter((y) => allowed(y, t, true)).sort((a, b) => rankOf[a]! - rankOf[b]!)[0] ?? -1;
+    out[t] = pick;
+    placed[pick] = 1;
+    selected.push(pick);
+  }
+  return out;
+}
+
+const CATEGORIES = ['a', 'a/b', 'a/b/c', 'a/d', 'e', 'e/f', ' A / B ', ''];
+const BRANDS = ['x', 'y', 'X ', 'z'];
+
+const placementCase = fc
+  .array(
+    fc.record({
+      relevance: fc.oneof(fc.double({ min: -3, max: 3, noNaN: true }), fc.constantFrom(0, 1, 1.5)),
+      category: fc.option(fc.constantFrom(...CATEGORIES), { nil: undefined }),
+      brand: fc.option(fc.constantFrom(...BRANDS), { nil: undefined }),
+      pinned: fc.integer({ min: 0, max: 9 }).map((x) => x === 0),
+      unavailable: fc.integer({ min: 0, max: 9 }).map((x) => x < 2),
+    }),
+    { minLength: 1, maxLength: 60 },
+  )
+  .chain((items) =>
+    fc.record({
+      items: fc.constant(items),
+      lambda: fc.constantFrom(0, 0.15, 0.5, 1),
+      maxPerCategory: fc.constantFrom(Number.POSITIVE_INFINITY, 1, 2, 3),
+      capWindow: fc.integer({ min: 0, max: 12 }),
+      mmrPositions: fc.integer({ min: 0, max: 30 }),
+      mmrPool: fc.integer({ min: 1, max: 40 }),
+    }),
+  );
+
+describe('placeItems', () => {
+  it('places exactly as the slow rules do: pins, unavailable items, the cap, MMR over a pool that may run dry (property)', () => {
+    fc.assert(
+      fc.property(placementCase, ({ items, ...rest }) => {
+        const input: PlacementInput = {
+          relevance: Float64Array.from(items, (x) => x.relevance),
+          pinned: Uint8Array.from(items, (x) => (x.pinned ? 1 : 0)),
+          unavailable: Uint8Array.from(items, (x) => (x.unavailable ? 1 : 0)),
+          keys: diversityKeys(
+            items.map((x, i) => ({ id: `i${i}`, ...(x.category === undefined ? {} : { category: x.category }), ...(x.brand === undefined ? {} : { brand: x.brand }) })),
+          ),
+          ...rest,
+        };
+        expect([...placeItems(input)!]).toEqual([...slowPlacement(input)]);
+      }),
+      { numRuns: 400 },
+    );
+  });
+});
