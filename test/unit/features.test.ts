@@ -275,6 +275,28 @@ describe('features', () => {
     expect(row(p, [{ id: 'c', tags }], 0, T0).tag_overlap).toBeLessThanOrEqual(1);
   });
 
+  it('a list\'s rows are each candidate\'s features alone: what is looked up once per category, brand and tag never leaks between candidates', () => {
+    const p = busy();
+    const now = p.lastTs! + 5 * HOUR;
+    const events = randomEvents(120, 8, { start: T0 - DAY });
+    // The profile's own items, categories, brands and tags, spelt as pages spell them, plus unknown ones.
+    const list: Candidate[] = events
+      .filter((e) => e.item)
+      .map((e, i) => {
+        const it = e.item!;
+        const category = i % 3 === 0 ? ` ${it.category!.toUpperCase()} ` : i % 5 === 0 ? `${it.category}/deeper` : it.category!;
+        return { ...it, id: i % 4 === 0 ? `new-${i}` : it.id, category, brand: i % 2 ? it.brand!.toUpperCase() : it.brand!, tags: [...(it.tags ?? []), i % 2 ? 'T1' : 'unknown-tag'] };
+      });
+    list.push({ id: 'bare' }, { id: 'x', category: '', brand: '', tags: [' '] });
+    const X = features(p, list, { now });
+    const server = F.server_rank!;
+    list.forEach((c, i) => {
+      const alone = features(p, [c], { now });
+      const got = X.subarray(i * FEATURE_DIM, (i + 1) * FEATURE_DIM);
+      for (let j = 0; j < FEATURE_DIM; j++) if (j !== server) expect(got[j], `row ${i} ${FEATURES[j]!.name}`).toBe(alone[j]);
+    });
+  });
+
   it('reuses an output buffer and clears stale values', () => {
     const p = profileOf([ev('click', T0, { id: 'a', category: 'x' })], T0);
     const out = new Float32Array(4 * FEATURE_DIM).fill(7);

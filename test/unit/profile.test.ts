@@ -14,6 +14,9 @@ import {
   JsonMap,
   itemKey,
   itemMemory,
+  itemMemoryAt,
+  combineTagShares,
+  longFactor,
   priceBand,
   priceFit,
   recentEmbeddings,
@@ -21,6 +24,7 @@ import {
   reviveProfile,
   setDeclared,
   tagAffinity,
+  tagShare,
   topAffinities,
 } from '../../src/core/profile/profile';
 import { jsonCost } from '../../src/core/util/hash';
@@ -210,6 +214,30 @@ describe('preferences and accessors', () => {
     const totals = affinityTotals(p, T0);
     expect(totals.brands.long).toBeCloseTo(2, 4);
     expect(totals.tags.short).toBeCloseTo(2, 4);
+  });
+
+  it('tagShare says how tagAffinity counts each tag: blank (not counted), unknown (null) or its share', () => {
+    let p = emptyProfile(T0);
+    expect(tagShare(p, 'matte', 'long')).toBeUndefined(); // no tag credit at all yet
+    p = applyEvent(p, ev('click', T0, lipstick), T0);
+    p = applyEvent(p, ev('click', T0, { id: 'sku-2', brand: 'Other', tags: ['matte'] }), T0);
+    expect(tagShare(p, ' ', 'long')).toBeUndefined();
+    expect(tagShare(p, 'unknown', 'long')).toBeNull();
+    expect(tagShare(p, 'MATTE', 'long')).toBeCloseTo(1, 5);
+    const tags = ['MATTE', 'vegan', 'unknown', ' '];
+    for (const h of ['long', 'short'] as const) {
+      expect(combineTagShares(tags, (t) => tagShare(p, t, h))).toEqual(tagAffinity(p, tags, T0, h));
+    }
+    expect(combineTagShares(['a', 'b'], (t) => (t === 'a' ? -0.5 : null))).toEqual({ sum: -0.5, mean: -0.25, max: -0.5, matched: 1 });
+  });
+
+  it('itemMemoryAt with longFactor reads an item by its key exactly as itemMemory does', () => {
+    let p = emptyProfile(T0);
+    p = applyEvent(p, ev('purchase', T0, { id: 'tv' }), T0);
+    const later = T0 + 9 * 86_400_000;
+    expect(itemMemoryAt(p, itemKey('tv'), longFactor(p, later))).toEqual(itemMemory(p, 'tv', later));
+    expect(itemMemoryAt(p, itemKey('radio'), longFactor(p, later))).toBeUndefined();
+    expect(longFactor(p, later + 14 * 86_400_000)).toBeCloseTo(longFactor(p, later) / 2, 12);
   });
 
   it('fits prices against the log-price band with category back-off', () => {
@@ -409,12 +437,15 @@ describe('public surface', () => {
       'categoryAffinity',
       'categoryKeys',
       'cloneProfile',
+      'combineTagShares',
       'decayTo',
       'emptyProfile',
       'eventWeight',
       'getDeclared',
       'itemKey',
       'itemMemory',
+      'itemMemoryAt',
+      'longFactor',
       'longValue',
       'priceBand',
       'priceFit',
@@ -427,6 +458,7 @@ describe('public surface', () => {
       'shortValue',
       'tagAffinity',
       'tagKey',
+      'tagShare',
       'topAffinities',
     ]);
   });

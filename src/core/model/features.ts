@@ -13,11 +13,14 @@ import {
   brandAffinity,
   categoryAffinity,
   categoryKeys,
+  combineTagShares,
   itemKey,
-  itemMemory,
+  itemMemoryAt,
+  longFactor,
+  type PriceBandInfo,
   type Profile,
   priceBand,
-  tagAffinity,
+  tagShare,
 } from '../profile/profile';
 import { STRONGEST_TYPES } from '../profile/config';
 import type { Candidate, RelatedItem } from '../types';
@@ -183,6 +186,42 @@ const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x
 const finite = (x: number) => (Number.isFinite(x) ? x : 0);
 
 /**
+ * What the features read of the profile for one category string: the same for every candidate of
+ * that category, so a list (which repeats a handful of categories) looks each one up once.
+ */
+interface CategoryRow {
+  /** `cat_long`, `cat_depth` (and `cat_known` = 1) when the profile knows the category or a parent. */
+  long: { share: number; depth: number } | undefined;
+  short: number;
+  /** `cat_rank`, when a level of the path is among the recent categories. */
+  rank: number | undefined;
+  /** The price band candidates of this category are compared with. */
+  band: PriceBandInfo | undefined;
+}
+
+function categoryRow(profile: Profile, path: string, now: number, catRank: ReadonlyMap<string, number>): CategoryRow {
+  const long = categoryAffinity(profile, path, now, 'long');
+  const keys = categoryKeys(path);
+  let rank: number | undefined;
+  for (let k = keys.length - 1; k >= 0; k--) {
+    const r = catRank.get(keys[k]!);
+    if (r !== undefined) {
+      rank = r * ((k + 1) / keys.length);
+      break;
+    }
+  }
+  return {
+    long: long.depth > 0 ? { share: clamp(long.share, -1, 1), depth: long.depth / segments(path) } : undefined,
+    short: clamp(categoryAffinity(profile, path, now, 'short').share, -1, 1),
+    rank,
+    band: priceBand(profile, path),
+  };
+}
+
+/** A tag's long- and short-term {@link tagShare}. */
+type TagRow = readonly [long: number | null | undefined, short: number | null | undefined];
+
+/**
  * Feature vectors for a candidate list, row-major (`n × FEATURE_DIM`), in candidate order.
  * Pass `out` to reuse a buffer on the hot path.
  * @example
@@ -235,44 +274,62 @@ export function features(
     recentWeights.push(0.8 ** k);
   });
   const logN = Math.log1p(n);
+  // Lookup tables filled as the list is read: each distinct category, brand and tag once per call.
+  const categories = new Map<string, CategoryRow>();
+  const brands = new Map<string, readonly [long: number, short: number]>();
+  const tagRows = new Map<string, TagRow>();
+  const tagRow = (t: string): TagRow => {
+    let row = tagRows.get(t);
+    if (row === undefined) tagRows.set(t, (row = [tagShare(profile, t, 'long'), tagShare(profile, t, 'short')]));
+    return row;
+  };
+  const longTag = (t: string) => tagRow(t)[0];
+  const shortTag = (t: string) => tagRow(t)[1];
+  const memoryFactor = longFactor(profile, now);
+  // The recent embeddings' norms and recency weights, the same for every candidate.
+  const recentNorms = recent.map(([, e]) => norm(e));
+  const recentW = recent.map((_, r) => 0.7 ** r);
+  let recentWsum = 0;
+  for (const w of recentW) recentWsum += w;
 
   for (let i = 0; i < n; i++) {
     const c = candidates[i]!;
     const o = i * d;
+    let band = globalBand;
     if (c.category) {
-      const long = categoryAffinity(profile, c.category, now, 'long');
-      if (long.depth > 0) {
-        X[o + F.cat_long] = clamp(long.share, -1, 1);
-        X[o + F.cat_depth] = long.depth / segments(c.category);
+      let row = categories.get(c.category);
+      if (row === undefined) categories.set(c.category, (row = categoryRow(profile, c.category, now, catRank)));
+      if (row.long !== undefined) {
+        X[o + F.cat_long] = row.long.share;
+        X[o + F.cat_depth] = row.long.depth;
         X[o + F.cat_known] = 1;
       }
-      X[o + F.cat_short] = clamp(categoryAffinity(profile, c.category, now, 'short').share, -1, 1);
-      const keys = categoryKeys(c.category);
-      for (let k = keys.length - 1; k >= 0; k--) {
-        const r = catRank.get(keys[k]!);
-        if (r !== undefined) {
-          X[o + F.cat_rank] = r * ((k + 1) / keys.length);
-          break;
-        }
-      }
+      X[o + F.cat_short] = row.short;
+      if (row.rank !== undefined) X[o + F.cat_rank] = row.rank;
+      band = row.band;
     }
     if (c.brand) {
-      X[o + F.brand_long] = clamp(brandAffinity(profile, c.brand, now, 'long').share, -1, 1);
-      X[o + F.brand_short] = clamp(brandAffinity(profile, c.brand, now, 'short').share, -1, 1);
+      let row = brands.get(c.brand);
+      if (row === undefined) {
+        row = [clamp(brandAffinity(profile, c.brand, now, 'long').share, -1, 1), clamp(brandAffinity(profile, c.brand, now, 'short').share, -1, 1)];
+        brands.set(c.brand, row);
+      }
+      X[o + F.brand_long] = row[0];
+      X[o + F.brand_short] = row[1];
     }
     if (c.price !== undefined && Number.isFinite(c.price) && c.price > 0) {
-      const band = c.category ? priceBand(profile, c.category) : globalBand;
       X[o + F.price_fit] = finite(bandFit(band, c.price));
       if (band) X[o + F.price_below] = clamp(finite((band.mean - Math.log(c.price)) / (3 * band.sd)), 0, 1);
     }
     if (c.tags?.length) {
-      const long = tagAffinity(profile, c.tags, now, 'long');
+      const long = combineTagShares(c.tags, longTag);
       X[o + F.tag_mean] = clamp(long.mean, -1, 1);
       X[o + F.tag_max] = clamp(long.max, -1, 1);
-      X[o + F.tag_short] = clamp(tagAffinity(profile, c.tags, now, 'short').mean, -1, 1);
+      X[o + F.tag_short] = clamp(combineTagShares(c.tags, shortTag).mean, -1, 1);
       X[o + F.tag_overlap] = Math.min(1, long.matched / Math.min(c.tags.length, 32));
     }
-    const mem = itemMemory(profile, c.id, now);
+    const key = itemKey(c.id);
+    const mem = itemMemoryAt(profile, key, memoryFactor);
     // What a bought item is: a consumable (the event or the candidate says so), a one-off (the
     // candidate says `consumable: false`), or unknown (the site said nothing).
     const boughtKind = mem === undefined || mem.bought === 0 ? undefined : mem.consumable || c.consumable === true ? 'consumable' : c.consumable === false ? 'oneoff' : 'unknown';
@@ -297,7 +354,6 @@ export function features(
       X[o + F.item_strength] = rank / STRONGEST_RANK;
       X[o + F.item_weight] = finite(1 - Math.exp(-Math.max(0, mem.weight) / 3));
     }
-    const key = itemKey(c.id);
     const back = relatedBack.get(key);
     if (back !== undefined) X[o + F.rel_back] = Math.min(1, back / 3);
     const rank = bought ? undefined : recentRank.get(key);
@@ -326,19 +382,15 @@ export function features(
     }
     if (c.embedding?.length && recent.length) {
       let max = -1;
-      let wsum = 0;
       let mean = 0;
       for (let r = 0; r < recent.length; r++) {
-        const e = recent[r]![1];
-        const s = finite(cosine(c.embedding, e, norm(e)));
+        const s = finite(cosine(c.embedding, recent[r]![1], recentNorms[r]!));
         if (s > max) max = s;
-        const w = 0.7 ** r;
-        mean += w * s;
-        wsum += w;
+        mean += recentW[r]! * s;
         if (r === 0) X[o + F.emb_last] = s;
       }
       X[o + F.emb_max] = max;
-      X[o + F.emb_mean] = mean / wsum;
+      X[o + F.emb_mean] = mean / recentWsum;
     }
     X[o + F.server_rank] = n > 1 ? 1 - Math.log1p(i) / logN : 1;
     X[o + F.ctx_new] = ctxNew;

@@ -21,7 +21,7 @@ export type Horizon = 'long' | 'short';
  * @example longValue(p, p.sessions.weight, now); // decayed session count
  */
 export function longValue(profile: Profile, stored: number, now: number): number {
-  return stored * decayFactor(now, profile.halfLifeMs, profile.anchorLong);
+  return stored * longFactor(profile, now);
 }
 
 /** Current value of a forward-scaled short-horizon number stored in the profile. */
@@ -109,25 +109,42 @@ export function tagAffinity(
   _now: number,
   horizon: Horizon = 'long',
 ): TagAffinity {
+  return combineTagShares(tags, (t) => tagShare(profile, t, horizon));
+}
+
+/**
+ * One tag's share as {@link tagAffinity} counts it: `undefined` for a tag that does not count (blank,
+ * or no tag credit at all yet), `null` for a tag the profile does not know, else its share.
+ * @example tagShare(p, 'Matte', 'long'); // 0.25
+ */
+export function tagShare(profile: Profile, tag: string, horizon: Horizon): number | null | undefined {
   const a = profile.tags;
-  const d = horizon === 'long' ? a.long : a.short;
   const total = horizon === 'long' ? a.totalLong : a.totalShort;
+  if (!(total > 0)) return undefined;
+  const k = tagKey(tag);
+  if (k === undefined) return undefined;
+  const v = num(horizon === 'long' ? a.long : a.short, k);
+  return v === undefined ? null : shareOf(v, total);
+}
+
+/**
+ * {@link tagAffinity} of `tags` from their {@link tagShare}s, however they were looked up (the
+ * feature extractor looks each distinct tag of a list up once).
+ * @example combineTagShares(['a', 'b'], (t) => shares.get(t));
+ */
+export function combineTagShares(tags: readonly string[], share: (tag: string) => number | null | undefined): TagAffinity {
   let sum = 0;
   let max = 0;
   let matched = 0;
   let n = 0;
-  if (total > 0) {
-    for (const t of tags) {
-      const k = tagKey(t);
-      if (k === undefined) continue;
-      n++;
-      const v = num(d, k);
-      if (v === undefined) continue;
-      const s = shareOf(v, total);
-      sum += s;
-      if (matched === 0 || s > max) max = s;
-      matched++;
-    }
+  for (const t of tags) {
+    const s = share(t);
+    if (s === undefined) continue;
+    n++;
+    if (s === null) continue;
+    sum += s;
+    if (matched === 0 || s > max) max = s;
+    matched++;
   }
   return { sum, mean: n > 0 ? sum / n : 0, max, matched };
 }
@@ -208,13 +225,26 @@ export interface ItemMemory {
  * @example const m = itemMemory(p, 'sku-1', now); if (m?.bought && !m.consumable) demote();
  */
 export function itemMemory(profile: Profile, id: string, now?: number): ItemMemory | undefined {
-  const t: ItemMemoryTuple | undefined = mapGet(profile.items, itemKey(id));
+  return itemMemoryAt(profile, itemKey(id), longFactor(profile, now ?? profile.lastTs ?? 0));
+}
+
+/**
+ * Factor turning a stored long-horizon value into its value at `now` (what {@link longValue}
+ * multiplies by), for callers that read many values at one `now`.
+ * @example const f = longFactor(p, now); const m = itemMemoryAt(p, itemKey(id), f);
+ */
+export function longFactor(profile: Profile, now: number): number {
+  return decayFactor(now, profile.halfLifeMs, profile.anchorLong);
+}
+
+/** {@link itemMemory} by profile key (`itemKey`), with the long-horizon {@link longFactor} already taken. */
+export function itemMemoryAt(profile: Profile, key: string, factor: number): ItemMemory | undefined {
+  const t: ItemMemoryTuple | undefined = mapGet(profile.items, key);
   if (!Array.isArray(t)) return undefined;
-  const at = now ?? profile.lastTs ?? 0;
   return {
     lastTs: t[0] * MINUTE_MS,
     strongest: STRONGEST_TYPES[t[1]] ?? null,
-    weight: longValue(profile, t[2], at),
+    weight: t[2] * factor,
     bought: t[3],
     consumable: t[4] === 1,
   };
