@@ -27,6 +27,16 @@ describe('groupContributions', () => {
     for (let i = 1; i < g.length; i++) expect(Math.abs(g[i]!.value)).toBeLessThanOrEqual(Math.abs(g[i - 1]!.value));
   });
 
+  it('adds the taste model\'s per-family parts, and orders ties as the schema lists the families', () => {
+    const g = groupContributions(contrib({ cat_long: 0.5, brand_long: -0.5, tag_mean: 0.25 }), { tags: 0.25, brand: 1, similar: -0.5 });
+    expect(g.slice(0, 4)).toEqual([
+      { family: 'category', value: 0.5 },
+      { family: 'brand', value: 0.5 },
+      { family: 'tags', value: 0.5 },
+      { family: 'similar', value: -0.5 },
+    ]);
+  });
+
   it('treats missing entries of a short array as zero', () => {
     const g = groupContributions([1]);
     expect(g[0]).toEqual({ family: FEATURES[0]!.family, value: 1 });

@@ -30,6 +30,7 @@ import { brandKey, categoryKeys, itemKey, tagKey } from '../profile/keys';
 import type { FeatureFamily } from './features';
 import type { Candidate } from '../types';
 import { evictLowest } from '../util/evict';
+import { memo } from '../util/memo';
 
 /**
  * Version of {@link TasteState}; bump when the stored layout changes. Version 1 (no `clock`: the
@@ -128,22 +129,33 @@ const sigmoid = (s: number): number => 1 / (1 + Math.exp(-s));
 /** Keys of candidate objects seen before (a list is scored, then learnt from, with the same objects). */
 const tokenCache = new WeakMap<Candidate, readonly string[]>();
 
+/** Item, brand, category-level and tag tokens by the raw strings lists repeat (concatenated once). */
+const itemToken = memo((id) => `i:${itemKey(id)}`);
+const brandToken = memo((brand) => {
+  const b = brandKey(brand);
+  return b ? `b:${b}` : undefined;
+});
+const categoryTokens = memo((path) => categoryKeys(path).map((k) => `c:${k}`));
+const tagToken = memo((tag) => {
+  const k = tagKey(tag);
+  return k ? `t:${k}` : undefined;
+});
+
 /** Attribute keys of an item, each with its family's prefix (`i:` item, `b:` brand, `c:` category level, `t:` tag). */
 export function tasteTokens(c: Candidate): readonly string[] {
   const cached = tokenCache.get(c);
   if (cached) return cached;
-  const out = [`i:${itemKey(c.id)}`];
-  const b = c.brand ? brandKey(c.brand) : undefined;
-  if (b) out.push(`b:${b}`);
-  if (c.category) for (const k of categoryKeys(c.category)) out.push(`c:${k}`);
+  const out = [itemToken(c.id)];
+  const b = c.brand ? brandToken(c.brand) : undefined;
+  if (b) out.push(b);
+  if (c.category) for (const k of categoryTokens(c.category)) out.push(k);
   if (c.tags) {
-    const seen = new Set<string>();
-    for (const t of c.tags.slice(0, MAX_TAGS)) {
-      const k = tagKey(t);
-      if (k && !seen.has(k)) {
-        seen.add(k);
-        out.push(`t:${k}`);
-      }
+    const first = out.length;
+    const m = Math.min(c.tags.length, MAX_TAGS);
+    for (let i = 0; i < m; i++) {
+      const k = tagToken(c.tags[i]!);
+      // At most 32 tags: a scan of the ones kept is cheaper than a set.
+      if (k && out.indexOf(k, first) < 0) out.push(k);
     }
   }
   tokenCache.set(c, out);

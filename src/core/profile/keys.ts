@@ -4,23 +4,7 @@
  */
 import { boundedKey } from '../util/hash';
 import { PROFILE_CAPS } from './config';
-
-/**
- * Small memo for the pure key functions: shoppers revisit the same categories, brands and tags,
- * so most events skip splitting, lower-casing and hashing. Cleared when full (bounded memory).
- */
-function memo<R>(fn: (s: string) => R, max = 2048): (s: string) => R {
-  const cache = new Map<string, R>();
-  return (s) => {
-    let r = cache.get(s);
-    if (r === undefined && !cache.has(s)) {
-      r = fn(s);
-      if (cache.size >= max) cache.clear();
-      cache.set(s, r);
-    }
-    return r as R;
-  };
-}
+import { memo } from '../util/memo';
 
 /**
  * Profile key of an item id: the id itself when it takes ≤ 16 bytes of JSON, else prefix + hash.

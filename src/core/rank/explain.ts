@@ -6,6 +6,7 @@ import { FEATURES, FEATURE_DIM, type FeatureFamily } from '../model/features';
 import { brandAffinity, categoryAffinity, itemMemory, type Profile, recentItems } from '../profile/profile';
 import type { Candidate } from '../types';
 import { type MessageKey, type Messages, message } from '../messages';
+import { memo } from '../util/memo';
 
 /** A family's total contribution to a candidate's personal score. */
 export interface FamilyContribution {
@@ -13,28 +14,35 @@ export interface FamilyContribution {
   value: number;
 }
 
+/** The feature families in the order they first appear in {@link FEATURES}, and each feature's index in it. */
+const FAMILY_ORDER: FeatureFamily[] = [];
+const FAMILY_OF = Int32Array.from(FEATURES, (f) => {
+  const k = FAMILY_ORDER.indexOf(f.family);
+  return k >= 0 ? k : FAMILY_ORDER.push(f.family) - 1;
+});
+
 /**
  * Sums per-feature contributions (length {@link FEATURE_DIM}) by family, plus contributions already
- * grouped by family (the taste model's), largest magnitude first.
+ * grouped by family (the taste model's), largest magnitude first (ties in schema order).
  */
 export function groupContributions(contrib: ArrayLike<number>, byFamily?: Partial<Record<FeatureFamily, number>>): FamilyContribution[] {
-  const sums = new Map<FeatureFamily, number>();
-  for (let j = 0; j < FEATURE_DIM; j++) {
-    const f = FEATURES[j]!.family;
-    sums.set(f, (sums.get(f) ?? 0) + (contrib[j] ?? 0));
+  const sums = new Float64Array(FAMILY_ORDER.length);
+  for (let j = 0; j < FEATURE_DIM; j++) sums[FAMILY_OF[j]!]! += contrib[j] ?? 0;
+  if (byFamily) {
+    for (const f of Object.keys(byFamily) as FeatureFamily[]) {
+      const k = FAMILY_ORDER.indexOf(f);
+      if (k >= 0) sums[k]! += byFamily[f]!;
+    }
   }
-  for (const [f, v] of Object.entries(byFamily ?? {}) as [FeatureFamily, number][]) if (sums.has(f)) sums.set(f, sums.get(f)! + v);
-  return [...sums]
-    .map(([family, value]) => ({ family, value }))
-    .sort((a, b) => Math.abs(b.value) - Math.abs(a.value));
+  return FAMILY_ORDER.map((family, k) => ({ family, value: sums[k]! })).sort((a, b) => Math.abs(b.value) - Math.abs(a.value));
 }
 
 /** The last segment of a category path, made readable: `"beauty/lip-stick"` → `"Lip stick"`. */
-export function categoryName(path: string): string {
+export const categoryName: (path: string) => string = memo((path) => {
   const leaf = path.split('/').filter(Boolean).pop() ?? path;
   const words = leaf.replace(/[-_]+/g, ' ').trim();
   return words.charAt(0).toUpperCase() + words.slice(1);
-}
+});
 
 /** The strongest interaction types a reason names (as in `ItemMemory.strongest`). */
 const ACTED = ['view', 'click', 'rating', 'favorite', 'add_to_cart', 'purchase'] as const;
