@@ -45,7 +45,7 @@ export interface Held {
   done?(result: unknown): void;
   /** Answers the call when the client cannot come, or the real call threw. */
   failed?(reason: string): void;
-  /** Already answered (a rerank past its deadline): never sent to the client. */
+  /** Already answered (a rerank past its deadline) or withdrawn (a listener removed): never sent to the client. */
   settled?: boolean;
 }
 
@@ -59,7 +59,8 @@ type Call = (args: unknown[]) => unknown;
 export function deferPersonalizer(init: DeferredInit): Deferred {
   let real: Record<string, unknown> | undefined;
   let failure: string | undefined;
-  const state: Record<string, unknown> = { consent: init.consent, paused: init.paused };
+  /** The answers of `consent()` and `paused()` (its other key, the timeout, is never read from here). */
+  const state: Record<string, unknown> = { ...init };
   const held: Held[] = [];
   /** Events tracked while waiting (reported if the client never comes). */
   let tracked = 0;
@@ -91,26 +92,26 @@ export function deferPersonalizer(init: DeferredInit): Deferred {
   };
   own.on = ([event, fn]) => {
     let off: (() => void) | undefined;
-    let cancelled = false;
-    hold({
+    const h: Held = {
       name: 'on',
       args: [event, fn],
-      done(result) {
-        if (cancelled) (result as () => void)();
-        else off = result as () => void;
+      done: (result) => {
+        off = result as () => void;
       },
       failed() {
         // Only the client's failure to come is heard here (never a throw of the client's own `on`).
-        if (event !== 'error' || cancelled || !loadError) return;
-        try {
-          (fn as (d: unknown) => void)(loadError);
-        } catch {
-          // a listener's bug must not break the page
-        }
+        if (event === 'error' && !h.settled && loadError)
+          try {
+            (fn as (d: unknown) => void)(loadError);
+          } catch {
+            // a listener's bug must not break the page
+          }
       },
-    });
+    };
+    hold(h);
+    // Removed before the client came: never handed over, never told of a failure; after: the client's own unsubscribe.
     return () => {
-      cancelled = true;
+      h.settled = true;
       off?.();
     };
   };
