@@ -125,6 +125,8 @@ export interface Client extends PersonalizerCalls {
   destroy(): void;
 }
 
+/** Why a worker died when the browser's error event gives no message. */
+const WORKER_LOAD_FAILED = 'worker failed to load';
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 /** Whether structured cloning (postMessage) can carry `value`. */
@@ -301,13 +303,13 @@ export function createClient(options: ClientOptions, early?: EarlyStart): Client
       remote = wrap<ExposedWorkerApi>(endpointOf(w));
       w.addEventListener('error', (ev) => {
         ev.preventDefault();
-        if (worker === w) onDead(ev.message || 'worker failed to load');
+        if (worker === w) onDead(ev.message || WORKER_LOAD_FAILED);
       });
       w.addEventListener('messageerror', () => fail('worker', 'a reply could not be read'));
       if (adopted && adoptedError !== undefined) {
         // It failed before this client listened: restart now rather than wait for init's deadline.
         queueMicrotask(() => {
-          if (worker === w) onDead(adoptedError);
+          if (worker === w) onDead(adoptedError || WORKER_LOAD_FAILED);
         });
       }
       const readOnly = consent !== 'granted';

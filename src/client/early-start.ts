@@ -10,7 +10,7 @@ import { trustedScriptUrl } from './trusted-url';
 export interface EarlyStart {
   /** A worker already started from the client's `workerUrl`; the client's first start adopts it. */
   worker?: Worker | undefined;
-  /** Why that worker failed to load, when it did before the client listened. */
+  /** The browser's message (possibly empty) when that worker failed to load before the client listened. */
   workerError?: string | undefined;
   /**
    * Starts a worker through the loader's Trusted Types policy: a site that allows only the policy
@@ -53,7 +53,7 @@ export function beginEarly(workerUrl: string | URL, startWorker: boolean): Early
       const w = newWorker(workerUrl);
       w.addEventListener('error', (ev: ErrorEvent) => {
         ev.preventDefault();
-        if (early.worker === w) early.workerError = ev.message || 'worker failed to load';
+        if (early.worker === w) early.workerError = ev.message;
       });
       early.worker = w;
     } catch {
