@@ -166,7 +166,7 @@ export function createClient(options: ClientOptions, early?: EarlyStart): Client
     if (c.consent) applyConsent(c.consent);
     applyPaused(c.paused === true);
   });
-  const starting = startingState(options, memory.read());
+  const starting = startingState(options.consent, memory.read(), options.honorBrowserSignals);
   let consent: ConsentState = starting.consent;
   let paused = starting.paused;
   /** Declared values set while consent is not granted: memory only, handed to the next worker. */

@@ -7,7 +7,7 @@
  */
 
 /** The window property holding the page's one personalizer, whatever global names it is exposed under. */
-export const INSTANCE_KEY: unique symbol = Symbol.for('on-device-personalizer.instance') as never;
+export const INSTANCE_KEY: unique symbol = Symbol.for('on-device-personalizer') as never;
 
 /**
  * Why `name` cannot be the global API name on `win`, or `undefined` when it can.

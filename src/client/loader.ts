@@ -64,11 +64,11 @@ function boot(): void {
       readyTimeoutMs: numberAttribute(d.readyTimeoutMs),
     };
     // The worker starts now, in parallel with the client file; the rule for "now" is the client's own.
-    const state = startingState(start, readChoices(start.dbName ?? DEFAULT_DB_NAME));
+    const state = startingState(start.consent, readChoices(start.dbName ?? DEFAULT_DB_NAME));
     const early = beginEarly(start.workerUrl, state.consent === 'granted');
     const deferred = deferPersonalizer({ ...state, readyTimeoutMs: start.readyTimeoutMs ?? READY_TIMEOUT_MS });
     api = deferred.api;
-    Object.defineProperty(w, INSTANCE_KEY, { value: api });
+    w[INSTANCE_KEY] = api;
     import(/* @vite-ignore */ new URL(__PZ_CLIENT_FILE__, base).href)
       .then((m: typeof import('./script-client')) => m.startFromScript(start, early, deferred))
       .catch((err: unknown) => {

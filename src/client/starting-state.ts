@@ -18,23 +18,18 @@ export function browserSaysNo(): boolean {
   }
 }
 
-/** What {@link startingState} reads from the personalizer's options. */
-export interface StartingOptions {
-  consent?: ConsentState | undefined;
-  honorBrowserSignals?: boolean | undefined;
-}
-
 /**
- * The state a page starts in, from the site's options and the remembered choices.
- * @example startingState({ consent: 'granted' }, { consent: 'denied' }).consent // 'denied'
+ * The state a page starts in, from the consent the site set, the remembered choices and whether the
+ * browser's signals are honoured (`honorBrowserSignals`, honoured unless `false`).
+ * @example startingState('granted', { consent: 'denied' }).consent // 'denied'
  */
-export function startingState(options: StartingOptions, remembered: Choices): { consent: ConsentState; paused: boolean } {
+export function startingState(
+  site: ConsentState | undefined,
+  remembered: Choices,
+  honorBrowserSignals?: boolean,
+): { consent: ConsentState; paused: boolean } {
   return {
-    consent: effectiveConsent({
-      site: options.consent,
-      stored: remembered.consent,
-      browserSaysNo: (options.honorBrowserSignals ?? true) && browserSaysNo(),
-    }),
+    consent: effectiveConsent({ site, stored: remembered.consent, browserSaysNo: honorBrowserSignals !== false && browserSaysNo() }),
     paused: remembered.paused === true,
   };
 }
