@@ -5,6 +5,8 @@
  * (`trusted-types …`) adds `pz`. Without Trusted Types the URL is returned as a string.
  */
 type Policy = { createScriptURL(url: string): unknown };
+/** The Trusted Types factory; undeclared where the browser has none. */
+declare const trustedTypes: { createPolicy(name: string, rules: { createScriptURL(u: string): string }): Policy };
 let policy: Policy | null | undefined;
 
 /** The URL as a `TrustedScriptURL` where Trusted Types exist, else as a string. Throws for another origin. */
@@ -12,13 +14,13 @@ export function trustedScriptUrl(url: string | URL): string {
   const u = new URL(url, location.href);
   const href = u.href;
   if (u.origin !== location.origin) throw new TypeError(`script URL must be same-origin, got ${href}`);
-  if (policy === undefined) {
-    const tt = (globalThis as { trustedTypes?: { createPolicy(name: string, rules: { createScriptURL(u: string): string }): Policy } }).trustedTypes;
+  if (policy === undefined)
     try {
-      policy = tt ? tt.createPolicy('pz', { createScriptURL: (u) => u }) : null;
+      policy = trustedTypes.createPolicy('pz', { createScriptURL: (u) => u });
     } catch {
-      policy = null; // the page's CSP does not allow a policy named "pz": the browser will say so
+      // No Trusted Types in this browser (a ReferenceError), or the page's CSP does not allow a policy
+      // named "pz" (the browser says so): plain strings from now on.
+      policy = null;
     }
-  }
   return (policy ? policy.createScriptURL(href) : href) as string;
 }
