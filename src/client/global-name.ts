@@ -11,19 +11,19 @@ export const INSTANCE_KEY: unique symbol = Symbol.for('on-device-personalizer') 
 
 /**
  * Why `name` cannot be the global API name on `win`, or `undefined` when it can.
- * @example unsafeGlobalName('name', window); // 'window.name already exists (string); …'
+ * @example unsafeGlobalName('name', window); // 'data-global="name" is taken: window.name is string; the personalizer did not start'
  */
 export function unsafeGlobalName(name: string, win: object): string | undefined {
-  if (!/^[A-Za-z_$][\w$]*$/.test(name)) return `data-global="${name.slice(0, 60)}" is not a JavaScript identifier`;
-  let value: unknown;
-  try {
-    if (!(name in win)) return undefined;
-    value = (win as Record<string, unknown>)[name];
-  } catch {
-    return `window.${name} cannot be read`;
-  }
-  if (Array.isArray(value)) return undefined;
-  if (value !== undefined && value !== null && value === (win as Record<symbol, unknown>)[INSTANCE_KEY]) return undefined;
-  const kind = value === null ? 'null' : typeof value;
-  return `window.${name} already exists (${kind}); choose another data-global: the personalizer did not start`;
+  let why: string;
+  if (!/^[A-Za-z_$][\w$]*$/.test(name)) why = 'is not a JavaScript identifier';
+  else
+    try {
+      if (!(name in win)) return undefined;
+      const value = (win as Record<string, unknown>)[name];
+      if (Array.isArray(value) || (value != null && value === (win as Record<symbol, unknown>)[INSTANCE_KEY])) return undefined;
+      why = `is taken: window.${name} is ${value === null ? 'null' : typeof value}`;
+    } catch {
+      why = `is taken: window.${name} cannot be read`;
+    }
+  return `data-global="${name.slice(0, 60)}" ${why}; the personalizer did not start`;
 }
