@@ -22,24 +22,25 @@ export const COMMAND_NAMES = [
 const COMMANDS: Readonly<Record<string, true | undefined>> = Object.create(null);
 for (let i = 0; i < COMMAND_NAMES.length; i++) (COMMANDS as Record<string, true>)[COMMAND_NAMES[i]!] = true;
 
-/** Runs one queued command against the API; unknown commands are reported, never thrown. */
+/**
+ * Runs one queued command against the API. A command that is not one (an unknown name, not an array)
+ * or that throws is reported on the console with the command itself, never thrown.
+ */
 export function runCommand(api: Personalizer, cmd: unknown): void {
   try {
     if (typeof cmd === 'function') {
       (cmd as (pz: Personalizer) => void)(api);
       return;
     }
-    if (!Array.isArray(cmd) || typeof cmd[0] !== 'string') throw new TypeError('a command is [name, ...args] or a function');
-    const name: string = cmd[0];
     // Plain comparisons and index loops only: a page may have broken Array.prototype methods or
     // replaced window.Promise (issue #15), and a queued command must never be dropped for that.
-    if (COMMANDS[name] !== true) throw new TypeError(`unknown command "${name}"`);
+    if (!Array.isArray(cmd) || COMMANDS[cmd[0]] !== true) throw new TypeError('a command is [name, ...args] with a known name, or a function');
     const args: unknown[] = [];
     for (let i = 1; i < cmd.length; i++) args[i - 1] = cmd[i];
-    const fn = api[name as keyof Personalizer] as (...a: unknown[]) => unknown;
+    const fn = api[cmd[0] as keyof Personalizer] as (...a: unknown[]) => unknown;
     const r = fn.apply(api, args) as { then?: unknown } | undefined;
     if (r !== null && typeof r === 'object' && typeof r.then === 'function') (r as PromiseLike<unknown>).then(undefined, () => undefined);
   } catch (err) {
-    console.warn(`[pz] ${String(err)}`);
+    console.warn(`[pz] ${String(err)}`, cmd);
   }
 }
