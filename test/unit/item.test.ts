@@ -91,6 +91,34 @@ describe('one reader for item fields', () => {
   });
 });
 
+describe('the server-order fallback', () => {
+  it('keeps the first `limit` items (rounded down); an undefined, NaN or negative limit is none', () => {
+    const list = ['a', 'b', 'c', 'd'].map((id) => ({ id }));
+    const ids = (limit: number | undefined) => serverOrder(list, limit, 'x', 0).items.map((i) => i.id);
+    expect(ids(undefined)).toEqual(['a', 'b', 'c', 'd']);
+    expect(ids(Number.NaN)).toEqual(['a', 'b', 'c', 'd']);
+    expect(ids(-1)).toEqual(['a', 'b', 'c', 'd']);
+    expect(ids(Number.POSITIVE_INFINITY)).toEqual(['a', 'b', 'c', 'd']);
+    expect(ids(2.7)).toEqual(['a', 'b']);
+    expect(ids(0)).toEqual([]);
+    expect(serverOrder(list, 2, 'why', 3)).toEqual({
+      items: [
+        { id: 'a', score: -0, from: 0, to: 0 },
+        { id: 'b', score: -1, from: 1, to: 1 },
+      ],
+      fellBack: 'why',
+      tookMs: 3,
+    });
+  });
+
+  it('reads at most 100,000 candidates', () => {
+    const list = Array.from({ length: 100_002 }, (_, i) => ({ id: i }));
+    const items = serverOrder(list, undefined, 'x', 0).items;
+    expect(items.length).toBe(100_000);
+    expect(items.at(-1)?.id).toBe('99999');
+  });
+});
+
 describe('personalization 0 is exactly the server order', () => {
   it('for any list the fallback accepts, the engine returns the fallback order (ids, from, to)', () => {
     // A shopper with history, so the personal model has signal and only p = 0 keeps the order.

@@ -18,9 +18,9 @@ export function serverOrder(
   const items: RankedItem[] = [];
   if (Array.isArray(candidates)) {
     const seen = readIdSet(exclude) ?? new Set<string>();
-    const max = limit !== undefined && Number.isFinite(limit) && limit >= 0 ? Math.floor(limit) : Infinity;
-    const n = Math.min(candidates.length, 100_000);
-    for (let from = 0; from < n && items.length < max; from++) {
+    // undefined, NaN and negative limits are no limit (`>=` is false for the first two).
+    const max = (limit as number) >= 0 ? Math.floor(limit as number) : Infinity;
+    for (let from = 0; from < candidates.length && from < 100_000 && items.length < max; from++) {
       let id: string | undefined;
       try {
         id = readItemId(candidates[from]);
