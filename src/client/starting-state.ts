@@ -29,7 +29,7 @@ export function startingState(
   honorBrowserSignals?: boolean,
 ): { consent: ConsentState; paused: boolean } {
   return {
-    consent: effectiveConsent({ site, stored: remembered.consent, browserSaysNo: honorBrowserSignals !== false && browserSaysNo() }),
+    consent: effectiveConsent(site, remembered.consent, honorBrowserSignals !== false && browserSaysNo()),
     paused: remembered.paused === true,
   };
 }

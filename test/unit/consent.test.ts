@@ -9,19 +9,19 @@ import { manualClock } from './manual-clock';
 
 describe('effectiveConsent', () => {
   it('a remembered "off" wins over the site, the browser and the default', () => {
-    expect(effectiveConsent({ stored: 'denied', browserSaysNo: false })).toBe('denied');
-    expect(effectiveConsent({ site: 'granted', stored: 'denied', browserSaysNo: false })).toBe('denied');
-    expect(effectiveConsent({ site: 'pending', stored: 'denied', browserSaysNo: false })).toBe('denied');
+    expect(effectiveConsent(undefined, 'denied', false)).toBe('denied');
+    expect(effectiveConsent('granted', 'denied', false)).toBe('denied');
+    expect(effectiveConsent('pending', 'denied', false)).toBe('denied');
   });
   it('a remembered "on" lifts the GPC default but never an explicit site state', () => {
-    expect(effectiveConsent({ stored: 'granted', browserSaysNo: true })).toBe('granted');
-    expect(effectiveConsent({ site: 'denied', stored: 'granted', browserSaysNo: false })).toBe('denied');
-    expect(effectiveConsent({ site: 'pending', stored: 'granted', browserSaysNo: false })).toBe('pending');
+    expect(effectiveConsent(undefined, 'granted', true)).toBe('granted');
+    expect(effectiveConsent('denied', 'granted', false)).toBe('denied');
+    expect(effectiveConsent('pending', 'granted', false)).toBe('pending');
   });
   it('without a remembered choice: the site state, else GPC / DNT, else granted', () => {
-    expect(effectiveConsent({ browserSaysNo: false })).toBe('granted');
-    expect(effectiveConsent({ browserSaysNo: true })).toBe('denied');
-    expect(effectiveConsent({ site: 'granted', browserSaysNo: true })).toBe('granted');
+    expect(effectiveConsent(undefined, undefined, false)).toBe('granted');
+    expect(effectiveConsent(undefined, undefined, true)).toBe('denied');
+    expect(effectiveConsent('granted', undefined, true)).toBe('granted');
   });
   it('reads only the three states', () => {
     expect(parseConsent('denied')).toBe('denied');
