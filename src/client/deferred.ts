@@ -22,8 +22,6 @@ import { VERSION } from './version';
 export interface DeferredInit {
   consent: ConsentState;
   paused: boolean;
-  /** How long a rerank waits for the client (the client's `readyTimeoutMs`). */
-  readyTimeoutMs: number;
 }
 
 /** The stand-in and the two ways its wait ends. */
@@ -52,14 +50,14 @@ export interface Held {
 type Call = (args: unknown[]) => unknown;
 
 /**
- * Creates the stand-in.
- * @example const d = deferPersonalizer({ consent: 'granted', paused: false, readyTimeoutMs: 800 });
+ * Creates the stand-in; a rerank waits `readyTimeoutMs` for the client (the client's own `readyTimeoutMs`).
+ * @example const d = deferPersonalizer({ consent: 'granted', paused: false }, 800);
  * window.pz = d.api; import(clientUrl).then((m) => handOver(d, m.start()), (e) => d.fail(String(e)));
  */
-export function deferPersonalizer(init: DeferredInit): Deferred {
+export function deferPersonalizer(init: DeferredInit, readyTimeoutMs: number): Deferred {
   let real: Record<string, unknown> | undefined;
   let failure: string | undefined;
-  /** The answers of `consent()` and `paused()` (its other key, the timeout, is never read from here). */
+  /** The answers of `consent()` and `paused()`. */
   const state: Record<string, unknown> = { ...init };
   const held: Held[] = [];
   /** Events tracked while waiting (reported if the client never comes). */
@@ -140,8 +138,8 @@ export function deferPersonalizer(init: DeferredInit): Deferred {
           if (name === 'rerank')
             setTimeout(() => {
               h.settled = true;
-              h.failed!(`the personalizer did not load within ${init.readyTimeoutMs} ms`);
-            }, init.readyTimeoutMs);
+              h.failed!(`the personalizer did not load within ${readyTimeoutMs} ms`);
+            }, readyTimeoutMs);
           if (failure === undefined) held.push(h);
           else h.failed!(failure);
         }));

@@ -66,7 +66,7 @@ function boot(): void {
     // The worker starts now, in parallel with the client file; the rule for "now" is the client's own.
     const state = startingState(start.consent, readChoices(start.dbName ?? DEFAULT_DB_NAME));
     const early = beginEarly(start.workerUrl, state.consent === 'granted');
-    const deferred = deferPersonalizer({ ...state, readyTimeoutMs: start.readyTimeoutMs ?? READY_TIMEOUT_MS });
+    const deferred = deferPersonalizer(state, start.readyTimeoutMs ?? READY_TIMEOUT_MS);
     api = deferred.api;
     w[INSTANCE_KEY] = api;
     import(/* @vite-ignore */ new URL(__PZ_CLIENT_FILE__, base).href)

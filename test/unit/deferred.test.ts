@@ -32,7 +32,7 @@ function recorder() {
   return { real, calls, offs };
 }
 
-const init = { consent: 'granted' as const, paused: false, readyTimeoutMs: 800 };
+const init = { consent: 'granted' as const, paused: false };
 
 afterEach(() => {
   vi.useRealTimers();
@@ -40,7 +40,7 @@ afterEach(() => {
 
 describe('the stand-in while the client file loads', () => {
   it('keeps every call in order, stamps tracked events, and replays them on the client when it arrives', async () => {
-    const d = deferPersonalizer(init);
+    const d = deferPersonalizer(init, 800);
     const before = Date.now();
     d.api.track({ type: 'click', item: { id: 'a' } });
     d.api.track({ type: 'view', item: { id: 'b' }, ts: 5 });
@@ -62,7 +62,7 @@ describe('the stand-in while the client file loads', () => {
 
   it('a rerank waiting for the client gets its answer when it arrives in time', async () => {
     vi.useFakeTimers();
-    const d = deferPersonalizer(init);
+    const d = deferPersonalizer(init, 800);
     const answer = d.api.rerank([{ id: 'a' }, { id: 'b' }], { slot: 's' });
     vi.advanceTimersByTime(500);
     const { real, calls } = recorder();
@@ -73,7 +73,7 @@ describe('the stand-in while the client file loads', () => {
 
   it('a rerank handed over in time whose answer comes after readyTimeoutMs (from the call) gets the server order at the deadline', async () => {
     vi.useFakeTimers();
-    const d = deferPersonalizer(init);
+    const d = deferPersonalizer(init, 800);
     const answer = d.api.rerank([{ id: 'a' }, { id: 'b' }]);
     vi.advanceTimersByTime(500);
     let late!: (r: unknown) => void;
@@ -89,7 +89,7 @@ describe('the stand-in while the client file loads', () => {
 
   it('a rerank still waiting after readyTimeoutMs answers the server order and is never sent later', async () => {
     vi.useFakeTimers();
-    const d = deferPersonalizer(init);
+    const d = deferPersonalizer(init, 800);
     const answer = d.api.rerank([{ id: 'a' }, { id: 'a' }, { id: 2 }, { nope: 1 }, { id: 'c' }], { limit: 2 });
     vi.advanceTimersByTime(800);
     const r = await answer;
@@ -101,7 +101,7 @@ describe('the stand-in while the client file loads', () => {
   });
 
   it('consent and paused answer the starting state, then the change asked, and the change reaches the client', () => {
-    const d = deferPersonalizer({ ...init, consent: 'pending', paused: true });
+    const d = deferPersonalizer({ ...init, consent: 'pending', paused: true }, 800);
     expect(d.api.consent()).toBe('pending');
     expect(d.api.paused()).toBe(true);
     expect(d.api.consent('granted')).toBe('granted');
@@ -114,7 +114,7 @@ describe('the stand-in while the client file loads', () => {
   });
 
   it('a listener removed before the client arrives never reaches the client; one removed after is removed from it', () => {
-    const d = deferPersonalizer(init);
+    const d = deferPersonalizer(init, 800);
     const offReady = d.api.on('ready', () => undefined);
     const offError = d.api.on('error', () => undefined);
     offReady();
@@ -128,7 +128,7 @@ describe('the stand-in while the client file loads', () => {
   });
 
   it('events tracked under denied consent are not kept', () => {
-    const d = deferPersonalizer({ ...init, consent: 'denied' });
+    const d = deferPersonalizer({ ...init, consent: 'denied' }, 800);
     d.api.track({ type: 'click', item: { id: 'a' } });
     const { real, calls } = recorder();
     handOver(d, real);
@@ -138,7 +138,7 @@ describe('the stand-in while the client file loads', () => {
 
 describe('when the client file cannot load', () => {
   it('answers every waiting call with the failure value and tells error listeners, counting the events not stored', async () => {
-    const d = deferPersonalizer(init);
+    const d = deferPersonalizer(init, 800);
     const heard: { where: string; message: string }[] = [];
     d.api.on('error', (e) => heard.push(e));
     d.api.track({ type: 'click', item: { id: 'a' } });
@@ -157,7 +157,7 @@ describe('when the client file cannot load', () => {
     expect(() => d.api.track({ type: 'click', item: { id: 'c' } })).not.toThrow();
     // A listener removed before the failure does not hear it; one added with push does.
     const pushed: unknown[] = [];
-    const d2 = deferPersonalizer(init);
+    const d2 = deferPersonalizer(init, 800);
     const off = d2.api.on('error', (e) => heard.push(e));
     off();
     d2.api.push((pz) => pz.on('error', (e) => pushed.push(e)));
