@@ -41,6 +41,6 @@ export function runCommand(api: Personalizer, cmd: unknown): void {
     const r = fn.apply(api, args) as { then?: unknown } | undefined;
     if (r !== null && typeof r === 'object' && typeof r.then === 'function') (r as PromiseLike<unknown>).then(undefined, () => undefined);
   } catch (err) {
-    console.warn(`[pz] ${String(err)}`, cmd);
+    console.warn('[pz]', err, cmd);
   }
 }
