@@ -47,7 +47,7 @@ const pageBuild = (entry, output, extra = {}) =>
       sourcemap: true,
       minify: true,
       modulePreload: false,
-      rolldownOptions: { input: r(entry), preserveEntrySignatures: 'strict', output: { intro: OWN_PROMISE, ...output } },
+      rolldownOptions: { input: r(entry), preserveEntrySignatures: 'strict', optimization: { inlineConst: { mode: 'all', pass: 3 } }, output: { intro: OWN_PROMISE, ...output } },
     },
   });
 const pageBundle = (entry, fileName, format) => pageBuild(entry, { format, entryFileNames: fileName, name: '__pzLoader' });
