@@ -34,7 +34,7 @@ export function runCommand(api: Personalizer, cmd: unknown): void {
     }
     // Plain comparisons and index loops only: a page may have broken Array.prototype methods or
     // replaced window.Promise (issue #15), and a queued command must never be dropped for that.
-    if (!Array.isArray(cmd) || COMMANDS[cmd[0]] !== true) throw new TypeError('a command is [name, ...args] with a known name, or a function');
+    if (!Array.isArray(cmd) || COMMANDS[cmd[0]] !== true) throw new TypeError('unknown command');
     const args: unknown[] = [];
     for (let i = 1; i < cmd.length; i++) args[i - 1] = cmd[i];
     const fn = api[cmd[0] as keyof Personalizer] as (...a: unknown[]) => unknown;

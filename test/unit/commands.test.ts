@@ -35,7 +35,7 @@ describe('the command queue', () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     for (const bad of [['trak', {}], ['push'], ['__proto__'], ['toString'], [7], 'track', { track: {} }, null]) {
       expect(() => runCommand(pz, bad)).not.toThrow();
-      expect(warn).toHaveBeenLastCalledWith('[pz]', new TypeError('a command is [name, ...args] with a known name, or a function'), bad);
+      expect(warn).toHaveBeenLastCalledWith('[pz]', new TypeError('unknown command'), bad);
     }
     expect(warn).toHaveBeenCalledTimes(8);
     expect(calls).toEqual([]);
