@@ -13,7 +13,7 @@ let policy: Policy | null | undefined;
 export function trustedScriptUrl(url: string | URL): string {
   const u = new URL(url, location.href);
   const href = u.href;
-  if (u.origin !== location.origin) throw new TypeError(`script URL must be same-origin, got ${href}`);
+  if (u.origin !== location.origin) throw new TypeError(`${href} is not same-origin`);
   if (policy === undefined)
     try {
       policy = trustedTypes.createPolicy('pz', { createScriptURL: (u) => u });
