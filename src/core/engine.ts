@@ -227,19 +227,21 @@ export class Engine {
    * between calls, so a shell may train in slices between reranks while {@link pendingExamples} is above
    * 0. Without a learner it does nothing and keeps the queue. Throws what the learner throws (a malformed
    * pair); that slice is dropped, the rest stay queued.
+   * @param maxLists most shown lists taken in this call (a list acted on costs about half a millisecond
+   *   per 200 items, and a burst can queue {@link ENGINE_SETTINGS.maxPendingLists} of them); while lists
+   *   remain queued the call takes no pairs, so lists always reach the learner before later pairs
    * @returns the number of lists and pairs learnt from (0 when nothing was pending or no learner is attached)
-   * @example while (engine.pendingExamples() > 0 && !rerankWaiting()) engine.train(32);
+   * @example while (engine.pendingExamples() > 0 && !rerankWaiting()) engine.train(32, 1);
    */
-  train(max = 256): number {
+  train(max = 256, maxLists = Number.POSITIVE_INFINITY): number {
     const learner = this.learner;
     if (!learner) return 0;
     let done = 0;
     if (this.pendingLists.length) {
-      // Shown lists are cheap (`bench/learner.ts`: well under a millisecond for a page of 20, nothing
-      // for a list without any action): all of them go in one call.
-      const lists = this.pendingLists.splice(0);
+      const lists = this.pendingLists.splice(0, maxLists);
       learner.observeLists?.(lists);
       done += lists.length;
+      if (this.pendingLists.length) return done;
     }
     if (this.pending.length === 0) return done;
     const batch = this.pending.splice(0, max);

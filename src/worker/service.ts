@@ -613,7 +613,7 @@ export class PersonalizerService implements WorkerApi {
       const t0 = performance.now();
       let learned = 0;
       try {
-        while (this.engine.pendingExamples() > 0 && performance.now() - t0 < SLICE_MS) learned += this.engine.train(TRAIN_STEP);
+        while (this.engine.pendingExamples() > 0 && performance.now() - t0 < SLICE_MS) learned += this.engine.train(TRAIN_STEP, 1);
       } catch (err) {
         if (this.config.debug) console.warn('[pz] learning step failed:', describeError(err));
       }

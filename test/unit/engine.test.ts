@@ -328,6 +328,26 @@ describe('Engine feedback from every shown list', () => {
     expect(learner.taught).toHaveLength(9);
   });
 
+  it('train(n, 1) hands over one shown list per call, and no pair while lists still wait (lists first, in slices)', () => {
+    const engine = new Engine({}, T0);
+    const first = rerankAt(engine, list(10), T0, { ...PLAIN, slot: 'grid' });
+    engine.ingestRaw({ type: 'click', item: { id: first.items[3]!.id }, listId: first.listId }, T0 + 1);
+    // Each new list in the slot makes the one before it final: three lists queue for the learner.
+    for (let k = 1; k <= 3; k++) rerankAt(engine, list(10), T0 + k * 1000, { ...PLAIN, slot: 'grid' });
+    const observed: number[] = [];
+    const learner = { ...recordingLearner(), observeLists: (lists: readonly unknown[]) => observed.push(lists.length) };
+    engine.attachLearner(learner);
+    const pairs = engine.pendingExamples() - 3;
+    expect(pairs).toBe(3);
+    expect(engine.train(8, 1)).toBe(1);
+    expect(engine.train(8, 1)).toBe(1);
+    expect(learner.taught).toHaveLength(0);
+    expect(engine.train(8, 1)).toBe(1 + pairs);
+    expect(observed).toEqual([1, 1, 1]);
+    expect(learner.taught).toHaveLength(pairs);
+    expect(engine.pendingExamples()).toBe(0);
+  });
+
   it('a duplicate event neither teaches nor marks its item as used', () => {
     const engine = new Engine({}, T0);
     engine.ingestRaw({ id: 'e1', type: 'click', item: { id: 'elsewhere' } }, T0);
