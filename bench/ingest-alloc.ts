@@ -4,10 +4,11 @@
  * V8's sampling heap profiler with collected objects included (the work the garbage collector has to do),
  * the functions that allocate most, and the feedback pairs built against those kept for the learner.
  * Deterministic inputs; the byte figures are samples (512-byte interval), stable to about 1 %.
- * Run: `npx tsx bench/ingest-alloc.ts`.
+ * Run: `npx tsx bench/ingest-alloc.ts` (`--learn-all`: every event builds its pairs, as before the burst window).
  */
 import { Session } from 'node:inspector/promises';
 import { Engine } from '../src/core/engine';
+import { ENGINE_SETTINGS } from '../src/core/settings';
 import { benchCandidates, benchEvents } from './browser/fixtures';
 
 interface SampleNode {
@@ -30,8 +31,10 @@ await session.post('HeapProfiler.enable');
 await session.post('HeapProfiler.startSampling', { samplingInterval: 512, includeObjectsCollectedByMinorGC: true, includeObjectsCollectedByMajorGC: true });
 let pairs = 0;
 let withPairs = 0;
-for (const e of events) {
-  const r = engine.ingestRaw(e, now);
+// As the worker does when the whole burst is queued: only the events within the window behind its end learn.
+const learnFrom = process.argv.includes('--learn-all') ? 0 : Math.max(0, events.length - ENGINE_SETTINGS.burstLearnWindow);
+for (const [i, e] of events.entries()) {
+  const r = engine.ingestRaw(e, now, i >= learnFrom);
   if (r.ok && r.pairs > 0) {
     pairs += r.pairs;
     withPairs++;

@@ -182,17 +182,21 @@ export class Engine {
     this.profile = reviveProfile(raw);
   }
 
-  /** Validates an untrusted event and ingests it. Never throws. */
-  ingestRaw(input: unknown, now: number): IngestResult {
+  /**
+   * Validates an untrusted event and ingests it. Never throws.
+   * @param learn false: the event reaches the profile but builds no feedback for the learner (see {@link ingest})
+   */
+  ingestRaw(input: unknown, now: number, learn = true): IngestResult {
     const v = validateEvent(input, now);
     if (!v.ok) return { ok: false, error: String(v.error) };
-    const r = this.ingest(v.event, now);
+    const r = this.ingest(v.event, now, learn);
     return { ...r, warnings: v.warnings };
   }
 
   /**
    * Ingests a clean event: feedback first (features as the shopper saw them), then the profile.
-   * `learn: false` for events replayed from storage or from other tabs (already learned from there).
+   * `learn: false` for events replayed from storage or from other tabs (already learned from there),
+   * and for the older events of a long burst ({@link ENGINE_SETTINGS.burstLearnWindow}).
    */
   ingest(event: StoredEvent, now: number, learn = true): { ok: true; event: StoredEvent; duplicate: boolean; pairs: number; warnings: string[] } {
     const before = this.profile.duplicates;

@@ -112,6 +112,13 @@ export const ENGINE_SETTINGS = /* @__PURE__ */ Object.freeze({
    * 0.4 KB each: unbounded, a 5,000-event burst held 3 MB until training caught up.
    */
   maxPendingPairs: 2_000,
+  /**
+   * Events of one burst that build pairs: an event with more events than this waiting behind it (in the
+   * same and later track calls) is stored and reaches the profile, but builds no pairs and marks no
+   * shown list as acted on. Those pairs would mostly be dropped by {@link maxPendingPairs} before
+   * training starts, and building them was three fifths of a 5,000-event burst's allocation.
+   */
+  burstLearnWindow: 2_000,
   /** Positions of a list kept for feedback (items below are never reached by skip-above). */
   maxRememberedPositions: 100,
 });

@@ -32,6 +32,7 @@ import { reviveBatchEvents } from '../core/input/stored';
 import { BATCH_EVENTS, DEFAULT_DB_NAME, type EventBatch, SCHEMA_VERSION, type Store, type StoreCallbacks, deleteStore, openExistingStore, openStore } from './store';
 import { type TabMessage, type Tabs, openTabs } from './tabs';
 import { DAY_MS } from '../core/util/time';
+import { ENGINE_SETTINGS } from '../core/settings';
 import { RequestLog } from './request-log';
 
 const PROFILE_RECORD_VERSION = 1;
@@ -51,6 +52,8 @@ const RETENTION_SLACK = 0.05;
 const REMOVED_KEY = 'removed-interests';
 /** Version of the `exportData()` format (see the README "Export format"). */
 const EXPORT_VERSION = 2;
+/** Most events one track call takes (the page sends at most 500 per call). */
+const TRACK_MAX = 1000;
 /** Longest stretch of ingest or training work before the worker yields, so a waiting rerank runs. */
 const SLICE_MS = 2;
 /** Examples per learning step inside a training slice. */
@@ -178,6 +181,8 @@ export class PersonalizerService implements WorkerApi {
   private tracksRunning = 0;
   /** Track calls so far: training checks that none came in while it waited. */
   private trackCalls = 0;
+  /** Events handed to track calls and not yet ingested (a burst's length still to come). */
+  private eventsWaiting = 0;
   /** Start-up retention and warm-up, once their timer fired. */
   private startup: Promise<void> | undefined;
   private priorWeights: FmWeights | undefined;
@@ -666,25 +671,29 @@ export class PersonalizerService implements WorkerApi {
     let ingested!: () => void;
     const before = this.trackChain;
     this.trackCalls++;
+    const waiting = { left: Array.isArray(raw) ? Math.min(raw.length, TRACK_MAX) : 1 };
+    this.eventsWaiting += waiting.left;
     this.trackChain = new Promise<void>((resolve) => {
       ingested = resolve;
     });
-    const run = this.tracksRunning++ === 0 ? this.trackInOrder(raw, ingested) : before.then(() => this.trackInOrder(raw, ingested));
+    const run = this.tracksRunning++ === 0 ? this.trackInOrder(raw, ingested, waiting) : before.then(() => this.trackInOrder(raw, ingested, waiting));
     run
       .catch(() => undefined)
       .finally(() => {
         ingested();
         this.tracksRunning--;
+        this.eventsWaiting -= waiting.left;
       });
     return run;
   }
 
-  private async trackInOrder(raw: unknown[], ingested: () => void): Promise<TrackAck> {
+  /** `waiting.left`: this call's events not yet ingested (counted in {@link eventsWaiting}). */
+  private async trackInOrder(raw: unknown[], ingested: () => void, waiting: { left: number }): Promise<TrackAck> {
     await this.initPromise;
     const now = this.now();
     const ack: TrackAck = { accepted: [], rejected: [], duplicates: 0, durable: true };
     const fresh: StoredEvent[] = [];
-    const list = Array.isArray(raw) ? raw.slice(0, 1000) : [raw];
+    const list = Array.isArray(raw) ? raw.slice(0, TRACK_MAX) : [raw];
     if (!this.writable) {
       // The page never sends events without consent; a stray one is refused, not kept.
       const refused = describeError(new ConsentError('consent', 'consent is not granted'));
@@ -697,12 +706,15 @@ export class PersonalizerService implements WorkerApi {
         sliceStart = performance.now();
       }
       const input = list[index];
+      // The events behind this one in the burst, before it leaves the count.
+      const behind = --this.eventsWaiting;
+      waiting.left--;
       if (happenedBefore(input, this.erasedAt)) {
         // Tracked before the shopper erased everything (perhaps in another tab): it goes with the rest.
         ack.rejected.push({ index, error: describeError(new ErasedError('ts', 'the event happened before the data was erased')) });
         continue;
       }
-      const r = this.engine.ingestRaw(input, now);
+      const r = this.engine.ingestRaw(input, now, behind < ENGINE_SETTINGS.burstLearnWindow);
       if (!r.ok) {
         ack.rejected.push({ index, error: r.error });
         continue;

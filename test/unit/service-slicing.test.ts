@@ -1,5 +1,6 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ENGINE_SETTINGS } from '../../src/core/settings';
 import { PersonalizerService } from '../../src/worker/service';
 import { manualClock } from './manual-clock';
 import { T0 } from './profile-helpers';
@@ -19,6 +20,39 @@ const events = (n: number, tag: string) =>
   Array.from({ length: n }, (_, i) => ({ id: `${tag}-${i}`, type: 'click', item: { id: `i${i % 300}`, category: `c/${i % 7}` }, ts: T0 - (n - i) * 2000 }));
 
 describe('the worker never lets ingest block ranking', () => {
+
+  it(`in a burst, events with more than ENGINE_SETTINGS.burstLearnWindow events queued behind them reach the profile but build no pairs`, async () => {
+    const W = ENGINE_SETTINGS.burstLearnWindow;
+    /** 20 views fill the pool of recent items, then 100 clicks on other items: each click makes pairs against the pool. */
+    const head = (tag: string) => [
+      ...Array.from({ length: 20 }, (_, i) => ({ id: `${tag}-v${i}`, type: 'view', item: { id: `p${i}`, category: 'c/1' }, ts: T0 - 10_000 + i })),
+      ...Array.from({ length: 100 }, (_, i) => ({ id: `${tag}-c${i}`, type: 'click', item: { id: `q${i}`, category: 'c/2' }, ts: T0 - 5_000 + i })),
+    ];
+    const tail = (tag: string, n: number) => Array.from({ length: n }, (_, i) => ({ id: `${tag}-t${i}`, type: 'view', item: { id: `p${i % 20}`, category: 'c/1' }, ts: T0 - 1_000 }));
+    const pending = (svc: PersonalizerService) => (svc as unknown as { engine: { pendingExamples(): number } }).engine.pendingExamples();
+
+    // The clicks have W views queued behind them (two more calls, sent at once): no pairs.
+    const burst = service();
+    await burst.init({ dbName: `pz-slicing-${T0}-burst`, seed: 1 });
+    const acks = await Promise.all([burst.track(head('b')), burst.track(tail('b1', W / 2)), burst.track(tail('b2', W / 2))]);
+    expect(acks.map((a) => a.accepted.length)).toEqual([120, W / 2, W / 2]);
+    expect(((await burst.profile()) as { profile: { eventCount: number } }).profile.eventCount).toBe(120 + W);
+    expect(pending(burst)).toBe(0);
+
+    // The same events with one view fewer behind the last click: the clicks within the window learn.
+    const edge = service();
+    await edge.init({ dbName: `pz-slicing-${T0}-edge`, seed: 1 });
+    await Promise.all([edge.track(head('e')), edge.track(tail('e1', W / 2)), edge.track(tail('e2', W / 2 - 1))]);
+    expect(pending(edge)).toBe(10);
+
+    // Sent one after another (acknowledged before the next), nothing is queued behind the clicks: all learn.
+    const calm = service();
+    await calm.init({ dbName: `pz-slicing-${T0}-calm`, seed: 1 });
+    await calm.track(head('c'));
+    expect(pending(calm)).toBe(100 * 10);
+    await calm.track(tail('c1', W / 2));
+    expect(pending(calm)).toBe(100 * 10);
+  });
   it('a rerank asked during a 1,000-event ingest is answered before the ingest ends', async () => {
     const svc = service();
     await svc.init({ dbName: `pz-slicing-${T0}-a`, seed: 1 });
