@@ -14,7 +14,8 @@
  * `heap --snapshot`: also take a heap snapshot after the ingest and list what the worker holds by kind.
  * `--page`: profile the page's main thread instead of the worker. `--trace`: also record a Chromium trace
  * of the measured part (bench/results/quick/trace.json, open it in DevTools' Performance panel) and list
- * the tasks of 5 ms or more on the worker and page threads, with what ran inside them.
+ * the tasks of 5 ms or more on the worker and page threads, with what ran inside them, then the worker's
+ * longest tasks by CPU time with the JS functions sampled inside each.
  *
  * Needs a built dist/ (`node scripts/build.mjs`; set `minify: false` in its worker build for readable names).
  */
@@ -127,27 +128,65 @@ interface TraceEvent {
   ph: string;
   ts: number;
   dur?: number;
+  /** CPU time of the thread (µs). */
+  tdur?: number;
   pid: number;
   tid: number;
   args?: { name?: string; data?: { functionName?: string; url?: string } };
 }
 
 /** Tasks of at least 5 ms on the worker and page threads, in time order, with the work inside each. */
-function summariseTrace(events: TraceEvent[]): void {
+function summariseTrace(events: TraceEvent[], profile: CpuProfile): void {
   const threads = new Map<string, string>();
   for (const e of events) if (e.ph === 'M' && e.name === 'thread_name') threads.set(`${e.pid}:${e.tid}`, e.args?.name ?? '');
   const wanted = (e: TraceEvent) => /DedicatedWorker|CrRendererMain/.test(threads.get(`${e.pid}:${e.tid}`) ?? '');
   const complete = events.filter((e) => e.ph === 'X' && e.dur !== undefined && wanted(e));
   const tasks = complete.filter((e) => e.name === 'ThreadControllerImpl::RunTask');
   const t0 = Math.min(...tasks.map((e) => e.ts));
-  console.log('\ntasks of 5 ms or more (start ms, thread, ms: what ran inside, ≥ 0.5 ms):');
-  for (const task of tasks.filter((e) => e.dur! >= 5000).sort((a, b) => a.ts - b.ts)) {
-    const inner = complete
+  const isWorker = (e: TraceEvent) => /DedicatedWorker/.test(threads.get(`${e.pid}:${e.tid}`) ?? '');
+  const cpu = (e: TraceEvent) => (e.tdur ?? e.dur!) / 1000;
+  const inside = (task: TraceEvent) =>
+    complete
       .filter((e) => e !== task && e.pid === task.pid && e.tid === task.tid && e.ts >= task.ts && e.ts + e.dur! <= task.ts + task.dur! && e.dur! >= 500)
       .filter((e) => ['FunctionCall', 'MinorGC', 'MajorGC', 'V8.GC_SCAVENGER', 'V8.GC_MARK_COMPACTOR', 'EvaluateScript', 'v8.compile', 'EventDispatch', 'TimerFire', 'HandlePostMessage'].includes(e.name))
       .map((e) => `${e.name}${e.args?.data?.functionName ? ` ${e.args.data.functionName}` : ''} ${(e.dur! / 1000).toFixed(1)}`);
-    const thread = /DedicatedWorker/.test(threads.get(`${task.pid}:${task.tid}`) ?? '') ? 'worker' : 'page';
-    console.log(`${((task.ts - t0) / 1000).toFixed(1).padStart(8)}  ${thread.padEnd(6)} ${(task.dur! / 1000).toFixed(1).padStart(6)}: ${inner.slice(0, 6).join(', ')}`);
+  console.log('\ntasks of 5 ms or more of wall time (start ms, thread, ms: what ran inside, ≥ 0.5 ms):');
+  for (const task of tasks.filter((e) => e.dur! >= 5000).sort((a, b) => a.ts - b.ts)) {
+    const thread = isWorker(task) ? 'worker' : 'page';
+    console.log(`${((task.ts - t0) / 1000).toFixed(1).padStart(8)}  ${thread.padEnd(6)} ${(task.dur! / 1000).toFixed(1).padStart(6)}: ${inside(task).slice(0, 6).join(', ')}`);
+  }
+  // CPU time (the thread's own, so a loaded machine stretches it far less than wall time), with the
+  // worker's JS functions sampled inside each task (the CPU profile and the trace share one clock).
+  const work = tasks.filter(isWorker).sort((a, b) => cpu(b) - cpu(a));
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const sampleAt: { ts: number; id: number; ms: number }[] = [];
+  let ts = profile.startTime;
+  profile.samples.forEach((id, i) => {
+    ts += profile.timeDeltas[i]!;
+    sampleAt.push({ ts, id, ms: (profile.timeDeltas[i + 1] ?? 0) / 1000 });
+  });
+  const functionsIn = (task: TraceEvent) => {
+    const ms = new Map<string, number>();
+    for (const s of sampleAt) {
+      if (s.ts < task.ts || s.ts >= task.ts + task.dur!) continue;
+      const seen = new Set<string>();
+      for (let n: number | undefined = s.id; n !== undefined; n = parent.get(n)) {
+        const name = byId.get(n)!.callFrame.functionName || '(anonymous)';
+        if (seen.has(name) || name === '(root)' || name === '(program)' || name === '(idle)') continue;
+        seen.add(name);
+        ms.set(name, (ms.get(name) ?? 0) + s.ms);
+      }
+    }
+    return [...ms].sort((a, b) => b[1] - a[1]).slice(0, 6).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ');
+  };
+  const total = work.reduce((a, e) => a + cpu(e), 0);
+  console.log(`\nworker tasks: ${work.length}, ${total.toFixed(0)} ms of CPU; ${work.filter((e) => cpu(e) >= 4).length} of 4 ms or more; the longest by CPU (ms CPU / wall: trace events; JS functions sampled):`);
+  for (const task of work.slice(0, 10)) {
+    console.log(`${cpu(task).toFixed(1).padStart(8)} / ${(task.dur! / 1000).toFixed(1).padStart(5)}: ${inside(task).slice(0, 3).join(', ')}`);
+    const fns = functionsIn(task);
+    if (fns) console.log(`${''.padStart(17)}${fns}`);
   }
 }
 
@@ -339,7 +378,7 @@ async function main(): Promise<void> {
     if (tracing) {
       const trace = (await browser.stopTracing()).toString('utf8');
       writeFileSync(join(dir, 'trace.json'), trace);
-      summariseTrace((JSON.parse(trace) as { traceEvents: TraceEvent[] }).traceEvents);
+      summariseTrace((JSON.parse(trace) as { traceEvents: TraceEvent[] }).traceEvents, profile);
     }
     writeFileSync(join(dir, 'worker.cpuprofile'), JSON.stringify(profile));
     console.log(out);
