@@ -198,7 +198,7 @@ export function buildItemKnowledge(
   let emb: Float32Array | null = null;
   if (o.dim > 0 && n > 0) {
     const s = symmetricNormalized(rows, n, o.embeddingNeighbours);
-    emb = subspaceEmbedding({ n, multiply: (q, out, d) => multiplyM(s, q, out, d), isEmpty: (i) => s.rowStart[i + 1] === s.rowStart[i] }, o.dim, o.iterations, o.seed);
+    emb = subspaceEmbedding({ n, multiplyRows: (q, d, emit) => multiplyM(s, q, d, emit), isEmpty: (i) => s.rowStart[i + 1] === s.rowStart[i] }, o.dim, o.iterations, o.seed);
   }
   const dim = emb ? o.dim : 0;
   const hasEmbedding = new Uint8Array(n);
@@ -292,16 +292,18 @@ function symmetricNormalized(rows: readonly { col: number; w: number }[][], n: n
   return { n, rowStart, col, val };
 }
 
-/** `out = (q + S·q) / 2` for a row-major n × d block. */
-function multiplyM(s: Csr, q: Float64Array, out: Float64Array, d: number): void {
-  for (let i = 0; i < s.n; i++) {
-    const base = i * d;
-    for (let k = 0; k < d; k++) out[base + k] = q[base + k]! / 2;
+/** Rows of `(q + S·q) / 2` for a column-major n × d block, in order (see `SubspaceOperator`). */
+function multiplyM(s: Csr, q: Float64Array, d: number, emit: (i: number, row: Float64Array) => void): void {
+  const { n } = s;
+  const row = new Float64Array(d);
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < d; k++) row[k] = q[k * n + i]! / 2;
     for (let p = s.rowStart[i]!; p < s.rowStart[i + 1]!; p++) {
       const v = s.val[p]! / 2;
-      const jb = s.col[p]! * d;
-      for (let k = 0; k < d; k++) out[base + k]! += v * q[jb + k]!;
+      const j = s.col[p]!;
+      for (let k = 0; k < d; k++) row[k]! += v * q[k * n + j]!;
     }
+    emit(i, row);
   }
 }
 

@@ -1,6 +1,6 @@
 /**
  * Randomized subspace iteration for the site's item embeddings: the dense linear algebra shared by
- * the in-memory reference (`item-knowledge.ts`) and the DuckDB pipeline (`pipeline/embedding.ts`),
+ * the in-memory reference (`item-knowledge.ts`) and the DuckDB pipeline (`pipeline/edge-file.ts`),
  * so both compute the same numbers from the same seed. Pure; no I/O.
  */
 import { createRng, gaussian } from '../core/util/rng';
@@ -13,69 +13,106 @@ import { createRng, gaussian } from '../core/util/rng';
 export interface SubspaceOperator {
   /** Number of items (rows of `S`). */
   n: number;
-  /** `out = (q + S·q) / 2` for a row-major n × d block; `out` is fully overwritten. */
-  multiply(q: Float64Array, out: Float64Array, d: number): void;
+  /**
+   * Rows of `(q + S·q) / 2` for a column-major n × d block `q` (column `a` at `q[a·n … a·n + n)`), in
+   * order i = 0 … n − 1: `emit(i, row)` gets row i in `row` (length ≥ d, reused for the next row).
+   * Row i is `q[i] / 2`, then `S(i, j) / 2 · q[j]` added for each entry of row i, in an order fixed by
+   * the operator (the pipeline's edge file: ascending j), so a run's bits do not depend on anything else.
+   */
+  multiplyRows(q: Float64Array, d: number, emit: (i: number, row: Float64Array) => void): void;
   /** True when row `i` of `S` is empty (an item that never co-occurs). */
   isEmpty(i: number): boolean;
+}
+
+/**
+ * Where the subspace iteration keeps the block a product writes while it still reads the other one:
+ * a second array (the reference) or a file (the pipeline), so only one n × d block need be resident.
+ */
+export interface BlockStore {
+  /** Row i (written in order 0 … n − 1) of the n × d block being produced. */
+  write(i: number, row: Float64Array, d: number): void;
+  /** Copies the block written since the last call into `q`, column-major; the next writes start a new block. */
+  readInto(q: Float64Array, d: number): void;
+}
+
+/** A {@link BlockStore} in memory: a second n × d block (8 · n · d bytes). */
+export function memoryBlockStore(n: number, d: number): BlockStore {
+  const y = new Float64Array(n * d);
+  return {
+    write(i, row) {
+      for (let a = 0; a < d; a++) y[a * n + i] = row[a]!;
+    },
+    readInto(q) {
+      q.set(y);
+    },
+  };
 }
 
 /**
  * Top-`dim` eigenvectors of the PSD matrix `M = (I + S) / 2` by seeded randomized subspace iteration
  * (Halko, Martinsson & Tropp 2011, "Finding structure with randomness", algorithm 4.3), scaled by the
  * square root of their eigenvalues (so `E·Eᵀ ≈ M`). Returns a row-major n × dim array; rows of items
- * with no co-occurrence are zero. Memory is two n × d blocks of doubles (16 · n · d bytes), nothing
- * else of that size: the orthonormalization and the result reuse the block that is free at the time,
- * so a catalogue's embedding needs no more than that however many events made it. `S` is only read
- * through `op.multiply`.
+ * with no co-occurrence are zero. Holds two n × d blocks of doubles (16 · n · d bytes); the pipeline
+ * uses {@link subspaceEmbeddingRows} with a block on disk instead. The same numbers either way.
  */
 export function subspaceEmbedding(op: SubspaceOperator, dim: number, iterations: number, seed: number): Float32Array {
-  const { n } = op;
-  const d = Math.min(dim, n);
-  const rng = createRng(seed);
-  let q = new Float64Array(n * d);
-  for (let i = 0; i < q.length; i++) q[i] = gaussian(rng);
-  let y = new Float64Array(n * d);
-  orthonormalizeColumns(q, n, d, y);
-  for (let it = 0; it < iterations; it++) {
-    op.multiply(q, y, d);
-    [q, y] = [y, q];
-    // y (the previous q) is overwritten by the next product: scratch until then.
-    orthonormalizeColumns(q, n, d, y);
-  }
-  // Rayleigh–Ritz: T = Qᵀ M Q, then eigenvectors of the small symmetric T.
-  op.multiply(q, y, d);
-  const t = new Float64Array(d * d);
-  for (let i = 0; i < n; i++) {
-    for (let a = 0; a < d; a++) {
-      const qa = q[i * d + a]!;
-      for (let b = 0; b < d; b++) t[a * d + b]! += qa * y[i * d + b]!;
-    }
-  }
-  const { values, vectors } = jacobiEigen(t, d);
-  // y is not read again: the result takes its memory when it fits (always, unless n < dim / 2).
-  const out = n * dim * 4 <= y.byteLength ? new Float32Array(y.buffer, 0, n * dim).fill(0) : new Float32Array(n * dim);
-  for (let i = 0; i < n; i++) {
-    for (let k = 0; k < d; k++) {
-      let v = 0;
-      for (let a = 0; a < d; a++) v += q[i * d + a]! * vectors[a * d + k]!;
-      out[i * dim + k] = v * Math.sqrt(Math.max(0, values[k]!));
-    }
-  }
-  // Items with no co-occurrence only carry the `I/2` part: zero them so they read as "unknown".
-  for (let i = 0; i < n; i++) {
-    if (op.isEmpty(i)) out.fill(0, i * dim, (i + 1) * dim);
-  }
+  const out = new Float32Array(op.n * dim);
+  subspaceEmbeddingRows(op, dim, iterations, seed, memoryBlockStore(op.n, Math.min(dim, op.n)), (i, row) => out.set(row, i * dim));
   return out;
 }
 
 /**
- * Modified Gram–Schmidt on the columns of a row-major n × d block (twice, for stability); `c` is
- * n × d of scratch, overwritten.
+ * {@link subspaceEmbedding} with the result streamed out: `emit(i, row)` gets row i (length dim, reused)
+ * in order i = 0 … n − 1. Resident: one n × d block of doubles (8 · n · d bytes) and what `store` keeps;
+ * each product's result goes to `store` row by row while the current block is read, then replaces it.
  */
-function orthonormalizeColumns(q: Float64Array, n: number, d: number, c: Float64Array): void {
-  // Work on a column-major copy: every sweep below reads one column contiguously instead of one
-  // double per cache line. Same operations in the same order, so the same bits.
-  for (let i = 0; i < n; i++) for (let a = 0; a < d; a++) c[a * n + i] = q[i * d + a]!;
+export function subspaceEmbeddingRows(
+  op: SubspaceOperator,
+  dim: number,
+  iterations: number,
+  seed: number,
+  store: BlockStore,
+  emit: (i: number, row: Float32Array) => void,
+): void {
+  const { n } = op;
+  const d = Math.min(dim, n);
+  const rng = createRng(seed);
+  // Column-major throughout: q[a·n + i] is entry (i, a). Drawn in row-major order, as always.
+  const q = new Float64Array(n * d);
+  for (let i = 0; i < n; i++) for (let a = 0; a < d; a++) q[a * n + i] = gaussian(rng);
+  orthonormalizeColumns(q, n, d);
+  for (let it = 0; it < iterations; it++) {
+    op.multiplyRows(q, d, (i, row) => store.write(i, row, d));
+    store.readInto(q, d);
+    orthonormalizeColumns(q, n, d);
+  }
+  // Rayleigh–Ritz: T = Qᵀ M Q (each entry summed over i in order, as the product's rows arrive), then
+  // eigenvectors of the small symmetric T.
+  const t = new Float64Array(d * d);
+  op.multiplyRows(q, d, (i, y) => {
+    for (let a = 0; a < d; a++) {
+      const qa = q[a * n + i]!;
+      for (let b = 0; b < d; b++) t[a * d + b]! += qa * y[b]!;
+    }
+  });
+  const { values, vectors } = jacobiEigen(t, d);
+  const row = new Float32Array(dim);
+  for (let i = 0; i < n; i++) {
+    row.fill(0);
+    // Items with no co-occurrence only carry the `I/2` part: zero them so they read as "unknown".
+    if (!op.isEmpty(i)) {
+      for (let k = 0; k < d; k++) {
+        let v = 0;
+        for (let a = 0; a < d; a++) v += q[a * n + i]! * vectors[a * d + k]!;
+        row[k] = v * Math.sqrt(Math.max(0, values[k]!));
+      }
+    }
+    emit(i, row);
+  }
+}
+
+/** Modified Gram–Schmidt on the columns of a column-major n × d block, in place (twice, for stability). */
+function orthonormalizeColumns(c: Float64Array, n: number, d: number): void {
   for (let pass = 0; pass < 2; pass++) {
     for (let a = 0; a < d; a++) {
       const ca = a * n;
@@ -91,7 +128,6 @@ function orthonormalizeColumns(q: Float64Array, n: number, d: number, c: Float64
       for (let i = 0; i < n; i++) c[ca + i]! *= inv;
     }
   }
-  for (let i = 0; i < n; i++) for (let a = 0; a < d; a++) q[i * d + a] = c[a * n + i]!;
 }
 
 /** Cyclic Jacobi eigen-decomposition of a small symmetric d × d matrix; eigenvalues descending. */

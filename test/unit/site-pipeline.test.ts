@@ -115,6 +115,14 @@ describe('site pipeline on a tiny log, every reader', () => {
     expect(s.knowledge.similarityPairs).toBeLessThanOrEqual(s.knowledge.items);
   }, 60_000);
 
+  it('streams the edge file and the item rows in more passes than items and still gives the reference file byte for byte', async () => {
+    const seqFile = join(tmp, 'tiny-passes.txt');
+    writeFileSync(seqFile, Object.entries(SEQS).map(([u, s]) => `${u} ${s.join(' ')}`).join('\n') + '\n');
+    const s = await buildSite({ events: seqFile, outDir: join(tmp, 'passes'), knowledge: { ...knowledge, streamRowsPerPass: 1 }, prior: false, memoryLimit: '256MB', threads: 1 });
+    expect(readFileSync(s.files.itemKnowledge, 'utf8').trim()).toBe(JSON.stringify(reference));
+    await expect(buildSite({ events: seqFile, outDir: join(tmp, 'passes-0'), knowledge: { streamRowsPerPass: 0 }, prior: false })).rejects.toThrow(RangeError);
+  }, 60_000);
+
   it('a window longer than every sequence, and items repeated next to each other and within the window, still give the reference file byte for byte', async () => {
     const seqs: Record<string, string[]> = { ...SEQS, u6: ['x', 'x', 'y', 'x', 'x', 'x'], u7: ['y', 'x'] };
     const seqFile = join(tmp, 'tiny-long-window.txt');

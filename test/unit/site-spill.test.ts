@@ -57,7 +57,8 @@ describe('site build under a small engine memory limit', () => {
       spilled = Math.max(spilled, diskBytes(join(work, 'spill')));
     }, 20);
     try {
-      await buildSite({ ...options, outDir: small, workDir: work, memoryLimit: '48MB' });
+      // The sorted streams (edge file, item rows) in passes of 20,000 rows, as a 50M-event build's are.
+      await buildSite({ ...options, knowledge: { ...options.knowledge, streamRowsPerPass: 20_000 }, outDir: small, workDir: work, memoryLimit: '48MB' });
     } finally {
       clearInterval(timer);
     }

@@ -16,7 +16,7 @@ import { type StepListener, StepRunner, type StepStats } from './steps';
 export const SITE_FILES = { itemKnowledge: 'item-knowledge.json', prior: 'prior.json', segments: 'segments.json' } as const;
 
 /** Files and folders a build creates in its work directory. */
-export const WORK_FILES = ['pipeline.duckdb', 'pipeline.duckdb.wal', 'spill', 'similarity.bin'] as const;
+export const WORK_FILES = ['pipeline.duckdb', 'pipeline.duckdb.wal', 'spill', 'similarity.bin', 'block.bin', 'embedding.bin'] as const;
 
 /** Options of {@link buildSite}. */
 export interface SiteBuildOptions {
@@ -24,7 +24,7 @@ export interface SiteBuildOptions {
   events: string;
   format?: EventFormat;
   outDir: string;
-  /** Engine work directory (database file, spill files, the similarity matrix); default `<outDir>/.work`, its files are removed after the run unless `keepWork`. */
+  /** Engine work directory (database file, spill files, the similarity matrix, the embedding's blocks); default `<outDir>/.work`, its files are removed after the run unless `keepWork`. */
   workDir?: string;
   keepWork?: boolean;
   /** DuckDB memory limit (default `ENGINE_DEFAULTS.memoryLimit`); beyond it the engine spills to the work directory. */

@@ -1,16 +1,19 @@
 /**
  * Item knowledge at any size: the aggregate steps run as SQL on DuckDB (`sql/sequences.sql`,
  * `transitions.sql`, `top-k.sql`, `similarity.sql`), the embedding streams the similarity matrix from
- * disk through the same subspace iteration as the in-memory reference, and the published file is
- * written item by item. No step holds the events in Node; Node holds O(items × dim) for embeddings.
+ * disk through the same subspace iteration as the in-memory reference, keeping one items × dim block of
+ * doubles in memory and the other on disk, and writes its rows to disk; the published file is then
+ * written item by item, reading each item's embedding back. No step holds the events in Node; the one
+ * block (8 · items · dim bytes) is the largest thing Node holds.
  */
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { ITEM_KNOWLEDGE_DEFAULTS, type ItemKnowledgeOptions, type PublishedItemKnowledge } from '../item-knowledge';
 import { checkEmbeddingNeighbours } from '../embedding-neighbours';
-import { subspaceEmbedding } from '../subspace';
+import { subspaceEmbeddingRows } from '../subspace';
+import { fileBlockStore, rowFileReader, rowFileWriter } from './block-file';
 import { edgeFileOperator, writeEdgeFile } from './edge-file';
 import { querySqlFile, runSqlFile, runSqlFileInBuckets, streamSqlChunks } from './run-sql';
 import type { StepRunner } from './steps';
@@ -21,6 +24,8 @@ export interface PipelineKnowledgeOptions extends ItemKnowledgeOptions {
   holdOutLast?: number;
   /** Passes of the transitions step's aggregations, each over the pairs of 1/B of the first items (default: {@link transitionBuckets}). */
   transitionBuckets?: number;
+  /** Rows one pass of a sorted stream out of the engine (the edge file, the item rows) covers (default {@link WINDOW_ROWS_PER_PASS}). */
+  streamRowsPerPass?: number;
 }
 
 /**
@@ -34,7 +39,7 @@ export const TRANSITION_ROWS_PER_PASS = 100_000_000;
 /**
  * DuckDB's memory limit while Node computes the embedding. The engine is idle then, but keeps its
  * cached pages up to its limit; lowering the limit makes it evict them and return the memory, so the
- * process's peak is the embedding's blocks plus this, not plus the whole limit (measured on 10M
+ * process's peak is the embedding's block plus this, not plus the whole limit (measured on 10M
  * events at a 256MB limit: RSS 264 → 166 MB). The limit is restored afterwards, to the 0.1 MiB DuckDB
  * reports it in.
  */
@@ -43,6 +48,7 @@ export const EMBEDDING_ENGINE_LIMIT = '32MB';
 /**
  * Rows one pass of a window operator ranks or lists (DuckDB's window holds a partition group in
  * memory): the transitions window over 10M walk steps fit a 256MB engine limit in one pass, 50M did not.
+ * Also the rows one pass of a sorted stream out of the engine holds (the edge file, the item rows).
  */
 export const WINDOW_ROWS_PER_PASS = 10_000_000;
 
@@ -91,6 +97,8 @@ export async function buildItemKnowledgeFile(
   if (o.transitionBuckets !== undefined && !(Number.isInteger(o.transitionBuckets) && o.transitionBuckets >= 1)) {
     throw new RangeError(`transitionBuckets must be an integer ≥ 1, got ${o.transitionBuckets}`);
   }
+  const perPass = o.streamRowsPerPass ?? WINDOW_ROWS_PER_PASS;
+  if (!(Number.isInteger(perPass) && perPass >= 1)) throw new RangeError(`streamRowsPerPass must be an integer ≥ 1, got ${perPass}`);
 
   await steps.run('sequences', () => runSqlFile(conn, 'sequences', { hold_out_last: o.holdOutLast }));
   const [counts] = await querySqlFile(conn, 'counts');
@@ -101,14 +109,14 @@ export async function buildItemKnowledgeFile(
   );
   await steps.run('top-k', () => runSqlFile(conn, 'top-k', { top_k: o.topK }));
 
-  let emb: Float32Array | null = null;
+  let embFile: { path: string; rows: number } | undefined;
   let connected: Uint8Array | undefined;
   let similarityPairs = 0;
   if (o.dim > 0 && n > 0) {
     await steps.run('similarity', async () => {
       const [pairs] = await querySqlFile(conn, 'pair-count');
       await runSqlFileInBuckets(conn, 'similarity', { embedding_neighbours: o.embeddingNeighbours }, similarityBuckets(Number(pairs!.pairs)));
-      const file = await writeEdgeFile(conn, n, join(workDir, 'similarity.bin'));
+      const file = await writeEdgeFile(conn, n, join(workDir, 'similarity.bin'), perPass);
       connected = file.connected;
       similarityPairs = file.pairs;
       return file;
@@ -116,18 +124,31 @@ export async function buildItemKnowledgeFile(
       steps.run('embedding', async () => {
         const limit = String((await conn.runAndReadAll("SELECT current_setting('memory_limit') AS m")).getRowObjectsJS()[0]!.m);
         await conn.run(`SET memory_limit = '${EMBEDDING_ENGINE_LIMIT}'`);
+        const store = fileBlockStore(join(workDir, 'block.bin'), n, Math.min(o.dim, n));
+        const path = join(workDir, 'embedding.bin');
+        const out = rowFileWriter(path, o.dim);
+        let rows = 0;
         try {
-          emb = subspaceEmbedding(edgeFileOperator(file, () => steps.sample()), o.dim, o.iterations, o.seed);
+          subspaceEmbeddingRows(edgeFileOperator(file, () => steps.sample()), o.dim, o.iterations, o.seed, store, (i, row) => out.write(i, row));
         } finally {
+          rows = out.close();
+          store.close();
+          rmSync(join(workDir, 'block.bin'), { force: true });
           await conn.run(`SET memory_limit = '${limit}'`);
         }
+        embFile = { path, rows };
       }),
     );
   }
-  const dim = emb ? o.dim : 0;
+  const dim = embFile ? o.dim : 0;
   let embedded = 0;
   await steps.run('write item knowledge', async () => {
-    embedded = await writeKnowledge(conn, outFile, dim, emb, connected, n);
+    const emb = embFile ? rowFileReader(embFile.path, dim, embFile.rows) : null;
+    try {
+      embedded = await writeKnowledge(conn, outFile, dim, emb, connected, n, perPass);
+    } finally {
+      emb?.close();
+    }
   });
   const [pairs] = await querySqlFile(conn, 'pair-count');
   return { shoppers: Number(counts!.shoppers), items: n, pairs: Number(pairs!.pairs), similarityPairs, dim, embedded, transitionBuckets: buckets };
@@ -138,9 +159,10 @@ async function writeKnowledge(
   conn: DuckDBConnection,
   outFile: string,
   dim: number,
-  emb: Float32Array | null,
+  emb: { row(i: number): Float32Array } | null,
   connected: Uint8Array | undefined,
   items: number,
+  rowsPerPass: number,
 ): Promise<number> {
   const out = createWriteStream(outFile);
   let written = 0;
@@ -157,8 +179,9 @@ async function writeKnowledge(
     if (!cur) return;
     written++;
     let e: number[] | null = null;
-    if (emb && connected?.[cur.idx]) {
-      const v = emb.subarray(cur.idx * dim, (cur.idx + 1) * dim);
+    // Every item's row is read, in order, so the file streams through a small buffer.
+    const v = emb?.row(cur.idx);
+    if (v && connected?.[cur.idx]) {
       let norm = 0;
       for (let k = 0; k < dim; k++) norm += v[k]! ** 2;
       if (norm > 1e-24) {
@@ -173,21 +196,36 @@ async function writeKnowledge(
     first = false;
   };
   await write(`{"version":2,"dim":${dim},"items":{`);
-  for await (const chunk of streamSqlChunks(conn, 'item-rows')) {
-    // Columns of item-rows.sql: idx, id, pop, kind, rank, other, w.
-    const [cIdx, cId, cPop, cKind, , cOther, cW] = Array.from({ length: 7 }, (_, i) => chunk.getColumnVector(i));
-    for (let r = 0; r < chunk.rowCount; r++) {
-      const idx = cIdx!.getItem(r) as number;
-      if (cur?.idx !== idx) {
-        emit();
-        cur = { idx, id: String(cId!.getItem(r)), pop: cPop!.getItem(r) as number, nb: [], pre: [] };
+  const [entries] = await querySqlFile(conn, 'list-entries');
+  const passes = Math.max(1, Math.ceil(Number(entries!.entries) / rowsPerPass));
+  for (let p = 0; p < passes; p++) {
+    const range = { lo: Math.floor((items * p) / passes), hi: Math.floor((items * (p + 1)) / passes) };
+    const [expected] = await querySqlFile(conn, 'item-row-count', range);
+    let rows = 0;
+    for await (const chunk of streamSqlChunks(conn, 'item-rows', range)) {
+      // Columns of item-rows.sql: idx, id, pop, kind, rank, other, w.
+      const [cIdx, cId, cPop, cKind, , cOther, cW] = Array.from({ length: 7 }, (_, i) => chunk.getColumnVector(i));
+      for (let r = 0; r < chunk.rowCount; r++) {
+        const idx = cIdx!.getItem(r) as number;
+        if (cur?.idx !== idx) {
+          emit();
+          cur = { idx, id: String(cId!.getItem(r)), pop: cPop!.getItem(r) as number, nb: [], pre: [] };
+        }
+        const kind = cKind!.getItem(r);
+        if (kind !== null) (kind === 0 ? cur.nb : cur.pre).push([String(cOther!.getItem(r)), round6(cW!.getItem(r) as number)]);
       }
-      const kind = cKind!.getItem(r);
-      if (kind !== null) (kind === 0 ? cur.nb : cur.pre).push([String(cOther!.getItem(r)), round6(cW!.getItem(r) as number)]);
+      rows += chunk.rowCount;
+      if (buf.length > 1 << 20) {
+        await write(buf);
+        buf = '';
+      }
     }
-    if (buf.length > 1 << 20) {
-      await write(buf);
-      buf = '';
+    // The node-api returns no error from a stream that fails part way (DuckDB's fetch gives NULL for
+    // both the end and an error): seen at 50M events under a 256MB limit in one pass, a well-formed
+    // file of 131 MB instead of 2.7 GB. So the rows are counted against the engine's own count.
+    if (rows !== Number(expected!.rows)) {
+      out.destroy();
+      throw new Error(`SiteBuildError: item-rows.sql streamed ${rows} of ${Number(expected!.rows)} rows for items ${range.lo}..${range.hi - 1}; ${outFile} is incomplete`);
     }
   }
   emit();
@@ -195,8 +233,6 @@ async function writeKnowledge(
   await write('}}\n');
   out.end();
   await once(out, 'finish');
-  // Every item has at least one row (item-rows.sql joins from items): fewer means the engine's stream
-  // ended early (seen at 50M events under a 256MB limit: a well-formed file of 131 MB instead of 2.7 GB).
   if (written !== items) throw new Error(`SiteBuildError: item-rows.sql streamed ${written} of ${items} items; ${outFile} is incomplete`);
   return embedded;
 }

@@ -20,12 +20,21 @@ WHERE pos > 0 AND item IS NOT NULL
   AND type IN ('view', 'click', 'favorite', 'add_to_cart', 'purchase', 'rating')
   AND (type <> 'rating' OR value >= 4);
 
--- Each pooled item's category is the one of its last event (time, then shopper and position break
--- ties, so an item seen under two categories at the same instant gets the same one every run).
+-- The pool: the $pool items first by a seeded hash (a DISTINCT, which spills, then a top-N). Each pooled
+-- item's category is the one of its last event (time, then shopper and position break ties, so an item
+-- seen under two categories at the same instant gets the same one every run), taken over the pooled
+-- items' events only: one arg_max per item of the whole catalogue ran out of memory at 50M events under a
+-- 256MB engine limit, where $pool groups fit.
+CREATE OR REPLACE TABLE prior_pool_items AS
+SELECT item
+FROM (SELECT DISTINCT item FROM prior_events WHERE item IS NOT NULL) d
+ORDER BY hash(item, $seed), item
+LIMIT $pool;
+
 CREATE OR REPLACE TABLE prior_pool AS
 SELECT item, arg_max(category, (ts, s, pos)) AS category
 FROM prior_events
-WHERE item IS NOT NULL
-GROUP BY item
-ORDER BY hash(item, $seed), item
-LIMIT $pool;
+WHERE item IN (SELECT item FROM prior_pool_items)
+GROUP BY item;
+
+DROP TABLE prior_pool_items;
