@@ -293,12 +293,12 @@ async function main(): Promise<void> {
     `Outputs against ${free ? 'the uncapped build' : reference || 'no reference'}: ${files.map((f) => `${f.file} (${(f.bytes / MB).toFixed(1)} MB) ${f.identical ? 'identical' : 'DIFFERENT'}`).join(', ')}.`,
     '',
   ];
-  process.stdout.write(`${md.join('\n')}\n${run.stdout}\n`);
+  process.stdout.write(`${md.join('\n')}\nCapped build:\n${run.stdout}\n${free ? `Uncapped build:\n${free.stdout}\n` : ''}`);
   const out = values.out ?? (quick ? undefined : join(here, '..', 'results', 'site-memory-cap.json'));
   if (out) {
     writeFileSync(
       out,
-      `${JSON.stringify({ date: new Date().toISOString(), events, dim: Number(dim), capMb: capBytes / MB, memoryLimit, input, capped: { ...run, stdout: undefined }, free: free ? { ...free, stdout: undefined } : undefined, files, summary: run.stdout }, null, 2)}\n`,
+      `${JSON.stringify({ date: new Date().toISOString(), events, dim: Number(dim), capMb: capBytes / MB, memoryLimit, input, capped: { ...run, stdout: undefined }, free: free ? { ...free, stdout: undefined } : undefined, files, summary: run.stdout, freeSummary: free?.stdout }, null, 2)}\n`,
     );
     log(`wrote ${out}`);
   }
