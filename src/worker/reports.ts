@@ -122,9 +122,10 @@ export class Reporter {
     const end = start + periodMs;
     // Missed (the page was not open then): a random moment soon, still within this period.
     const when = at >= now ? at : now + this.deps.rng() * Math.min(CATCH_UP_MS, end - now);
+    // The callback returns its work's promise (a timer ignores it; a test's clock can wait for it).
     const timer = this.deps.setTimeout(() => {
       this.timers.delete(periodMs);
-      this.send(periodMs, p)
+      return this.send(periodMs, p)
         .catch(() => undefined)
         .finally(() => {
           // Next period's moment.

@@ -27,14 +27,16 @@ function fakeTime(start: number) {
         if (!due) break;
         timers.delete(due[0]);
         now = Math.max(now, due[1].at);
-        due[1].fn();
+        // A timer's callback returns its work's promise: waited for, not guessed with a sleep.
+        await (due[1].fn() as unknown);
         await settle();
       }
       now = to;
     },
   };
 }
-const settle = () => new Promise((r) => setTimeout(r, 30));
+/** Lets promise reactions and fake-indexeddb's queued callbacks run. */
+const settle = () => new Promise((r) => setImmediate(r));
 
 const QUESTIONS = {
   budget: 1,
