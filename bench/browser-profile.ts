@@ -1,5 +1,5 @@
 /**
- * `npx tsx bench/browser-profile.ts <rerank N | ingest | burst | heap>`: where the worker's time (or
+ * `npx tsx bench/browser-profile.ts <rerank N | ingest | burst | heap | start>`: where the worker's time (or
  * heap) goes, in the same page and with the same shopper as `npm run bench:browser`. A CPU profile of
  * pz-worker.js is taken through Playwright's CDP session (the worker is reached with
  * `Target.sendMessageToTarget`), written to bench/results/quick/worker.cpuprofile (open it in Chrome's
@@ -8,6 +8,8 @@
  * - `rerank N`: 400 `pz.rerank` of N candidates in a row (after 50 warm-up calls).
  * - `ingest`: reranks of 200 while 5,000 events are ingested.
  * - `burst`: 10,000 `track()` in one loop until all are acknowledged, after a 5,000-event ingest.
+ * - `start [--cold]`: the timeline of one navigation up to the slot's first personalized rerank (see
+ *   {@link startTimeline}).
  * - `heap`: the worker's heap in use (after a forced collection) at each stage: ready, learner loaded,
  *   50 reranks, a 5,000-event ingest, training caught up.
  *
@@ -23,7 +25,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type CDPSession, type Page, chromium } from '@playwright/test';
+import { type Browser, type CDPSession, type Page, chromium } from '@playwright/test';
 // @ts-expect-error: plain ESM helper without types
 import { CHROMIUM_ARGS, findBrowser } from '../scripts/find-browser.mjs';
 // @ts-expect-error: plain ESM helper without types
@@ -190,6 +192,64 @@ function summariseTrace(events: TraceEvent[], profile: CpuProfile): void {
   }
 }
 
+/**
+ * `start [--cold]`: one navigation to the benchmark's shop page (after five to settle the caches) under a
+ * trace: when each of the library's files was requested and arrived, and every task of 0.3 ms or more on
+ * the page's main thread and the worker's thread until the slot's first personalized rerank, in ms since
+ * navigation start, with the thread's own CPU time and what ran inside. `--cold`: the HTTP cache is
+ * cleared first (IndexedDB is kept), as in `npm run bench:browser`'s cold row.
+ */
+async function startTimeline(browser: Browser, page: Page, cdp: CDPSession, url: string, cold: boolean): Promise<void> {
+  const nav = async () => {
+    await page.goto(url, { waitUntil: 'load' });
+    await page.waitForFunction(() => (window as unknown as { __shop: { firstRerank: number | null } }).__shop.firstRerank !== null, undefined, { timeout: 15_000 });
+    return page.evaluate(() => {
+      const s = (window as unknown as { __shop: { firstRerank: number; fellBack: false | string } }).__shop;
+      return { firstRerank: s.firstRerank, fellBack: s.fellBack, load: (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).loadEventStart };
+    });
+  };
+  for (let i = 0; i < 5; i++) await nav();
+  if (cold) await cdp.send('Network.clearBrowserCache');
+  await browser.startTracing(page, { categories: ['toplevel', 'devtools.timeline', 'v8', 'blink.user_timing', 'loading', '__metadata'] });
+  const r = await nav();
+  const events = (JSON.parse((await browser.stopTracing()).toString('utf8')) as { traceEvents: TraceEvent[] }).traceEvents;
+  const threads = new Map<string, string>();
+  for (const e of events) if (e.ph === 'M' && e.name === 'thread_name') threads.set(`${e.pid}:${e.tid}`, e.args?.name ?? '');
+  const origin = events.filter((e) => e.name === 'navigationStart').map((e) => e.ts).at(-1);
+  if (origin === undefined) throw new Error('no navigationStart in the trace');
+  const at = (ts: number) => ((ts - origin) / 1000).toFixed(1).padStart(7);
+  const end = origin + r.firstRerank * 1000;
+  console.log(`${cold ? 'cold' : 'warm'} navigation: load ${r.load.toFixed(1)} ms, first personalized rerank ${r.firstRerank.toFixed(1)} ms (${r.fellBack === false ? 'personal' : `fell back: ${r.fellBack}`})\n`);
+  console.log('files (ms since navigation start: requested → finished):');
+  const sent = new Map<string, { url: string; ts: number }>();
+  for (const e of events) {
+    const d = (e.args as { data?: { requestId?: string; url?: string } } | undefined)?.data;
+    if (e.name === 'ResourceSendRequest' && d?.requestId && d.url) sent.set(d.requestId, { url: d.url, ts: e.ts });
+    if (e.name === 'ResourceFinish' && d?.requestId && sent.has(d.requestId)) {
+      const s0 = sent.get(d.requestId)!;
+      console.log(`${at(s0.ts)} → ${at(e.ts)}  ${new URL(s0.url).pathname}`);
+    }
+  }
+  const kinds = ['ParseHTML', 'EvaluateScript', 'v8.compile', 'v8.compileModule', 'v8.evaluateModule', 'FunctionCall', 'HandlePostMessage', 'TimerFire', 'MinorGC', 'MajorGC', 'Receive mojo reply', 'Receive mojo message'];
+  console.log('\ntasks of 0.3 ms or more until the first personalized rerank (ms since navigation start, thread, wall / CPU ms: what ran inside):');
+  const cpuBy = new Map<string, number>();
+  for (const task of events.filter((e) => e.name === 'ThreadControllerImpl::RunTask' && e.ph === 'X' && e.ts >= origin && e.ts <= end && (e.dur ?? 0) >= 300).sort((a, b) => a.ts - b.ts)) {
+    const name = threads.get(`${task.pid}:${task.tid}`) ?? '';
+    const thread = /DedicatedWorker/.test(name) ? 'worker' : name === 'CrRendererMain' ? 'page' : '';
+    if (!thread) continue;
+    const inner = events.filter((e) => e.pid === task.pid && e.tid === task.tid && e.ph === 'X' && e !== task && e.ts >= task.ts && e.ts < task.ts + task.dur! && kinds.includes(e.name));
+    const label = inner.map((e) => {
+      const d = (e.args as { data?: { url?: string; functionName?: string } } | undefined)?.data;
+      const where = d?.url ? ` ${d.url.split('/').pop()}` : d?.functionName ? ` ${d.functionName}` : '';
+      return `${e.name}${where} ${(e.dur! / 1000).toFixed(1)}`;
+    });
+    const cpu = (task.tdur ?? task.dur!) / 1000;
+    cpuBy.set(thread, (cpuBy.get(thread) ?? 0) + cpu);
+    console.log(`${at(task.ts)}  ${thread.padEnd(6)} ${(task.dur! / 1000).toFixed(1).padStart(5)} / ${cpu.toFixed(1).padStart(5)}: ${label.slice(0, 5).join(', ')}`);
+  }
+  console.log(`\nCPU in those tasks: ${[...cpuBy].map(([k, v]) => `${k} ${v.toFixed(1)} ms`).join(', ')}`);
+}
+
 interface HeapSnapshot {
   snapshot: { meta: { node_fields: string[]; node_types: [string[]] } };
   nodes: number[];
@@ -276,6 +336,12 @@ async function main(): Promise<void> {
   // `--page`: profile the page's main thread instead of the worker.
   const profiled = process.argv.includes('--page') ? (method: string, params?: object) => cdp.send(method as 'Profiler.start', params) as Promise<Record<string, unknown>> : worker;
   try {
+    if (mode === 'start') {
+      await trackAll(history);
+      await waitForLearner(page);
+      await startTimeline(browser, page, cdp, `${srv.url}/bench/shop.html`, process.argv.includes('--cold'));
+      return;
+    }
     if (mode === 'heap') {
       const heap = async (label: string) => {
         await worker('HeapProfiler.collectGarbage');
@@ -371,7 +437,7 @@ async function main(): Promise<void> {
         },
         { list: catalogue.slice(0, 200), burst: mode === 'burst' },
       );
-    } else throw new Error(`unknown mode ${mode}: rerank N | ingest | burst | heap`);
+    } else throw new Error(`unknown mode ${mode}: rerank N | ingest | burst | heap | start`);
     const { profile } = (await profiled('Profiler.stop')) as { profile: CpuProfile };
     const dir = join(root, 'bench/results/quick');
     mkdirSync(dir, { recursive: true });
