@@ -16,6 +16,7 @@
  * `heap --snapshot`: also take a heap snapshot after the ingest and list what the worker holds by kind.
  * `--page`: profile the page's main thread instead of the worker. `--trace`: also record a Chromium trace
  * of the measured part (bench/results/quick/trace.json, open it in DevTools' Performance panel) and list
+ * (for `ingest`, every task of the burst's first 100 ms, then)
  * the tasks of 5 ms or more on the worker and page threads, with what ran inside them, then the worker's
  * longest tasks by CPU time with the JS functions sampled inside each.
  *
@@ -152,6 +153,12 @@ function summariseTrace(events: TraceEvent[], profile: CpuProfile): void {
       .filter((e) => e !== task && e.pid === task.pid && e.tid === task.tid && e.ts >= task.ts && e.ts + e.dur! <= task.ts + task.dur! && e.dur! >= 500)
       .filter((e) => ['FunctionCall', 'MinorGC', 'MajorGC', 'V8.GC_SCAVENGER', 'V8.GC_MARK_COMPACTOR', 'EvaluateScript', 'v8.compile', 'EventDispatch', 'TimerFire', 'HandlePostMessage'].includes(e.name))
       .map((e) => `${e.name}${e.args?.data?.functionName ? ` ${e.args.data.functionName}` : ''} ${(e.dur! / 1000).toFixed(1)}`);
+  // The ingest's start (a mark the page sets before its track() loop): every task of its first 100 ms.
+  const burst = events.find((e) => e.name === 'pz-burst');
+  if (burst) {
+    console.log('\nthe first 100 ms of the burst (ms since the track() loop began, thread, wall / CPU ms: what ran inside):');
+    taskTimeline(events, threads, burst.ts, burst.ts + 100_000);
+  }
   console.log('\ntasks of 5 ms or more of wall time (start ms, thread, ms: what ran inside, ≥ 0.5 ms):');
   for (const task of tasks.filter((e) => e.dur! >= 5000).sort((a, b) => a.ts - b.ts)) {
     const thread = isWorker(task) ? 'worker' : 'page';
@@ -193,6 +200,30 @@ function summariseTrace(events: TraceEvent[], profile: CpuProfile): void {
 }
 
 /**
+ * Prints every task of 0.3 ms or more on the page's main thread and the worker's thread between `from`
+ * and `to` (trace µs), in ms since `from`: wall / thread CPU ms and what ran inside. Returns CPU ms per thread.
+ */
+function taskTimeline(events: TraceEvent[], threads: Map<string, string>, from: number, to: number): Map<string, number> {
+  const kinds = ['ParseHTML', 'EvaluateScript', 'v8.compile', 'v8.compileModule', 'v8.evaluateModule', 'FunctionCall', 'HandlePostMessage', 'TimerFire', 'MinorGC', 'MajorGC', 'Receive mojo reply', 'Receive mojo message'];
+  const cpuBy = new Map<string, number>();
+  for (const task of events.filter((e) => e.name === 'ThreadControllerImpl::RunTask' && e.ph === 'X' && e.ts >= from && e.ts <= to && (e.dur ?? 0) >= 300).sort((a, b) => a.ts - b.ts)) {
+    const name = threads.get(`${task.pid}:${task.tid}`) ?? '';
+    const thread = /DedicatedWorker/.test(name) ? 'worker' : name === 'CrRendererMain' ? 'page' : '';
+    if (!thread) continue;
+    const inner = events.filter((e) => e.pid === task.pid && e.tid === task.tid && e.ph === 'X' && e !== task && e.ts >= task.ts && e.ts < task.ts + task.dur! && kinds.includes(e.name));
+    const label = inner.map((e) => {
+      const d = (e.args as { data?: { url?: string; functionName?: string } } | undefined)?.data;
+      const where = d?.url ? ` ${d.url.split('/').pop()}` : d?.functionName ? ` ${d.functionName}` : '';
+      return `${e.name}${where} ${(e.dur! / 1000).toFixed(1)}`;
+    });
+    const cpu = (task.tdur ?? task.dur!) / 1000;
+    cpuBy.set(thread, (cpuBy.get(thread) ?? 0) + cpu);
+    console.log(`${((task.ts - from) / 1000).toFixed(1).padStart(7)}  ${thread.padEnd(6)} ${(task.dur! / 1000).toFixed(1).padStart(5)} / ${cpu.toFixed(1).padStart(5)}: ${label.slice(0, 5).join(', ')}`);
+  }
+  return cpuBy;
+}
+
+/**
  * `start [--cold]`: one navigation to the benchmark's shop page (after five to settle the caches) under a
  * trace: when each of the library's files was requested and arrived, and every task of 0.3 ms or more on
  * the page's main thread and the worker's thread until the slot's first personalized rerank, in ms since
@@ -230,23 +261,8 @@ async function startTimeline(browser: Browser, page: Page, cdp: CDPSession, url:
       console.log(`${at(s0.ts)} → ${at(e.ts)}  ${new URL(s0.url).pathname}`);
     }
   }
-  const kinds = ['ParseHTML', 'EvaluateScript', 'v8.compile', 'v8.compileModule', 'v8.evaluateModule', 'FunctionCall', 'HandlePostMessage', 'TimerFire', 'MinorGC', 'MajorGC', 'Receive mojo reply', 'Receive mojo message'];
   console.log('\ntasks of 0.3 ms or more until the first personalized rerank (ms since navigation start, thread, wall / CPU ms: what ran inside):');
-  const cpuBy = new Map<string, number>();
-  for (const task of events.filter((e) => e.name === 'ThreadControllerImpl::RunTask' && e.ph === 'X' && e.ts >= origin && e.ts <= end && (e.dur ?? 0) >= 300).sort((a, b) => a.ts - b.ts)) {
-    const name = threads.get(`${task.pid}:${task.tid}`) ?? '';
-    const thread = /DedicatedWorker/.test(name) ? 'worker' : name === 'CrRendererMain' ? 'page' : '';
-    if (!thread) continue;
-    const inner = events.filter((e) => e.pid === task.pid && e.tid === task.tid && e.ph === 'X' && e !== task && e.ts >= task.ts && e.ts < task.ts + task.dur! && kinds.includes(e.name));
-    const label = inner.map((e) => {
-      const d = (e.args as { data?: { url?: string; functionName?: string } } | undefined)?.data;
-      const where = d?.url ? ` ${d.url.split('/').pop()}` : d?.functionName ? ` ${d.functionName}` : '';
-      return `${e.name}${where} ${(e.dur! / 1000).toFixed(1)}`;
-    });
-    const cpu = (task.tdur ?? task.dur!) / 1000;
-    cpuBy.set(thread, (cpuBy.get(thread) ?? 0) + cpu);
-    console.log(`${at(task.ts)}  ${thread.padEnd(6)} ${(task.dur! / 1000).toFixed(1).padStart(5)} / ${cpu.toFixed(1).padStart(5)}: ${label.slice(0, 5).join(', ')}`);
-  }
+  const cpuBy = taskTimeline(events, threads, origin, end);
   console.log(`\nCPU in those tasks: ${[...cpuBy].map(([k, v]) => `${k} ${v.toFixed(1)} ms`).join(', ')}`);
 }
 
@@ -371,7 +387,7 @@ async function main(): Promise<void> {
       for (let k = 0; k < 50; k++) await (window as unknown as W).pz.rerank(list, { slot: 'warm-up' });
     }, catalogue.slice(0, 200));
     const tracing = process.argv.includes('--trace');
-    if (tracing) await browser.startTracing(page, { categories: ['toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8'] });
+    if (tracing) await browser.startTracing(page, { categories: ['toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'blink.user_timing'] });
     await profiled('Profiler.enable');
     await profiled('Profiler.setSamplingInterval', { interval: 100 });
     await profiled('Profiler.start');
@@ -410,7 +426,10 @@ async function main(): Promise<void> {
           const n = burst ? 10_000 : evs.length;
           const t0 = performance.now();
           if (burst) for (let i = 0; i < n; i++) pz.track({ id: `burst-${i}`, type: 'view', item: { id: `b${i % 500}`, category: 'home/kitchen' }, ts: Date.now() - (n - i) * 2000 });
-          else for (const e of evs) pz.track(e);
+          else {
+            performance.mark('pz-burst');
+            for (const e of evs) pz.track(e);
+          }
           const lat: number[] = [];
           const took: number[] = [];
           while (acked < n && performance.now() - t0 < 60_000) {
