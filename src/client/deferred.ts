@@ -157,7 +157,7 @@ export function deferPersonalizer(init: DeferredInit, readyTimeoutMs: number): D
     fail(reason) {
       if (real || failure !== undefined) return;
       failure = reason;
-      loadError = { where: 'load', message: tracked ? `${reason}; ${tracked} events tracked meanwhile were not stored` : reason };
+      loadError = { where: 'load', message: tracked ? `${reason}; ${tracked} events were not stored` : reason };
       for (const h of held.splice(0)) h.failed?.(reason);
     },
   };

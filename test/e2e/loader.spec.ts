@@ -75,6 +75,6 @@ test('a client file that cannot load: reranks answer the server order, error lis
   expect(answer.items.map((i) => i.id)).toEqual(['b', 'a']);
   expect(answer.fellBack).toMatch(/client file could not load/);
   const heard = await page.evaluate(() => (window as unknown as Win).heard);
-  expect(heard).toEqual([{ where: 'load', message: expect.stringMatching(/could not load.*1 events tracked meanwhile were not stored/) }]);
+  expect(heard).toEqual([{ where: 'load', message: expect.stringMatching(/could not load.*1 events were not stored$/) }]);
   expect(seen.errors).toEqual([]);
 });

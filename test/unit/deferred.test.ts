@@ -150,7 +150,7 @@ describe('when the client file cannot load', () => {
     await expect(rerank).resolves.toMatchObject({ items: [{ id: 'x' }, { id: 'y' }], fellBack: 'the client file could not load (404)' });
     await expect(profile).resolves.toBeUndefined();
     await expect(erase).rejects.toThrow(/could not load/);
-    expect(heard).toEqual([{ where: 'load', message: 'the client file could not load (404); 2 events tracked meanwhile were not stored' }]);
+    expect(heard).toEqual([{ where: 'load', message: 'the client file could not load (404); 2 events were not stored' }]);
     // Later calls answer at once, and nothing throws.
     await expect(d.api.rerank([{ id: 'z' }])).resolves.toMatchObject({ items: [{ id: 'z' }] });
     await expect(d.api.erase()).rejects.toThrow(/could not load/);
