@@ -33,7 +33,7 @@ declare const __PZ_CLIENT_FILE__: string;
 /** Says why on the console, which a page may have removed. */
 function say(message: string): void {
   try {
-    console.error(`[pz] ${message}`);
+    console.error('[pz]', message);
   } catch {
     // no console
   }
