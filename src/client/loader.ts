@@ -60,11 +60,11 @@ function boot(): void {
       base,
       workerUrl: resolveUrl(d.worker || 'pz-worker.js', base) ?? new URL('pz-worker.js', base).href,
       consent: parseConsent(d.consent),
-      dbName: d.db || undefined,
+      dbName: d.db || DEFAULT_DB_NAME,
       readyTimeoutMs: numberAttribute(d.readyTimeoutMs),
     };
     // The worker starts now, in parallel with the client file; the rule for "now" is the client's own.
-    const state = startingState(start.consent, readChoices(start.dbName ?? DEFAULT_DB_NAME));
+    const state = startingState(start.consent, readChoices(start.dbName));
     const early = beginEarly(start.workerUrl, state.consent === 'granted');
     const deferred = deferPersonalizer(state, start.readyTimeoutMs ?? READY_TIMEOUT_MS);
     api = deferred.api;

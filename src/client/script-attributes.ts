@@ -19,7 +19,8 @@ export interface LoaderStart {
   base: string;
   workerUrl: string;
   consent?: ConsentState | undefined;
-  dbName?: string | undefined;
+  /** `data-db`, or the default database name. */
+  dbName: string;
   readyTimeoutMs?: number | undefined;
 }
 

@@ -6,6 +6,7 @@ const start = (data: Record<string, string>, extra: Record<string, unknown> = {}
   data,
   base,
   workerUrl: 'https://shop.example/static/pz-worker.js',
+  dbName: 'on-device-personalizer',
   ...extra,
 });
 
@@ -52,6 +53,6 @@ describe("the script tag's attributes the client file reads", () => {
     vi.stubGlobal('document', { documentElement: { lang: '' } });
     vi.stubGlobal('location', { href: 'https://shop.example/' });
     const options = scriptOptions(start({ budgetMs: 'soon', personalization: 'high', report: 'http://[', debug: 'false' }));
-    expect(options).toEqual({ workerUrl: 'https://shop.example/static/pz-worker.js', debug: false });
+    expect(options).toEqual({ workerUrl: 'https://shop.example/static/pz-worker.js', debug: false, dbName: 'on-device-personalizer' });
   });
 });
