@@ -15,7 +15,7 @@ export const INSTANCE_KEY: unique symbol = Symbol.for('on-device-personalizer') 
  */
 export function unsafeGlobalName(name: string, win: object): string | undefined {
   let why: string;
-  if (!/^[A-Za-z_$][\w$]*$/.test(name)) why = 'is not a JavaScript identifier';
+  if (!/^[a-z_$][\w$]*$/i.test(name)) why = 'is not a JavaScript identifier';
   else
     try {
       if (!(name in win)) return undefined;
