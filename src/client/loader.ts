@@ -74,7 +74,7 @@ function boot(): void {
       .catch((err: unknown) => {
         early.takeEvents();
         early.worker?.terminate();
-        deferred.fail(`the personalizer's client file could not load (${err})`);
+        deferred.fail(`the client file could not load (${err})`);
       });
   }
   w[name] = api;
