@@ -14,16 +14,17 @@ export const INSTANCE_KEY: unique symbol = Symbol.for('on-device-personalizer') 
  * @example unsafeGlobalName('name', window); // 'data-global="name" is taken: window.name is string; the personalizer did not start'
  */
 export function unsafeGlobalName(name: string, win: object): string | undefined {
-  let why: string;
-  if (!/^[a-z_$][\w$]*$/i.test(name)) why = 'is not a JavaScript identifier';
-  else
+  let why = 'is not a JavaScript identifier';
+  if (/^[a-z_$][\w$]*$/i.test(name)) {
     try {
       if (!(name in win)) return undefined;
       const value = (win as Record<string, unknown>)[name];
       if (Array.isArray(value) || (value != null && value === (win as Record<symbol, unknown>)[INSTANCE_KEY])) return undefined;
-      why = `is taken: window.${name} is ${value === null ? 'null' : typeof value}`;
+      why = `is ${value === null ? 'null' : typeof value}`;
     } catch {
-      why = `is taken: window.${name} cannot be read`;
+      why = 'cannot be read';
     }
+    why = `is taken: window.${name} ${why}`;
+  }
   return `data-global="${name.slice(0, 60)}" ${why}; the personalizer did not start`;
 }
