@@ -126,8 +126,6 @@ const Z2 = 2;
 
 const sigmoid = (s: number): number => 1 / (1 + Math.exp(-s));
 
-/** Keys of candidate objects seen before (a list is scored, then learnt from, with the same objects). */
-const tokenCache = new WeakMap<Candidate, readonly string[]>();
 
 /** Item, brand, category-level and tag tokens by the raw strings lists repeat (concatenated once). */
 const itemToken = memo((id) => `i:${itemKey(id)}`);
@@ -143,8 +141,6 @@ const tagToken = memo((tag) => {
 
 /** Attribute keys of an item, each with its family's prefix (`i:` item, `b:` brand, `c:` category level, `t:` tag). */
 export function tasteTokens(c: Candidate): readonly string[] {
-  const cached = tokenCache.get(c);
-  if (cached) return cached;
   const out = [itemToken(c.id)];
   const b = c.brand ? brandToken(c.brand) : undefined;
   if (b) out.push(b);
@@ -158,7 +154,6 @@ export function tasteTokens(c: Candidate): readonly string[] {
       if (k && out.indexOf(k, first) < 0) out.push(k);
     }
   }
-  tokenCache.set(c, out);
   return out;
 }
 
