@@ -127,7 +127,6 @@ function tags(raw: Raw, prefix: string, issues: ItemIssue[]): string[] | undefin
     return undefined;
   }
   const out: string[] = [];
-  const seen = new Set<string>();
   // Reads stop once the list is full, so a huge tag array costs nothing.
   for (let i = 0; i < v.length; i++) {
     const t: unknown = v[i];
@@ -141,12 +140,12 @@ function tags(raw: Raw, prefix: string, issues: ItemIssue[]): string[] | undefin
       issues.push({ field: `${field}[${i}]`, kind: 'adjusted', message: `${field}[${i}] truncated to ${ITEM_LIMITS.tag} characters` });
       s = s.slice(0, ITEM_LIMITS.tag);
     }
-    if (seen.has(s)) continue;
+    // At most 32 kept: a scan of them is cheaper than a set.
+    if (out.includes(s)) continue;
     if (out.length >= ITEM_LIMITS.tags) {
       issues.push({ field, kind: 'adjusted', message: `${field}: only the first ${ITEM_LIMITS.tags} tags are kept` });
       break;
     }
-    seen.add(s);
     out.push(s);
   }
   return out.length > 0 ? out : undefined;
@@ -196,6 +195,9 @@ export function readRelated(value: unknown, onSkip?: (index: number) => void): R
   }
   return out.length > 0 ? out : undefined;
 }
+
+const ITEM_FLAGS = ['consumable'] as const;
+const CANDIDATE_FLAGS = ['consumable', 'pinned', 'available'] as const;
 
 /** What {@link readItem} returns: the usable item (or `undefined` when its id is not usable) and the issues. */
 export interface ItemRead {
@@ -272,8 +274,7 @@ export function readItem(raw: unknown, options: ReadItemOptions = {}): ItemRead 
       if (kept) item.related = kept;
     }
   }
-  const booleans = options.flags ? (['consumable', 'pinned', 'available'] as const) : (['consumable'] as const);
-  for (const key of booleans) {
+  for (const key of options.flags ? CANDIDATE_FLAGS : ITEM_FLAGS) {
     const v = own(raw, key);
     if (v === undefined || v === null) continue;
     if (typeof v === 'boolean') item[key] = v;
