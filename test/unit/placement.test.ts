@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type DiversityKeys, diversityKeys, similarity } from '../../src/core/rank/mmr';
+import { BRAND_WEIGHT, CATEGORY_TABLE_MAX, CATEGORY_WEIGHT, categorySimilarity, type DiversityKeys, diversityKeys, similarity } from '../../src/core/rank/mmr';
 import { type PlacementInput, placeItems, relevanceOrder } from '../../src/core/rank/placement';
 
 /**
@@ -103,5 +103,27 @@ describe('placeItems', () => {
       }),
       { numRuns: 400 },
     );
+  });
+});
+
+describe('similarity', () => {
+  it('reads category similarity from the per-list table exactly as comparing prefixes gives it, and without a table past its size', () => {
+    const few = ['a', 'a/b', 'a/b/c', 'A / B / d', 'e', '/', ''];
+    const many = Array.from({ length: CATEGORY_TABLE_MAX + 1 }, (_, i) => `top${i % 3}/mid${i % 5}/leaf${i}`);
+    for (const paths of [few, many]) {
+      const list = paths.flatMap((category, i) => [
+        { id: `${i}a`, category, brand: i % 2 ? 'x' : 'Y' },
+        { id: `${i}b`, category, brand: 'y' },
+      ]);
+      list.push({ id: 'none', brand: 'x' } as (typeof list)[number]);
+      const keys = diversityKeys(list);
+      expect(keys.categorySim === undefined).toBe(paths === many);
+      for (let i = 0; i < list.length; i++) {
+        for (let j = 0; j < list.length; j++) {
+          const sameBrand = keys.brand[i]! >= 0 && keys.brand[i] === keys.brand[j] ? 1 : 0;
+          expect(similarity(keys, i, j)).toBe(CATEGORY_WEIGHT * categorySimilarity(keys, i, j) + BRAND_WEIGHT * sameBrand);
+        }
+      }
+    }
   });
 });

@@ -31,7 +31,16 @@ export interface DiversityKeys {
   groupCount: number;
   /** Per group: one member item, to compute the group's similarities with. */
   groupMember: Int32Array;
+  /**
+   * {@link categorySimilarity} by full category path id (`categoryCount`² entries, row-major), when the
+   * list has at most {@link CATEGORY_TABLE_MAX} paths: the MMR loop then reads a number instead of
+   * comparing prefixes.
+   */
+  categorySim?: Float64Array | undefined;
 }
+
+/** Most distinct category paths for which {@link diversityKeys} tabulates their similarities (64² numbers). */
+export const CATEGORY_TABLE_MAX = 64;
 
 const EMPTY = new Int32Array(0);
 
@@ -65,6 +74,7 @@ export function diversityKeys(candidates: readonly Candidate[]): DiversityKeys {
   const brand = new Int32Array(n).fill(-1);
   const group = new Int32Array(n);
   const groupMember: number[] = [];
+  const categoryMember: number[] = [];
   for (let i = 0; i < n; i++) {
     const c = candidates[i];
     categoryPrefixes[i] = EMPTY;
@@ -90,6 +100,7 @@ export function diversityKeys(candidates: readonly Candidate[]): DiversityKeys {
       }
       categoryPrefixes[i] = entry.prefixes;
       category[i] = entry.full;
+      if (entry.full >= 0 && categoryMember[entry.full] === undefined) categoryMember[entry.full] = i;
     }
     if (c?.brand !== undefined) {
       const b = c.brand.trim().toLowerCase();
@@ -108,7 +119,7 @@ export function diversityKeys(candidates: readonly Candidate[]): DiversityKeys {
     }
     group[i] = g;
   }
-  return {
+  const keys: DiversityKeys = {
     categoryPrefixes,
     category,
     brand,
@@ -117,6 +128,14 @@ export function diversityKeys(candidates: readonly Candidate[]): DiversityKeys {
     groupCount: groupIds.size,
     groupMember: Int32Array.from(groupMember),
   };
+  const m = fullIds.size;
+  if (m <= CATEGORY_TABLE_MAX) {
+    // Items of one full path share its prefixes, so one member per path stands for all.
+    const table = new Float64Array(m * m);
+    for (let a = 0; a < m; a++) for (let b = 0; b < m; b++) table[a * m + b] = categorySimilarity(keys, categoryMember[a] as number, categoryMember[b] as number);
+    keys.categorySim = table;
+  }
+  return keys;
 }
 
 /**
@@ -143,5 +162,14 @@ export function categorySimilarity(keys: DiversityKeys, i: number, j: number): n
 export function similarity(keys: DiversityKeys, i: number, j: number): number {
   const bi = keys.brand[i] ?? -1;
   const sameBrand = bi >= 0 && bi === keys.brand[j] ? 1 : 0;
-  return CATEGORY_WEIGHT * categorySimilarity(keys, i, j) + BRAND_WEIGHT * sameBrand;
+  const table = keys.categorySim;
+  let category: number;
+  if (table === undefined) category = categorySimilarity(keys, i, j);
+  else {
+    // An item without a category path (id -1) shares nothing.
+    const a = keys.category[i] ?? -1;
+    const b = keys.category[j] ?? -1;
+    category = a < 0 || b < 0 ? 0 : (table[a * keys.categoryCount + b] as number);
+  }
+  return CATEGORY_WEIGHT * category + BRAND_WEIGHT * sameBrand;
 }
