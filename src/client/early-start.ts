@@ -51,9 +51,10 @@ export function beginEarly(workerUrl: string | URL, startWorker: boolean): Early
   if (startWorker) {
     try {
       const w = newWorker(workerUrl);
-      w.addEventListener('error', (ev: ErrorEvent) => {
+      w.addEventListener('error', (ev: Event) => {
         ev.preventDefault();
-        if (early.worker === w) early.workerError = ev.message;
+        // A script that cannot load (a 404, a wrong type) fires a plain Event, without a message.
+        if (early.worker === w) early.workerError = (ev as ErrorEvent).message ?? '';
       });
       early.worker = w;
     } catch {

@@ -78,3 +78,33 @@ test('a client file that cannot load: reranks answer the server order, error lis
   expect(heard).toEqual([{ where: 'load', message: expect.stringMatching(/could not load.*1 events were not stored$/) }]);
   expect(seen.errors).toEqual([]);
 });
+
+test('a worker file that fails to load before the client file arrives: reranks answer the server order at once, saying why', async ({ page }) => {
+  const seen = watch(page);
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  await page.route(CLIENT_FILE, async (route) => {
+    await held;
+    await route.continue();
+  });
+  const workerFailed = page.waitForResponse(/\/test\/no-such-worker\.js$/);
+  await page.goto('/test/missing-worker.html');
+  expect((await workerFailed).status()).toBe(404);
+  // The loader's worker failed while the client file was held (its error event follows the 404): the
+  // client must learn it from the loader (a failed script load fires a plain Event, without a message),
+  // not wait for the 20 s ready timeout. Had the event come after the client listened, the client's own
+  // listener gives the same answer.
+  release();
+  const answer = await page.evaluate(async () => {
+    const w = window as unknown as Win;
+    const t0 = performance.now();
+    const r = await w.pz.rerank([{ id: 'b' }, { id: 'a' }]);
+    return { ids: r.items.map((i) => i.id), fellBack: r.fellBack, ms: performance.now() - t0 };
+  });
+  expect(answer.ids).toEqual(['b', 'a']);
+  expect(answer.fellBack).toBe('worker crashed (worker failed to load)');
+  expect(answer.ms).toBeLessThan(10_000);
+  expect(seen.errors).toEqual([]);
+});
