@@ -125,7 +125,7 @@ export interface Client extends PersonalizerCalls {
   destroy(): void;
 }
 
-/** Why a worker died when the browser's error event gives no message. */
+/** Why a worker died when its error event gives no message (a script that cannot load fires a plain Event). */
 const WORKER_LOAD_FAILED = 'worker failed to load';
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
@@ -309,7 +309,7 @@ export function createClient(options: ClientOptions, early?: EarlyStart): Client
       if (adopted && adoptedError !== undefined) {
         // It failed before this client listened: restart now rather than wait for init's deadline.
         queueMicrotask(() => {
-          if (worker === w) onDead(adoptedError || WORKER_LOAD_FAILED);
+          if (worker === w) onDead((adoptedError as ErrorEvent).message || WORKER_LOAD_FAILED);
         });
       }
       const readOnly = consent !== 'granted';

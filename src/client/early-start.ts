@@ -10,8 +10,11 @@ import { trustedScriptUrl } from './trusted-url';
 export interface EarlyStart {
   /** A worker already started from the client's `workerUrl`; the client's first start adopts it. */
   worker?: Worker | undefined;
-  /** The browser's message (possibly empty) when that worker failed to load before the client listened. */
-  workerError?: string | undefined;
+  /**
+   * The error event of that worker when it failed before the client listened: an `ErrorEvent` with the
+   * browser's message, or a plain `Event` when its script could not load (a 404, a wrong type).
+   */
+  workerError?: Event | undefined;
   /**
    * Starts a worker through the loader's Trusted Types policy: a site that allows only the policy
    * `pz` (no duplicates) lets one file create it, so the client's later starts go through this one.
@@ -53,8 +56,7 @@ export function beginEarly(workerUrl: string | URL, startWorker: boolean): Early
       const w = newWorker(workerUrl);
       w.addEventListener('error', (ev: Event) => {
         ev.preventDefault();
-        // A script that cannot load (a 404, a wrong type) fires a plain Event, without a message.
-        if (early.worker === w) early.workerError = (ev as ErrorEvent).message ?? '';
+        if (early.worker === w) early.workerError = ev;
       });
       early.worker = w;
     } catch {
