@@ -5,6 +5,7 @@
  */
 import type { PersonalizerCalls } from './client';
 import type { Personalizer } from './personalizer';
+import { say } from './say';
 
 /** A queued command: `['track', event]`, `['rerank', candidates, options]`, … or a function called with the API. */
 export type Command = [string, ...unknown[]] | ((pz: Personalizer) => void);
@@ -41,6 +42,6 @@ export function runCommand(api: Personalizer, cmd: unknown): void {
     const r = fn.apply(api, args) as { then?: unknown } | undefined;
     if (r !== null && typeof r === 'object' && typeof r.then === 'function') (r as PromiseLike<unknown>).then(undefined, () => undefined);
   } catch (err) {
-    console.warn('[pz]', err, cmd);
+    say(err, cmd);
   }
 }

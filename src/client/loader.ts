@@ -25,19 +25,11 @@ import { INSTANCE_KEY, unsafeGlobalName } from './global-name';
 import type { Personalizer } from './personalizer';
 import { type LoaderStart, numberAttribute } from './script-attributes';
 import { resolveUrl, scriptBase } from './script-url';
+import { say } from './say';
 import { startingState } from './starting-state';
 
 /** The client file's name under this script's URL, content-hashed at build time. */
 declare const __PZ_CLIENT_FILE__: string;
-
-/** Says why on the console, which a page may have removed. */
-function say(message: string): void {
-  try {
-    console.error('[pz]', message);
-  } catch {
-    // no console
-  }
-}
 
 function boot(): void {
   const script = document.currentScript as HTMLScriptElement | null;
@@ -85,5 +77,5 @@ try {
   boot();
 } catch (err) {
   // The host page must never see our failure.
-  say(`failed to start (${err})`);
+  say('failed to start', err);
 }

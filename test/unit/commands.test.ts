@@ -19,7 +19,7 @@ function api() {
 describe('the command queue', () => {
   it('runs a known command with its arguments, and a function with the API', () => {
     const { pz, calls } = api();
-    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const warn = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     runCommand(pz, ['track', { type: 'click' }, 2]);
     let got: unknown;
     runCommand(pz, (p: Personalizer) => {
@@ -32,7 +32,7 @@ describe('the command queue', () => {
 
   it('reports what is not a command, with the command itself, and never throws', () => {
     const { pz, calls } = api();
-    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const warn = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     for (const bad of [['trak', {}], ['push'], ['__proto__'], ['toString'], [7], 'track', { track: {} }, null]) {
       expect(() => runCommand(pz, bad)).not.toThrow();
       expect(warn).toHaveBeenLastCalledWith('[pz]', new TypeError('unknown command'), bad);
@@ -43,7 +43,7 @@ describe('the command queue', () => {
 
   it('reports a command that throws, and swallows a rejected answer (nobody awaits a queued command)', async () => {
     const { pz } = api();
-    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const warn = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     const unhandled = vi.fn();
     process.on('unhandledRejection', unhandled);
     const thrower = () => {
@@ -55,6 +55,19 @@ describe('the command queue', () => {
     await new Promise((r) => setTimeout(r, 0));
     process.off('unhandledRejection', unhandled);
     expect(unhandled).not.toHaveBeenCalled();
+  });
+
+  it('never throws into the page, even when the page broke its console', () => {
+    const { pz } = api();
+    vi.spyOn(console, 'error').mockImplementation(() => {
+      throw new Error('console removed');
+    });
+    expect(() => runCommand(pz, ['trak'])).not.toThrow();
+    expect(() =>
+      runCommand(pz, () => {
+        throw new Error('boom');
+      }),
+    ).not.toThrow();
   });
 
   it('names every call of the API once', () => {
