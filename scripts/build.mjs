@@ -59,14 +59,19 @@ await pageBundle('src/client/panel-entry.ts', 'pz-panel.js', 'es');
 await pageBundle('src/client/widget-entry.ts', 'pz-widget.js', 'es');
 
 // 3. Module worker: one minified ES module with no static imports (nothing to fetch before it runs),
-// and three lazy files in pz-chunks/ with content-hashed names: the tfjs learner, the reporter and the
-// profile view (segments, propensities: read when the panel or an export asks). Each
+// and lazy files in pz-chunks/ with content-hashed names: the tfjs learner, the reporter, the profile
+// view (segments, propensities: read when the panel or an export asks), the reader of the site's
+// files (only when the site names one), log retention (after ready) and the readouts (export,
+// explainLast, requests). None of them is needed before the first answer. Each
 // lazy file is self-contained (it repeats the few small modules it shares with the worker), so loading
 // it never re-imports the worker file, whatever URL or name the site gives that.
 const LAZY = [
   { name: 'learner', entry: 'src/core/model/learner.ts', from: '../core/model/learner' },
   { name: 'reports', entry: 'src/worker/reports.ts', from: './reports' },
   { name: 'view', entry: 'src/core/profile/view.ts', from: '../core/profile/view' },
+  { name: 'site-files', entry: 'src/worker/site-files.ts', from: './site-files' },
+  { name: 'retention', entry: 'src/worker/retention.ts', from: './retention' },
+  { name: 'readouts', entry: 'src/worker/readouts.ts', from: './readouts' },
 ];
 const esModule = (input, outDir, entryFileNames, plugins = []) =>
   build({

@@ -13,6 +13,8 @@ import { encode } from '../core/privacy/oracle';
 import { answer, type Facts, oracleOf, periodIndex, type Question, readReportConfig, type ReportConfig } from '../core/privacy/questions';
 import type { ReportStatus } from '../core/api';
 import type { Rng } from '../core/util/rng';
+import { purchaseIntent } from '../core/profile/propensity';
+import type { PersonalizerService } from './service';
 import type { Store } from './store';
 
 /** After a missed moment (no page open then), send within this long of the next start, at random. */
@@ -174,4 +176,45 @@ export class Reporter {
       epsilon,
     );
   }
+}
+
+/**
+ * Starts the reporter of the worker's service `s` for the site's report URL (`s.reporter`), unless an
+ * erase turned reporting off meanwhile. Its requests go into the service's request log: a POST is a
+ * report (with the ε it spent), the questions' GET a static file.
+ */
+export async function startReporter(s: PersonalizerService, url: string): Promise<void> {
+  if (s.reportsOff) return;
+  const reportFetch = async (u: string, init: RequestInit, epsilon?: number): Promise<unknown> => {
+    const post = init.method === 'POST';
+    const entry = s.requestLog.add({ url: u, method: init.method ?? 'GET', kind: post ? 'report' : 'static', ...(post ? { epsilon } : {}), at: s.now() });
+    try {
+      const res = await fetch(u, init);
+      entry.ok = res.ok;
+      return res;
+    } catch (err) {
+      entry.ok = false;
+      throw err;
+    }
+  };
+  s.reporter = new Reporter(url, {
+    store: () => (s.writable ? s.openedStore() : Promise.resolve(undefined)),
+    now: () => s.now(),
+    rng: cryptoRng(),
+    fetch: reportFetch,
+    setTimeout: (fn, ms) => s.timers.setTimeout(fn, ms),
+    clearTimeout: (t) => s.timers.clearTimeout(t),
+    facts: async (from, to) => {
+      const store = await s.openedStore();
+      const events = store ? await store.readEvents(s.now()) : [];
+      const now = s.now();
+      return {
+        categories: s.engine.profile.categories.long,
+        purchaseIntent: purchaseIntent(s.engine.profile, now, s.engineOptions.intentModel),
+        boughtLastPeriod: events.some((e) => e.type === 'purchase' && e.ts >= from && e.ts < to),
+      };
+    },
+    debug: s.config.debug === true,
+  });
+  await s.reporter.start();
 }

@@ -7,7 +7,6 @@
  * snapshot records the newest batch key it includes (`upTo`); every tab applies each batch exactly
  * once, whether it wrote it, heard of it on the BroadcastChannel, or read it while catching up.
  */
-import { checkLogisticModel, type LogisticModel, purchaseIntent } from '../core/profile/propensity';
 import type { ExportBundle, Explanation, LastRerank, ReportStatus, TrackAck, WorkerApi, WorkerConfig, WorkerRequest, WorkerStatus } from '../core/api';
 import {
   type InterestKind,
@@ -18,22 +17,21 @@ import {
   withRemoved,
 } from '../core/privacy/interests';
 import { Engine, type EngineOptions, type Learner } from '../core/engine';
-import { FEATURE_DIM, FEATURE_SCHEMA_VERSION } from '../core/model/features';
+import { FEATURE_SCHEMA_VERSION } from '../core/model/features';
 import type { FmWeights } from '../core/model/fm';
-import { parsePrior } from '../core/model/prior';
 import { priceBand } from '../core/profile/accessors';
 import { createRng, type Rng } from '../core/util/rng';
-import { checkCentroidFile, type SegmentConfig } from '../core/profile/segments';
-import { readMessages } from '../core/messages';
 import { serverOrder } from '../core/rank/server-order';
 import type { Impression, RerankOptions, RerankResult, StoredEvent } from '../core/types';
-import { BlockedError, ConsentError, ErasedError, StorageUnavailableError, describeError } from '../core/errors';
+import { BlockedError, ConsentError, ErasedError, describeError } from '../core/errors';
 import { reviveBatchEvents } from '../core/input/stored';
 import { BATCH_EVENTS, DEFAULT_DB_NAME, type EventBatch, SCHEMA_VERSION, type Store, type StoreCallbacks, deleteStore, openExistingStore, openStore } from './store';
 import { type TabMessage, type Tabs, openTabs } from './tabs';
 import { DAY_MS } from '../core/util/time';
 import { ENGINE_SETTINGS } from '../core/settings';
+import { plain } from './plain';
 import { RequestLog } from './request-log';
+import type { SiteFiles } from './site-files';
 
 const PROFILE_RECORD_VERSION = 1;
 const SNAPSHOT_DELAY_MS = 500;
@@ -50,8 +48,6 @@ const DEFAULT_MAX_AGE_DAYS = 90;
 const RETENTION_SLACK = 0.05;
 /** `meta` key of the removed interests. */
 const REMOVED_KEY = 'removed-interests';
-/** Version of the `exportData()` format (see the README "Export format"). */
-const EXPORT_VERSION = 2;
 /** Most events one track call takes (the page sends at most 500 per call). */
 const TRACK_MAX = 1000;
 /** Longest stretch of ingest or training work before the worker yields, so a waiting rerank runs. */
@@ -121,36 +117,31 @@ const blockedError = () => new BlockedError('database', 'another tab keeps an ol
 const isQuotaError = (err: unknown) => err instanceof DOMException && err.name === 'QuotaExceededError';
 
 /**
- * Plain JSON data for the page: the profile's maps serialise as objects through their `toJSON`, which
- * structured cloning (postMessage) would skip, leaving the shopper's panel and export with empty maps.
+ * Members without `private` are also read by the worker's lazily loaded files (readouts.ts, the
+ * reporter's start in reports.ts); the page reaches only the {@link WorkerApi} methods (index.ts).
  */
-function plain<T>(value: T): unknown {
-  return JSON.parse(JSON.stringify(value));
-}
-
-
 export class PersonalizerService implements WorkerApi {
   private store: Store | undefined;
   /** False when consent is not granted: the store (if it existed) is read, never created or written. */
-  private writable = true;
+  writable = true;
   /** An open that another tab blocked past the deadline and that may still land. */
   private blockedOpen: LateOpen | undefined;
   /** The open in progress, shared by every caller that needs the store meanwhile. */
   private opening: Promise<Store | undefined> | undefined;
   /** A connection was held before: a database created by a later open means ours was deleted. */
-  private hadStore = false;
+  hadStore = false;
   /** This tab (or another, by its message) deleted the database: reads do not create it again. */
-  private deleted = false;
-  private storageError: string | undefined;
+  deleted = false;
+  storageError: string | undefined;
   /** Stored records and events that could not be read back (skipped, counted, never fatal). */
   private quarantined = 0;
   private tabs: Tabs | undefined;
-  private engine = new Engine();
-  private config: WorkerConfig = {};
+  engine = new Engine();
+  config: WorkerConfig = {};
   private dbName = DEFAULT_DB_NAME;
-  private engineOptions: EngineOptions = {};
+  engineOptions: EngineOptions = {};
   /** Accepted events not yet written (storage unavailable or full): in the profile, retried first on the next write. */
-  private unwritten: StoredEvent[] = [];
+  unwritten: StoredEvent[] = [];
   /** Events in the log as far as this tab knows (its own writes and other tabs' messages since the last retention pass). */
   private logEstimate = 0;
   /** Events that happened before this time were erased (here or in another tab) and are not taken any more. */
@@ -158,14 +149,14 @@ export class PersonalizerService implements WorkerApi {
   /** Storage writes, one after the other: an erase never overtakes a write, nor a write an erase. */
   private writes: Promise<unknown> = Promise.resolve();
   /** Interests the shopper removed (stored in `meta`, applied after every event). */
-  private removed: RemovedInterest[] = [];
+  removed: RemovedInterest[] = [];
   /** Locally private reports, when the site asks for them and consent is granted. */
-  private reporter: import('./reports').Reporter | undefined;
+  reporter: import('./reports').Reporter | undefined;
   /** Set by an erase: the ledger went with everything else, so this page reports no more. */
-  private reportsOff = false;
+  reportsOff = false;
   /** The last personalized rerank, for "why these items". */
-  private last: { slot: string; listId: string; at: number; items: RerankResult['items'] } | undefined;
-  private initPromise: Promise<WorkerStatus> | undefined;
+  last: { slot: string; listId: string; at: number; items: RerankResult['items'] } | undefined;
+  initPromise: Promise<WorkerStatus> | undefined;
   private rng: Rng = createRng(1);
   private upTo: number | undefined;
   private applied = new Set<number>();
@@ -175,7 +166,7 @@ export class PersonalizerService implements WorkerApi {
   private learnerTimer: unknown;
   private learnerPromise: Promise<void> | undefined;
   private learnerWanted = false;
-  private ranker: { dispose(): void; exportState(): unknown } | undefined;
+  ranker: { dispose(): void; exportState(): unknown } | undefined;
   /** Track calls run one after another (their ingest yields between slices, so order must be kept). */
   private trackChain: Promise<unknown> = Promise.resolve();
   private tracksRunning = 0;
@@ -187,11 +178,11 @@ export class PersonalizerService implements WorkerApi {
   private startup: Promise<void> | undefined;
   private priorWeights: FmWeights | undefined;
   private priorVersion = 'built-in';
-  private readonly now: () => number;
-  private readonly timers: Timers;
+  readonly now: () => number;
+  readonly timers: Timers;
   private readonly deps: ServiceDeps;
   /** Every request this worker made through `fetch` (files and reports), for `requests()`. */
-  private readonly requestLog = new RequestLog();
+  readonly requestLog = new RequestLog();
 
   constructor(deps: ServiceDeps = {}) {
     this.deps = deps;
@@ -235,30 +226,8 @@ export class PersonalizerService implements WorkerApi {
     }
   }
 
-  /** A `fetch` of the reporter, logged: a POST is a report (with the ε it spent), the questions' GET a static file. */
-  private async reportFetch(url: string, init: RequestInit, epsilon?: number): Promise<unknown> {
-    const post = init.method === 'POST';
-    const entry = this.requestLog.add({ url, method: init.method ?? 'GET', kind: post ? 'report' : 'static', ...(post ? { epsilon } : {}), at: this.now() });
-    try {
-      const res = await fetch(url, init);
-      entry.ok = res.ok;
-      return res;
-    } catch (err) {
-      entry.ok = false;
-      throw err;
-    }
-  }
-
   async requests(): Promise<WorkerRequest[]> {
-    // Modules the worker imports later (the learner, the reporter) are fetched by the browser, not by
-    // the code above: the worker's own resource timing records them (the page cannot see it).
-    const imported =
-      typeof performance === 'undefined' || !performance.getEntriesByType
-        ? []
-        : (performance.getEntriesByType('resource') as PerformanceResourceTiming[])
-            .filter((e) => e.initiatorType !== 'fetch')
-            .map((e): WorkerRequest => ({ url: e.name, method: 'GET', kind: 'static', at: Math.round(performance.timeOrigin + e.startTime) }));
-    return [...this.requestLog.entries(), ...imported];
+    return (await import('./readouts')).requests(this);
   }
 
   private async start(config: WorkerConfig): Promise<WorkerStatus> {
@@ -270,47 +239,26 @@ export class PersonalizerService implements WorkerApi {
     // waits for the other. Its failure is read where it is awaited, in `reopen`.
     const database = this.openDatabase();
     database.catch(() => undefined);
-    // Site-wide, non-personal files: the same for every shopper, fetched like any static asset.
+    // Site-wide, non-personal files: the same for every shopper, fetched like any static asset; the
+    // code that reads them is imported meanwhile, and only when the site names one.
+    const files =
+      config.priorUrl || config.segmentsUrl || config.messagesUrl
+        ? import('./site-files').catch((err: unknown) => {
+            if (config.debug) console.warn('[pz] site files ignored, their reader did not load:', describeError(err));
+            return undefined;
+          })
+        : undefined;
     const [prior, segments, translations] = await Promise.all([
       config.priorUrl ? this.fetchJson(config.priorUrl).catch((e) => ({ error: describeError(e) })) : undefined,
       config.segmentsUrl ? this.fetchJson(config.segmentsUrl).catch((e) => ({ error: describeError(e) })) : undefined,
       config.messagesUrl ? this.fetchJson(config.messagesUrl).catch((e) => ({ error: describeError(e) })) : undefined,
     ]);
-    const messages = readMessages(translations, config.lang);
-    if (config.debug && config.messagesUrl && !messages) console.warn(`[pz] no messages for lang "${config.lang ?? ''}" in ${config.messagesUrl}`);
-    let segmentConfig: SegmentConfig | undefined;
-    if (segments && !(segments as { error?: string }).error) {
-      try {
-        const s = segments as SegmentConfig & { centroids?: unknown };
-        segmentConfig = { ...s, ...(s.centroids ? { centroids: checkCentroidFile(s.centroids) } : {}) } as SegmentConfig;
-      } catch (err) {
-        if (config.debug) console.warn('[pz] segment file ignored:', describeError(err));
-      }
+    const site: SiteFiles = (await files)?.readSiteFiles(prior, segments, translations, config) ?? {};
+    if (site.prior) {
+      this.priorWeights = site.prior.weights;
+      this.priorVersion = site.prior.version;
     }
-    if (prior && !(prior as { error?: string }).error) {
-      const parsed = parsePrior(prior, { d: FEATURE_DIM, featureSchemaVersion: FEATURE_SCHEMA_VERSION });
-      if (parsed.ok) {
-        this.priorWeights = parsed.prior.weights;
-        this.priorVersion = parsed.prior.version;
-      } else if (config.debug) console.warn('[pz] prior ignored:', String(parsed.error));
-    }
-    // The site's purchase-intent model, for the panel's figure and the "likely to buy" segment alike:
-    // the segment file's, else the one published with the prior; a malformed one is ignored.
-    const published = [segmentConfig?.propensity?.purchaseIntent, (prior as { propensity?: { purchaseIntent?: unknown } } | undefined)?.propensity?.purchaseIntent];
-    const intentModel = published.find((m): m is LogisticModel => {
-      if (m === undefined) return false;
-      try {
-        checkLogisticModel(m);
-        return true;
-      } catch (err) {
-        if (config.debug) console.warn('[pz] purchase-intent model ignored:', describeError(err));
-        return false;
-      }
-    });
-    if (segmentConfig?.propensity || intentModel) {
-      const { purchaseIntent: _ignored, ...rest } = segmentConfig?.propensity ?? {};
-      segmentConfig = { ...segmentConfig, propensity: { ...rest, ...(intentModel ? { purchaseIntent: intentModel } : {}) } };
-    }
+    const { segments: segmentConfig, intentModel, messages } = site;
     this.engineOptions = {
       profile: {
         ...(config.halfLifeDays ? { halfLifeMs: config.halfLifeDays * DAY_MS } : {}),
@@ -328,7 +276,9 @@ export class PersonalizerService implements WorkerApi {
     // Private modes, full disks, blocked storage: keep working in memory; later writes try again.
     await this.openedStore(database);
     // Reports only with consent, and without delaying start-up.
-    if (this.writable && config.reportUrl) this.startReporter(config.reportUrl).catch(() => undefined);
+    // (The reporter is its own file: pages without `data-report` never load it.)
+    const reportUrl = config.reportUrl;
+    if (this.writable && reportUrl) import('./reports').then((m) => m.startReporter(this, reportUrl)).catch(() => undefined);
     // Ready now: start-up retention and the JIT warm-up run after the page got its answer (a rerank
     // that arrives meanwhile runs before them).
     this.timers.setTimeout(() => {
@@ -364,7 +314,7 @@ export class PersonalizerService implements WorkerApi {
    * start's, begun beside the site-file fetches). `undefined` when storage is unavailable; the reason
    * is in `storageError`, and the next call tries again.
    */
-  private openedStore(database?: Promise<Store | undefined>): Promise<Store | undefined> {
+  openedStore(database?: Promise<Store | undefined>): Promise<Store | undefined> {
     if (this.store && !this.store.closed) return Promise.resolve(this.store);
     this.opening ??= this.reopen(database).finally(() => {
       this.opening = undefined;
@@ -503,7 +453,8 @@ export class PersonalizerService implements WorkerApi {
     const store = this.store;
     if (store && !store.closed && this.writable) {
       try {
-        const kept = await this.tabs!.withLock('log', () => store.enforceRetention(this.maxEvents, this.maxAgeMs, this.now()));
+        const { enforceRetention } = await import('./retention');
+        const kept = await this.tabs!.withLock('log', () => enforceRetention(store, this.maxEvents, this.maxAgeMs, this.now()));
         this.logEstimate = kept.remaining;
       } catch (err) {
         if (this.config.debug) console.warn('[pz] retention failed:', describeError(err));
@@ -759,7 +710,8 @@ export class PersonalizerService implements WorkerApi {
       } catch (err) {
         if (!isQuotaError(err)) throw err;
         const room = batch.length;
-        const { dropped } = await this.tabs!.withLock('log', () => store.trimOldest(Number.POSITIVE_INFINITY, room));
+        const { trimOldest } = await import('./retention');
+        const { dropped } = await this.tabs!.withLock('log', () => trimOldest(store, Number.POSITIVE_INFINITY, room));
         this.logEstimate = Math.max(0, this.logEstimate - dropped);
         keys = await store.appendEvents(batch);
       }
@@ -785,7 +737,8 @@ export class PersonalizerService implements WorkerApi {
   /** Retention as the log grows: under the tab lock, back to a little under the limit, oldest first. */
   private async pruneLog(store: Store): Promise<void> {
     const target = Math.floor(this.maxEvents * (1 - RETENTION_SLACK));
-    const kept = await this.tabs!.withLock('log', () => store.trimOldest(target));
+    const { trimOldest } = await import('./retention');
+    const kept = await this.tabs!.withLock('log', () => trimOldest(store, target));
     this.logEstimate = kept.remaining;
   }
 
@@ -826,7 +779,7 @@ export class PersonalizerService implements WorkerApi {
   }
 
   /** The profile as the shopper sees it; its module (segments, propensities) loads on first use. */
-  private async view(): Promise<import('../core/profile/view').ProfileView> {
+  async view(): Promise<import('../core/profile/view').ProfileView> {
     const { describeProfile } = await import('../core/profile/view');
     const e = this.engine;
     return describeProfile(e.profile, this.now(), e.options, { learning: e.hasLearner(), pendingExamples: e.pendingExamples() });
@@ -838,49 +791,12 @@ export class PersonalizerService implements WorkerApi {
   }
 
   async explainLast(): Promise<LastRerank | undefined> {
-    const last = this.last;
-    if (!last) return undefined;
-    const now = this.now();
-    return {
-      slot: last.slot,
-      listId: last.listId,
-      at: last.at,
-      items: last.items.map(({ id, from }, to) => {
-        const e = this.engine.explain(id, now);
-        return { id, from, to, ...(e?.reason ? { reason: e.reason } : {}), contributions: e?.contributions ?? [] };
-      }),
-    };
+    return (await import('./readouts')).explainLast(this);
   }
 
   async reports(): Promise<ReportStatus | undefined> {
     await this.initPromise;
     return this.reporter?.status();
-  }
-
-  /** Loads the reporter (its own chunk: pages without `data-report` never load it) and starts it. */
-  private async startReporter(url: string): Promise<void> {
-    const { cryptoRng, Reporter } = await import('./reports');
-    if (this.reportsOff) return;
-    this.reporter = new Reporter(url, {
-      store: () => (this.writable ? this.openedStore() : Promise.resolve(undefined)),
-      now: () => this.now(),
-      rng: cryptoRng(),
-      fetch: (u, init, epsilon) => this.reportFetch(u, init, epsilon),
-      setTimeout: (fn, ms) => this.timers.setTimeout(fn, ms),
-      clearTimeout: (t) => this.timers.clearTimeout(t as ReturnType<typeof setTimeout>),
-      facts: async (from, to) => {
-        const store = await this.openedStore();
-        const events = store ? await store.readEvents(this.now()) : [];
-        const now = this.now();
-        return {
-          categories: this.engine.profile.categories.long,
-          purchaseIntent: purchaseIntent(this.engine.profile, now, this.engineOptions.intentModel),
-          boughtLastPeriod: events.some((e) => e.type === 'purchase' && e.ts >= from && e.ts < to),
-        };
-      },
-      debug: this.config.debug === true,
-    });
-    await this.reporter.start();
   }
 
   async removeInterest(kind: InterestKind, raw: string): Promise<boolean> {
@@ -918,28 +834,7 @@ export class PersonalizerService implements WorkerApi {
   }
 
   async exportData(): Promise<ExportBundle> {
-    await this.initPromise;
-    await this.idle();
-    // After an erase there is nothing to read, and reading must not create the database again.
-    const store = this.deleted ? undefined : await this.openedStore();
-    if (!store && this.hadStore && !this.deleted) {
-      // The events are on disk but out of reach: an export without them would say they are not there.
-      throw new StorageUnavailableError('events', `stored events could not be read (${this.storageError ?? 'storage unavailable'})`);
-    }
-    const events = store ? await store.readEvents(this.now()) : [];
-    const view = await this.view();
-    return {
-      format: 'on-device-personalizer/export',
-      version: EXPORT_VERSION,
-      exportedAt: this.now(),
-      consent: 'granted',
-      paused: false,
-      removedInterests: this.removed.slice(),
-      profile: plain(view.profile),
-      segments: plain({ ...view.segments, propensities: view.propensities }),
-      events: [...events, ...this.unwritten],
-      model: this.ranker ? this.ranker.exportState() : { weights: 'site prior / built-in (no personal learning yet)' },
-    };
+    return (await import('./readouts')).exportData(this);
   }
 
   /** Forgets everything held in memory: profile, unwritten events, shown lists, the learner, pending saves. */

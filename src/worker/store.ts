@@ -50,17 +50,13 @@ interface PzSchemaV2 extends DBSchema {
   meta: { key: string; value: unknown };
 }
 
-/** An event's time, NaN for a record that has none (such rows fall to age retention). */
-const tsOf = (e: unknown): number => (typeof e === 'object' && e !== null ? Number((e as StoredEvent).ts) : Number.NaN);
-
 /**
  * `meta` key of the events each batch holds (batch key → count), recorded by the full retention pass
  * and kept by every write and trim, so retention as the log grows reads no events
- * ({@link Store.trimOldest}); a batch missing from it is counted (read once) when next needed.
+ * (`trimOldest` in retention.ts); a batch missing from it is counted (read once) when next needed.
  */
-const COUNTS_KEY = 'batch-counts';
-type Counts = Record<number, number>;
-const lengthOf = (events: unknown): number => (Array.isArray(events) ? events.length : 0);
+export const COUNTS_KEY = 'batch-counts';
+export type Counts = Record<number, number>;
 type AnyTx = IDBPTransaction<unknown, string[], 'versionchange'>;
 type AnyDb = IDBPDatabase<unknown>;
 
@@ -273,85 +269,6 @@ export class Store {
       batches.push({ id: record.id, lastTs: r.events.reduce((m, e) => Math.max(m, e.ts), 0), events: r.events });
     }
     return { batches, quarantined, lastKey: keys.at(-1) };
-  }
-
-  /**
-   * Enforces the retention limits: drops events older than `maxAgeMs` and, past `maxEvents`, the
-   * oldest ones. Returns how many were dropped and how many remain (one pass over the log, so
-   * start-up needs no separate count).
-   */
-  async enforceRetention(maxEvents: number, maxAgeMs: number, now: number): Promise<{ dropped: number; remaining: number }> {
-    const tx = this.db.transaction(['batches', 'meta'], 'readwrite');
-    const store = tx.objectStore('batches');
-    // Records that are not batches are left alone (readers skip them): retention must never throw.
-    const all = (await store.getAll()).filter((b) => Array.isArray(b.events));
-    const cutoff = now - maxAgeMs;
-    // Only events that look stored (an id and a time) count and go; other rows stay where they are for
-    // the readers to skip. The readers' full check would cost 7 µs an event here, on every pass.
-    const isStoredEvent = (e: unknown) => typeof e === 'object' && e !== null && typeof (e as StoredEvent).id === 'string' && Number.isFinite((e as StoredEvent).ts);
-    let total = 0;
-    const counts: Counts = {};
-    for (const b of all) {
-      counts[b.id!] = b.events.length;
-      for (const e of b.events) if (isStoredEvent(e)) total++;
-    }
-    let excess = Math.max(0, total - maxEvents);
-    let dropped = 0;
-    // Batches come back in key (insertion) order, which is oldest first.
-    for (const b of all) {
-      let seen = 0;
-      const keep = b.events.filter((e) => !isStoredEvent(e) || (seen++ >= excess && tsOf(e) >= cutoff));
-      const removed = b.events.length - keep.length;
-      if (removed === 0) {
-        if (!(b.lastTs < cutoff) && excess === 0) break;
-        continue;
-      }
-      excess = Math.max(0, excess - removed);
-      dropped += removed;
-      counts[b.id!] = keep.length;
-      if (keep.length === 0) await store.delete(b.id!);
-      else await store.put({ ...b, events: keep });
-    }
-    await tx.objectStore('meta').put(counts, COUNTS_KEY);
-    await tx.done;
-    return { dropped, remaining: total - dropped };
-  }
-
-  /**
-   * Count retention without reading the whole log: drops the oldest events (whole batches first, then
-   * the front of the next one) until at most `maxEvents` remain, and at least `atLeast` of them (room
-   * after a `QuotaExceededError`). Counts come from the recorded batch counts; a batch missing from
-   * them (written by a version that kept none) is read once and counted.
-   */
-  async trimOldest(maxEvents: number, atLeast = 0): Promise<{ dropped: number; remaining: number }> {
-    const tx = this.db.transaction(['batches', 'meta'], 'readwrite');
-    const store = tx.objectStore('batches');
-    const meta = tx.objectStore('meta');
-    const v = await meta.get(COUNTS_KEY);
-    const counts: Counts = v instanceof Object ? (v as Counts) : {};
-    let total = 0;
-    for (const k of await store.getAllKeys()) total += counts[k] ??= lengthOf((await store.get(k))?.events);
-    const excess = Math.max(total - maxEvents, atLeast);
-    let left = excess;
-    let cursor = await store.openCursor();
-    while (cursor && left > 0) {
-      const events = (cursor.value as Partial<EventBatch> | undefined)?.events;
-      if (!Array.isArray(events) || events.length <= left) {
-        left -= lengthOf(events);
-        delete counts[cursor.key];
-        await cursor.delete();
-      } else {
-        const keep = events.slice(left);
-        left = 0;
-        counts[cursor.key] = keep.length;
-        // The front goes, so `lastTs` (the newest event's time) stands.
-        await cursor.update({ ...cursor.value, events: keep });
-      }
-      cursor = await cursor.continue();
-    }
-    await meta.put(counts, COUNTS_KEY);
-    await tx.done;
-    return { dropped: excess - left, remaining: total - excess + left };
   }
 
   async getProfile(): Promise<Versioned<unknown> | undefined> {

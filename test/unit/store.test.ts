@@ -3,6 +3,7 @@ import { openDB } from 'idb';
 import { describe, expect, it } from 'vitest';
 import type { StoredEvent } from '../../src/core/types';
 import { BATCH_EVENTS, SCHEMA_VERSION, openStore } from '../../src/worker/store';
+import { enforceRetention, trimOldest } from '../../src/worker/retention';
 
 let n = 0;
 const NOW = 1_800_000_000_000;
@@ -72,8 +73,8 @@ describe('store', () => {
     const day = 86_400_000;
     for (let b = 0; b < 10; b++) await store.appendEvents(Array.from({ length: 10 }, (_, i) => ev(b * 10 + i, t0 + (b * 10 + i) * day)));
     // Age: keep events from the last 50 days before now = t0 + 99 days.
-    expect(await store.enforceRetention(1000, 50 * day, t0 + 99 * day)).toEqual({ dropped: 49, remaining: 51 });
-    expect(await store.enforceRetention(20, 1000 * day, t0 + 99 * day)).toEqual({ dropped: 31, remaining: 20 });
+    expect(await enforceRetention(store, 1000, 50 * day, t0 + 99 * day)).toEqual({ dropped: 49, remaining: 51 });
+    expect(await enforceRetention(store, 20, 1000 * day, t0 + 99 * day)).toEqual({ dropped: 31, remaining: 20 });
     const left = await store.readEvents(NOW);
     expect(left.map((e) => e.id)).toEqual(Array.from({ length: 20 }, (_, i) => `e${80 + i}`));
     store.close();
@@ -87,33 +88,33 @@ describe('store batch counts (retention as the log grows)', () => {
   it('trimOldest keeps the newest events, oldest batches first, from the counts recorded as batches were written', async () => {
     const store = await openStore(fresh());
     // A full pass (start-up retention) records the counts; every write adds its own.
-    expect(await store.enforceRetention(1000, 1e15, NOW)).toEqual({ dropped: 0, remaining: 0 });
+    expect(await enforceRetention(store, 1000, 1e15, NOW)).toEqual({ dropped: 0, remaining: 0 });
     await store.appendEvents(batch(0, 4));
     const k2 = (await store.appendEvents(batch(4, 3)))[0]!;
     await store.appendEvents(batch(7, 3));
     // 10 events in batches of 4, 3, 3: down to 5 drops the first batch whole and one of the second.
-    expect(await store.trimOldest(5)).toEqual({ dropped: 5, remaining: 5 });
+    expect(await trimOldest(store, 5)).toEqual({ dropped: 5, remaining: 5 });
     expect(await ids(store)).toEqual(['e5', 'e6', 'e7', 'e8', 'e9']);
-    expect(await store.trimOldest(5)).toEqual({ dropped: 0, remaining: 5 });
+    expect(await trimOldest(store, 5)).toEqual({ dropped: 0, remaining: 5 });
     // A counted batch is not read again: a change behind the store's back goes unseen…
     await store.db.put('batches', { id: k2, lastTs: 0, events: batch(4, 1) });
-    expect(await store.trimOldest(5)).toEqual({ dropped: 0, remaining: 5 });
+    expect(await trimOldest(store, 5)).toEqual({ dropped: 0, remaining: 5 });
     // …until the next full pass, which counts every batch again.
-    expect(await store.enforceRetention(1000, 1e15, NOW)).toEqual({ dropped: 0, remaining: 4 });
-    expect(await store.trimOldest(2)).toEqual({ dropped: 2, remaining: 2 });
+    expect(await enforceRetention(store, 1000, 1e15, NOW)).toEqual({ dropped: 0, remaining: 4 });
+    expect(await trimOldest(store, 2)).toEqual({ dropped: 2, remaining: 2 });
     expect(await ids(store)).toEqual(['e8', 'e9']);
     store.close();
   });
 
   it('a write of more than BATCH_EVENTS events is stored as several records in one transaction, all counted', async () => {
     const store = await openStore(fresh());
-    expect(await store.enforceRetention(1e6, 1e15, NOW)).toEqual({ dropped: 0, remaining: 0 });
+    expect(await enforceRetention(store, 1e6, 1e15, NOW)).toEqual({ dropped: 0, remaining: 0 });
     const keys = await store.appendEvents(batch(0, BATCH_EVENTS * 2 + 1));
     expect(keys).toHaveLength(3);
     const read = await store.readBatchesAfter(undefined, NOW);
     expect(read.batches.map((b) => b.events.length)).toEqual([BATCH_EVENTS, BATCH_EVENTS, 1]);
     expect(await ids(store)).toHaveLength(BATCH_EVENTS * 2 + 1);
-    expect(await store.trimOldest(1)).toEqual({ dropped: BATCH_EVENTS * 2, remaining: 1 });
+    expect(await trimOldest(store, 1)).toEqual({ dropped: BATCH_EVENTS * 2, remaining: 1 });
     store.close();
   });
 
@@ -122,7 +123,7 @@ describe('store batch counts (retention as the log grows)', () => {
     await store.db.add('batches', { lastTs: 0, events: batch(0, 3) });
     await store.db.add('batches', { lastTs: 0, events: batch(3, 2) });
     await store.appendEvents(batch(5, 2));
-    expect(await store.trimOldest(3)).toEqual({ dropped: 4, remaining: 3 });
+    expect(await trimOldest(store, 3)).toEqual({ dropped: 4, remaining: 3 });
     expect(await ids(store)).toEqual(['e4', 'e5', 'e6']);
     store.close();
   });
@@ -156,9 +157,9 @@ describe('store faults', () => {
     const store = await openStore(fresh());
     await store.appendEvents([ev(1), ev(2), ev(3)]);
     await store.appendEvents([ev(4), ev(5)]);
-    expect(await store.trimOldest(Number.POSITIVE_INFINITY, 4)).toEqual({ dropped: 4, remaining: 1 });
+    expect(await trimOldest(store, Number.POSITIVE_INFINITY, 4)).toEqual({ dropped: 4, remaining: 1 });
     expect((await store.readEvents(NOW)).map((e) => e.id)).toEqual(['e5']);
-    expect((await store.trimOldest(Number.POSITIVE_INFINITY, 10)).dropped).toBe(1);
+    expect((await trimOldest(store, Number.POSITIVE_INFINITY, 10)).dropped).toBe(1);
     expect(await store.readEvents(NOW)).toEqual([]);
     store.close();
   });
@@ -172,7 +173,7 @@ describe('store faults', () => {
     const read = await store.readBatchesAfter(undefined, NOW);
     expect(read.quarantined).toBe(3);
     expect(read.batches.flatMap((b) => b.events.map((e) => e.id))).toEqual(['e1', 'e2', 'e3']);
-    expect(await store.enforceRetention(2, 1e15, NOW)).toEqual({ dropped: 1, remaining: 2 });
+    expect(await enforceRetention(store, 2, 1e15, NOW)).toEqual({ dropped: 1, remaining: 2 });
     expect((await store.readEvents(NOW)).map((e) => e.id)).toEqual(['e2', 'e3']);
     store.close();
   });
