@@ -725,7 +725,13 @@ export class PersonalizerService implements WorkerApi {
         if (i > 0) await yieldTask();
         this.tabs?.post({ kind: 'events', key: keys[i]!, events: batch.slice(i * BATCH_EVENTS, (i + 1) * BATCH_EVENTS) });
       }
-      if (this.logEstimate > this.maxEvents) await this.pruneLog(store);
+      // The batch is durable whatever retention does: a failed trim (or its file not loading) is tried
+      // again after the next write.
+      if (this.logEstimate > this.maxEvents) {
+        await this.pruneLog(store).catch((err: unknown) => {
+          if (this.config.debug) console.warn('[pz] retention failed:', describeError(err));
+        });
+      }
       return true;
     } catch (err) {
       this.storageError = describeError(err);

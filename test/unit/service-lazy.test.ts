@@ -21,6 +21,7 @@ async function service(fetchJson?: (url: string) => Promise<unknown>) {
 afterEach(() => {
   for (const s of started.splice(0)) s.close();
   vi.doUnmock('../../src/worker/site-files');
+  vi.doUnmock('../../src/worker/retention');
   vi.resetModules();
 });
 
@@ -76,5 +77,27 @@ describe("the worker's lazily loaded paths", () => {
     expect((await svc.init({ dbName: freshDb(), seed: 1 })).ready).toBe(true);
     expect((await svc.rerank(list, {})).fellBack).toBe(false);
     expect(imported).not.toHaveBeenCalled();
+  });
+
+  it('a write past the log limit is durable even when retention cannot run (its file did not load); the next write tries again', async () => {
+    vi.resetModules();
+    const attempts = vi.fn();
+    vi.doMock('../../src/worker/retention', () => {
+      attempts();
+      throw new Error('the chunk did not load');
+    });
+    const { openStore } = await import('../../src/worker/store');
+    const dbName = freshDb();
+    const { svc } = await service();
+    await svc.init({ dbName, seed: 1, maxEvents: 5 });
+    const events = (from: number) => Array.from({ length: 4 }, (_, i) => ({ id: `ev-${from + i}`, type: 'view', item: { id: `i${from + i}`, category: 'home/kitchen' } }));
+    expect((await svc.track(events(0))).durable).toBe(true);
+    expect(attempts).not.toHaveBeenCalled();
+    expect((await svc.track(events(4))).durable).toBe(true); // 8 > 5: the trim is tried, and fails
+    expect((await svc.track(events(8))).durable).toBe(true); // and tried again
+    expect(attempts).toHaveBeenCalledTimes(2);
+    const store = await openStore(dbName);
+    expect((await store.readEvents(T0)).length).toBe(12);
+    store.close();
   });
 });
