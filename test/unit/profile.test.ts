@@ -229,6 +229,9 @@ describe('preferences and accessors', () => {
       expect(combineTagShares(tags, (t) => tagShare(p, t, h))).toEqual(tagAffinity(p, tags, T0, h));
     }
     expect(combineTagShares(['a', 'b'], (t) => (t === 'a' ? -0.5 : null))).toEqual({ sum: -0.5, mean: -0.25, max: -0.5, matched: 1 });
+    const out = { sum: 9, mean: 9, max: 9, matched: 9 };
+    expect(combineTagShares(['b'], () => null, out)).toBe(out);
+    expect(out).toEqual({ sum: 0, mean: 0, max: 0, matched: 0 });
   });
 
   it('itemMemoryAt with longFactor reads an item by its key exactly as itemMemory does', () => {

@@ -238,12 +238,13 @@ export function readItem(raw: unknown, options: ReadItemOptions = {}): ItemRead 
     return { item: undefined, issues };
   }
   const idRaw = own(raw, 'id');
-  const idRead = normalizeId(idRaw);
-  if ('error' in idRead) {
-    issues.push({ field: `${prefix}id`, kind: 'invalid', message: `${prefix}id ${idRead.error}, got ${show(idRaw)}` });
+  const id = idOf(idRaw);
+  if (id === undefined) {
+    const why = normalizeId(idRaw) as { error: string };
+    issues.push({ field: `${prefix}id`, kind: 'invalid', message: `${prefix}id ${why.error}, got ${show(idRaw)}` });
     return { item: undefined, issues };
   }
-  const item: Candidate = { id: idRead.id };
+  const item: Candidate = { id };
   const category = text(raw, 'category', prefix, issues);
   if (category !== undefined) item.category = category;
   const brand = text(raw, 'brand', prefix, issues);

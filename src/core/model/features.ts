@@ -20,6 +20,7 @@ import {
   type PriceBandInfo,
   type Profile,
   priceBand,
+  type TagAffinity,
   tagShare,
 } from '../profile/profile';
 import { STRONGEST_TYPES } from '../profile/config';
@@ -285,6 +286,7 @@ export function features(
   };
   const longTag = (t: string) => tagRow(t)[0];
   const shortTag = (t: string) => tagRow(t)[1];
+  const tagScratch: TagAffinity = { sum: 0, mean: 0, max: 0, matched: 0 };
   const memoryFactor = longFactor(profile, now);
   // The recent embeddings' norms and recency weights, the same for every candidate.
   const recentNorms = recent.map(([, e]) => norm(e));
@@ -322,11 +324,11 @@ export function features(
       if (band) X[o + F.price_below] = clamp(finite((band.mean - Math.log(c.price)) / (3 * band.sd)), 0, 1);
     }
     if (c.tags?.length) {
-      const long = combineTagShares(c.tags, longTag);
+      const long = combineTagShares(c.tags, longTag, tagScratch);
       X[o + F.tag_mean] = clamp(long.mean, -1, 1);
       X[o + F.tag_max] = clamp(long.max, -1, 1);
-      X[o + F.tag_short] = clamp(combineTagShares(c.tags, shortTag).mean, -1, 1);
       X[o + F.tag_overlap] = Math.min(1, long.matched / Math.min(c.tags.length, 32));
+      X[o + F.tag_short] = clamp(combineTagShares(c.tags, shortTag, tagScratch).mean, -1, 1);
     }
     const key = itemKey(c.id);
     const mem = itemMemoryAt(profile, key, memoryFactor);

@@ -129,10 +129,10 @@ export function tagShare(profile: Profile, tag: string, horizon: Horizon): numbe
 
 /**
  * {@link tagAffinity} of `tags` from their {@link tagShare}s, however they were looked up (the
- * feature extractor looks each distinct tag of a list up once).
+ * feature extractor looks each distinct tag of a list up once). Pass `out` to reuse an object.
  * @example combineTagShares(['a', 'b'], (t) => shares.get(t));
  */
-export function combineTagShares(tags: readonly string[], share: (tag: string) => number | null | undefined): TagAffinity {
+export function combineTagShares(tags: readonly string[], share: (tag: string) => number | null | undefined, out?: TagAffinity): TagAffinity {
   let sum = 0;
   let max = 0;
   let matched = 0;
@@ -146,7 +146,13 @@ export function combineTagShares(tags: readonly string[], share: (tag: string) =
     if (matched === 0 || s > max) max = s;
     matched++;
   }
-  return { sum, mean: n > 0 ? sum / n : 0, max, matched };
+  const mean = n > 0 ? sum / n : 0;
+  if (out === undefined) return { sum, mean, max, matched };
+  out.sum = sum;
+  out.mean = mean;
+  out.max = max;
+  out.matched = matched;
+  return out;
 }
 
 /** The shopper's log-price band at one level: mean and spread of ln(price), and where it was found. */
