@@ -122,10 +122,17 @@ function trimList(list: ShownList): void {
     if (list.used.has(i)) used.add(k);
   });
   list.candidates = shown.map((i) => list.candidates[i]!);
-  list.index = new Map(list.candidates.map((c, k) => [c.id, k]));
+  list.index = indexById(list.candidates);
   list.X = X;
   list.shown = shown.map((_, k) => k);
   list.used = used;
+}
+
+/** Position of each candidate by id, built without a pair array per candidate (lists run to 5,000). */
+function indexById(cands: readonly Candidate[]): Map<string, number> {
+  const index = new Map<string, number>();
+  for (let i = 0; i < cands.length; i++) index.set(cands[i]!.id, i);
+  return index;
 }
 
 let listCounter = 0;
@@ -417,7 +424,7 @@ export class Engine {
   }
 
   private rememberShown(listId: string, slot: string, now: number, cands: Candidate[], X: Float32Array, shownIds: readonly string[]): void {
-    const index = new Map(cands.map((c, i) => [c.id, i]));
+    const index = indexById(cands);
     const list: ShownList = {
       listId,
       slot,
