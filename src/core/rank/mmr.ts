@@ -66,6 +66,7 @@ export function diversityKeys(candidates: readonly Candidate[]): DiversityKeys {
   const prefixIds = new Map<string, number>();
   const fullIds = new Map<string, number>();
   const brandIds = new Map<string, number>();
+  const rawBrands = new Map<string, number>();
   // Lists repeat a handful of category strings, so each raw string is parsed once.
   const parsed = new Map<string, { prefixes: Int32Array; full: number }>();
   const groupIds = new Map<number, number>();
@@ -103,12 +104,18 @@ export function diversityKeys(candidates: readonly Candidate[]): DiversityKeys {
       if (entry.full >= 0 && categoryMember[entry.full] === undefined) categoryMember[entry.full] = i;
     }
     if (c?.brand !== undefined) {
-      const b = c.brand.trim().toLowerCase();
-      if (b.length > 0) {
-        let id = brandIds.get(b);
-        if (id === undefined) brandIds.set(b, (id = brandIds.size));
-        brand[i] = id;
+      // Lists repeat a handful of brand spellings too: each raw string is normalised once.
+      let id = rawBrands.get(c.brand);
+      if (id === undefined) {
+        const b = c.brand.trim().toLowerCase();
+        id = -1;
+        if (b.length > 0) {
+          id = brandIds.get(b) ?? -1;
+          if (id < 0) brandIds.set(b, (id = brandIds.size));
+        }
+        rawBrands.set(c.brand, id);
       }
+      brand[i] = id;
     }
     // Both ids are < 2^21 (lists are capped far below that), so the pair packs into one number.
     const pair = ((category[i] as number) + 1) * 2_097_152 + ((brand[i] as number) + 1);
