@@ -7,6 +7,7 @@ export {
   type KnowledgeSummary,
   type PipelineKnowledgeOptions,
   similarityBuckets,
+  STREAM_ROWS_PER_PASS,
   TRANSITION_ROWS_PER_PASS,
   transitionBuckets,
   WINDOW_ROWS_PER_PASS,

@@ -24,7 +24,7 @@ export interface PipelineKnowledgeOptions extends ItemKnowledgeOptions {
   holdOutLast?: number;
   /** Passes of the transitions step's aggregations, each over the pairs of 1/B of the first items (default: {@link transitionBuckets}). */
   transitionBuckets?: number;
-  /** Rows one pass of a sorted stream out of the engine (the edge file, the item rows) covers (default {@link WINDOW_ROWS_PER_PASS}). */
+  /** Rows one pass of a sorted stream out of the engine (the edge file, the item rows) covers (default {@link STREAM_ROWS_PER_PASS}). */
   streamRowsPerPass?: number;
 }
 
@@ -48,9 +48,16 @@ export const EMBEDDING_ENGINE_LIMIT = '32MB';
 /**
  * Rows one pass of a window operator ranks or lists (DuckDB's window holds a partition group in
  * memory): the transitions window over 10M walk steps fit a 256MB engine limit in one pass, 50M did not.
- * Also the rows one pass of a sorted stream out of the engine holds (the edge file, the item rows).
  */
 export const WINDOW_ROWS_PER_PASS = 10_000_000;
+
+/**
+ * Rows one pass of a sorted stream out of the engine covers (the edge file, the item rows): at 50M
+ * events under a 256MB limit and a 1,024 MB cgroup, the edge file's 45M entries in passes of 10M failed
+ * with DuckDB's "Out of Memory Error: failed to pin block" (the whole stream had passed in one go at a
+ * 2,048 MB cgroup), and the item rows in one pass ended early; a pass of this size sorts in memory.
+ */
+export const STREAM_ROWS_PER_PASS = 2_000_000;
 
 /** Passes the similarity step's ranking needs for `pairs` directed pairs (each ranked at both ends). */
 export function similarityBuckets(pairs: number): number {
@@ -97,7 +104,7 @@ export async function buildItemKnowledgeFile(
   if (o.transitionBuckets !== undefined && !(Number.isInteger(o.transitionBuckets) && o.transitionBuckets >= 1)) {
     throw new RangeError(`transitionBuckets must be an integer ≥ 1, got ${o.transitionBuckets}`);
   }
-  const perPass = o.streamRowsPerPass ?? WINDOW_ROWS_PER_PASS;
+  const perPass = o.streamRowsPerPass ?? STREAM_ROWS_PER_PASS;
   if (!(Number.isInteger(perPass) && perPass >= 1)) throw new RangeError(`streamRowsPerPass must be an integer ≥ 1, got ${perPass}`);
 
   await steps.run('sequences', () => runSqlFile(conn, 'sequences', { hold_out_last: o.holdOutLast }));
