@@ -129,19 +129,15 @@ export interface Client extends PersonalizerCalls {
 const WORKER_LOAD_FAILED = 'worker failed to load';
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
-/** Whether structured cloning (postMessage) can carry `value`. */
-function cloneable(value: unknown): boolean {
-  try {
-    structuredClone(value);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Events sent to the worker and not yet acknowledged: sent again to a restarted worker. */
 interface Batch {
   events: ShopperEvent[];
+  /**
+   * The events as the worker gets them, one JSON line each: a string crosses to the worker at once, and
+   * the worker decodes the lines one by one between reranks (a structured clone of the events would be
+   * decoded whole when the message arrives, before a rerank queued behind it).
+   */
+  text: string;
   settle(ack: TrackAck | undefined): void;
   done: Promise<TrackAck | undefined>;
   watchdog?: ReturnType<typeof setTimeout>;
@@ -389,17 +385,17 @@ export function createClient(options: ClientOptions, early?: EarlyStart): Client
       });
   }
 
-  function newBatch(events: ShopperEvent[]): Batch {
+  function newBatch(events: ShopperEvent[], text: string): Batch {
     let settle!: (ack: TrackAck | undefined) => void;
     const done = new Promise<TrackAck | undefined>((resolve) => {
       settle = resolve;
     });
-    return { events, settle, done };
+    return { events, text, settle, done };
   }
 
   function sendBatch(b: Batch): void {
     const w = worker;
-    const sent = post('track', [b.events], Number.POSITIVE_INFINITY) as Promise<TrackAck>;
+    const sent = post('track', [b.text], Number.POSITIVE_INFINITY) as Promise<TrackAck>;
     if (b.watchdog !== undefined) clearTimeout(b.watchdog);
     b.watchdog = setTimeout(checkAlive, CALL_DEADLINE_MS);
     sent.then(
@@ -435,21 +431,23 @@ export function createClient(options: ClientOptions, early?: EarlyStart): Client
     }
     const events = outbox.splice(0, batches * BATCH_MAX);
     for (let at = 0; at < events.length; at += BATCH_MAX) {
-      let chunk = events.slice(at, at + BATCH_MAX);
-      const b = newBatch(chunk);
-      try {
-        sendBatch(b);
-      } catch (err) {
-        // One event that cannot cross to the worker (a function, a DOM node) must not hold back the others.
-        chunk = chunk.filter((e, i) => {
-          if (cloneable(e)) return true;
+      const chunk: ShopperEvent[] = [];
+      const lines: string[] = [];
+      events.slice(at, at + BATCH_MAX).forEach((e, i) => {
+        // One event that cannot be written as JSON (a cycle, a BigInt) must not hold back the others;
+        // functions and symbols in it are left out, as JSON leaves them.
+        try {
+          const line = JSON.stringify(e);
+          if (typeof line !== 'string') throw new TypeError('not an object');
+          chunk.push(e);
+          lines.push(line);
+        } catch (err) {
           fail('track', `event ${at + i} dropped: it cannot be sent to the worker (${errorText(err)})`);
-          return false;
-        });
-        if (chunk.length === 0) continue;
-        b.events = chunk;
-        sendBatch(b);
-      }
+        }
+      });
+      if (chunk.length === 0) continue;
+      const b = newBatch(chunk, lines.join('\n'));
+      sendBatch(b);
       inflight.push(b);
       inflightEvents += b.events.length;
     }

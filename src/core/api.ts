@@ -135,7 +135,11 @@ export interface LastRerank {
  */
 export interface WorkerApi {
   init(config: WorkerConfig): Promise<WorkerStatus>;
-  track(events: unknown[]): Promise<TrackAck>;
+  /**
+   * Ingests and stores events: an array, or the page's form, one event's JSON per line (the worker
+   * decodes the lines one by one between reranks, where a structured clone is decoded whole on arrival).
+   */
+  track(events: unknown[] | string): Promise<TrackAck>;
   rerank(candidates: unknown, options: RerankOptions): Promise<RerankResult>;
   /** Records a shown list so later clicks on it train the model. */
   impression(impression: Impression): Promise<void>;

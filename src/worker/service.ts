@@ -23,7 +23,7 @@ import { priceBand } from '../core/profile/accessors';
 import { createRng, type Rng } from '../core/util/rng';
 import { serverOrder } from '../core/rank/server-order';
 import type { Impression, RerankOptions, RerankResult, StoredEvent } from '../core/types';
-import { BlockedError, ConsentError, ErasedError, describeError } from '../core/errors';
+import { BlockedError, ConsentError, ErasedError, InvalidEventError, describeError } from '../core/errors';
 import { reviveBatchEvents } from '../core/input/stored';
 import { BATCH_EVENTS, DEFAULT_DB_NAME, type EventBatch, SCHEMA_VERSION, type Store, type StoreCallbacks, deleteStore, openExistingStore, openStore } from './store';
 import { type TabMessage, type Tabs, openTabs } from './tabs';
@@ -50,6 +50,11 @@ const RETENTION_SLACK = 0.05;
 const REMOVED_KEY = 'removed-interests';
 /** Most events one track call takes (the page sends at most 500 per call). */
 const TRACK_MAX = 1000;
+/** A track call's events: an array (at most {@link TRACK_MAX}), or one JSON line per event. */
+function trackList(raw: unknown): unknown[] {
+  if (typeof raw === 'string') return raw === '' ? [] : raw.split('\n', TRACK_MAX);
+  return Array.isArray(raw) ? raw.slice(0, TRACK_MAX) : [raw];
+}
 /** Longest stretch of ingest or training work before the worker yields, so a waiting rerank runs. */
 const SLICE_MS = 2;
 /** Examples per learning step inside a training slice. */
@@ -616,18 +621,20 @@ export class PersonalizerService implements WorkerApi {
    * Ingests and stores events. Calls run one after another; an idle worker starts at once, so a
    * rerank sent after a few events sees them, while a long batch yields to it after its first slice.
    */
-  track(raw: unknown[]): Promise<TrackAck> {
+  track(raw: unknown[] | string): Promise<TrackAck> {
     // The next call starts once this one has ingested its events, not once they are stored, so calls
     // that arrive while a write commits are stored together by the next write (one commit, not one each).
     let ingested!: () => void;
     const before = this.trackChain;
     this.trackCalls++;
-    const waiting = { left: Array.isArray(raw) ? Math.min(raw.length, TRACK_MAX) : 1 };
+    const list = trackList(raw);
+    const waiting = { left: list.length };
     this.eventsWaiting += waiting.left;
     this.trackChain = new Promise<void>((resolve) => {
       ingested = resolve;
     });
-    const run = this.tracksRunning++ === 0 ? this.trackInOrder(raw, ingested, waiting) : before.then(() => this.trackInOrder(raw, ingested, waiting));
+    const text = typeof raw === 'string';
+    const run = this.tracksRunning++ === 0 ? this.trackInOrder(list, text, ingested, waiting) : before.then(() => this.trackInOrder(list, text, ingested, waiting));
     run
       .catch(() => undefined)
       .finally(() => {
@@ -638,13 +645,15 @@ export class PersonalizerService implements WorkerApi {
     return run;
   }
 
-  /** `waiting.left`: this call's events not yet ingested (counted in {@link eventsWaiting}). */
-  private async trackInOrder(raw: unknown[], ingested: () => void, waiting: { left: number }): Promise<TrackAck> {
+  /**
+   * `list`: this call's events, each a JSON line when `text`; `waiting.left`: those not yet ingested
+   * (counted in {@link eventsWaiting}).
+   */
+  private async trackInOrder(list: unknown[], text: boolean, ingested: () => void, waiting: { left: number }): Promise<TrackAck> {
     await this.initPromise;
     const now = this.now();
     const ack: TrackAck = { accepted: [], rejected: [], duplicates: 0, durable: true };
     const fresh: StoredEvent[] = [];
-    const list = Array.isArray(raw) ? raw.slice(0, TRACK_MAX) : [raw];
     if (!this.writable) {
       // The page never sends events without consent; a stray one is refused, not kept.
       const refused = describeError(new ConsentError('consent', 'consent is not granted'));
@@ -656,10 +665,18 @@ export class PersonalizerService implements WorkerApi {
         await yieldTask();
         sliceStart = performance.now();
       }
-      const input = list[index];
       // The events behind this one in the burst, before it leaves the count.
       const behind = --this.eventsWaiting;
       waiting.left--;
+      let input = list[index];
+      if (text) {
+        try {
+          input = JSON.parse(input as string);
+        } catch {
+          ack.rejected.push({ index, error: describeError(new InvalidEventError('event', 'the event is not valid JSON')) });
+          continue;
+        }
+      }
       if (happenedBefore(input, this.erasedAt)) {
         // Tracked before the shopper erased everything (perhaps in another tab): it goes with the rest.
         ack.rejected.push({ index, error: describeError(new ErasedError('ts', 'the event happened before the data was erased')) });

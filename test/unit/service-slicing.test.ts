@@ -20,6 +20,17 @@ const events = (n: number, tag: string) =>
   Array.from({ length: n }, (_, i) => ({ id: `${tag}-${i}`, type: 'click', item: { id: `i${i % 300}`, category: `c/${i % 7}` }, ts: T0 - (n - i) * 2000 }));
 
 describe('the worker never lets ingest block ranking', () => {
+  it('takes the page form of a track call, one JSON line per event: each line decoded in turn, a bad one rejected alone', async () => {
+    const svc = service();
+    await svc.init({ dbName: `pz-slicing-${T0}-text`, seed: 1 });
+    const lines = [...events(3, 'text').map((e) => JSON.stringify(e)), '{"id": "broken"', JSON.stringify({ id: 'text-4', type: 'view', item: { id: 'i4' }, ts: T0 - 1 })];
+    const ack = await svc.track(lines.join('\n'));
+    expect(ack.accepted).toEqual(['text-0', 'text-1', 'text-2', 'text-4']);
+    expect(ack.rejected).toEqual([{ index: 3, error: 'InvalidEventError: the event is not valid JSON' }]);
+    expect(ack.durable).toBe(true);
+    expect((await svc.track('')).accepted).toEqual([]);
+  });
+
 
   it(`in a burst, events with more than ENGINE_SETTINGS.burstLearnWindow events queued behind them reach the profile but build no pairs`, async () => {
     const W = ENGINE_SETTINGS.burstLearnWindow;
