@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { type Page, expect, test } from '@playwright/test';
 import { flushedEvents, storedEvents, watch } from './helpers';
 
 type Ranked = { items: { id: string }[]; fellBack: false | string };
@@ -10,22 +10,31 @@ type Pz = {
 type Win = { pz: Pz; answer?: Promise<Ranked>; heard?: { where: string; message: string }[] };
 const CLIENT_FILE = /\/pz-chunks\/client-[\w-]+\.js$/;
 
-test('pz.js starts the worker before its client file arrives; clicks, searches and calls made meanwhile are kept with the time they happened', async ({ page }) => {
-  const seen = watch(page);
+/**
+ * Holds every request for the client file until `release()`, then lets it through (`then: 'continue'`)
+ * or fails it (`'abort'`); `asked()` says whether the page has asked for it yet.
+ */
+async function holdClientFile(page: Page, then: 'continue' | 'abort'): Promise<{ release: () => void; asked: () => boolean }> {
   let release!: () => void;
   const held = new Promise<void>((resolve) => {
     release = resolve;
   });
-  let clientAsked = false;
+  let asked = false;
   await page.route(CLIENT_FILE, async (route) => {
-    clientAsked = true;
+    asked = true;
     await held;
-    await route.continue();
+    await (then === 'abort' ? route.abort() : route.continue());
   });
+  return { release, asked: () => asked };
+}
+
+test('pz.js starts the worker before its client file arrives; clicks, searches and calls made meanwhile are kept with the time they happened', async ({ page }) => {
+  const seen = watch(page);
+  const { release, asked: clientAsked } = await holdClientFile(page, 'continue');
   const workerAsked = page.waitForRequest(/\/pz-worker\.js$/);
   await page.goto('/test/loader.html');
   await workerAsked; // while the client file is held: the two load side by side
-  await expect.poll(() => clientAsked).toBe(true);
+  await expect.poll(clientAsked).toBe(true);
   const before = await page.evaluate(() => Date.now());
   await page.click('[data-pz-item="t1"]');
   await page.fill('#q', 'cast iron');
@@ -53,14 +62,7 @@ test('pz.js starts the worker before its client file arrives; clicks, searches a
 
 test('a client file that cannot load: reranks answer the server order, error listeners hear why, the page sees no error', async ({ page }) => {
   const seen = watch(page);
-  let release!: () => void;
-  const held = new Promise<void>((resolve) => {
-    release = resolve;
-  });
-  await page.route(CLIENT_FILE, async (route) => {
-    await held;
-    await route.abort();
-  });
+  const { release } = await holdClientFile(page, 'abort');
   await page.goto('/test/loader.html');
   await page.waitForFunction(() => typeof (window as unknown as Partial<Win>).pz?.rerank === 'function');
   await page.evaluate(() => {
@@ -81,14 +83,7 @@ test('a client file that cannot load: reranks answer the server order, error lis
 
 test('a worker file that fails to load before the client file arrives: reranks answer the server order at once, saying why', async ({ page }) => {
   const seen = watch(page);
-  let release!: () => void;
-  const held = new Promise<void>((resolve) => {
-    release = resolve;
-  });
-  await page.route(CLIENT_FILE, async (route) => {
-    await held;
-    await route.continue();
-  });
+  const { release } = await holdClientFile(page, 'continue');
   const workerFailed = page.waitForResponse(/\/test\/no-such-worker\.js$/);
   await page.goto('/test/missing-worker.html');
   expect((await workerFailed).status()).toBe(404);
