@@ -138,6 +138,20 @@ interface TraceEvent {
   args?: { name?: string; data?: { functionName?: string; url?: string } };
 }
 
+/** The kinds of trace event {@link workInside} names. */
+const WORK_KINDS = new Set(['ParseHTML', 'EvaluateScript', 'v8.compile', 'v8.compileModule', 'v8.evaluateModule', 'FunctionCall', 'HandlePostMessage', 'TimerFire', 'EventDispatch', 'MinorGC', 'MajorGC', 'V8.GC_SCAVENGER', 'V8.GC_MARK_COMPACTOR', 'Receive mojo reply', 'Receive mojo message']);
+
+/** What ran inside `task` (events of {@link WORK_KINDS} of at least `minUs` on its thread): "name [file or function] ms". */
+function workInside(events: TraceEvent[], task: TraceEvent, minUs: number): string[] {
+  return events
+    .filter((e) => e !== task && e.ph === 'X' && e.pid === task.pid && e.tid === task.tid && e.ts >= task.ts && e.ts + (e.dur ?? 0) <= task.ts + task.dur! && (e.dur ?? 0) >= minUs && WORK_KINDS.has(e.name))
+    .map((e) => {
+      const d = e.args?.data;
+      const where = d?.url ? ` ${d.url.split('/').pop()}` : d?.functionName ? ` ${d.functionName}` : '';
+      return `${e.name}${where} ${(e.dur! / 1000).toFixed(1)}`;
+    });
+}
+
 /** Tasks of at least 5 ms on the worker and page threads, in time order, with the work inside each. */
 function summariseTrace(events: TraceEvent[], profile: CpuProfile): void {
   const threads = new Map<string, string>();
@@ -148,11 +162,7 @@ function summariseTrace(events: TraceEvent[], profile: CpuProfile): void {
   const t0 = Math.min(...tasks.map((e) => e.ts));
   const isWorker = (e: TraceEvent) => /DedicatedWorker/.test(threads.get(`${e.pid}:${e.tid}`) ?? '');
   const cpu = (e: TraceEvent) => (e.tdur ?? e.dur!) / 1000;
-  const inside = (task: TraceEvent) =>
-    complete
-      .filter((e) => e !== task && e.pid === task.pid && e.tid === task.tid && e.ts >= task.ts && e.ts + e.dur! <= task.ts + task.dur! && e.dur! >= 500)
-      .filter((e) => ['FunctionCall', 'MinorGC', 'MajorGC', 'V8.GC_SCAVENGER', 'V8.GC_MARK_COMPACTOR', 'EvaluateScript', 'v8.compile', 'EventDispatch', 'TimerFire', 'HandlePostMessage'].includes(e.name))
-      .map((e) => `${e.name}${e.args?.data?.functionName ? ` ${e.args.data.functionName}` : ''} ${(e.dur! / 1000).toFixed(1)}`);
+  const inside = (task: TraceEvent) => workInside(complete, task, 500);
   // The ingest's start (a mark the page sets before its track() loop): every task of its first 100 ms.
   const burst = events.find((e) => e.name === 'pz-burst');
   if (burst) {
@@ -204,18 +214,12 @@ function summariseTrace(events: TraceEvent[], profile: CpuProfile): void {
  * and `to` (trace µs), in ms since `from`: wall / thread CPU ms and what ran inside. Returns CPU ms per thread.
  */
 function taskTimeline(events: TraceEvent[], threads: Map<string, string>, from: number, to: number): Map<string, number> {
-  const kinds = ['ParseHTML', 'EvaluateScript', 'v8.compile', 'v8.compileModule', 'v8.evaluateModule', 'FunctionCall', 'HandlePostMessage', 'TimerFire', 'MinorGC', 'MajorGC', 'Receive mojo reply', 'Receive mojo message'];
   const cpuBy = new Map<string, number>();
   for (const task of events.filter((e) => e.name === 'ThreadControllerImpl::RunTask' && e.ph === 'X' && e.ts >= from && e.ts <= to && (e.dur ?? 0) >= 300).sort((a, b) => a.ts - b.ts)) {
     const name = threads.get(`${task.pid}:${task.tid}`) ?? '';
     const thread = /DedicatedWorker/.test(name) ? 'worker' : name === 'CrRendererMain' ? 'page' : '';
     if (!thread) continue;
-    const inner = events.filter((e) => e.pid === task.pid && e.tid === task.tid && e.ph === 'X' && e !== task && e.ts >= task.ts && e.ts < task.ts + task.dur! && kinds.includes(e.name));
-    const label = inner.map((e) => {
-      const d = (e.args as { data?: { url?: string; functionName?: string } } | undefined)?.data;
-      const where = d?.url ? ` ${d.url.split('/').pop()}` : d?.functionName ? ` ${d.functionName}` : '';
-      return `${e.name}${where} ${(e.dur! / 1000).toFixed(1)}`;
-    });
+    const label = workInside(events, task, 50);
     const cpu = (task.tdur ?? task.dur!) / 1000;
     cpuBy.set(thread, (cpuBy.get(thread) ?? 0) + cpu);
     console.log(`${((task.ts - from) / 1000).toFixed(1).padStart(7)}  ${thread.padEnd(6)} ${(task.dur! / 1000).toFixed(1).padStart(5)} / ${cpu.toFixed(1).padStart(5)}: ${label.slice(0, 5).join(', ')}`);
