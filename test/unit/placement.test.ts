@@ -100,9 +100,42 @@ describe('placeItems', () => {
           ...rest,
         };
         expect([...placeItems(input)!]).toEqual([...slowPlacement(input)]);
+        // Past CATEGORY_TABLE_MAX paths there is no table: similarities come from the prefixes.
+        const untabled: PlacementInput = { ...input, keys: { ...input.keys!, categorySim: undefined } };
+        expect([...placeItems(untabled)!]).toEqual([...slowPlacement(untabled)]);
       }),
       { numRuns: 400 },
     );
+  });
+});
+
+describe('relevanceOrder', () => {
+  /** The order as a comparison sort gives it. */
+  const sorted = (relevance: Float64Array, pinned: Uint8Array): number[] =>
+    [...relevance.keys()].filter((i) => pinned[i] !== 1).sort((a, b) => relevance[b]! - relevance[a]! || a - b);
+
+  it('sorts by relevance, highest first, ties (0 and -0 alike) by server position, without the pinned (property)', () => {
+    const value = fc.oneof(
+      fc.double({ noNaN: true }),
+      fc.constantFrom(0, -0, 1, -1, 1.5, Number.MIN_VALUE, -Number.MIN_VALUE, Number.MAX_VALUE, -Number.MAX_VALUE),
+      fc.integer({ min: -3, max: 3 }),
+    );
+    fc.assert(
+      fc.property(fc.array(fc.record({ r: value, pinned: fc.integer({ min: 0, max: 9 }) }), { maxLength: 300 }), (items) => {
+        const relevance = Float64Array.from(items, (x) => x.r);
+        const pinned = Uint8Array.from(items, (x) => (x.pinned === 0 ? 1 : 0));
+        expect([...relevanceOrder(relevance, pinned)]).toEqual(sorted(relevance, pinned));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('orders 1,000 blended-looking scores as the comparison sort does', () => {
+    let x = 7;
+    const next = () => ((x = (x * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31) * 6 - 3;
+    const relevance = Float64Array.from({ length: 1000 }, (_, i) => (i % 50 === 0 ? 0.25 : next()));
+    const pinned = Uint8Array.from({ length: 1000 }, (_, i) => (i % 97 === 0 ? 1 : 0));
+    expect([...relevanceOrder(relevance, pinned)]).toEqual(sorted(relevance, pinned));
   });
 });
 

@@ -6,7 +6,7 @@
  * Positions are filled one at a time, top first. Only the first few positions run the diversity
  * selection, over a bounded pool, so the cost is O(n log n + window · pool) rather than O(n²).
  */
-import { type DiversityKeys, similarity } from './mmr';
+import { BRAND_WEIGHT, CATEGORY_WEIGHT, type DiversityKeys, similarity } from './mmr';
 
 /**
  * What {@link placeItems} needs; every array is indexed by a candidate's server position.
@@ -31,7 +31,7 @@ export interface PlacementInput {
   /** How many of the most relevant candidates MMR chooses from (extended when the cap needs more). */
   mmrPool: number;
   /** {@link relevanceOrder} of `relevance`, when the caller already has it (saves a sort). */
-  order?: readonly number[] | undefined;
+  order?: ArrayLike<number> | undefined;
   /** Checked before every 8th diversity step; returning true abandons the placement. */
   overBudget?: () => boolean;
 }
@@ -88,14 +88,67 @@ class IndexHeap {
   }
 }
 
+/** Runs this long are sorted by insertion before the merges. */
+const RUN = 16;
+
 /**
  * The non-pinned candidates by relevance, highest first, ties by server position.
- * @example relevanceOrder(Float64Array.of(0, 2, 1), new Uint8Array(3)); // [1, 2, 0]
+ *
+ * A stable merge sort of server positions (insertion-sorted runs of {@link RUN}, then merges), the
+ * keys read from `relevance` in place: no comparator closure, which `Array.prototype.sort` calls
+ * n·log n times (5 against 18 µs at 200 candidates, 30 against 140 µs at 1,000, in Node).
+ * Relevance must not be NaN.
+ * @example relevanceOrder(Float64Array.of(0, 2, 1), new Uint8Array(3)); // Int32Array [1, 2, 0]
  */
-export function relevanceOrder(relevance: Float64Array, pinned: Uint8Array): number[] {
-  const order: number[] = [];
-  for (let i = 0; i < relevance.length; i++) if (pinned[i] !== 1) order.push(i);
-  return order.sort((a, b) => (relevance[b] as number) - (relevance[a] as number) || a - b);
+export function relevanceOrder(relevance: Float64Array, pinned: Uint8Array): Int32Array {
+  const n = relevance.length;
+  let m = 0;
+  for (let i = 0; i < n; i++) if (pinned[i] !== 1) m++;
+  let order = new Int32Array(m);
+  for (let i = 0, k = 0; i < n; i++) if (pinned[i] !== 1) order[k++] = i;
+  // Only a strictly higher value moves ahead, so equal values keep server order.
+  for (let start = 0; start < m; start += RUN) {
+    const end = Math.min(m, start + RUN);
+    for (let i = start + 1; i < end; i++) {
+      const x = order[i] as number;
+      const vx = relevance[x] as number;
+      let j = i - 1;
+      while (j >= start && (relevance[order[j] as number] as number) < vx) {
+        order[j + 1] = order[j] as number;
+        j--;
+      }
+      order[j + 1] = x;
+    }
+  }
+  if (m <= RUN) return order;
+  let merged = new Int32Array(m);
+  for (let width = RUN; width < m; width *= 2) {
+    for (let lo = 0; lo < m; lo += 2 * width) {
+      const mid = Math.min(m, lo + width);
+      const hi = Math.min(m, lo + 2 * width);
+      let i = lo;
+      let j = mid;
+      let k = lo;
+      while (i < mid && j < hi) {
+        const x = order[i] as number;
+        const y = order[j] as number;
+        // The right run's item goes first only when strictly more relevant.
+        if ((relevance[y] as number) > (relevance[x] as number)) {
+          merged[k++] = y;
+          j++;
+        } else {
+          merged[k++] = x;
+          i++;
+        }
+      }
+      while (i < mid) merged[k++] = order[i++] as number;
+      while (j < hi) merged[k++] = order[j++] as number;
+    }
+    const done = merged;
+    merged = order;
+    order = done;
+  }
+  return order;
 }
 
 /**
@@ -131,33 +184,52 @@ export function placeItems(input: PlacementInput): Int32Array | undefined {
   if (selectEnd > 0 && keys !== undefined) {
     const { category, group, groupMember } = keys;
     const catCount = new Int32Array(keys.categoryCount);
-    // Highest similarity of each group to anything placed so far; groups enter as the pool grows.
-    const maxSim = new Float64Array(keys.groupCount);
-    const groupInPool = new Uint8Array(keys.groupCount);
-    const poolGroups: number[] = [];
-    // Similarity depends on the group only, and a max is unchanged by a value it already took: one
-    // placed item per group is enough to compare with.
+    // Groups placed so far, one entry each: similarity depends on the group only, and a max is
+    // unchanged by a value it already took, so one placed item per group is enough to compare with.
     const groupPlaced = new Uint8Array(keys.groupCount);
-    const selectedGroups: number[] = [];
+    const selectedGroups = new Int32Array(keys.groupCount);
+    let selectedCount = 0;
+    // Highest similarity of each group to the first `folded[g]` placed groups: brought up to date
+    // only when a member of the group is looked at (a max does not depend on the order it is taken in).
+    const maxSim = new Float64Array(keys.groupCount);
+    const folded = new Int32Array(keys.groupCount);
+    // Each group's full path and brand, so similarities are read from the list's table here rather
+    // than through `similarity` (the same sum, term for term); lists past the table's size use it.
+    const table = keys.categorySim;
+    const paths = keys.categoryCount;
+    const groupCategory = new Int32Array(keys.groupCount);
+    const groupBrand = new Int32Array(keys.groupCount);
+    for (let g = 0; g < keys.groupCount; g++) {
+      const member = groupMember[g] as number;
+      groupCategory[g] = category[member] as number;
+      groupBrand[g] = keys.brand[member] as number;
+    }
+    const groupSimilarity = (a: number, b: number): number => {
+      if (table === undefined) return similarity(keys, groupMember[a] as number, groupMember[b] as number);
+      const ca = groupCategory[a] as number;
+      const cb = groupCategory[b] as number;
+      const ba = groupBrand[a] as number;
+      const sameBrand = ba >= 0 && ba === groupBrand[b] ? 1 : 0;
+      const c = ca < 0 || cb < 0 ? 0 : (table[ca * paths + cb] as number);
+      return CATEGORY_WEIGHT * c + BRAND_WEIGHT * sameBrand;
+    };
     let poolEnd = Math.min(order.length, Math.max(input.mmrPool, 1));
-    const pool = order.slice(0, poolEnd);
+    // The pool in relevance order (members join at the end, in that order), and the placed prefix.
+    const pool = new Int32Array(order.length);
+    let poolSize = 0;
+    let firstOpen = 0;
     // Relevance rescaled over the pool so that λ means the same on any score scale.
     const hi = order.length > 0 ? (relevance[order[0] as number] as number) : 0;
     const lo = poolEnd > 0 ? (relevance[order[poolEnd - 1] as number] as number) : 0;
     const scale = hi - lo > 0 ? hi - lo : 1;
-    // Per pool member: the relevance part of its MMR value, (1-λ)·rescaled relevance, computed once.
-    const base = new Float64Array(mmrOn ? n : 0);
+    // Per pool member: the relevance part of its value, (1-λ)·rescaled relevance (without MMR, the
+    // relevance). It never increases along the pool, and the similarity part only lowers a value.
+    const base = new Float64Array(n);
     const enter = (y: number): void => {
-      base[y] = (1 - lambda) * (((relevance[y] as number) - lo) / scale);
-      const g = group[y] as number;
-      if (groupInPool[g] === 1) return;
-      groupInPool[g] = 1;
-      poolGroups.push(g);
-      let m = 0;
-      for (const h of selectedGroups) m = Math.max(m, similarity(keys, groupMember[h] as number, y));
-      maxSim[g] = m;
+      pool[poolSize++] = y;
+      base[y] = mmrOn ? (1 - lambda) * (((relevance[y] as number) - lo) / scale) : (relevance[y] as number);
     };
-    if (mmrOn) for (const y of pool) enter(y);
+    for (let r = 0; r < poolEnd; r++) enter(order[r] as number);
 
     const place = (x: number): void => {
       out[t] = x;
@@ -165,15 +237,10 @@ export function placeItems(input: PlacementInput): Int32Array | undefined {
       const c = category[x] as number;
       if (capOn && t < capWindow && c >= 0) catCount[c] = (catCount[c] as number) + 1;
       t++;
-      if (!mmrOn) return;
       const gx = group[x] as number;
-      if (groupPlaced[gx] === 1) return;
+      if (!mmrOn || groupPlaced[gx] === 1) return;
       groupPlaced[gx] = 1;
-      selectedGroups.push(gx);
-      for (const g of poolGroups) {
-        const s = similarity(keys, x, groupMember[g] as number);
-        if (s > (maxSim[g] as number)) maxSim[g] = s;
-      }
+      selectedGroups[selectedCount++] = gx;
     };
     const eligible = (y: number, ignoreCap: boolean): boolean => {
       if (placed[y] === 1 || (unavailable[y] === 1 && y > t)) return false;
@@ -181,19 +248,45 @@ export function placeItems(input: PlacementInput): Int32Array | undefined {
       const c = category[y] as number;
       return c < 0 || (catCount[c] as number) < maxPerCategory;
     };
+    /**
+     * The pool member with the highest value allowed at position `t`. Scanned in relevance order,
+     * so the first of equal values has the best rank, and the scan stops at the first member whose
+     * relevance part cannot beat the best value found (its value is at most that part).
+     */
     const bestIn = (ignoreCap: boolean): number => {
       const capActive = !ignoreCap && capOn && t < capWindow;
+      // Locals, not the variables the other closures write: the loop reads them from registers.
+      const at = t;
+      const size = poolSize;
+      const selected = selectedCount;
+      while (firstOpen < size && placed[pool[firstOpen] as number] === 1) firstOpen++;
       let best = -1;
       let bestValue = Number.NEGATIVE_INFINITY;
-      for (let k = 0; k < pool.length; k++) {
+      for (let k = firstOpen; k < size; k++) {
         const y = pool[k] as number;
-        if (placed[y] === 1 || (unavailable[y] === 1 && y > t)) continue;
+        if (placed[y] === 1) continue;
+        const b = base[y] as number;
+        if (best >= 0 && b <= bestValue) break;
+        if (unavailable[y] === 1 && y > at) continue;
         if (capActive) {
           const c = category[y] as number;
           if (c >= 0 && (catCount[c] as number) >= maxPerCategory) continue;
         }
-        const v = mmrOn ? (base[y] as number) - lambda * (maxSim[group[y] as number] as number) : (relevance[y] as number);
-        if (best < 0 || v > bestValue || (v === bestValue && (rankOf[y] as number) < (rankOf[best] as number))) {
+        let v = b;
+        if (mmrOn) {
+          const g = group[y] as number;
+          let m = maxSim[g] as number;
+          if ((folded[g] as number) < selected) {
+            for (let j = folded[g] as number; j < selected; j++) {
+              const s = groupSimilarity(selectedGroups[j] as number, g);
+              if (s > m) m = s;
+            }
+            maxSim[g] = m;
+            folded[g] = selected;
+          }
+          v = b - lambda * m;
+        }
+        if (best < 0 || v > bestValue) {
           best = y;
           bestValue = v;
         }
@@ -212,8 +305,7 @@ export function placeItems(input: PlacementInput): Int32Array | undefined {
       // The pool ran dry (the cap or unavailability excluded all of it): pull in the next eligible one.
       while (best < 0 && poolEnd < order.length) {
         const y = order[poolEnd++] as number;
-        pool.push(y);
-        if (mmrOn) enter(y);
+        enter(y);
         if (eligible(y, false)) best = y;
       }
       // Nothing else is left anywhere: the cap cannot be met, so it yields rather than leave a hole.

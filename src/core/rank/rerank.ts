@@ -196,7 +196,7 @@ function blend(server: Float64Array, personal: Float64Array, p: number): Float64
 }
 
 /** Position of each candidate in `order`; -1 for candidates not in it (pins). */
-function positions(order: readonly number[], n: number): Int32Array {
+function positions(order: ArrayLike<number>, n: number): Int32Array {
   const rank = new Int32Array(n).fill(-1);
   for (let r = 0; r < order.length; r++) rank[order[r] as number] = r;
   return rank;
@@ -209,7 +209,7 @@ function positions(order: readonly number[], n: number): Int32Array {
  */
 function chooseExplored(
   mean: Float64Array,
-  meanOrder: readonly number[],
+  meanOrder: ArrayLike<number>,
   sampled: Float64Array,
   pinned: Uint8Array,
   unavailable: Uint8Array,
@@ -231,12 +231,13 @@ function chooseExplored(
  * The relevance order after the chosen candidates' scores changed: a merge of the unchanged order
  * with the few changed ones, so exploration costs O(n + k log k) instead of another full sort.
  */
-function reorder(order: readonly number[], score: Float64Array, changed: Uint8Array, chosen: readonly number[]): number[] {
+function reorder(order: ArrayLike<number>, score: Float64Array, changed: Uint8Array, chosen: readonly number[]): number[] {
   const before = (a: number, b: number): boolean => (score[a] as number) > (score[b] as number) || (score[a] === score[b] && a < b);
   const moved = [...chosen].sort((a, b) => (before(a, b) ? -1 : 1));
   const out: number[] = [];
   let j = 0;
-  for (const i of order) {
+  for (let r = 0; r < order.length; r++) {
+    const i = order[r] as number;
     if (changed[i] === 1) continue;
     while (j < moved.length && before(moved[j] as number, i)) out.push(moved[j++] as number);
     out.push(i);
@@ -397,7 +398,7 @@ export function rerank(
     const meanFinal = blend(server, personalScale(personal.scores, n, centre), p);
 
     let budgetReason: string | undefined;
-    const place = (relevance: Float64Array, order: readonly number[]): Int32Array | undefined =>
+    const place = (relevance: Float64Array, order: ArrayLike<number>): Int32Array | undefined =>
       placeItems({
         relevance,
         order,
