@@ -10,11 +10,10 @@
 import { validateEvent } from './input/clean';
 import { MAX_CANDIDATES, sanitizeCandidates } from './input/candidates';
 import { ENGINE_SETTINGS } from './settings';
-import { groupContributions, reasonFor, type FamilyContribution } from './rank/explain';
+import { contributionBuffers, type FamilyContribution, familyList, familySums, reasonFor, reasonFromSums } from './rank/explain';
 import type { Messages } from './messages';
 import { boughtOneOff, FEATURE_DIM, FEATURE_INDEX, features } from './model/features';
 import { type FmWeights, type PairExample, fmContributions, fmScoreBatch } from './model/fm';
-import type { FeatureFamily } from './model/features';
 import type { ListOutcome } from './model/taste';
 import { applyRemovedInterests, type RemovedInterest } from './privacy/interests';
 import { DEFAULT_WEIGHTS } from './model/default-weights';
@@ -34,12 +33,16 @@ export interface Learner {
   score(X: Float32Array, n: number): Float32Array;
   scoreSampled(X: Float32Array, n: number, rng: Rng, scale?: number): Float32Array;
   learn(pairs: readonly PairExample[]): number;
-  contributions(x: Float32Array): Float32Array;
+  /** Per-feature contributions to the score of one row (see `fmContributions`); `out` may be reused. */
+  contributions(x: Float32Array, out?: Float32Array): Float32Array;
   weights(): FmWeights;
   /** Per-candidate scores of the shopper's taste over item attributes, added to {@link score}. */
   scoreItems?(cands: readonly Candidate[]): Float32Array;
-  /** One candidate's {@link scoreItems} by feature family, for reasons. */
-  itemContributions?(c: Candidate): Partial<Record<FeatureFamily, number>>;
+  /**
+   * One candidate's {@link scoreItems} by feature family, for reasons: added into `out` (indexed by
+   * `FEATURE_FAMILIES`; zeros when not given), which it returns.
+   */
+  itemContributions?(c: Candidate, out?: Float64Array): Float64Array;
   /** Learns from shown lists: which items the shopper acted on and which they passed over. */
   observeLists?(outcomes: readonly ListOutcome[]): void;
   /** Takes the interests the shopper removed out of what it learnt, and keeps them out. */
@@ -149,6 +152,8 @@ export class Engine {
   private pending: PairExample[] = [];
   private pendingLists: ListOutcome[] = [];
   private removed: readonly RemovedInterest[] = [];
+  /** Scratch of {@link familySumsOf}. */
+  private readonly contribution = contributionBuffers();
 
   constructor(
     readonly options: EngineOptions = {},
@@ -396,8 +401,8 @@ export class Engine {
       },
       reason: (i) => {
         if (!scored) return undefined;
-        const fam = this.familiesFor(scored.X, i, learner, weights, scored.cands[i]!);
-        return reasonFor(profile, scored.cands[i]!, fam, now, this.options.messages);
+        const cand = scored.cands[i]!;
+        return reasonFromSums(profile, cand, this.familySumsOf(scored.X, i, learner, weights, cand), now, this.options.messages);
       },
     };
     const result = policy(candidates, scorer, opts, rng, clock);
@@ -442,10 +447,14 @@ export class Engine {
     this.remember(list);
   }
 
-  private familiesFor(X: Float32Array, i: number, learner: Learner | undefined, weights: FmWeights, cand: Candidate): FamilyContribution[] {
+  /** Row `i`'s contributions summed by feature family, in a buffer the next call reuses. */
+  private familySumsOf(X: Float32Array, i: number, learner: Learner | undefined, weights: FmWeights, cand: Candidate): Float64Array {
     const d = FEATURE_DIM;
+    const b = this.contribution;
     const x = X.subarray(i * d, i * d + d);
-    return groupContributions(learner ? learner.contributions(x) : fmContributions(weights, x), learner?.itemContributions?.(cand));
+    const fm = learner ? learner.contributions(x, b.features) : fmContributions(weights, x, b.features);
+    const taste = learner?.itemContributions?.(cand, b.taste.fill(0));
+    return familySums(fm, taste, b.families);
   }
 
   private remember(list: ShownList): void {
@@ -489,7 +498,7 @@ export class Engine {
       const list = this.lists[k]!;
       const i = list.index.get(id);
       if (i === undefined) continue;
-      const fam = this.familiesFor(list.X, i, this.learner, this.scoringWeights(), list.candidates[i]!);
+      const fam = familyList(this.familySumsOf(list.X, i, this.learner, this.scoringWeights(), list.candidates[i]!));
       const reason = reasonFor(this.profile, list.candidates[i]!, fam, now, this.options.messages);
       return { ...(reason ? { reason } : {}), contributions: fam };
     }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { categoryName, type FamilyContribution, groupContributions, reasonFor } from '../../src/core/rank/explain';
-import { FEATURE_DIM, FEATURE_INDEX, FEATURES, type FeatureName } from '../../src/core/model/features';
+import { categoryName, type FamilyContribution, familyList, familySums, groupContributions, reasonFor, reasonFromSums } from '../../src/core/rank/explain';
+import { createRng } from '../../src/core/util/rng';
+import { FAMILY_INDEX, FEATURE_DIM, FEATURE_FAMILIES, FEATURE_INDEX, FEATURES, type FeatureFamily, type FeatureName } from '../../src/core/model/features';
 import { applyEvents, emptyProfile, type Profile } from '../../src/core/profile/profile';
 import type { StoredEvent } from '../../src/core/types';
 import { ev, T0 } from './profile-helpers';
@@ -9,6 +10,11 @@ const contrib = (values: Partial<Record<FeatureName, number>>): Float32Array => 
   const c = new Float32Array(FEATURE_DIM);
   for (const [name, v] of Object.entries(values)) c[FEATURE_INDEX[name as FeatureName]] = v;
   return c;
+};
+const byFamily = (values: Partial<Record<FeatureFamily, number>>): Float64Array => {
+  const out = new Float64Array(FEATURE_FAMILIES.length);
+  for (const [family, v] of Object.entries(values)) out[FAMILY_INDEX[family as FeatureFamily]] = v;
+  return out;
 };
 const only = (family: FamilyContribution['family'], value = 1): FamilyContribution[] => [{ family, value }];
 const profileOf = (events: readonly StoredEvent[]): Profile => applyEvents(emptyProfile(T0), events, events.at(-1)?.ts ?? T0);
@@ -28,7 +34,7 @@ describe('groupContributions', () => {
   });
 
   it('adds the taste model\'s per-family parts, and orders ties as the schema lists the families', () => {
-    const g = groupContributions(contrib({ cat_long: 0.5, brand_long: -0.5, tag_mean: 0.25 }), { tags: 0.25, brand: 1, similar: -0.5 });
+    const g = groupContributions(contrib({ cat_long: 0.5, brand_long: -0.5, tag_mean: 0.25 }), byFamily({ tags: 0.25, brand: 1, similar: -0.5 }));
     expect(g.slice(0, 4)).toEqual([
       { family: 'category', value: 0.5 },
       { family: 'brand', value: 0.5 },
@@ -110,5 +116,51 @@ describe('reasonFor', () => {
     ];
     expect(reasonFor(p, { id: 'a', category: 'x' }, fams, T0)).toBeUndefined();
     expect(reasonFor(p, { id: 'a' }, [], T0)).toBeUndefined();
+  });
+});
+
+describe('reasonFromSums', () => {
+  const p = profileOf([
+    ev('click', T0, { id: 'seen', category: 'beauty/lipstick', brand: 'Rouge', price: 12 }),
+    ev('purchase', T0 + 1, { id: 'oneoff', consumable: false, category: 'home/desk', price: 300 }),
+    ev('view', T0 + 2, { id: 'last', category: 'beauty/mascara', price: 9 }),
+  ]);
+  const candidates = [
+    { id: 'seen', category: 'beauty/lipstick', brand: 'Rouge', price: 12 },
+    { id: 'oneoff', category: 'home/desk', price: 300 },
+    { id: 'new', brand: 'Unknown' },
+    { id: 'last', category: 'beauty/mascara' },
+  ];
+  const values = [0, 1e-6, 2e-6, 0.5, 1, 1, -1, -2, 3];
+
+  it('gives the reason reasonFor gives for the sorted family list, ties and negatives included', () => {
+    const rng = createRng(5);
+    const pick = () => values[Math.floor(rng() * values.length)]!;
+    for (let t = 0; t < 2000; t++) {
+      const sums = Float64Array.from(FEATURE_FAMILIES, pick);
+      const c = candidates[t % candidates.length]!;
+      expect(reasonFromSums(p, c, sums, T0 + 10)).toBe(reasonFor(p, c, familyList(sums), T0 + 10));
+    }
+  });
+
+  it('follows the sorted list when a sum is not finite', () => {
+    for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
+      for (let k = 0; k < FEATURE_FAMILIES.length; k++) {
+        const sums = Float64Array.from(FEATURE_FAMILIES, (_, j) => (j === k ? bad : j % 3 === 0 ? 0.5 : -0.25));
+        for (const c of candidates) expect(reasonFromSums(p, c, sums, T0 + 10)).toBe(reasonFor(p, c, familyList(sums), T0 + 10));
+      }
+    }
+  });
+});
+
+describe('familySums', () => {
+  it('overwrites the buffer it is given with the same sums groupContributions lists', () => {
+    const c = contrib({ cat_long: 0.5, item_seen: 1, price_fit: -2 });
+    const taste = byFamily({ brand: 0.25, item: -0.5 });
+    const out = new Float64Array(FEATURE_FAMILIES.length).fill(7);
+    expect(familySums(c, taste, out)).toBe(out);
+    expect(familyList(out)).toEqual(groupContributions(c, taste));
+    expect(out[FAMILY_INDEX.item]).toBe(0.5);
+    expect(out[FAMILY_INDEX.server]).toBe(0);
   });
 });

@@ -3,7 +3,7 @@ import { Engine } from '../../src/core/engine';
 import { ModelStateError } from '../../src/core/errors';
 import { type ShopperLearner, createLearner } from '../../src/core/model/learner';
 import { DEFAULT_WEIGHTS } from '../../src/core/model/default-weights';
-import { FEATURE_SCHEMA_VERSION } from '../../src/core/model/features';
+import { FAMILY_INDEX, FEATURE_FAMILIES, FEATURE_SCHEMA_VERSION } from '../../src/core/model/features';
 import { type ListOutcome, TasteModel, type TasteSettings, tasteTokens } from '../../src/core/model/taste';
 import { TASTE_SETTINGS } from '../../src/core/settings';
 import { createRng } from '../../src/core/util/rng';
@@ -60,7 +60,7 @@ describe('taste model', () => {
     const m = new TasteModel(TASTE_SETTINGS);
     const items = [item('a', ['page', 'x']), item('b', ['page', 'y']), item('c', ['page', 'z'])];
     m.observe([shown(items), shown(items, ['c'])]);
-    expect(m.contributions(item('q', ['page'])).tags ?? 0).toBeCloseTo(0, 12);
+    expect(m.contributions(item('q', ['page']))[FAMILY_INDEX.tags]).toBeCloseTo(0, 12);
   });
 
   it('learns only what the other ranker leaves unexplained (offsets)', () => {
@@ -186,6 +186,38 @@ describe('taste model', () => {
   });
 });
 
+describe('taste model: means computed once per change', () => {
+  it('scores and contributions between lists learnt are those of a model restored afresh', () => {
+    const m = new TasteModel(TASTE_SETTINGS);
+    const page = (l: number) => [0, 1, 2, 3, 4, 5].map((k) => item(`p${l}-${k}`, [`t${k % 3}`, 'page'], { brand: `B${k % 2}`, category: `c/${k % 3}`, price: 5 + k }));
+    const probe = page(99);
+    for (let l = 0; l < 8; l++) {
+      // Scoring between lists caches every mean it reads; the next list must move them all on.
+      const before = m.score(probe);
+      m.observe([shown(page(l), [`p${l}-${(l * 5) % 6}`]), shown(page(l + 50))]);
+      const fresh = TasteModel.fromState(m.exportState(), TASTE_SETTINGS);
+      expect([...m.score(probe)]).toEqual([...fresh.score(probe)]);
+      for (const c of probe) expect([...m.contributions(c)]).toEqual([...fresh.contributions(c)]);
+      if (l > 0) expect([...m.score(probe)]).not.toEqual([...before]);
+    }
+    m.exclude([{ kind: 'brand', key: 'b1' }]);
+    const fresh = TasteModel.fromState(m.exportState(), TASTE_SETTINGS);
+    fresh.exclude([{ kind: 'brand', key: 'b1' }]);
+    expect([...m.score(probe)]).toEqual([...fresh.score(probe)]);
+  });
+
+  it('adds its contributions into the buffer it is given, summing to the score', () => {
+    const m = new TasteModel(TASTE_SETTINGS);
+    const items = [item('a', ['x'], { brand: 'A', price: 4 }), item('b', ['y'], { brand: 'B', price: 9 })];
+    for (let l = 0; l < 5; l++) m.observe([shown(items, ['b'])]);
+    const out = new Float64Array(FEATURE_FAMILIES.length).fill(1);
+    expect(m.contributions(items[1]!, out)).toBe(out);
+    const own = m.contributions(items[1]!);
+    expect(own.reduce((a, b) => a + b, 0)).toBeCloseTo(m.score([items[1]!])[0]!, 5);
+    for (let k = 0; k < out.length; k++) expect(out[k]).toBe(1 + own[k]!);
+  });
+});
+
 describe('engine + taste model', () => {
   const live: ShopperLearner[] = [];
   afterEach(() => {
@@ -282,7 +314,7 @@ describe('taste model: interests the shopper removed', () => {
     };
     teach(10);
     const probe = item('p', ['glitter'], { brand: 'Acme', category: 'beauty/lips/gloss' });
-    expect(m.contributions(probe).brand).toBeGreaterThan(0);
+    expect(m.contributions(probe)[FAMILY_INDEX.brand]).toBeGreaterThan(0);
     m.exclude([
       { kind: 'brand', key: 'acme' },
       { kind: 'tag', key: 'glitter' },
@@ -290,13 +322,13 @@ describe('taste model: interests the shopper removed', () => {
     ]);
     teach(10);
     const after = m.contributions(probe);
-    expect(after.brand ?? 0).toBe(0);
-    expect(after.tags ?? 0).toBe(0);
-    expect(after.category ?? 0).toBe(0);
+    expect(after[FAMILY_INDEX.brand]).toBe(0);
+    expect(after[FAMILY_INDEX.tags]).toBe(0);
+    expect(after[FAMILY_INDEX.category]).toBe(0);
     // Restored: learnt again from new lists.
     m.exclude([]);
     teach(3);
-    expect(m.contributions(probe).brand).toBeGreaterThan(0);
+    expect(m.contributions(probe)[FAMILY_INDEX.brand]).toBeGreaterThan(0);
   });
 
   it('the engine keeps removed interests out of a learner attached later', () => {
@@ -314,7 +346,7 @@ describe('taste model: interests the shopper removed', () => {
       }
       engine.rerank([plain(9)], { slot: 's' }, createRng(1), T0 + 99_000, () => 0);
       engine.train();
-      expect(l.itemContributions(acme(99)).brand ?? 0).toBe(0);
+      expect(l.itemContributions(acme(99))[FAMILY_INDEX.brand]).toBe(0);
     } finally {
       l.dispose();
     }

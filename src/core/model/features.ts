@@ -84,6 +84,14 @@ export type FeatureName = (typeof FEATURES)[number]['name'];
 /** Number of features (the model's input dimension). */
 export const FEATURE_DIM = FEATURES.length;
 
+/** The feature families in the order the schema first lists them: the index family sums use. */
+export const FEATURE_FAMILIES: readonly FeatureFamily[] = [...new Set(FEATURES.map((f) => f.family))];
+
+/** Index of each feature family in {@link FEATURE_FAMILIES}. */
+export const FAMILY_INDEX: Readonly<Record<FeatureFamily, number>> = Object.freeze(
+  Object.fromEntries(FEATURE_FAMILIES.map((f, k) => [f, k])) as Record<FeatureFamily, number>,
+);
+
 /** Index of each feature by name. */
 export const FEATURE_INDEX: Readonly<Record<FeatureName, number>> = Object.freeze(
   Object.fromEntries(FEATURES.map((f, i) => [f.name, i])) as Record<FeatureName, number>,

@@ -229,16 +229,21 @@ export function fmSgdStep(
 /**
  * Per-feature contributions to s(x) − w0: cᵢ = wᵢxᵢ + ½ Σ_{j≠i} ⟨vᵢ, vⱼ⟩ xᵢxⱼ (each pairwise
  * interaction split evenly between its two features), so Σᵢ cᵢ = s(x) − w0 and an explainer can sum
- * them by feature family.
+ * them by feature family. `out` (length d, overwritten) and `q` (scratch of length k) let a caller
+ * reuse buffers.
  * @example const c = fmContributions(wt, x); // Float32Array(d)
  */
-export function fmContributions(wt: FmWeights, x: Float32Array): Float32Array {
+export function fmContributions(
+  wt: FmWeights,
+  x: Float32Array,
+  out: Float32Array = new Float32Array(wt.d),
+  q: Float64Array = new Float64Array(wt.k),
+): Float32Array {
   const { d, k, w, V } = wt;
-  const q = new Float64Array(k);
   fmScore(wt, x, 0, q);
-  const out = new Float32Array(d);
   for (let i = 0; i < d; i++) {
     const xi = x[i]!;
+    out[i] = 0;
     if (xi === 0) continue;
     const row = i * k;
     let pair = 0;

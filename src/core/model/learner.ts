@@ -6,7 +6,6 @@
  * list they were shown. The engine adds the two scores.
  */
 import type { Candidate } from '../types';
-import type { FeatureFamily } from './features';
 import type { FmWeights, PairExample } from './fm';
 import { FmRanker, type FmRankerOptions, type FmState } from './model';
 import { LEARNER_SETTINGS, TASTE_SETTINGS } from '../settings';
@@ -50,8 +49,8 @@ export class ShopperLearner {
     return this.fm.learn(pairs);
   }
 
-  contributions(x: Float32Array): Float32Array {
-    return this.fm.contributions(x);
+  contributions(x: Float32Array, out?: Float32Array): Float32Array {
+    return this.fm.contributions(x, out);
   }
 
   weights(): FmWeights {
@@ -63,9 +62,9 @@ export class ShopperLearner {
     return this.taste.score(cands);
   }
 
-  /** The taste model's part of one candidate's score, by feature family. */
-  itemContributions(c: Candidate): Partial<Record<FeatureFamily, number>> {
-    return this.taste.contributions(c);
+  /** The taste model's part of one candidate's score, by feature family (see {@link TasteModel.contributions}). */
+  itemContributions(c: Candidate, out?: Float64Array): Float64Array {
+    return this.taste.contributions(c, out);
   }
 
   /** Learns from shown lists (clicked and passed-over items). */

@@ -152,6 +152,8 @@ export class FmRanker {
   /** Plain copy of the weights, refreshed after every update: the fast scoring path reads it. */
   private plain: FmWeights;
   private step = 0;
+  /** Scratch of length k for the plain-TS paths. */
+  private readonly q: Float64Array;
   private readonly w: tf.Variable;
   private readonly V: tf.Variable;
   private readonly priorW: tf.Tensor2D;
@@ -179,6 +181,7 @@ export class FmRanker {
     this.seed = opts.seed;
     this.initStd = opts.initStd ?? S.initStd;
     this.evidenceStep = opts.evidenceStep ?? true;
+    this.q = new Float64Array(k);
     const n = d + d * k;
 
     if (restored) {
@@ -349,11 +352,12 @@ export class FmRanker {
   /**
    * Per-feature contributions to the score of `x` (w0 excluded): linear wᵢxᵢ plus half of each
    * pairwise interaction, so an explainer can group them by feature family.
+   * Pass `out` (length d) to reuse a buffer.
    * @example const c = ranker.contributions(x); // Float32Array(d), sums to score − w0
    */
-  contributions(x: Float32Array): Float32Array {
+  contributions(x: Float32Array, out?: Float32Array): Float32Array {
     if (x.length !== this.d) throw new RangeError(`x has length ${x.length}, expected d = ${this.d}`);
-    return fmContributions(this.plain, x);
+    return fmContributions(this.plain, x, out, this.q);
   }
 
   /**

@@ -27,7 +27,7 @@
  */
 import { ModelStateError } from '../errors';
 import { brandKey, categoryKeys, itemKey, tagKey } from '../profile/keys';
-import type { FeatureFamily } from './features';
+import { FAMILY_INDEX, FEATURE_FAMILIES } from './features';
 import type { Candidate } from '../types';
 import { evictLowest } from '../util/evict';
 import { memo } from '../util/memo';
@@ -108,15 +108,8 @@ export interface TasteState {
 }
 
 const FAMILY_OF_PREFIX: Record<string, TasteFamily> = { i: 'item', b: 'brand', c: 'category', t: 'tags' };
-/** Scored family → the feature family a reason speaks of. */
-const REASON_FAMILY: Record<Exclude<TasteFamily, 'bias'>, FeatureFamily> = {
-  item: 'item',
-  brand: 'brand',
-  category: 'category',
-  tags: 'tags',
-  similar: 'similar',
-  price: 'price',
-};
+/** Token prefix → the slot of the feature family a reason speaks of (in {@link FEATURE_FAMILIES}). */
+const REASON_SLOT: Record<string, number> = { i: FAMILY_INDEX.item, b: FAMILY_INDEX.brand, c: FAMILY_INDEX.category, t: FAMILY_INDEX.tags };
 const MAX_TAGS = 32;
 /** Most extra forgetting one surprising list can add, in lists (past it everything is forgotten anyway). */
 const MAX_EXTRA_LISTS = 50;
@@ -141,7 +134,12 @@ const tagToken = memo((tag) => {
 
 /** Attribute keys of an item, each with its family's prefix (`i:` item, `b:` brand, `c:` category level, `t:` tag). */
 export function tasteTokens(c: Candidate): readonly string[] {
-  const out = [itemToken(c.id)];
+  return collectTokens(c, []);
+}
+
+/** {@link tasteTokens} appended to `out` (an empty array; scoring passes one it reuses). */
+function collectTokens(c: Candidate, out: string[]): string[] {
+  out.push(itemToken(c.id));
   const b = c.brand ? brandToken(c.brand) : undefined;
   if (b) out.push(b);
   if (c.category) for (const k of categoryTokens(c.category)) out.push(k);
@@ -168,6 +166,12 @@ function unitEmbedding(c: Candidate, dim: number): Float64Array | undefined {
   return Float64Array.from(e, (x) => x * inv);
 }
 
+/**
+ * An attribute weight: mean, variance, clock when last updated, and its mean now as last computed,
+ * with the model {@link TasteModel.version} it was computed at (a list learnt moves every mean).
+ */
+type Weight = [mean: number, variance: number, at: number, meanNow: number, meanAt: number];
+
 const logPrice = (c: Candidate): number | undefined => (c.price !== undefined && Number.isFinite(c.price) && c.price > 0 ? Math.log(c.price) : undefined);
 
 /** A per-shopper Bayesian click model over item attributes; see the file comment. */
@@ -175,7 +179,11 @@ export class TasteModel {
   private lists = 0;
   /** The forgetting clock (see {@link TasteState.clock}). */
   private clock = 0;
-  private readonly tokens = new Map<string, [mean: number, variance: number, at: number]>();
+  private readonly tokens = new Map<string, Weight>();
+  /** Moves on whenever a weight or the clock may have changed (a list learnt, interests removed). */
+  private version = 0;
+  /** Scratch for one item's tokens while scoring. */
+  private readonly scratch: string[] = [];
   private embMean = new Float64Array(0);
   private embVar = new Float64Array(0);
   private embLists = 0;
@@ -212,7 +220,7 @@ export class TasteModel {
 
     for (const t of s.tokens) {
       if (!Array.isArray(t) || typeof t[0] !== 'string' || !FAMILY_OF_PREFIX[t[0].slice(0, 1)] || !finite(t.slice(1), 3) || !(t[2] > 0)) bad('a token entry is malformed');
-      m.tokens.set(t[0], [t[1], t[2], t[3]]);
+      m.tokens.set(t[0], [t[1], t[2], t[3], 0, -1]);
     }
     m.embMean = Float64Array.from(s.embMean);
     m.embVar = Float64Array.from(s.embVar);
@@ -247,6 +255,7 @@ export class TasteModel {
    * neither scored nor learnt again, until the shopper restores them (a call without them).
    */
   exclude(removed: readonly { kind: string; key: string }[]): void {
+    this.version++;
     const brands = new Set(removed.filter((r) => r.kind === 'brand').map((r) => `b:${r.key}`));
     const tags = new Set(removed.filter((r) => r.kind === 'tag').map((r) => `t:${r.key}`));
     const cats = removed.filter((r) => r.kind === 'category').map((r) => `c:${r.key}`);
@@ -280,12 +289,15 @@ export class TasteModel {
     // Nothing learnt yet (no list with an action): every score is 0.
     if (this.tokens.size === 0 && this.embMean.length === 0 && this.dense[Z] === 0 && this.dense[Z2] === 0) return out;
     const dim = this.embMean.length;
+    const tokens = this.scratch;
     for (let i = 0; i < cands.length; i++) {
       const c = cands[i]!;
       let s = 0;
-      for (const t of this.tokensOf(c)) {
-        const w = this.tokens.get(t);
-        if (w) s += this.mean(w);
+      tokens.length = 0;
+      collectTokens(c, tokens);
+      for (let j = 0; j < tokens.length; j++) {
+        const w = this.weightOf(tokens[j]!);
+        if (w) s += this.meanNow(w);
       }
       if (dim) s += this.embeddingScore(c);
       out[i] = s + this.priceScore(c);
@@ -293,24 +305,41 @@ export class TasteModel {
     return out;
   }
 
-  /** Residual score of one item by the feature family a reason would name. */
-  contributions(c: Candidate): Partial<Record<FeatureFamily, number>> {
-    const out: Partial<Record<FeatureFamily, number>> = {};
-    const add = (f: Exclude<TasteFamily, 'bias'>, x: number) => {
-      const r = REASON_FAMILY[f];
-      out[r] = (out[r] ?? 0) + x;
-    };
-    for (const t of this.tokensOf(c)) {
-      const w = this.tokens.get(t);
-      if (w) add(FAMILY_OF_PREFIX[t.slice(0, 1)] as Exclude<TasteFamily, 'bias'>, this.mean(w));
+  /**
+   * Residual score of one item by the feature family a reason would name, added into `out` (indexed
+   * by {@link FEATURE_FAMILIES}; zeros by default, so each family is its own terms summed in order).
+   */
+  contributions(c: Candidate, out: Float64Array = new Float64Array(FEATURE_FAMILIES.length)): Float64Array {
+    const tokens = this.scratch;
+    tokens.length = 0;
+    collectTokens(c, tokens);
+    for (let j = 0; j < tokens.length; j++) {
+      const t = tokens[j]!;
+      const w = this.weightOf(t);
+      if (w) out[REASON_SLOT[t[0]!]!]! += this.meanNow(w);
     }
-    if (this.embMean.length && c.embedding?.length === this.embMean.length) add('similar', this.embeddingScore(c));
-    if (logPrice(c) !== undefined && this.priceCentre !== undefined) add('price', this.priceScore(c));
+    if (this.embMean.length && c.embedding?.length === this.embMean.length) out[FAMILY_INDEX.similar]! += this.embeddingScore(c);
+    if (logPrice(c) !== undefined && this.priceCentre !== undefined) out[FAMILY_INDEX.price]! += this.priceScore(c);
     return out;
   }
 
+  /** The weight of a token the model may use (none for an interest the shopper removed). */
+  private weightOf(token: string): Weight | undefined {
+    const out = this.excluded;
+    return out && out(token) ? undefined : this.tokens.get(token);
+  }
+
+  /** {@link mean}, computed once per weight between two changes of the model (a list scores hundreds of items sharing a few). */
+  private meanNow(w: Weight): number {
+    if (w[4] !== this.version) {
+      w[3] = this.mean(w);
+      w[4] = this.version;
+    }
+    return w[3];
+  }
+
   /** An attribute weight's mean now: shrunk by `meanKeep` for every tick of the clock since it was last updated. */
-  private mean(w: readonly [number, number, number]): number {
+  private mean(w: Weight): number {
     return w[0] * this.settings.meanKeep ** (this.clock - w[2]);
   }
 
@@ -338,7 +367,11 @@ export class TasteModel {
 
   /** Learns from shown lists, in order; items without a position or flag are skipped. */
   observe(outcomes: readonly ListOutcome[]): void {
-    for (const o of outcomes) this.observeList(o);
+    try {
+      for (const o of outcomes) this.observeList(o);
+    } finally {
+      this.version++;
+    }
   }
 
   /**
@@ -419,7 +452,7 @@ export class TasteModel {
     const cg = new Float64Array(n);
     const ci = new Float64Array(n);
     const xe = new Float64Array(dim);
-    let weights: [number, number, number][] = [];
+    let weights: Weight[] = [];
     const pass = (): number => {
       this.relaxDense();
       weights = [...keys.keys()].map((t) => this.token(t));
@@ -575,14 +608,14 @@ export class TasteModel {
     this.embLists = this.clock;
   }
 
-  private token(key: string): [number, number, number] {
+  private token(key: string): Weight {
     const family = FAMILY_OF_PREFIX[key.slice(0, 1)]!;
     const prior = this.settings.variance[family];
     let w = this.tokens.get(key);
     if (!w) {
       // Full: the least recently updated quarter goes.
       if (this.tokens.size >= this.settings.maxTokens) evictLowest(this.tokens, this.settings.maxTokens, (t) => t[2]);
-      w = [0, prior, this.clock];
+      w = [0, prior, this.clock, 0, -1];
       this.tokens.set(key, w);
     } else {
       w[0] = this.mean(w);

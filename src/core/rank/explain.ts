@@ -2,7 +2,7 @@
  * Explanations: per-feature contributions of the model, grouped by feature family and turned into a
  * short human reason ("You often look at Lipstick", "In your usual price range").
  */
-import { FEATURES, FEATURE_DIM, type FeatureFamily } from '../model/features';
+import { FEATURE_DIM, FEATURE_FAMILIES, FEATURES, type FeatureFamily } from '../model/features';
 import { brandAffinity, categoryAffinity, itemMemory, type Profile, recentItems } from '../profile/profile';
 import type { Candidate } from '../types';
 import { type MessageKey, type Messages, message } from '../messages';
@@ -14,27 +14,56 @@ export interface FamilyContribution {
   value: number;
 }
 
-/** The feature families in the order they first appear in {@link FEATURES}, and each feature's index in it. */
-const FAMILY_ORDER: FeatureFamily[] = [];
-const FAMILY_OF = Int32Array.from(FEATURES, (f) => {
-  const k = FAMILY_ORDER.indexOf(f.family);
-  return k >= 0 ? k : FAMILY_ORDER.push(f.family) - 1;
-});
+/** Each feature's family, as an index into {@link FEATURE_FAMILIES}. */
+const FAMILY_OF = Int32Array.from(FEATURES, (f) => FEATURE_FAMILIES.indexOf(f.family));
+
+/** Smallest family sum that can give a reason. */
+const REASON_MIN = 1e-6;
 
 /**
- * Sums per-feature contributions (length {@link FEATURE_DIM}) by family, plus contributions already
- * grouped by family (the taste model's), largest magnitude first (ties in schema order).
+ * Reusable buffers for one candidate's contributions (a rerank asks for up to 100 reasons): per
+ * feature, the taste model's by family, and the family sums.
  */
-export function groupContributions(contrib: ArrayLike<number>, byFamily?: Partial<Record<FeatureFamily, number>>): FamilyContribution[] {
-  const sums = new Float64Array(FAMILY_ORDER.length);
-  for (let j = 0; j < FEATURE_DIM; j++) sums[FAMILY_OF[j]!]! += contrib[j] ?? 0;
-  if (byFamily) {
-    for (const f of Object.keys(byFamily) as FeatureFamily[]) {
-      const k = FAMILY_ORDER.indexOf(f);
-      if (k >= 0) sums[k]! += byFamily[f]!;
-    }
-  }
-  return FAMILY_ORDER.map((family, k) => ({ family, value: sums[k]! })).sort((a, b) => Math.abs(b.value) - Math.abs(a.value));
+export interface ContributionBuffers {
+  features: Float32Array;
+  taste: Float64Array;
+  families: Float64Array;
+}
+
+/** Fresh {@link ContributionBuffers}. */
+export function contributionBuffers(): ContributionBuffers {
+  const f = FEATURE_FAMILIES.length;
+  return { features: new Float32Array(FEATURE_DIM), taste: new Float64Array(f), families: new Float64Array(f) };
+}
+
+/**
+ * Sums per-feature contributions (length {@link FEATURE_DIM}; missing entries count 0) by family, in
+ * schema order, then adds contributions already summed by family (the taste model's), into `out`
+ * (indexed by {@link FEATURE_FAMILIES}, overwritten).
+ * @example familySums(fmContributions(wt, x), taste.contributions(candidate));
+ */
+export function familySums(
+  contrib: ArrayLike<number>,
+  byFamily?: ArrayLike<number>,
+  out: Float64Array = new Float64Array(FEATURE_FAMILIES.length),
+): Float64Array {
+  out.fill(0);
+  for (let j = 0; j < FEATURE_DIM; j++) out[FAMILY_OF[j]!]! += contrib[j] ?? 0;
+  if (byFamily) for (let k = 0; k < out.length; k++) out[k]! += byFamily[k] ?? 0;
+  return out;
+}
+
+/** {@link familySums} as a list, largest magnitude first (ties in schema order). */
+export function familyList(sums: ArrayLike<number>): FamilyContribution[] {
+  return FEATURE_FAMILIES.map((family, k) => ({ family, value: sums[k]! })).sort((a, b) => Math.abs(b.value) - Math.abs(a.value));
+}
+
+/**
+ * Sums per-feature contributions by family, plus the taste model's by family, largest magnitude first
+ * (ties in schema order): {@link familyList} of {@link familySums}.
+ */
+export function groupContributions(contrib: ArrayLike<number>, byFamily?: ArrayLike<number>): FamilyContribution[] {
+  return familyList(familySums(contrib, byFamily));
 }
 
 /** The last segment of a category path, made readable: `"beauty/lip-stick"` → `"Lip stick"`. */
@@ -67,45 +96,69 @@ export function reasonFor(
   now: number,
   messages?: Messages,
 ): string | undefined {
-  const say = (key: MessageKey, params?: Record<string, string>): string => message(key, params, messages);
   for (const { family, value } of families) {
-    if (!(value > 1e-6)) continue;
-    switch (family) {
-      case 'category': {
-        if (!candidate.category) break;
-        const a = categoryAffinity(profile, candidate.category, now, 'long');
-        if (a.depth === 0) break;
-        // Decayed credit, not a count: phrase it by strength rather than invent a number.
-        const name = categoryName(a.level);
-        return say(a.value >= 2 ? 'reason.category.often' : 'reason.category.once', { category: name });
-      }
-      case 'brand':
-        if (candidate.brand && brandAffinity(profile, candidate.brand, now).value > 0) return say('reason.brand', { brand: candidate.brand });
-        break;
-      case 'price':
-        return say('reason.price');
-      case 'tags':
-        return say('reason.tags');
-      case 'item': {
-        const m = itemMemory(profile, candidate.id, now);
-        if (!m) break;
-        // Only a consumable comes back to buy again (the features lift it once it is due); a bought
-        // one-off is never promoted for having been bought.
-        if (m.bought > 0) {
-          if (m.consumable || candidate.consumable === true) return say('reason.buy-again');
-          break;
-        }
-        // The strongest thing the shopper did with it, not the latest.
-        return say(itemKey(m.strongest));
-      }
-      case 'similar': {
-        const last = recentItems(profile)[0];
-        const m = last ? itemMemory(profile, last, now) : undefined;
-        return say(similarKey(m?.strongest));
-      }
-      default:
-        break;
-    }
+    if (!(value > REASON_MIN)) continue;
+    const reason = familyReason(family, profile, candidate, now, messages);
+    if (reason !== undefined) return reason;
   }
   return undefined;
+}
+
+/**
+ * {@link reasonFor} of {@link familyList}`(sums)`, without building the list: the positive families
+ * are tried largest first (ties in schema order), which is the order the list gives them.
+ * @example reasonFromSums(profile, candidate, familySums(contrib, taste), now);
+ */
+export function reasonFromSums(profile: Profile, candidate: Candidate, sums: ArrayLike<number>, now: number, messages?: Messages): string | undefined {
+  const n = FEATURE_FAMILIES.length;
+  // The list's order is only defined for finite sums (a NaN compares equal to everything).
+  for (let k = 0; k < n; k++) if (!Number.isFinite(sums[k])) return reasonFor(profile, candidate, familyList(sums), now, messages);
+  let tried = 0;
+  for (;;) {
+    let best = -1;
+    for (let k = 0; k < n; k++) {
+      const v = sums[k]!;
+      if ((tried & (1 << k)) === 0 && v > REASON_MIN && (best < 0 || v > sums[best]!)) best = k;
+    }
+    if (best < 0) return undefined;
+    tried |= 1 << best;
+    const reason = familyReason(FEATURE_FAMILIES[best]!, profile, candidate, now, messages);
+    if (reason !== undefined) return reason;
+  }
+}
+
+/** The reason one family gives for a candidate, or undefined when it has nothing to say about it. */
+function familyReason(family: FeatureFamily, profile: Profile, candidate: Candidate, now: number, messages: Messages | undefined): string | undefined {
+  switch (family) {
+    case 'category': {
+      if (!candidate.category) return undefined;
+      const a = categoryAffinity(profile, candidate.category, now, 'long');
+      if (a.depth === 0) return undefined;
+      // Decayed credit, not a count: phrase it by strength rather than invent a number.
+      const name = categoryName(a.level);
+      return message(a.value >= 2 ? 'reason.category.often' : 'reason.category.once', { category: name }, messages);
+    }
+    case 'brand':
+      return candidate.brand && brandAffinity(profile, candidate.brand, now).value > 0 ? message('reason.brand', { brand: candidate.brand }, messages) : undefined;
+    case 'price':
+      return message('reason.price', undefined, messages);
+    case 'tags':
+      return message('reason.tags', undefined, messages);
+    case 'item': {
+      const m = itemMemory(profile, candidate.id, now);
+      if (!m) return undefined;
+      // Only a consumable comes back to buy again (the features lift it once it is due); a bought
+      // one-off is never promoted for having been bought.
+      if (m.bought > 0) return m.consumable || candidate.consumable === true ? message('reason.buy-again', undefined, messages) : undefined;
+      // The strongest thing the shopper did with it, not the latest.
+      return message(itemKey(m.strongest), undefined, messages);
+    }
+    case 'similar': {
+      const last = recentItems(profile)[0];
+      const m = last ? itemMemory(profile, last, now) : undefined;
+      return message(similarKey(m?.strongest), undefined, messages);
+    }
+    default:
+      return undefined;
+  }
 }
