@@ -38,6 +38,23 @@ function naiveScore(wt: FmWeights, x: Float32Array): number {
 }
 
 describe('fm reference', () => {
+  test('k = 8 (the shipped size, unrolled) scores bit for bit as the generic loop does', () => {
+    const rng = createRng(8);
+    for (let t = 0; t < 50; t++) {
+      const wt = randomWeights(31, 8, rng);
+      // The same model with a ninth, all-zero factor takes the generic loop and adds exact zeros.
+      const padded: FmWeights = { ...wt, k: 9, V: new Float32Array(31 * 9) };
+      for (let i = 0; i < 31; i++) padded.V.set(wt.V.subarray(i * 8, i * 8 + 8), i * 9);
+      const X = Float32Array.from({ length: 31 * 20 }, () => (rng() < 0.4 ? 0 : gaussian(rng)));
+      expect([...fmScoreBatch(wt, X, 20)]).toEqual([...fmScoreBatch(padded, X, 20)]);
+      const q8 = new Float64Array(8);
+      const q9 = new Float64Array(9);
+      expect(fmScore(wt, X, 31 * 3, q8)).toBe(fmScore(padded, X, 31 * 3, q9));
+      expect([...q8]).toEqual([...q9.subarray(0, 8)]);
+      expect(fmScore(wt, X, 31 * 3)).toBeCloseTo(naiveScore(wt, X.subarray(31 * 3, 31 * 4)), 4);
+    }
+  });
+
   test('fast score equals the pairwise definition', () => {
     const rng = createRng(1);
     const wt = randomWeights(12, 4, rng);
