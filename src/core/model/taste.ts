@@ -325,8 +325,7 @@ export class TasteModel {
 
   /** The weight of a token the model may use (none for an interest the shopper removed). */
   private weightOf(token: string): Weight | undefined {
-    const out = this.excluded;
-    return out && out(token) ? undefined : this.tokens.get(token);
+    return this.excluded?.(token) ? undefined : this.tokens.get(token);
   }
 
   /** {@link mean}, computed once per weight between two changes of the model (a list scores hundreds of items sharing a few). */
