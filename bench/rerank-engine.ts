@@ -5,15 +5,17 @@
  *    trained on clicked lists, the same with removed interests, 2,000 events) × candidate lists (20, 200
  *    and 1,000 of the browser benchmark's catalogue, unseen items, a messy list with duplicates and bad
  *    fields, frozen objects) × options (defaults, a limit, no diversity, a category cap, full
- *    exploration, an exclude list). Every result's order, scores, positions, reasons and `fellBack`,
- *    and `explain()` of a few of its items, is hashed (SHA-256 of the JSON; numbers exactly). Run on
- *    two trees, the hashes must match: a faster engine that ranks differently is not this bench's goal.
+ *    exploration, an exclude list), every list but the frozen one passed as owned (as the worker passes
+ *    its structured clone). Every result's order, scores, positions, reasons and `fellBack`, and
+ *    `explain()` of a few of its items, is hashed (SHA-256 of the JSON; numbers exactly). Run on two
+ *    trees, the hashes must match: a faster engine that ranks differently is not this bench's goal.
  *    `--hashes` prints one hash per case, to find the first that differs.
  * 2. **Speed.** The browser benchmark's shopper (300 events, learner attached) reranks the first 200
- *    and all 1,000 candidates of its catalogue, each call on a fresh structured clone (as the worker
- *    receives it), with the learner trained between calls as the worker does; p50 / p99 of the whole
- *    `Engine.rerank` call (wall clock; and the process's CPU time per call, which other jobs on a shared
- *    machine inflate less, though it counts the collector's helper threads too).
+ *    and all 1,000 candidates of its catalogue, each call on a fresh structured clone passed as owned
+ *    (as the worker receives and passes it), with the learner trained between calls as the worker
+ *    does; p50 / p99 of the whole `Engine.rerank` call (wall clock; and the process's CPU time per
+ *    call, which other jobs on a shared machine inflate less, though it counts the collector's helper
+ *    threads too).
  *
  * `--check`: determinism only (with `--ref`, exits 1 when the two trees differ).
  * `--ref=DIR`: a second source tree (e.g. `git worktree add /tmp/ref main`, with a `node_modules`
@@ -152,7 +154,8 @@ function determinism(t: Tree): { cases: string[]; all: string } {
         k++;
         const rng = t.createRng(1000 + k);
         const ts = NOW + k * 1000;
-        const r = e.rerank(make(), { ...opts, slot: `s${k % 3}` }, rng, ts, () => 0);
+        // A fresh list is the caller's own, as the worker's structured clone is; the frozen one is shared.
+        const r = e.rerank(make(), { ...opts, slot: `s${k % 3}` }, rng, ts, () => 0, listName !== 'frozen 200');
         const explained = [0, 1, 2, 5, 11, 40, 150].filter((p) => p < r.items.length).map((p) => e.explain(r.items[p]!.id, ts));
         const record = { kind, listName, optName, fellBack: r.fellBack, items: r.items.map((it) => [it.id, it.score, it.from, it.to, it.reason ?? null]), explained };
         cases.push(`${kind} / ${listName} / ${optName}: ${createHash('sha256').update(JSON.stringify(record)).digest('hex').slice(0, 16)}`);
@@ -181,7 +184,7 @@ function speed(trees: Tree[], n: number): Map<string, { wall: { p50: number; p99
       const input = structuredClone(list);
       const c0 = process.cpuUsage();
       const t0 = performance.now();
-      x.e.rerank(input, { slot: 'bench' }, x.rng, NOW, () => performance.now());
+      x.e.rerank(input, { slot: 'bench' }, x.rng, NOW, () => performance.now(), true);
       const ms = performance.now() - t0;
       const c = process.cpuUsage(c0);
       x.e.train(256);

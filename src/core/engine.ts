@@ -373,8 +373,10 @@ export class Engine {
   /**
    * Reranks candidates for this shopper (never throws; see the policy in `rerank.ts`).
    * @param clock monotonic milliseconds, for the time budget
+   * @param owned the caller alone holds `candidates` (the worker's structured clone of a page's list):
+   *   candidates already clean are kept as they are, and the engine keeps them for feedback
    */
-  rerank(candidates: unknown, options: RerankOptions, rng: Rng, now: number, clock: () => number): RerankResult {
+  rerank(candidates: unknown, options: RerankOptions, rng: Rng, now: number, clock: () => number, owned = false): RerankResult {
     const opts: RerankOptions = {
       ...this.options.rerank,
       personalization: this.options.personalization ?? DEFAULT_PERSONALIZATION,
@@ -405,7 +407,7 @@ export class Engine {
         return reasonFromSums(profile, cand, this.familySumsOf(scored.X, i, learner, weights, cand), now, this.options.messages);
       },
     };
-    const result = policy(candidates, scorer, opts, rng, clock);
+    const result = policy(candidates, scorer, opts, rng, clock, owned);
     const explore = this.options.messages?.['reason.explore'];
     if (explore) for (const item of result.items) if (item.reason === EXPLORE_REASON) item.reason = explore;
     const listId = newListId(now);
@@ -413,15 +415,15 @@ export class Engine {
       // Every list the shopper is shown teaches, personalised or not: a list kept in server order
       // (personalization 0, no signal yet) gets its features computed here, as shown.
       const shownIds = result.items.map((it) => it.id);
-      const seen = scored ?? this.serverList(candidates, shownIds, now);
+      const seen = scored ?? this.serverList(candidates, shownIds, now, owned);
       if (seen) this.rememberShown(listId, opts.slot ?? 'default', now, seen.cands, seen.X, shownIds);
     }
     return { ...result, listId };
   }
 
   /** The cleaned candidates the shopper was shown (at most the remembered positions), with their features now. */
-  private serverList(candidates: unknown, shownIds: readonly string[], now: number): { cands: Candidate[]; X: Float32Array } | undefined {
-    const clean = sanitizeCandidates(candidates, MAX_CANDIDATES);
+  private serverList(candidates: unknown, shownIds: readonly string[], now: number, owned: boolean): { cands: Candidate[]; X: Float32Array } | undefined {
+    const clean = sanitizeCandidates(candidates, MAX_CANDIDATES, undefined, owned);
     if (!clean.ok) return undefined;
     const keep = new Set(shownIds.slice(0, ENGINE_SETTINGS.maxRememberedPositions));
     const cands = clean.candidates.filter((c) => keep.has(c.id));

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { candidateList, sanitizeCandidates, serverOrderIds } from '../../src/core/input/candidates';
 import { STRING_CAPS, validateEvent } from '../../src/core/input/clean';
-import { ITEM_LIMITS, readIdSet, readItem, readItemId } from '../../src/core/input/item';
+import { ITEM_LIMITS, isCleanItem, readIdSet, readItem, readItemId } from '../../src/core/input/item';
 import { Engine } from '../../src/core/engine';
 import { serverOrder } from '../../src/core/rank/server-order';
 import { createRng } from '../../src/core/util/rng';
@@ -88,6 +88,77 @@ describe('one reader for item fields', () => {
     expect(serverOrder(list, undefined, 'x', 0, ['a']).items.map((i) => i.id)).toEqual(['1', 'c']);
     const s = sanitizeCandidates(list, 10, new Set(['1']));
     expect(s.ok && s.dropped).toEqual([{ index: 1, reason: 'excluded' }]);
+  });
+});
+
+/** Item-shaped values near the reader's edges: mostly clean fields, and each way of being almost clean. */
+const mostly = <T, U>(clean: fc.Arbitrary<T>, near: fc.Arbitrary<U>) => fc.oneof({ weight: 8, arbitrary: clean }, { weight: 1, arbitrary: near });
+const cleanText = fc.constantFrom('a', 'b/c', 'x'.repeat(64), 'Acme');
+const nearText = fc.oneof(fc.constantFrom(' a', 'a ', '', '  ', 'x'.repeat(65), 'x'.repeat(101), 'x'.repeat(201), 'x'.repeat(301), null, 5), fc.string({ maxLength: 4 }));
+const nearItem = fc.record(
+  {
+    id: mostly(fc.constantFrom('sku-1', ' sku-2 '), anyId),
+    category: mostly(cleanText, nearText),
+    brand: mostly(cleanText, nearText),
+    title: mostly(cleanText, nearText),
+    price: mostly(fc.constantFrom(0, -0, 3.5), fc.oneof(fc.double(), fc.constantFrom(-1, '3', null))),
+    tags: mostly(fc.uniqueArray(cleanText, { minLength: 1, maxLength: 4 }), fc.oneof(fc.array(nearText, { maxLength: 34 }), fc.constantFrom(['a', 'a'], [], 'a', [1]))),
+    embedding: mostly(fc.array(fc.double({ noNaN: true, noDefaultInfinity: true }), { minLength: 1, maxLength: 64 }), fc.oneof(fc.array(fc.double(), { maxLength: 66 }), fc.constantFrom([], [Number.NaN], 'x'))),
+    related: mostly(
+      fc.array(fc.record({ id: fc.constantFrom('b', 'c'), score: fc.constantFrom(0.5, 1, Number.MIN_VALUE) }, { noNullPrototype: true }), { minLength: 1, maxLength: 3 }),
+      fc.oneof(
+        fc.array(fc.record({ id: anyId, score: fc.oneof(fc.double(), fc.constantFrom(0, 0.5, 1, 2)) }, { requiredKeys: [] }), { maxLength: 4 }),
+        fc.constantFrom([], [{ id: 'b', score: 0.5, extra: 1 }], [{ id: 7, score: 0.5 }], [['b', 0.5]]),
+      ),
+    ),
+    consumable: mostly(fc.boolean(), fc.constantFrom('true', null)),
+    pinned: mostly(fc.boolean(), fc.constant(1)),
+    available: mostly(fc.boolean(), fc.constant(null)),
+  },
+  // Sometimes with a null prototype, which the reader copies from.
+  { requiredKeys: ['id'] },
+);
+/** Now and then a key the reader does not know. */
+const nearItemOrExtra = fc.tuple(nearItem, fc.integer({ min: 0, max: 9 })).map(([item, k]) => (k === 0 ? { ...item, extra: 1 } : item));
+
+describe('isCleanItem: an item already in the reader\'s form', () => {
+  it('whatever it accepts, the reader returns unchanged and without issues; whatever the reader returns, it accepts (property)', () => {
+    let accepted = 0;
+    fc.assert(
+      fc.property(nearItemOrExtra, fc.boolean(), (raw, flags) => {
+        const read = readItem(raw, { flags });
+        if (isCleanItem(raw, flags)) {
+          accepted++;
+          expect(read.issues).toEqual([]);
+          expect(read.item).toStrictEqual(raw);
+        }
+        if (read.item !== undefined) expect(isCleanItem(read.item, flags)).toBe(true);
+      }),
+      { seed: 12, numRuns: 2000 },
+    );
+    // Not vacuous: a fair share of the generated items were clean as given.
+    expect(accepted).toBeGreaterThan(150);
+  });
+
+  it('refuses what the reader would change, and what it cannot vouch for', () => {
+    const clean = { id: 'a', category: 'x/y', tags: ['red'], embedding: [0.5], related: [{ id: 'b', score: 0.5 }], pinned: true };
+    expect(isCleanItem(clean, true)).toBe(true);
+    expect(isCleanItem(clean, false)).toBe(false); // pinned is read only with the candidate flags
+    for (const almost of [
+      { ...clean, id: 7 },
+      { ...clean, category: ' x/y' },
+      { ...clean, tags: [] },
+      { ...clean, related: [] },
+      { ...clean, price: null },
+      { ...clean, price: undefined },
+      { ...clean, extra: 1 },
+      JSON.parse('{"id": "a", "__proto__": {"pinned": true}}'),
+      Object.assign(Object.create({ pinned: true }), { id: 'a' }),
+      Object.assign(Object.create(null), { id: 'a' }),
+      [{ id: 'a' }],
+    ]) {
+      expect(isCleanItem(almost, true)).toBe(false);
+    }
   });
 });
 

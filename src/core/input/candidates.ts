@@ -3,10 +3,11 @@
  *
  * The list arrives from the host page (possibly via structured clone), so nothing about it is trusted:
  * every kept candidate is a fresh object holding only the known fields, read from the element's own
- * properties. Problems with one element drop that element or one of its fields; only problems with the
+ * properties, unless the caller owns the list (a structured clone nobody else holds) and the element
+ * is already in that form (see {@link sanitizeCandidates}). Problems with one element drop that element or one of its fields; only problems with the
  * list as a whole (not an array, too long, unreadable) make {@link sanitizeCandidates} refuse it.
  */
-import { isRecord, own, readItem, readItemId } from './item';
+import { isCleanItem, isRecord, own, readItem, readItemId } from './item';
 import type { Candidate } from '../types';
 
 /** Longest list that is reranked; longer lists get the server order (a safety valve, not a quality limit). */
@@ -63,6 +64,12 @@ export function describeKind(value: unknown): string {
  * number ≥ 0, a non-boolean flag, an embedding with a non-finite entry or more than 64 entries),
  * over-long text is truncated. Never throws and never writes through an input object or a prototype.
  *
+ * `owned`: the caller owns the list and every object in it (a structured clone it alone holds, as
+ * the worker receives a rerank's list), so nobody else can change them afterwards, and they have no
+ * getters. An element that is already exactly what the reader would make of it ({@link isCleanItem})
+ * is then kept as it is instead of copied; anything else is read as above. Without `owned`, every
+ * kept candidate is a fresh copy.
+ *
  * @example
  * const r = sanitizeCandidates([{ id: 'a', price: Number.NaN }, { id: 'a' }, 7]);
  * // r.ok === true; r.candidates = [{ id: 'a' }]; r.dropped = [{ index: 1, reason: 'duplicate-id' }, { index: 2, reason: 'not-an-object' }]
@@ -71,6 +78,7 @@ export function sanitizeCandidates(
   input: unknown,
   maxItems: number = MAX_CANDIDATES,
   exclude?: ReadonlySet<string>,
+  owned = false,
 ): SanitizeResult {
   if (!Array.isArray(input)) return { ok: false, reason: `candidates must be an array, got ${describeKind(input)}` };
   try {
@@ -87,6 +95,7 @@ export function sanitizeCandidates(
           continue;
         }
         let clean = frozenCache.get(raw);
+        if (clean === undefined && owned && isCleanItem(raw, true)) clean = raw;
         if (clean === undefined) {
           clean = readItem(raw, { flags: true }).item;
           if (clean === undefined) {

@@ -284,6 +284,88 @@ export function readItem(raw: unknown, options: ReadItemOptions = {}): ItemRead 
   return { item, issues };
 }
 
+/** Text that {@link readItem} would keep exactly as it is: a string, trimmed, not empty, within `cap`. */
+function isCleanText(v: unknown, cap: number): boolean {
+  return typeof v === 'string' && v.length > 0 && v.length <= cap && v.trim() === v;
+}
+
+/** A plain object whose own keys are exactly `id` and `score`, as {@link readRelated} builds them. */
+function isCleanRelated(r: unknown): boolean {
+  if (typeof r !== 'object' || r === null || Object.getPrototypeOf(r) !== Object.prototype) return false;
+  let keys = 0;
+  for (const key in r) {
+    if (!Object.hasOwn(r, key) || (key !== 'id' && key !== 'score')) return false;
+    keys++;
+  }
+  const { id, score } = r as { id?: unknown; score?: unknown };
+  return keys === 2 && typeof id === 'string' && idOf(id) === id && typeof score === 'number' && score > 0 && score <= 1;
+}
+
+/**
+ * True when `raw` is already what {@link readItem} would make of it: a plain object (prototype
+ * `Object.prototype`) whose keys are all own, known fields, each holding exactly the value the reader
+ * would keep (a string id, trimmed text within its limit, no empty or partial arrays, real booleans),
+ * and nothing the reader would leave out. The check reads each field once and copies nothing. It
+ * cannot see getters or proxies, so only a caller that owns the object (a structured clone it alone
+ * holds) may keep it instead of the reader's copy.
+ * @example isCleanItem({ id: 'a', tags: ['red'] }, true); // true
+ * @example isCleanItem({ id: 7 }, true); // false: the reader makes the id the string '7'
+ */
+export function isCleanItem(raw: unknown, flags: boolean): raw is Candidate {
+  if (!isRecord(raw) || Object.getPrototypeOf(raw) !== Object.prototype) return false;
+  let hasId = false;
+  for (const key in raw) {
+    if (!Object.hasOwn(raw, key)) return false;
+    const v = raw[key];
+    switch (key) {
+      case 'id':
+        if (typeof v !== 'string' || idOf(v) !== v) return false;
+        hasId = true;
+        break;
+      case 'category':
+      case 'brand':
+      case 'title':
+        if (!isCleanText(v, ITEM_LIMITS[key])) return false;
+        break;
+      case 'price':
+        if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) return false;
+        break;
+      case 'tags': {
+        if (!Array.isArray(v) || v.length === 0 || v.length > ITEM_LIMITS.tags) return false;
+        for (let i = 0; i < v.length; i++) {
+          const t: unknown = v[i];
+          if (!isCleanText(t, ITEM_LIMITS.tag)) return false;
+          for (let j = 0; j < i; j++) if (v[j] === t) return false;
+        }
+        break;
+      }
+      case 'embedding': {
+        if (!Array.isArray(v) || v.length === 0 || v.length > ITEM_LIMITS.embedding) return false;
+        for (let i = 0; i < v.length; i++) {
+          const x: unknown = v[i];
+          if (typeof x !== 'number' || !Number.isFinite(x)) return false;
+        }
+        break;
+      }
+      case 'related': {
+        if (!Array.isArray(v) || v.length === 0 || v.length > ITEM_LIMITS.related) return false;
+        for (let i = 0; i < v.length; i++) if (!isCleanRelated(v[i])) return false;
+        break;
+      }
+      case 'consumable':
+        if (typeof v !== 'boolean') return false;
+        break;
+      case 'pinned':
+      case 'available':
+        if (!flags || typeof v !== 'boolean') return false;
+        break;
+      default:
+        return false;
+    }
+  }
+  return hasId;
+}
+
 /** Ids read from an `exclude` list; more are ignored. */
 export const MAX_EXCLUDED = 1000;
 

@@ -75,8 +75,9 @@ export interface PersonalScore {
 export interface PersonalScorer {
   /**
    * Personal scores for the cleaned candidates, in server order. `explore` asks for `sampled` too.
-   * The candidates are the policy's own copies, and pins, availability and ids are read before this
-   * call, so changing them here changes nothing. May throw: the policy then falls back to the server order.
+   * The candidates are the policy's own copies (for an `owned` list, the caller's objects that were
+   * already clean), and pins, availability and ids are read before this call, so changing them here
+   * changes nothing. May throw: the policy then falls back to the server order.
    */
   score(candidates: readonly Candidate[], rng: Rng, explore: boolean): PersonalScore;
   /** A short human reason for the candidate at `index` of the list given to `score`, if any. */
@@ -316,6 +317,8 @@ function serverOrderItems(ids: readonly string[], limit: number): RankedItem[] {
  * @param options per-call options, see {@link resolveOptions}
  * @param rng seeded generator, handed to the scorer for Thompson sampling
  * @param now monotonic clock in ms (e.g. `performance.now`) for the time budget
+ * @param owned the caller alone holds `candidates` and their objects (a structured clone): elements
+ *   already clean are used as they are, not copied (see {@link sanitizeCandidates})
  * @example
  * const result = rerank(serverList, scorer, { personalization: 0.7, limit: 12 }, createRng(7), () => performance.now());
  * if (result.fellBack) console.debug('server order:', result.fellBack);
@@ -327,6 +330,7 @@ export function rerank(
   options: RerankOptions | undefined,
   rng: Rng,
   now: () => number,
+  owned = false,
 ): RerankResult {
   const clock = (): number => {
     try {
@@ -358,7 +362,7 @@ export function rerank(
 
   try {
     const exclude = readExclude(options);
-    const clean = sanitizeCandidates(candidates, MAX_CANDIDATES, exclude);
+    const clean = sanitizeCandidates(candidates, MAX_CANDIDATES, exclude, owned);
     if (!clean.ok) return finish(serverOrderItems(serverOrderIds(candidates, opts.limit, exclude), opts.limit), clean.reason);
     const list = clean.candidates;
     serverIds = list.map((c) => c.id);
