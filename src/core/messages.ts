@@ -128,6 +128,8 @@ export function message(key: MessageKey, params: Record<string, string> = {}, ta
  * @example fill('Remove {name}', { name: 'Rouge' }); // 'Remove Rouge'
  */
 export function fill(text: string, params: Record<string, string> = {}): string {
+  // Most texts have no placeholder (a reason is asked for up to 100 items of a list).
+  if (!text.includes('{')) return text;
   return text.replace(/\{(\w+)\}/g, (whole, name: string) => (Object.hasOwn(params, name) ? (params[name] as string) : whole));
 }
 

@@ -224,6 +224,26 @@ describe('features', () => {
     expectAllFinite(features(p, cands, { now: T0 + 2000 }));
   });
 
+  it('compares embeddings of different lengths over their common prefix (the candidate\'s norm over it, the recent item\'s whole)', () => {
+    const p = profileOf(
+      [
+        ev('view', T0, { id: 'long', embedding: [1, 2, 2, 4] }),
+        ev('view', T0 + 1000, { id: 'short', embedding: [3, 4] }),
+        ev('view', T0 + 2000, { id: 'same', embedding: [1, 0, 1] }),
+      ],
+      T0 + 2000,
+    );
+    const e = [2, 1, 2];
+    const r = row(p, [{ id: 'c', embedding: e }], 0, T0 + 3000);
+    // Most recent first: 'same' (3 values), 'short' (2), 'long' (4, compared over 3).
+    const same = (2 + 2) / (3 * Math.SQRT2);
+    const short = (6 + 4) / (Math.sqrt(5) * 5);
+    const long = (2 + 2 + 4) / (3 * 5);
+    expect(r.emb_last).toBeCloseTo(same, 6);
+    expect(r.emb_max).toBeCloseTo(Math.max(same, short, long), 6);
+    expect(r.emb_mean).toBeCloseTo((same + 0.7 * short + 0.49 * long) / (1 + 0.7 + 0.49), 6);
+  });
+
   it('server_rank is 1 at the top and strictly decreasing down the list', () => {
     const cands = Array.from({ length: 50 }, (_, i) => ({ id: `c${i}` }));
     const X = features(emptyProfile(T0), cands, { now: T0 });

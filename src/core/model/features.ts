@@ -128,16 +128,21 @@ export interface FeatureContext {
   now: number;
 }
 
-function cosine(a: readonly number[], b: readonly number[], bNorm: number): number {
-  const n = Math.min(a.length, b.length);
-  let dot = 0;
+/** √(Σ aᵢ²) over the first `n` values of `a`. */
+function prefixNorm(a: readonly number[], n: number): number {
   let na = 0;
-  for (let i = 0; i < n; i++) {
-    const x = a[i]!;
-    dot += x * b[i]!;
-    na += x * x;
-  }
-  const denom = Math.sqrt(na) * bNorm;
+  for (let i = 0; i < n; i++) na += a[i]! * a[i]!;
+  return Math.sqrt(na);
+}
+
+/**
+ * Cosine similarity over the first `n` = min(length) values, given both norms over those values
+ * ({@link prefixNorm}; a candidate's is the same for every recent embedding of its length).
+ */
+function cosine(a: readonly number[], aNorm: number, b: readonly number[], bNorm: number, n: number): number {
+  let dot = 0;
+  for (let i = 0; i < n; i++) dot += a[i]! * b[i]!;
+  const denom = aNorm * bNorm;
   return denom > 0 ? dot / denom : 0;
 }
 
@@ -245,8 +250,9 @@ export function features(
 ): Float32Array {
   const n = candidates.length;
   const d = FEATURE_DIM;
-  const X = out && out.length >= n * d ? out : new Float32Array(n * d);
-  X.fill(0, 0, n * d);
+  const reuse = out !== undefined && out.length >= n * d;
+  const X = reuse ? out : new Float32Array(n * d);
+  if (reuse) X.fill(0, 0, n * d);
   const { now } = context;
 
   // Per-list values.
@@ -391,10 +397,20 @@ export function features(
       X[o + F.rel_max] = max;
     }
     if (c.embedding?.length && recent.length) {
+      const e = c.embedding;
       let max = -1;
       let mean = 0;
+      // The candidate's norm over the values compared: recent embeddings of one length share it.
+      let len = -1;
+      let eNorm = 0;
       for (let r = 0; r < recent.length; r++) {
-        const s = finite(cosine(c.embedding, recent[r]![1], recentNorms[r]!));
+        const b = recent[r]![1];
+        const m = Math.min(e.length, b.length);
+        if (m !== len) {
+          len = m;
+          eNorm = prefixNorm(e, m);
+        }
+        const s = finite(cosine(e, eNorm, b, recentNorms[r]!, m));
         if (s > max) max = s;
         mean += recentW[r]! * s;
         if (r === 0) X[o + F.emb_last] = s;

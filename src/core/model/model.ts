@@ -154,6 +154,8 @@ export class FmRanker {
   private step = 0;
   /** Scratch of length k for the plain-TS paths. */
   private readonly q: Float64Array;
+  /** Scratch weights the Thompson samples are drawn into. */
+  private draw: FmWeights | undefined;
   private readonly w: tf.Variable;
   private readonly V: tf.Variable;
   private readonly priorW: tf.Tensor2D;
@@ -297,7 +299,8 @@ export class FmRanker {
    */
   scoreSampled(X: Float32Array, n: number, rng: Rng, scale = 1): Float32Array {
     this.checkRows(X, n);
-    return fmScoreBatch(this.sampleWeights(rng, scale), X, n);
+    this.draw ??= cloneWeights(this.plain);
+    return fmScoreBatch(this.drawWeights(rng, scale, this.draw), X, n);
   }
 
   /**
@@ -305,7 +308,14 @@ export class FmRanker {
    * @example const wt = ranker.sampleWeights(createRng(7));
    */
   sampleWeights(rng: Rng, scale = 1): FmWeights {
-    const out = cloneWeights(this.plain);
+    return this.drawWeights(rng, scale, cloneWeights(this.plain));
+  }
+
+  /** {@link sampleWeights} into `out` (weights of this ranker's shape, overwritten). */
+  private drawWeights(rng: Rng, scale: number, out: FmWeights): FmWeights {
+    out.w0 = this.plain.w0;
+    out.w.set(this.plain.w);
+    out.V.set(this.plain.V);
     const { d } = this;
     for (let i = 0; i < d; i++) out.w[i]! += scale * gaussian(rng) / Math.sqrt(this.precision[i]!);
     for (let j = 0; j < out.V.length; j++) out.V[j]! += scale * gaussian(rng) / Math.sqrt(this.precision[d + j]!);
