@@ -36,8 +36,12 @@ export interface Learner {
   /** Per-feature contributions to the score of one row (see `fmContributions`); `out` may be reused. */
   contributions(x: Float32Array, out?: Float32Array): Float32Array;
   weights(): FmWeights;
-  /** Per-candidate scores of the shopper's taste over item attributes, added to {@link score}. */
-  scoreItems?(cands: readonly Candidate[]): Float32Array;
+  /**
+   * Per-candidate scores of the shopper's taste over item attributes, added to {@link score}. A
+   * learner with {@link itemContributions} fills `byFamily` when given (n rows of `FEATURE_FAMILIES`,
+   * each what `itemContributions` would give), so reasons need not go over the candidate again.
+   */
+  scoreItems?(cands: readonly Candidate[], byFamily?: Float64Array): Float32Array;
   /**
    * One candidate's {@link scoreItems} by feature family, for reasons: added into `out` (indexed by
    * `FEATURE_FAMILIES`; zeros when not given), which it returns.
@@ -154,6 +158,8 @@ export class Engine {
   private removed: readonly RemovedInterest[] = [];
   /** Scratch of {@link familySumsOf}. */
   private readonly contribution = contributionBuffers();
+  /** The taste model's contributions by family of the list being ranked (grown as needed, reused). */
+  private tasteRows = new Float64Array(0);
 
   constructor(
     readonly options: EngineOptions = {},
@@ -382,16 +388,17 @@ export class Engine {
       personalization: this.options.personalization ?? DEFAULT_PERSONALIZATION,
       ...stripUndefined(options),
     };
-    let scored: { cands: Candidate[]; X: Float32Array } | undefined;
+    let scored: { cands: Candidate[]; X: Float32Array; taste?: Float64Array | undefined } | undefined;
     const learner = this.learner;
     const weights = this.scoringWeights();
     const profile = this.profile;
     const scorer: PersonalScorer = {
       score: (cands, r, explore) => {
         const X = features(profile, cands, { now });
-        scored = { cands: cands as Candidate[], X };
         const n = cands.length;
-        const taste = learner?.scoreItems?.(cands);
+        const rows = learner?.itemContributions ? this.tasteRowsFor(n) : undefined;
+        scored = { cands: cands as Candidate[], X, taste: rows };
+        const taste = learner?.scoreItems?.(cands, rows);
         const scores = withTaste(learner ? learner.score(X, n) : fmScoreBatch(weights, X, n), taste);
         const sampled = explore && learner ? withTaste(learner.scoreSampled(X, n, r, this.options.explorationScale ?? DEFAULT_EXPLORATION_SCALE), taste) : undefined;
         let settled: Uint8Array | undefined;
@@ -404,7 +411,7 @@ export class Engine {
       reason: (i) => {
         if (!scored) return undefined;
         const cand = scored.cands[i]!;
-        return reasonFromSums(profile, cand, this.familySumsOf(scored.X, i, learner, weights, cand), now, this.options.messages);
+        return reasonFromSums(profile, cand, this.familySumsOf(scored.X, i, learner, weights, cand, scored.taste), now, this.options.messages);
       },
     };
     const result = policy(candidates, scorer, opts, rng, clock, owned);
@@ -449,14 +456,24 @@ export class Engine {
     this.remember(list);
   }
 
-  /** Row `i`'s contributions summed by feature family, in a buffer the next call reuses. */
-  private familySumsOf(X: Float32Array, i: number, learner: Learner | undefined, weights: FmWeights, cand: Candidate): Float64Array {
+  /**
+   * Row `i`'s contributions summed by feature family, in a buffer the next call reuses. `tasteRows`:
+   * the taste model's by family as scored with the list ({@link Learner.scoreItems}), else asked for.
+   */
+  private familySumsOf(X: Float32Array, i: number, learner: Learner | undefined, weights: FmWeights, cand: Candidate, tasteRows?: Float64Array): Float64Array {
     const d = FEATURE_DIM;
     const b = this.contribution;
     const x = X.subarray(i * d, i * d + d);
     const fm = learner ? learner.contributions(x, b.features) : fmContributions(weights, x, b.features);
+    if (tasteRows) return familySums(fm, tasteRows, b.families, i * b.taste.length);
     const taste = learner?.itemContributions?.(cand, b.taste.fill(0));
     return familySums(fm, taste, b.families);
+  }
+
+  private tasteRowsFor(n: number): Float64Array {
+    const size = n * this.contribution.taste.length;
+    if (this.tasteRows.length < size) this.tasteRows = new Float64Array(size);
+    return this.tasteRows;
   }
 
   private remember(list: ShownList): void {

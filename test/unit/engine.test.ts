@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { weightsFromTable, DEFAULT_WEIGHTS, FM_K } from '../../src/core/model/default-weights';
 import { Engine, type Learner } from '../../src/core/engine';
-import { FEATURE_DIM, FEATURE_INDEX, FEATURE_SCHEMA_VERSION, features } from '../../src/core/model/features';
+import { FEATURE_DIM, FEATURE_FAMILIES, FEATURE_INDEX, FEATURE_SCHEMA_VERSION, features } from '../../src/core/model/features';
 import { type FmWeights, type PairExample, cloneWeights, fmContributions, fmScoreBatch } from '../../src/core/model/fm';
 import { FmRanker } from '../../src/core/model/model';
 import { createLearner } from '../../src/core/model/learner';
@@ -271,6 +271,33 @@ describe('Engine', () => {
     expect(below.length).toBeGreaterThan(0);
     expect(below.every((x) => x.reason === undefined)).toBe(true);
     expect(engine.explain(below[0]!.id, T0 + 10)?.reason).toMatch(/Tools/);
+  });
+
+  it('a reason counts the learner\'s item contributions, as scored with the list or asked for by explain()', () => {
+    const zero = { d: FEATURE_DIM, k: FM_K, w0: 0, w: new Float32Array(FEATURE_DIM), V: new Float32Array(FEATURE_DIM * FM_K) };
+    const price = FEATURE_FAMILIES.indexOf('price');
+    const lift = (c: Candidate) => (c.id === 'c7' ? 2 : 0);
+    const learner: Learner = {
+      ...recordingLearner(zero),
+      scoreItems(cands, byFamily) {
+        byFamily?.fill(0, 0, cands.length * FEATURE_FAMILIES.length);
+        cands.forEach((c, i) => {
+          if (byFamily) byFamily[i * FEATURE_FAMILIES.length + price] = lift(c);
+        });
+        return Float32Array.from(cands, lift);
+      },
+      itemContributions(c, out = new Float64Array(FEATURE_FAMILIES.length)) {
+        out[price]! += lift(c);
+        return out;
+      },
+    };
+    const engine = new Engine({}, T0);
+    engine.attachLearner(learner);
+    const r = rerankAt(engine, list(10), T0 + 10, { ...PLAIN, personalization: 1 });
+    const c7 = r.items.find((x) => x.id === 'c7')!;
+    expect(c7.to).toBeLessThan(c7.from);
+    expect(c7.reason).toBe('In your usual price range');
+    expect(engine.explain('c7', T0 + 10)?.reason).toBe(c7.reason);
   });
 
   it('reset() forgets the profile, shown lists and pending feedback', () => {

@@ -206,6 +206,19 @@ describe('taste model: means computed once per change', () => {
     expect([...m.score(probe)]).toEqual([...fresh.score(probe)]);
   });
 
+  it('scores a list and fills every candidate\'s contributions by family in the same pass', () => {
+    const m = new TasteModel(TASTE_SETTINGS);
+    const page = (l: number) =>
+      [0, 1, 2, 3, 4].map((k) => item(`q${l}-${k}`, [`t${k}`, 'T0', 't0'], { brand: `B${k % 2}`, category: `c/${k % 2}/x`, price: 3 + k, embedding: [k, 1, -k] }));
+    for (let l = 0; l < 6; l++) m.observe([shown(page(l), [`q${l}-${l % 5}`])]);
+    const cands = [...page(0), ...page(9), item('bare', [])];
+    const f = FEATURE_FAMILIES.length;
+    const rows = new Float64Array(cands.length * f).fill(3);
+    const scores = m.score(cands, rows);
+    expect([...scores]).toEqual([...m.score(cands)]);
+    cands.forEach((c, i) => expect([...rows.subarray(i * f, i * f + f)]).toEqual([...m.contributions(c)]));
+  });
+
   it('adds its contributions into the buffer it is given, summing to the score', () => {
     const m = new TasteModel(TASTE_SETTINGS);
     const items = [item('a', ['x'], { brand: 'A', price: 4 }), item('b', ['y'], { brand: 'B', price: 9 })];
@@ -250,6 +263,23 @@ describe('engine + taste model', () => {
     expect(taste[9]).toBeGreaterThan(0);
     // Passed over at the top every time (examined) versus shown at the bottom (hardly examined).
     expect(taste[0]).toBeLessThan(taste[11]!);
+  });
+
+  it('gives each moved item the reason explain() gives it (taste contributions from the scoring pass)', () => {
+    const engine = new Engine({}, T0);
+    engine.attachLearner(learner());
+    const first = page(1);
+    let r = engine.rerank(first, opts, createRng(1), T0, () => 0);
+    for (let k = 1; k <= 4; k++) {
+      engine.ingest({ id: `c${k}`, type: 'click', item: first[9 - k]!, ts: T0 + k * 60_000 - 1000, listId: r.listId!, slot: 'grid' }, T0 + k * 60_000 - 1000);
+      r = engine.rerank(first, opts, createRng(1), T0 + k * 60_000, () => 0);
+      engine.train();
+    }
+    const now = T0 + 10 * 60_000;
+    r = engine.rerank(page(1), opts, createRng(1), now, () => 0);
+    const moved = r.items.filter((x) => x.to < x.from);
+    expect(moved.length).toBeGreaterThan(0);
+    for (const x of r.items) expect(x.reason).toBe(x.to < x.from ? engine.explain(x.id, now)?.reason : undefined);
   });
 
   it('a list passed over entirely is no evidence against its top items (the shopper was not clicking)', () => {

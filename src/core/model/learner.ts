@@ -57,9 +57,9 @@ export class ShopperLearner {
     return this.fm.weights();
   }
 
-  /** The taste model's residual score per candidate (0 for all until it has seen a list). */
-  scoreItems(cands: readonly Candidate[]): Float32Array {
-    return this.taste.score(cands);
+  /** The taste model's residual score per candidate (0 for all until it has seen a list); see {@link TasteModel.score}. */
+  scoreItems(cands: readonly Candidate[], byFamily?: Float64Array): Float32Array {
+    return this.taste.score(cands, byFamily);
   }
 
   /** The taste model's part of one candidate's score, by feature family (see {@link TasteModel.contributions}). */

@@ -283,25 +283,18 @@ export class TasteModel {
     return this.tokens.size;
   }
 
-  /** Residual score of each candidate (log-odds of a click, without the bias), in candidate order. */
-  score(cands: readonly Candidate[]): Float32Array {
+  /**
+   * Residual score of each candidate (log-odds of a click, without the bias), in candidate order.
+   * With `byFamily` (n × {@link FEATURE_FAMILIES} values, row-major, overwritten), each candidate's
+   * {@link contributions} too, from the same pass.
+   */
+  score(cands: readonly Candidate[], byFamily?: Float64Array): Float32Array {
     const out = new Float32Array(cands.length);
+    const f = FEATURE_FAMILIES.length;
+    byFamily?.fill(0, 0, cands.length * f);
     // Nothing learnt yet (no list with an action): every score is 0.
     if (this.tokens.size === 0 && this.embMean.length === 0 && this.dense[Z] === 0 && this.dense[Z2] === 0) return out;
-    const dim = this.embMean.length;
-    const tokens = this.scratch;
-    for (let i = 0; i < cands.length; i++) {
-      const c = cands[i]!;
-      let s = 0;
-      tokens.length = 0;
-      collectTokens(c, tokens);
-      for (let j = 0; j < tokens.length; j++) {
-        const w = this.weightOf(tokens[j]!);
-        if (w) s += this.meanNow(w);
-      }
-      if (dim) s += this.embeddingScore(c);
-      out[i] = s + this.priceScore(c);
-    }
+    for (let i = 0; i < cands.length; i++) out[i] = this.scoreOne(cands[i]!, byFamily, i * f);
     return out;
   }
 
@@ -310,17 +303,35 @@ export class TasteModel {
    * by {@link FEATURE_FAMILIES}; zeros by default, so each family is its own terms summed in order).
    */
   contributions(c: Candidate, out: Float64Array = new Float64Array(FEATURE_FAMILIES.length)): Float64Array {
+    this.scoreOne(c, out, 0);
+    return out;
+  }
+
+  /**
+   * One item's residual score: its attributes' weights in token order, its embedding's and its price
+   * terms. With `byFamily`, each term is also added into `byFamily[at + family slot]`.
+   */
+  private scoreOne(c: Candidate, byFamily: Float64Array | undefined, at: number): number {
     const tokens = this.scratch;
     tokens.length = 0;
     collectTokens(c, tokens);
+    let s = 0;
     for (let j = 0; j < tokens.length; j++) {
       const t = tokens[j]!;
       const w = this.weightOf(t);
-      if (w) out[REASON_SLOT[t[0]!]!]! += this.meanNow(w);
+      if (!w) continue;
+      const m = this.meanNow(w);
+      s += m;
+      if (byFamily) byFamily[at + REASON_SLOT[t[0]!]!]! += m;
     }
-    if (this.embMean.length && c.embedding?.length === this.embMean.length) out[FAMILY_INDEX.similar]! += this.embeddingScore(c);
-    if (logPrice(c) !== undefined && this.priceCentre !== undefined) out[FAMILY_INDEX.price]! += this.priceScore(c);
-    return out;
+    if (this.embMean.length) {
+      const e = this.embeddingScore(c);
+      s += e;
+      if (byFamily) byFamily[at + FAMILY_INDEX.similar]! += e;
+    }
+    const p = this.priceScore(c);
+    if (byFamily) byFamily[at + FAMILY_INDEX.price]! += p;
+    return s + p;
   }
 
   /** The weight of a token the model may use (none for an interest the shopper removed). */

@@ -38,18 +38,19 @@ export function contributionBuffers(): ContributionBuffers {
 
 /**
  * Sums per-feature contributions (length {@link FEATURE_DIM}; missing entries count 0) by family, in
- * schema order, then adds contributions already summed by family (the taste model's), into `out`
- * (indexed by {@link FEATURE_FAMILIES}, overwritten).
+ * schema order, then adds contributions already summed by family (the taste model's, from
+ * `byFamily[offset]` on), into `out` (indexed by {@link FEATURE_FAMILIES}, overwritten).
  * @example familySums(fmContributions(wt, x), taste.contributions(candidate));
  */
 export function familySums(
   contrib: ArrayLike<number>,
   byFamily?: ArrayLike<number>,
   out: Float64Array = new Float64Array(FEATURE_FAMILIES.length),
+  offset = 0,
 ): Float64Array {
   out.fill(0);
   for (let j = 0; j < FEATURE_DIM; j++) out[FAMILY_OF[j]!]! += contrib[j] ?? 0;
-  if (byFamily) for (let k = 0; k < out.length; k++) out[k]! += byFamily[k] ?? 0;
+  if (byFamily) for (let k = 0; k < out.length; k++) out[k]! += byFamily[offset + k] ?? 0;
   return out;
 }
 
