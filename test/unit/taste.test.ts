@@ -216,7 +216,9 @@ describe('taste model: means computed once per change', () => {
     const rows = new Float64Array(cands.length * f).fill(3);
     const scores = m.score(cands, rows);
     expect([...scores]).toEqual([...m.score(cands)]);
-    cands.forEach((c, i) => expect([...rows.subarray(i * f, i * f + f)]).toEqual([...m.contributions(c)]));
+    cands.forEach((c, i) => {
+      expect([...rows.subarray(i * f, i * f + f)]).toEqual([...m.contributions(c)]);
+    });
   });
 
   it('adds its contributions into the buffer it is given, summing to the score', () => {
