@@ -22,7 +22,7 @@ import type { LogisticModel } from './profile/propensity';
 import { EXPLORE_REASON, type PersonalScorer, rerank as policy } from './rank/rerank';
 import type { Rng } from './util/rng';
 import type { SegmentConfig } from './profile/segments';
-import type { Candidate, EventType, Impression, RerankOptions, RerankResult, StoredEvent } from './types';
+import type { Candidate, EventType, Impression, RankedItem, RerankOptions, RerankResult, StoredEvent } from './types';
 
 /**
  * What the engine needs from an online learner (the tfjs `FmRanker` implements it; the product's is
@@ -95,8 +95,11 @@ interface ShownList {
   slot: string;
   ts: number;
   candidates: Candidate[];
-  /** Position in {@link candidates} by id. */
-  index: Map<string, number>;
+  /**
+   * Position in {@link candidates} by id, built the first time feedback, an impression or `explain`
+   * looks the list up ({@link listIndex}): a list replaced before anything asks never builds it.
+   */
+  index: Map<string, number> | undefined;
   /** Features as they were when shown, row-major n × d, in candidate order. */
   X: Float32Array;
   /** Candidate indices in shown order. */
@@ -123,13 +126,15 @@ function trimList(list: ShownList): void {
   const d = FEATURE_DIM;
   const shown = list.shown.slice(0, keep);
   const X = new Float32Array(shown.length * d);
+  const from = list.X;
   const used = new Set<number>();
-  shown.forEach((i, k) => {
-    X.set(list.X.subarray(i * d, i * d + d), k * d);
+  for (let k = 0; k < shown.length; k++) {
+    const i = shown[k]!;
+    for (let j = 0, a = i * d, b = k * d; j < d; j++) X[b + j] = from[a + j]!;
     if (list.used.has(i)) used.add(k);
-  });
+  }
   list.candidates = shown.map((i) => list.candidates[i]!);
-  list.index = indexById(list.candidates);
+  list.index = undefined;
   list.X = X;
   list.shown = shown.map((_, k) => k);
   list.used = used;
@@ -140,6 +145,32 @@ function indexById(cands: readonly Candidate[]): Map<string, number> {
   const index = new Map<string, number>();
   for (let i = 0; i < cands.length; i++) index.set(cands[i]!.id, i);
   return index;
+}
+
+/** A shown list's {@link ShownList.index}, built on first use. */
+function listIndex(list: ShownList): Map<string, number> {
+  return (list.index ??= indexById(list.candidates));
+}
+
+/**
+ * The positions of a rerank's items in the list the scorer saw: each item's `from`, which the policy
+ * counts in that same cleaned list. `undefined` when an item's id is not at its `from` there (a list
+ * the scorer did not see as the policy cleaned it): the caller then looks the ids up.
+ */
+function shownPositions(cands: readonly Candidate[], items: readonly RankedItem[]): number[] | undefined {
+  const shown = new Array<number>(items.length);
+  for (let t = 0; t < items.length; t++) {
+    const item = items[t]!;
+    if (cands[item.from]?.id !== item.id) return undefined;
+    shown[t] = item.from;
+  }
+  return shown;
+}
+
+/** The positions in `cands` of `ids` (in their order; ids not in `cands` are skipped), and the index that found them. */
+function positionsOf(cands: readonly Candidate[], ids: readonly string[]): { shown: number[]; index: Map<string, number> } {
+  const index = indexById(cands);
+  return { shown: ids.map((id) => index.get(id)).filter((i): i is number => i !== undefined), index };
 }
 
 let listCounter = 0;
@@ -316,7 +347,7 @@ export class Engine {
     const out: PairExample[] = [];
     const none = { pairs: out, commit: () => undefined };
     if (list) {
-      const idx = list.index.get(id) ?? -1;
+      const idx = listIndex(list).get(id) ?? -1;
       const pos = list.shown.indexOf(idx);
       if (idx < 0 || pos < 0) return none;
       const x = list.X.subarray(idx * d, idx * d + d);
@@ -364,7 +395,7 @@ export class Engine {
 
   private findList(event: StoredEvent, now: number): ShownList | undefined {
     const id = event.item!.id;
-    const fresh = (l: ShownList) => now - l.ts <= ENGINE_SETTINGS.listTtlMs && l.index.has(id);
+    const fresh = (l: ShownList) => now - l.ts <= ENGINE_SETTINGS.listTtlMs && listIndex(l).has(id);
     if (event.listId) {
       const l = this.lists.find((x) => x.listId === event.listId);
       if (l && fresh(l)) return l;
@@ -421,9 +452,17 @@ export class Engine {
     if (result.items.length && (scored || result.fellBack === false)) {
       // Every list the shopper is shown teaches, personalised or not: a list kept in server order
       // (personalization 0, no signal yet) gets its features computed here, as shown.
-      const shownIds = result.items.map((it) => it.id);
-      const seen = scored ?? this.serverList(candidates, shownIds, now, owned);
-      if (seen) this.rememberShown(listId, opts.slot ?? 'default', now, seen.cands, seen.X, shownIds);
+      const slot = opts.slot ?? 'default';
+      const shown = scored ? shownPositions(scored.cands, result.items) : undefined;
+      if (scored && shown) this.rememberShown(listId, slot, now, scored.cands, scored.X, shown);
+      else {
+        const shownIds = result.items.map((it) => it.id);
+        const seen = scored ?? this.serverList(candidates, shownIds, now, owned);
+        if (seen) {
+          const found = positionsOf(seen.cands, shownIds);
+          this.rememberShown(listId, slot, now, seen.cands, seen.X, found.shown, found.index);
+        }
+      }
     }
     return { ...result, listId };
   }
@@ -437,19 +476,9 @@ export class Engine {
     return { cands, X: features(this.profile, cands, { now }) };
   }
 
-  private rememberShown(listId: string, slot: string, now: number, cands: Candidate[], X: Float32Array, shownIds: readonly string[]): void {
-    const index = indexById(cands);
-    const list: ShownList = {
-      listId,
-      slot,
-      ts: now,
-      candidates: cands,
-      index,
-      X,
-      shown: shownIds.map((id) => index.get(id)).filter((i): i is number => i !== undefined),
-      used: new Set(),
-      folded: false,
-    };
+  /** Registers a list as shown: `shown` holds positions in `cands`, in shown order; `index` when already built. */
+  private rememberShown(listId: string, slot: string, now: number, cands: Candidate[], X: Float32Array, shown: number[], index?: Map<string, number>): void {
+    const list: ShownList = { listId, slot, ts: now, candidates: cands, index, X, shown, used: new Set(), folded: false };
     // A newer list in the same slot replaces the older ones on the page; lists past their feedback
     // window get no more clicks. Either way they are final: the learner can have them.
     for (const l of this.lists) if (l.slot === slot || now - l.ts > ENGINE_SETTINGS.listTtlMs) this.fold(l);
@@ -483,9 +512,17 @@ export class Engine {
   }
 
   private addToPool(items: readonly Candidate[]): void {
-    for (const c of items) this.pool.push(c);
-    // Cut back to the newest MAX_POOL once it holds twice that (cutting at every view copied the whole pool).
-    if (this.pool.length > 2 * MAX_POOL) this.pool = this.pool.slice(-MAX_POOL);
+    // Cut back to the newest MAX_POOL once it would hold more than twice that (cutting at every view
+    // copied the whole pool); a long list is cut before it is added, not after.
+    const total = this.pool.length + items.length;
+    if (total <= 2 * MAX_POOL) {
+      for (const c of items) this.pool.push(c);
+      return;
+    }
+    const fromPool = Math.max(0, MAX_POOL - items.length);
+    const kept = fromPool > 0 ? this.pool.slice(-fromPool) : [];
+    for (let i = Math.max(0, items.length - MAX_POOL); i < items.length; i++) kept.push(items[i]!);
+    this.pool = kept;
   }
 
   /**
@@ -498,7 +535,8 @@ export class Engine {
     const ids = [...new Set(impression.ids.map(String))].slice(0, ENGINE_SETTINGS.maxRememberedPositions);
     const list = this.lists.find((l) => l.listId === impression.listId);
     if (list) {
-      const shown = ids.map((id) => list.index.get(id)).filter((i): i is number => i !== undefined);
+      const index = listIndex(list);
+      const shown = ids.map((id) => index.get(id)).filter((i): i is number => i !== undefined);
       if (shown.length) list.shown = shown;
       return;
     }
@@ -508,14 +546,15 @@ export class Engine {
     for (const l of this.lists) for (const c of l.candidates) known.set(c.id, c);
     const cands = ids.map((id) => known.get(id) ?? { id });
     const slot = typeof impression.slot === 'string' ? impression.slot : 'default';
-    this.rememberShown(impression.listId, slot, now, cands, features(this.profile, cands, { now }), ids);
+    const { shown, index } = positionsOf(cands, ids);
+    this.rememberShown(impression.listId, slot, now, cands, features(this.profile, cands, { now }), shown, index);
   }
 
   /** Why a recently ranked candidate sits where it does. */
   explain(id: string, now: number): { reason?: string; contributions: FamilyContribution[] } | undefined {
     for (let k = this.lists.length - 1; k >= 0; k--) {
       const list = this.lists[k]!;
-      const i = list.index.get(id);
+      const i = listIndex(list).get(id);
       if (i === undefined) continue;
       const fam = familyList(this.familySumsOf(list.X, i, this.learner, this.scoringWeights(), list.candidates[i]!));
       const reason = reasonFor(this.profile, list.candidates[i]!, fam, now, this.options.messages);

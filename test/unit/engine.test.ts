@@ -9,6 +9,7 @@ import { createLearner } from '../../src/core/model/learner';
 import { ENGINE_SETTINGS, LEARNER_SETTINGS } from '../../src/core/settings';
 import { createRng } from '../../src/core/util/rng';
 import { ensureTf, memory } from '../../src/core/model/tf';
+import type { ListOutcome } from '../../src/core/model/taste';
 import type { Candidate, RerankOptions, RerankResult } from '../../src/core/types';
 import { T0 } from './profile-helpers';
 
@@ -418,6 +419,59 @@ describe('Engine feedback from every shown list', () => {
     expect(learner.taught.at(-1)!.pos).toEqual(row(at(5)));
     expect(engine.pendingExamples()).toBe(0);
     expect(before).toBeGreaterThan(0);
+  });
+
+  it('an owned list (the worker\'s structured clone) ranks, remembers, teaches and explains exactly as a copied one', () => {
+    const copied = new Engine({}, T0);
+    const owned = new Engine({}, T0);
+    const messy = (n: number, k: number): Candidate[] =>
+      list(n).map((c, i) => ({ ...c, id: `${c.id}-${k}`, ...(i % 3 === 0 ? { tags: [' red', 'blue'] } : { tags: ['red'] }), ...(i % 7 === 0 ? { brand: ' Acme' } : {}), ...(i % 5 === 0 ? { price: -1 } : {}) }));
+    const steps: unknown[][] = [];
+    let t = T0;
+    // A history that makes tags, brands and prices count.
+    for (const engine of [copied, owned]) {
+      for (let i = 0; i < 6; i++) engine.ingestRaw({ type: 'add_to_cart', item: { id: `h${i}`, category: 'home/kitchen', brand: 'Acme', tags: ['red'], price: 12 + i }, ts: t + i }, t + i);
+    }
+    t += 10;
+    for (let k = 0; k < 6; k++) {
+      const cands = messy(k % 2 === 0 ? 300 : 20, k);
+      const options: RerankOptions = { slot: k % 3 === 0 ? 'a' : 'b', ...(k === 4 ? { limit: 12 } : {}) };
+      const a = copied.rerank(cands, options, createRng(k), t, still);
+      const b = owned.rerank(structuredClone(cands), options, createRng(k), t, still, true);
+      expect(b).toEqual({ ...a, listId: b.listId });
+      // Clicks at shown positions 0, 5 and 150 (when shown), with and without the list id, and a view.
+      for (const pos of [5, 0, 150]) {
+        const item = a.items[pos];
+        if (!item) continue;
+        t += 1000;
+        const ea = copied.ingestRaw({ type: 'click', item: { id: item.id }, ...(pos === 0 ? {} : { listId: a.listId }) }, t);
+        const eb = owned.ingestRaw({ type: 'click', item: { id: item.id }, ...(pos === 0 ? {} : { listId: b.listId }) }, t);
+        steps.push([ea.ok && ea.pairs, eb.ok && eb.pairs]);
+      }
+      if (k === 3) {
+        copied.recordImpression({ listId: a.listId!, slot: 'b', ids: a.items.slice(0, 4).map((x) => x.id), ts: t });
+        owned.recordImpression({ listId: b.listId!, slot: 'b', ids: b.items.slice(0, 4).map((x) => x.id), ts: t });
+      }
+      for (const item of a.items.slice(0, 3)) expect(owned.explain(item.id, t)).toEqual(copied.explain(item.id, t));
+      expect(owned.pendingExamples()).toBe(copied.pendingExamples());
+      t += 60_000;
+    }
+    for (const [pa, pb] of steps) expect(pb).toBe(pa);
+    expect(steps.some(([pa]) => (pa as number) > 0)).toBe(true);
+    // The shown lists reach the learner with the same (clean) items.
+    const withLists = () => {
+      const seen: ListOutcome[] = [];
+      return Object.assign(recordingLearner(), { seen, observeLists: (o: readonly ListOutcome[]) => void seen.push(...o) });
+    };
+    const la = withLists();
+    const lb = withLists();
+    copied.attachLearner(la);
+    owned.attachLearner(lb);
+    copied.train(10_000);
+    owned.train(10_000);
+    expect(lb.taught).toEqual(la.taught);
+    expect(la.seen.length).toBeGreaterThan(2);
+    expect(lb.seen).toEqual(la.seen);
   });
 
   it('pairs waiting for the learner are capped: a burst teaches its newest pairs, every event reaches the profile', () => {
