@@ -1,0 +1,129 @@
+/**
+ * The packed form of a server candidate list, for crossing the worker boundary: columns instead of
+ * one object per candidate (a structured clone writes every key of every object, and the worker
+ * rebuilds every object and array), the embeddings in a typed array the page transfers instead of
+ * copying.
+ *
+ * Packing cleans nothing: it keeps the raw value of every field the cleaner reads (`readItem` in
+ * `item.ts`), as far as it can affect the cleaned candidate, so the worker cleans the unpacked list
+ * with the same {@link sanitizeCandidates} and gets exactly what cleaning the original gives. A value
+ * of a kind no field accepts (an object, a BigInt) is packed as absent: the cleaner would have left
+ * it out. Packing runs on the page over untrusted input and never throws:
+ * anything it cannot pack (a getter that throws, a nested list of more than {@link MAX_PACKED_ARRAY})
+ * gives `undefined`, and the caller sends the list as objects.
+ */
+import { isRecord, own } from './item';
+
+/** Longest `tags`, `embedding` or `related` list that is packed; a longer one sends the whole list as objects. */
+export const MAX_PACKED_ARRAY = 1000;
+
+/** The fields with one value each, one column each in `fields`. */
+const FIELDS = ['category', 'brand', 'title', 'price', 'consumable', 'pinned', 'available'] as const;
+/** The list fields: three ends per element in `ends`, one column each in `lists`. */
+const LISTS = ['tags', 'embedding', 'related'] as const;
+
+/**
+ * A candidate list in columns; element `i` of the list is row `i` of every column. Built by
+ * {@link packCandidates}, read by {@link unpackCandidates}.
+ * @example packCandidates([{ id: 'a', price: 2, tags: ['x'] }, 7]); // { ids: ['a', null], fields: [[undefined], …, [2], …], ends: [1, 0, 0, 1, 0, 0], lists: [['x'], Float64Array [], []] }
+ */
+export interface PackedCandidates {
+  /** Per element: its own `id` ({@link primitive}); `null` when the element is not an object. */
+  ids: unknown[];
+  /** Per field of {@link FIELDS}, per element: its own value ({@link primitive}). */
+  fields: unknown[][];
+  /** Three per element: where its tags, embedding and related entries end (exclusive) in `lists`. */
+  ends: number[];
+  /**
+   * Every element's list entries: the strings of its `tags`; its `embedding` entries (not a number:
+   * NaN); for each object in its `related`, its own `id` and `score` ({@link primitive}), two values.
+   */
+  lists: [tags: string[], embedding: Float64Array, related: unknown[]];
+}
+
+/**
+ * A raw value as far as the cleaner can use it: a string, number or boolean as it is; anything else
+ * (an object, a BigInt, `null`) as `undefined`, which no field accepts either.
+ */
+const primitive = (v: unknown): unknown => (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : undefined);
+
+/**
+ * The list in columns, or `undefined` when it is not an array or cannot be packed safely (then send
+ * it as it is). Never throws. Its embeddings are a fresh typed array: transfer it (`lists[1].buffer`).
+ * @example
+ * const packed = packCandidates(serverList);
+ * if (packed) worker.postMessage(packed, [packed.lists[1].buffer]); else worker.postMessage(serverList);
+ */
+export function packCandidates(list: unknown): PackedCandidates | undefined {
+  try {
+    if (!Array.isArray(list)) return undefined;
+    const n = list.length;
+    const ids: unknown[] = [];
+    const fields: unknown[][] = [[], [], [], [], [], [], []];
+    const ends: number[] = [];
+    const lists: unknown[][] = [[], [], []];
+    for (let i = 0; i < n; i++) {
+      const raw: unknown = list[i];
+      ids.push(null);
+      if (isRecord(raw)) {
+        ids[i] = primitive(own(raw, 'id'));
+        for (let j = 0; j < 7; j++) (fields[j] as unknown[])[i] = primitive(own(raw, FIELDS[j] as string));
+        for (let j = 0; j < 3; j++) {
+          const v = own(raw, LISTS[j] as string);
+          if (!Array.isArray(v)) continue;
+          if (v.length > MAX_PACKED_ARRAY) return undefined;
+          const out = lists[j] as unknown[];
+          // Read by index, as the cleaner reads them (a sparse list's holes are undefined).
+          for (let k = 0; k < v.length; k++) {
+            const x: unknown = v[k];
+            if (j === 0) typeof x === 'string' && out.push(x);
+            else if (j === 1) out.push(typeof x === 'number' ? x : Number.NaN);
+            else if (isRecord(x)) out.push(primitive(own(x, 'id')), primitive(own(x, 'score')));
+          }
+        }
+      }
+      for (let j = 0; j < 3; j++) ends.push((lists[j] as unknown[]).length);
+    }
+    return { ids, fields, ends, lists: [lists[0] as string[], new Float64Array(lists[1] as number[]), lists[2] as unknown[]] };
+  } catch {
+    // A throwing getter, a proxy, a replaced built-in: the list goes as objects, as it always could.
+    return undefined;
+  }
+}
+
+/**
+ * The list a {@link PackedCandidates} stands for, as plain objects holding the packed raw values (for
+ * {@link sanitizeCandidates}, which cleans them as it cleans any list); `undefined` when `p` is not a
+ * packed list. `p` crosses from the page, so nothing about it is trusted: every read is bounded by the
+ * arrays it has, and every value it yields is cleaned afterwards.
+ * @example sanitizeCandidates(unpackCandidates(packCandidates(list))); // the same as sanitizeCandidates(list)
+ */
+export function unpackCandidates(p: unknown): unknown[] | undefined {
+  try {
+    const { ids, fields, ends, lists } = p as PackedCandidates;
+    if (!Array.isArray(ids)) return undefined;
+    const [tags, embedding, related] = lists;
+    const at = [0, 0, 0];
+    return Array.from(ids, (id, i) => {
+      if (id === null) return null;
+      const c: Record<string, unknown> = { id };
+      FIELDS.forEach((key, j) => {
+        const v = (fields[j] as unknown[])[i];
+        if (v !== undefined) c[key] = v;
+      });
+      for (let j = 0; j < 3; j++) {
+        let k = at[j] as number;
+        const end = Math.min(Number(ends[3 * i + j]), (lists[j] as ArrayLike<unknown>).length);
+        if (k < end) {
+          const list: unknown[] = (c[LISTS[j] as string] = []);
+          for (; k < end; k++) list.push(j === 0 ? tags[k] : j === 1 ? embedding[k] : { id: related[k], score: related[++k] });
+          at[j] = k;
+        }
+      }
+      return c;
+    });
+  } catch {
+    // Only a list that did not come from packCandidates gets here.
+    return undefined;
+  }
+}
