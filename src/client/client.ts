@@ -12,11 +12,13 @@
  * written synchronously to the exit stash (`exit-stash.ts`), which the next page sends on. Beyond {@link PAGE_QUEUE_CAP} waiting events, new ones are
  * counted and reported through the `error` event, never dropped silently.
  */
-import { type Endpoint, type Remote, wrap } from 'comlink';
+import { type Endpoint, type Remote, transfer, wrap } from 'comlink';
 import type { ExportBundle, Explanation, ExposedWorkerApi, LastRerank, ReportStatus, TrackAck, WorkerApi, WorkerConfig, WorkerRequest, WorkerStatus } from '../core/api';
 import type { InterestKind } from '../core/privacy/interests';
 import type { ConsentState, Impression, RerankOptions, RerankResult, ShopperEvent } from '../core/types';
 import { serverOrder } from '../core/rank/server-order';
+import { packCandidates } from '../core/input/packed';
+import { unpackResult } from '../core/rank/packed-result';
 import { CLIENT_SETTINGS, DEFAULT_DB_NAME } from '../core/settings';
 import { openChoiceMemory } from './choice-memory';
 import { startingState } from './starting-state';
@@ -577,7 +579,12 @@ export function createClient(options: ClientOptions, early?: EarlyStart): Client
         // up to one batch; a larger burst follows it.
         drain(1);
         const merged: RerankOptions = { personalization: options.personalization, budgetMs, ...opts };
-        const result = await call('rerank', [candidates, merged], (merged.budgetMs ?? budgetMs) + MESSAGING_SLACK_MS);
+        const deadline = (merged.budgetMs ?? budgetMs) + MESSAGING_SLACK_MS;
+        // Packed when it can be (columns, typed arrays transferred both ways); else as objects.
+        const packed = packCandidates(candidates);
+        const result = packed
+          ? unpackResult(await call('rerankPacked', [transfer(packed, [packed.lists[1].buffer]), merged], deadline))
+          : await call('rerank', [candidates, merged], deadline);
         emit('reranked', { slot: opts.slot, result });
         return result;
       } catch (err) {

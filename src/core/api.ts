@@ -3,6 +3,8 @@
  * `worker/` implements it; neither imports the other.
  */
 import type { InterestKind, RemovedInterest } from './privacy/interests';
+import type { PackedCandidates } from './input/packed';
+import type { PackedRerankResult } from './rank/packed-result';
 import type { ConsentState, Impression, RerankOptions, RerankResult } from './types';
 
 /** Configuration the loader passes to the worker at start. All fields optional. */
@@ -141,6 +143,11 @@ export interface WorkerApi {
    */
   track(events: unknown[] | string): Promise<TrackAck>;
   rerank(candidates: unknown, options: RerankOptions): Promise<RerankResult>;
+  /**
+   * {@link rerank} of a list packed by `packCandidates` (its typed arrays transferred), answered
+   * packed (`unpackResult` gives the same {@link RerankResult}; the typed arrays are transferred back).
+   */
+  rerankPacked(candidates: PackedCandidates, options: RerankOptions): Promise<PackedRerankResult>;
   /** Records a shown list so later clicks on it train the model. */
   impression(impression: Impression): Promise<void>;
   profile(): Promise<unknown>;

@@ -3,7 +3,7 @@
  * Only the {@link WorkerApi} methods (and `ping`) are exposed, never the service's internals; calls
  * run in arrival order.
  */
-import { expose } from 'comlink';
+import { expose, transfer } from 'comlink';
 import type { ExposedWorkerApi, WorkerApi } from '../core/api';
 import { PersonalizerService } from './service';
 
@@ -13,6 +13,7 @@ const CALLABLE: Record<keyof WorkerApi, true> = {
   init: true,
   track: true,
   rerank: true,
+  rerankPacked: true,
   impression: true,
   profile: true,
   explain: true,
@@ -28,4 +29,9 @@ const CALLABLE: Record<keyof WorkerApi, true> = {
 
 const api = { ping: () => true } as Record<string, unknown>;
 for (const m of Object.keys(CALLABLE) as (keyof WorkerApi)[]) api[m] = (service[m] as (...a: unknown[]) => unknown).bind(service);
+// A packed answer's typed arrays move to the page instead of being copied.
+api.rerankPacked = async (...a: Parameters<WorkerApi['rerankPacked']>) => {
+  const r = await service.rerankPacked(...a);
+  return transfer(r, [r.numbers.buffer]);
+};
 expose(api as unknown as ExposedWorkerApi);

@@ -22,6 +22,8 @@ import type { FmWeights } from '../core/model/fm';
 import { priceBand } from '../core/profile/accessors';
 import { createRng, type Rng } from '../core/util/rng';
 import { serverOrder } from '../core/rank/server-order';
+import { type PackedCandidates, unpackCandidates } from '../core/input/packed';
+import { type PackedRerankResult, packResult } from '../core/rank/packed-result';
 import type { Impression, RerankOptions, RerankResult, StoredEvent } from '../core/types';
 import { BlockedError, ConsentError, ErasedError, InvalidEventError, describeError } from '../core/errors';
 import { reviveBatchEvents } from '../core/input/stored';
@@ -788,6 +790,12 @@ export class PersonalizerService implements WorkerApi {
     } catch (err) {
       return serverOrder(candidates, options?.limit, `error: ${describeError(err)}`, performance.now() - t0, options?.exclude);
     }
+  }
+
+  /** {@link rerank} of a packed list, answered packed; a list that is not one gets an empty server order saying so. */
+  async rerankPacked(candidates: PackedCandidates, options: RerankOptions): Promise<PackedRerankResult> {
+    const list = unpackCandidates(candidates);
+    return packResult(list ? await this.rerank(list, options) : serverOrder([], 0, 'packed candidates could not be read', 0));
   }
 
   async impression(impression: Impression): Promise<void> {
