@@ -7,7 +7,10 @@
  *    cache (revalidated by ETag) and cold (cache cleared before each load; IndexedDB kept), against the
  *    page's own `load` event and against the platform's floor: the same page whose async script starts
  *    a bare module worker that opens IndexedDB, reads one profile-sized record and answers.
- * 2. `await pz.rerank(n)` for n = 200 and 1,000 against a same-shape no-op round trip to an echo worker.
+ * 2. `await pz.rerank(n)` for n = 200 and 1,000 against two same-shape no-op round trips to an echo
+ *    worker: candidate objects in and result objects back (structured clones), and the packed form
+ *    `pz.rerank` sends (packed on the page with the client's own code, typed arrays transferred, the
+ *    packed result unpacked on the page).
  * 3. Reranks asked while a 5,000-event burst is ingested: latency and fallbacks.
  * 4. `track()`: time per call, and 10,000 calls in one loop → events acknowledged as durable per second.
  * 5. Over the whole run: long animation frames (≥ 50 ms) in which the library's page-side files ran,
@@ -129,35 +132,67 @@ async function navigate(page: Page, url: string): Promise<{ firstRerankMs: numbe
   });
 }
 
-async function roundTrips(page: Page, candidates: Candidate[]): Promise<{ pz: number[]; echo: number[]; inWorker: number[]; fellBack: number }> {
+/**
+ * The client's packing code (bench/browser/packing.ts) built for the page as a script defining
+ * `__pzPacking`, so the packed echo packs and unpacks exactly as `pz.rerank` does.
+ */
+async function packingScript(): Promise<string> {
+  const { build } = await import('vite');
+  const out = await build({
+    configFile: false,
+    logLevel: 'silent',
+    build: { write: false, minify: true, target: 'es2020', lib: { entry: join(root, 'bench/browser/packing.ts'), formats: ['iife'], name: '__pzPacking' } },
+  });
+  const chunk = (Array.isArray(out) ? out[0] : out) as { output: { type: string; code?: string }[] };
+  const code = chunk.output.find((o) => o.type === 'chunk')?.code;
+  if (!code) throw new Error('bench/browser/packing.ts did not build');
+  return code;
+}
+
+type Packing = {
+  packCandidates(list: unknown): ({ lists: [unknown, Float64Array, unknown] } & object) | undefined;
+  unpackResult(r: unknown): unknown;
+};
+
+async function roundTrips(page: Page, candidates: Candidate[]): Promise<{ pz: number[]; echo: number[]; packedEcho: number[]; inWorker: number[]; fellBack: number }> {
   return page.evaluate(
     async ({ list, iters, warmup }) => {
       const pz = (window as unknown as W).pz;
+      const packing = (window as unknown as { __pzPacking: Packing }).__pzPacking;
       const echo = new Worker('/bench/echo-worker.js');
       let seq = 0;
-      const echoCall = (c: unknown) =>
-        new Promise<unknown>((done) => {
+      const echoCall = (m: string, c: unknown, transfer: Transferable[] = []) =>
+        new Promise<{ r: unknown }>((done) => {
           const i = ++seq;
-          const on = (ev: MessageEvent<{ i: number }>) => {
+          const on = (ev: MessageEvent<{ i: number; r: unknown }>) => {
             if (ev.data.i !== i) return;
             echo.removeEventListener('message', on);
             done(ev.data);
           };
           echo.addEventListener('message', on);
-          echo.postMessage({ i, m: 'rerank', a: [c, { slot: 'bench' }] });
+          echo.postMessage({ i, m, a: [c, { slot: 'bench' }] }, transfer);
         });
-      const out = { pz: [] as number[], echo: [] as number[], inWorker: [] as number[], fellBack: 0 };
-      // Interleaved, so both see the same machine state.
+      const packedEchoCall = async (c: unknown) => {
+        const packed = packing.packCandidates(c);
+        if (!packed) throw new Error('the bench list did not pack');
+        return packing.unpackResult((await echoCall('rerankPacked', packed, [packed.lists[1].buffer])).r);
+      };
+      const out = { pz: [] as number[], echo: [] as number[], packedEcho: [] as number[], inWorker: [] as number[], fellBack: 0 };
+      // Interleaved, so all three see the same machine state.
       for (let k = 0; k < warmup + iters; k++) {
         let t = performance.now();
         const r = await pz.rerank(list, { slot: 'bench' });
         const a = performance.now() - t;
         t = performance.now();
-        await echoCall(list);
+        await echoCall('rerank', list);
         const b = performance.now() - t;
+        t = performance.now();
+        await packedEchoCall(list);
+        const c = performance.now() - t;
         if (k < warmup) continue;
         out.pz.push(a);
         out.echo.push(b);
+        out.packedEcho.push(c);
         out.inWorker.push((r as unknown as { tookMs: number }).tookMs);
         if (r.fellBack) out.fellBack++;
       }
@@ -224,6 +259,7 @@ async function main(): Promise<void> {
       await new Promise((r) => setTimeout(r, 100));
     }
   });
+  await page.evaluate(await packingScript());
   const rt200 = await roundTrips(page, catalogue.slice(0, 200));
   const rt1000 = await roundTrips(page, catalogue);
 
@@ -304,6 +340,16 @@ async function main(): Promise<void> {
   await server.close();
 
   const med = (xs: number[]) => stats(xs).p50;
+  /** `ratio`: to the object echo (the same-shape structured clone); `packedRatio`: to the packed echo. */
+  const roundTripResult = (rt: Awaited<ReturnType<typeof roundTrips>>) => ({
+    pz: stats(rt.pz),
+    echo: stats(rt.echo),
+    packedEcho: stats(rt.packedEcho),
+    inWorker: stats(rt.inWorker),
+    ratio: round(med(rt.pz) / med(rt.echo)),
+    packedRatio: round(med(rt.pz) / med(rt.packedEcho)),
+    fellBack: rt.fellBack,
+  });
   const result = {
     date: new Date().toISOString(),
     quick,
@@ -317,8 +363,8 @@ async function main(): Promise<void> {
         cold: { firstReplyMs: stats(floorCold.map((r) => r.firstRerankMs)), loadMs: stats(floorCold.map((r) => r.loadMs)) },
       },
     },
-    rerank200: { pz: stats(rt200.pz), echo: stats(rt200.echo), inWorker: stats(rt200.inWorker), ratio: round(med(rt200.pz) / med(rt200.echo)), fellBack: rt200.fellBack },
-    rerank1000: { pz: stats(rt1000.pz), echo: stats(rt1000.echo), inWorker: stats(rt1000.inWorker), ratio: round(med(rt1000.pz) / med(rt1000.echo)), fellBack: rt1000.fellBack },
+    rerank200: roundTripResult(rt200),
+    rerank1000: roundTripResult(rt1000),
     duringIngest: { rerank: stats(ingest.lat), slowest: ingest.slowest, fellBack: ingest.fellBack, ingestMs: round(ingest.ingestMs), events: INGEST, acked: ingest.acked },
     workerHeapMB: workerHeap === null ? null : round(workerHeap / 1048576),
     track: {
@@ -345,8 +391,11 @@ async function main(): Promise<void> {
       `${n.floor.warm.firstReplyMs.p50} / ${n.floor.cold.firstReplyMs.p50}`,
       `load ${n.floor.warm.loadMs.p50} / ${n.floor.cold.loadMs.p50}; cold ratio ${round(n.floor.cold.firstReplyMs.p50 / n.floor.cold.loadMs.p50)}`,
     ],
-    ['`await pz.rerank(200)` (ms, p50 / p99)', `${result.rerank200.pz.p50} / ${result.rerank200.pz.p99}`, `echo ${result.rerank200.echo.p50} / ${result.rerank200.echo.p99} (ratio ${result.rerank200.ratio}); engine in the worker ${result.rerank200.inWorker.p50} / ${result.rerank200.inWorker.p99}`],
-    ['`await pz.rerank(1000)` (ms, p50 / p99)', `${result.rerank1000.pz.p50} / ${result.rerank1000.pz.p99}`, `echo ${result.rerank1000.echo.p50} / ${result.rerank1000.echo.p99} (ratio ${result.rerank1000.ratio}); engine in the worker ${result.rerank1000.inWorker.p50} / ${result.rerank1000.inWorker.p99}`],
+    ...([['200', result.rerank200], ['1000', result.rerank1000]] as const).map(([n, r]): [string, string, string] => [
+      `\`await pz.rerank(${n})\` (ms, p50 / p99)`,
+      `${r.pz.p50} / ${r.pz.p99}`,
+      `object echo ${r.echo.p50} / ${r.echo.p99} (ratio ${r.ratio}); packed echo ${r.packedEcho.p50} / ${r.packedEcho.p99} (ratio ${r.packedRatio}); engine in the worker ${r.inWorker.p50} / ${r.inWorker.p99}`,
+    ]),
     ['rerank(200) during a 5,000-event ingest (ms, p50 / p99)', `${result.duringIngest.rerank.p50} / ${result.duringIngest.rerank.p99}`, `${result.duringIngest.fellBack}/${result.duringIngest.rerank.n} fell back; ingest ${result.duringIngest.ingestMs} ms`],
     ['worker heap after the 5,000-event ingest (MB)', `${result.workerHeapMB ?? 'n/a'}`, 'measureUserAgentSpecificMemory, pz-worker.js scope'],
     ['`track()` per call (ms, p50 / p99)', `${result.track.perCallMs.p50} / ${result.track.perCallMs.p99}`, `10,000 in one loop: ${result.track.loopMs} ms`],
