@@ -778,7 +778,8 @@ export class PersonalizerService implements WorkerApi {
       await this.initPromise;
       // The lift experiment's control arm sees the site's own order.
       if (this.reporter?.arm() === 0) return serverOrder(candidates, options?.limit, 'control group', performance.now() - t0, options?.exclude);
-      // The list is the structured clone the message brought: the worker alone holds it.
+      // The list is the structured clone the message brought, or the objects unpacked from a packed
+      // one: the worker alone holds it.
       const result = this.engine.rerank(candidates, options ?? {}, this.rng, this.now(), () => performance.now(), true);
       if (!result.fellBack && result.listId) {
         const slot = options?.slot ?? 'default';

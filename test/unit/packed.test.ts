@@ -20,7 +20,10 @@ function acrossTheBoundary(list: unknown): unknown[] | undefined {
 function expectSameCleaning(list: unknown[]): void {
   const unpacked = acrossTheBoundary(list);
   expect(unpacked).toBeDefined();
-  expect(sanitizeCandidates(unpacked)).toStrictEqual(sanitizeCandidates(list));
+  const expected = sanitizeCandidates(list);
+  expect(sanitizeCandidates(unpacked)).toStrictEqual(expected);
+  // The worker owns the unpacked objects, so the cleaner keeps those already clean instead of copying them.
+  expect(sanitizeCandidates(acrossTheBoundary(list), undefined, undefined, true)).toStrictEqual(expected);
 }
 
 /** The bench's messy list (bench/rerank-engine.ts) and more: every way an element or a field can be wrong. */
@@ -152,13 +155,14 @@ describe('packCandidates / unpackCandidates', () => {
     const options: RerankOptions[] = [{}, { limit: 12 }, { exploration: 0.2, personalization: 1 }, { exclude: ['sku-1-0', 5] }];
     for (const list of [catalogue, messyList()]) {
       for (const opts of options) {
-        const run = (cands: unknown): RerankResult => {
+        const run = (cands: unknown, owned = false): RerankResult => {
           const engine = new Engine({}, T0 - 8 * 86_400_000);
           for (const ev of events) engine.ingestRaw(ev, ev.ts ?? T0);
-          const { listId: _l, tookMs: _t, ...rest } = engine.rerank(cands, opts, createRng(4), T0, () => 0);
+          const { listId: _l, tookMs: _t, ...rest } = engine.rerank(cands, opts, createRng(4), T0, () => 0, owned);
           return rest as RerankResult;
         };
-        const packed = run(acrossTheBoundary(list));
+        // As the worker runs it: the unpacked objects are its own.
+        const packed = run(acrossTheBoundary(list), true);
         expect(packed.fellBack).toBe(false);
         expect(packed).toStrictEqual(run(list));
       }
