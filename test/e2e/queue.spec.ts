@@ -110,11 +110,12 @@ test.describe('the event queue', () => {
       const w = window as unknown as Win;
       const worker = w.__pzWorkers[0]!;
       const post = worker.postMessage.bind(worker);
-      // Track calls as comlink sends them: [method, number of events] (a track call's events are one JSON line each).
+      // Calls as comlink sends them: [method, number of events or candidates] (a track call's events are one
+      // JSON line each; a packed rerank's candidates are its ids).
       const sent: [string, number][] = [];
       worker.postMessage = (m: { path?: string[]; argumentList?: { value?: unknown }[] }, t?: unknown) => {
-        const arg = m?.argumentList?.[0]?.value;
-        sent.push([m?.path?.[0] ?? '', typeof arg === 'string' ? arg.split('\n').length : Array.isArray(arg) ? arg.length : 0]);
+        const arg = m?.argumentList?.[0]?.value as string | unknown[] | { ids?: unknown[] } | undefined;
+        sent.push([m?.path?.[0] ?? '', typeof arg === 'string' ? arg.split('\n').length : Array.isArray(arg) ? arg.length : (arg?.ids?.length ?? 0)]);
         post(m, (t as Transferable[] | undefined) ?? []);
       };
       let acked = 0;
@@ -131,7 +132,7 @@ test.describe('the event queue', () => {
     // The rerank takes one batch of the events tracked before it along, and goes right after it.
     expect(r.inThisTask).toEqual([
       ['track', 500],
-      ['rerank', 2],
+      ['rerankPacked', 2],
     ]);
     expect(r.fellBack).toBe(false);
     // The rest followed, 500 at a time, and every event arrived.
