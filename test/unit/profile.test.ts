@@ -232,6 +232,9 @@ describe('preferences and accessors', () => {
     const out = { sum: 9, mean: 9, max: 9, matched: 9 };
     expect(combineTagShares(['b'], () => null, out)).toBe(out);
     expect(out).toEqual({ sum: 0, mean: 0, max: 0, matched: 0 });
+    // Shares can be read by the tag's index (the feature extractor looks each tag up once).
+    const shares = tags.map((t) => tagShare(p, t, 'long'));
+    expect(combineTagShares(tags, (_, i) => shares[i])).toEqual(tagAffinity(p, tags, T0, 'long'));
   });
 
   it('itemMemoryAt with longFactor reads an item by its key exactly as itemMemory does', () => {
@@ -239,6 +242,9 @@ describe('preferences and accessors', () => {
     p = applyEvent(p, ev('purchase', T0, { id: 'tv' }), T0);
     const later = T0 + 9 * 86_400_000;
     expect(itemMemoryAt(p, itemKey('tv'), longFactor(p, later))).toEqual(itemMemory(p, 'tv', later));
+    const reused = { lastTs: 1, strongest: null, weight: 1, bought: 1, consumable: true };
+    expect(itemMemoryAt(p, itemKey('tv'), longFactor(p, later), reused)).toBe(reused);
+    expect(reused).toEqual(itemMemory(p, 'tv', later));
     expect(itemMemoryAt(p, itemKey('radio'), longFactor(p, later))).toBeUndefined();
     expect(longFactor(p, later + 14 * 86_400_000)).toBeCloseTo(longFactor(p, later) / 2, 12);
   });

@@ -15,6 +15,7 @@ import {
   categoryKeys,
   combineTagShares,
   itemKey,
+  type ItemMemory,
   itemMemoryAt,
   longFactor,
   type PriceBandInfo,
@@ -293,14 +294,12 @@ export function features(
   const categories = new Map<string, CategoryRow>();
   const brands = new Map<string, readonly [long: number, short: number]>();
   const tagRows = new Map<string, TagRow>();
-  const tagRow = (t: string): TagRow => {
-    let row = tagRows.get(t);
-    if (row === undefined) tagRows.set(t, (row = [tagShare(profile, t, 'long'), tagShare(profile, t, 'short')]));
-    return row;
-  };
-  const longTag = (t: string) => tagRow(t)[0];
-  const shortTag = (t: string) => tagRow(t)[1];
+  // The rows of the candidate's tags being read, by index: each tag looked up once for both horizons.
+  const candidateTags: TagRow[] = [];
+  const longTag = (_: string, j: number) => candidateTags[j]![0];
+  const shortTag = (_: string, j: number) => candidateTags[j]![1];
   const tagScratch: TagAffinity = { sum: 0, mean: 0, max: 0, matched: 0 };
+  const memScratch = {} as ItemMemory;
   const memoryFactor = longFactor(profile, now);
   // The recent embeddings' norms and recency weights, the same for every candidate.
   const recentNorms = recent.map(([, e]) => norm(e));
@@ -338,14 +337,22 @@ export function features(
       if (band) X[o + F.price_below] = clamp(finite((band.mean - Math.log(c.price)) / (3 * band.sd)), 0, 1);
     }
     if (c.tags?.length) {
-      const long = combineTagShares(c.tags, longTag, tagScratch);
+      const tags = c.tags;
+      candidateTags.length = 0;
+      for (let j = 0; j < tags.length; j++) {
+        const t = tags[j]!;
+        let row = tagRows.get(t);
+        if (row === undefined) tagRows.set(t, (row = [tagShare(profile, t, 'long'), tagShare(profile, t, 'short')]));
+        candidateTags.push(row);
+      }
+      const long = combineTagShares(tags, longTag, tagScratch);
       X[o + F.tag_mean] = clamp(long.mean, -1, 1);
       X[o + F.tag_max] = clamp(long.max, -1, 1);
       X[o + F.tag_overlap] = Math.min(1, long.matched / Math.min(c.tags.length, 32));
       X[o + F.tag_short] = clamp(combineTagShares(c.tags, shortTag, tagScratch).mean, -1, 1);
     }
     const key = itemKey(c.id);
-    const mem = itemMemoryAt(profile, key, memoryFactor);
+    const mem = itemMemoryAt(profile, key, memoryFactor, memScratch);
     // What a bought item is: a consumable (the event or the candidate says so), a one-off (the
     // candidate says `consumable: false`), or unknown (the site said nothing).
     const boughtKind = mem === undefined || mem.bought === 0 ? undefined : mem.consumable || c.consumable === true ? 'consumable' : c.consumable === false ? 'oneoff' : 'unknown';

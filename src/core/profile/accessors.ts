@@ -129,16 +129,21 @@ export function tagShare(profile: Profile, tag: string, horizon: Horizon): numbe
 
 /**
  * {@link tagAffinity} of `tags` from their {@link tagShare}s, however they were looked up (the
- * feature extractor looks each distinct tag of a list up once). Pass `out` to reuse an object.
+ * feature extractor looks each tag of a candidate up once for both horizons, and reads them by index).
+ * Pass `out` to reuse an object.
  * @example combineTagShares(['a', 'b'], (t) => shares.get(t));
  */
-export function combineTagShares(tags: readonly string[], share: (tag: string) => number | null | undefined, out?: TagAffinity): TagAffinity {
+export function combineTagShares(
+  tags: readonly string[],
+  share: (tag: string, index: number) => number | null | undefined,
+  out?: TagAffinity,
+): TagAffinity {
   let sum = 0;
   let max = 0;
   let matched = 0;
   let n = 0;
-  for (const t of tags) {
-    const s = share(t);
+  for (let i = 0; i < tags.length; i++) {
+    const s = share(tags[i]!, i);
     if (s === undefined) continue;
     n++;
     if (s === null) continue;
@@ -243,17 +248,20 @@ export function longFactor(profile: Profile, now: number): number {
   return decayFactor(now, profile.halfLifeMs, profile.anchorLong);
 }
 
-/** {@link itemMemory} by profile key (`itemKey`), with the long-horizon {@link longFactor} already taken. */
-export function itemMemoryAt(profile: Profile, key: string, factor: number): ItemMemory | undefined {
+/**
+ * {@link itemMemory} by profile key (`itemKey`), with the long-horizon {@link longFactor} already
+ * taken. Pass `out` to reuse an object (the feature extractor reads one per candidate).
+ */
+export function itemMemoryAt(profile: Profile, key: string, factor: number, out?: ItemMemory): ItemMemory | undefined {
   const t: ItemMemoryTuple | undefined = mapGet(profile.items, key);
   if (!Array.isArray(t)) return undefined;
-  return {
-    lastTs: t[0] * MINUTE_MS,
-    strongest: STRONGEST_TYPES[t[1]] ?? null,
-    weight: t[2] * factor,
-    bought: t[3],
-    consumable: t[4] === 1,
-  };
+  const m = out ?? ({} as ItemMemory);
+  m.lastTs = t[0] * MINUTE_MS;
+  m.strongest = STRONGEST_TYPES[t[1]] ?? null;
+  m.weight = t[2] * factor;
+  m.bought = t[3];
+  m.consumable = t[4] === 1;
+  return m;
 }
 
 /** What the shopper did with distinct items in a recent time window. */
