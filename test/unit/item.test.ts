@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { candidateList, sanitizeCandidates, serverOrderIds } from '../../src/core/input/candidates';
 import { STRING_CAPS, validateEvent } from '../../src/core/input/clean';
-import { ITEM_LIMITS, isCleanItem, readIdSet, readItem, readItemId } from '../../src/core/input/item';
+import { ITEM_LIMITS, isCleanItem, isCleanText, readIdSet, readItem, readItemId } from '../../src/core/input/item';
 import { Engine } from '../../src/core/engine';
 import { serverOrder } from '../../src/core/rank/server-order';
 import { createRng } from '../../src/core/util/rng';
@@ -138,6 +138,18 @@ describe('isCleanItem: an item already in the reader\'s form', () => {
     );
     // Not vacuous: a fair share of the generated items were clean as given.
     expect(accepted).toBeGreaterThan(150);
+  });
+
+  it('knows the white space String.prototype.trim removes, code unit by code unit', () => {
+    const wrong: number[] = [];
+    for (let c = 0; c < 0x10000; c++) {
+      const ch = String.fromCharCode(c);
+      for (const text of [ch, `a${ch}`, `${ch}a`]) {
+        // An id is kept as given unless it is blank.
+        if (isCleanText(text, 10) !== (text.trim() === text) || isCleanItem({ id: text }, false) !== (readItem({ id: text }).item?.id === text)) wrong.push(c);
+      }
+    }
+    expect(wrong).toEqual([]);
   });
 
   it('refuses what the reader would change, and what it cannot vouch for', () => {

@@ -43,6 +43,9 @@ export type SanitizeResult =
  */
 const frozenCache = new WeakMap<object, Candidate>();
 
+/** How candidates are read: with the candidate flags `pinned` and `available`. */
+const READ_CANDIDATE = Object.freeze({ flags: true });
+
 /**
  * A short, safe description of a value's kind for messages (never its content).
  * @example describeKind(null); // 'null'
@@ -94,21 +97,29 @@ export function sanitizeCandidates(
           dropped.push({ index, reason: 'not-an-object' });
           continue;
         }
-        let clean = frozenCache.get(raw);
+        // Only frozen objects are in the cache, so only they are looked up.
+        const frozen = Object.isFrozen(raw);
+        let clean = frozen ? frozenCache.get(raw) : undefined;
         if (clean === undefined && owned && isCleanItem(raw, true)) clean = raw;
         if (clean === undefined) {
-          clean = readItem(raw, { flags: true }).item;
+          clean = readItem(raw, READ_CANDIDATE).item;
           if (clean === undefined) {
             dropped.push({ index, reason: 'invalid-id' });
             continue;
           }
-          if (Object.isFrozen(raw)) frozenCache.set(raw, Object.freeze(clean));
+          if (frozen) frozenCache.set(raw, Object.freeze(clean));
         }
-        if (seen.has(clean.id) || exclude?.has(clean.id)) {
-          dropped.push({ index, reason: seen.has(clean.id) ? 'duplicate-id' : 'excluded' });
+        // Excluded ids never enter `seen`; otherwise one add says whether the id is new.
+        if (exclude?.has(clean.id)) {
+          dropped.push({ index, reason: 'excluded' });
           continue;
         }
+        const before = seen.size;
         seen.add(clean.id);
+        if (seen.size === before) {
+          dropped.push({ index, reason: 'duplicate-id' });
+          continue;
+        }
         candidates.push(clean);
       } catch {
         // A throwing getter or proxy trap on one element costs that element only.

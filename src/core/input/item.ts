@@ -284,21 +284,37 @@ export function readItem(raw: unknown, options: ReadItemOptions = {}): ItemRead 
   return { item, issues };
 }
 
-/** Text that {@link readItem} would keep exactly as it is: a string, trimmed, not empty, within `cap`. */
-function isCleanText(v: unknown, cap: number): boolean {
-  return typeof v === 'string' && v.length > 0 && v.length <= cap && v.trim() === v;
+/**
+ * True for a code unit `String.prototype.trim` removes (ECMAScript WhiteSpace and LineTerminator):
+ * comparing the two ends costs less than trimming, which may copy.
+ */
+function isTrimmable(c: number): boolean {
+  if (c <= 32) return c === 32 || (c >= 9 && c <= 13);
+  if (c < 160) return false;
+  return c === 160 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
+/**
+ * Text that {@link readItem} would keep exactly as it is: a string, trimmed, not empty, within `cap`.
+ * @example isCleanText('Acme', 100); // true
+ * @example isCleanText('Acme ', 100); // false: the reader trims it
+ */
+export function isCleanText(v: unknown, cap: number): boolean {
+  return typeof v === 'string' && v.length > 0 && v.length <= cap && !isTrimmable(v.charCodeAt(0)) && !isTrimmable(v.charCodeAt(v.length - 1));
+}
+
+/** A string id the id rule keeps exactly as it is ({@link idOf}), mostly without trimming it. */
+function isCleanId(v: unknown): v is string {
+  return typeof v === 'string' && v.length > 0 && v.length <= ID_MAX_LENGTH && (!isTrimmable(v.charCodeAt(0)) || v.trim() !== '');
 }
 
 /** A plain object whose own keys are exactly `id` and `score`, as {@link readRelated} builds them. */
 function isCleanRelated(r: unknown): boolean {
   if (typeof r !== 'object' || r === null || Object.getPrototypeOf(r) !== Object.prototype) return false;
-  let keys = 0;
-  for (const key in r) {
-    if (!Object.hasOwn(r, key) || (key !== 'id' && key !== 'score')) return false;
-    keys++;
-  }
+  const keys = Object.keys(r);
+  if (keys.length !== 2 || !((keys[0] === 'id' && keys[1] === 'score') || (keys[0] === 'score' && keys[1] === 'id'))) return false;
   const { id, score } = r as { id?: unknown; score?: unknown };
-  return keys === 2 && typeof id === 'string' && idOf(id) === id && typeof score === 'number' && score > 0 && score <= 1;
+  return isCleanId(id) && typeof score === 'number' && score > 0 && score <= 1;
 }
 
 /**
@@ -313,24 +329,33 @@ function isCleanRelated(r: unknown): boolean {
  */
 export function isCleanItem(raw: unknown, flags: boolean): raw is Candidate {
   if (!isRecord(raw) || Object.getPrototypeOf(raw) !== Object.prototype) return false;
+  const item = raw as Partial<Record<keyof Candidate, unknown>>;
   let hasId = false;
-  for (const key in raw) {
-    if (!Object.hasOwn(raw, key)) return false;
-    const v = raw[key];
-    switch (key) {
+  // Own enumerable keys: the only ones a structured clone has. Each is read by name once known to be
+  // own (a named read costs less than one by a computed key).
+  const keys = Object.keys(raw);
+  for (let k = 0; k < keys.length; k++) {
+    switch (keys[k]) {
       case 'id':
-        if (typeof v !== 'string' || idOf(v) !== v) return false;
+        if (!isCleanId(item.id)) return false;
         hasId = true;
         break;
       case 'category':
-      case 'brand':
-      case 'title':
-        if (!isCleanText(v, ITEM_LIMITS[key])) return false;
+        if (!isCleanText(item.category, ITEM_LIMITS.category)) return false;
         break;
-      case 'price':
+      case 'brand':
+        if (!isCleanText(item.brand, ITEM_LIMITS.brand)) return false;
+        break;
+      case 'title':
+        if (!isCleanText(item.title, ITEM_LIMITS.title)) return false;
+        break;
+      case 'price': {
+        const v = item.price;
         if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) return false;
         break;
+      }
       case 'tags': {
+        const v = item.tags;
         if (!Array.isArray(v) || v.length === 0 || v.length > ITEM_LIMITS.tags) return false;
         for (let i = 0; i < v.length; i++) {
           const t: unknown = v[i];
@@ -340,6 +365,7 @@ export function isCleanItem(raw: unknown, flags: boolean): raw is Candidate {
         break;
       }
       case 'embedding': {
+        const v = item.embedding;
         if (!Array.isArray(v) || v.length === 0 || v.length > ITEM_LIMITS.embedding) return false;
         for (let i = 0; i < v.length; i++) {
           const x: unknown = v[i];
@@ -348,16 +374,19 @@ export function isCleanItem(raw: unknown, flags: boolean): raw is Candidate {
         break;
       }
       case 'related': {
+        const v = item.related;
         if (!Array.isArray(v) || v.length === 0 || v.length > ITEM_LIMITS.related) return false;
         for (let i = 0; i < v.length; i++) if (!isCleanRelated(v[i])) return false;
         break;
       }
       case 'consumable':
-        if (typeof v !== 'boolean') return false;
+        if (typeof item.consumable !== 'boolean') return false;
         break;
       case 'pinned':
+        if (!flags || typeof item.pinned !== 'boolean') return false;
+        break;
       case 'available':
-        if (!flags || typeof v !== 'boolean') return false;
+        if (!flags || typeof item.available !== 'boolean') return false;
         break;
       default:
         return false;
