@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BRAND_WEIGHT, CATEGORY_TABLE_MAX, CATEGORY_WEIGHT, categorySimilarity, type DiversityKeys, diversityKeys, similarity } from '../../src/core/rank/mmr';
-import { type PlacementInput, placeItems, relevanceOrder } from '../../src/core/rank/placement';
+import { type PlacementInput, placeItems, relevanceOrder, sortByRelevance } from '../../src/core/rank/placement';
 
 /**
  * The rules of `placeItems` written the slow, obvious way: every step recomputes each candidate's
@@ -121,12 +121,29 @@ describe('relevanceOrder', () => {
       fc.integer({ min: -3, max: 3 }),
     );
     fc.assert(
-      fc.property(fc.array(fc.record({ r: value, pinned: fc.integer({ min: 0, max: 9 }) }), { maxLength: 300 }), (items) => {
+      fc.property(fc.array(fc.record({ r: value, pinned: fc.integer({ min: 0, max: 9 }) }), { maxLength: 300, size: 'large' }), (items) => {
         const relevance = Float64Array.from(items, (x) => x.r);
         const pinned = Uint8Array.from(items, (x) => (x.pinned === 0 ? 1 : 0));
         expect([...relevanceOrder(relevance, pinned)]).toEqual(sorted(relevance, pinned));
       }),
       { numRuns: 500 },
+    );
+  });
+
+  it('sortByRelevance keeps the given order of equal values, whatever that order, and takes runs already in order as they are (property)', () => {
+    const value = fc.oneof(fc.integer({ min: -3, max: 3 }), fc.double({ noNaN: true }), fc.constantFrom(0, -0));
+    fc.assert(
+      fc.property(fc.array(value, { minLength: 1, maxLength: 200, size: 'large' }), fc.integer({ min: 0, max: 2 }), (values, shape) => {
+        const relevance = Float64Array.from(values);
+        const positions = [...relevance.keys()];
+        // Shuffled by a fixed rule, already sorted, or reversed.
+        const given = shape === 0 ? positions.map((_, i) => (i * 37) % positions.length).filter((x, i, a) => a.indexOf(x) === i) : positions;
+        if (shape === 1) given.sort((a, b) => relevance[b]! - relevance[a]!);
+        if (shape === 2) given.reverse();
+        const expected = [...given].sort((a, b) => relevance[b]! - relevance[a]!); // stable
+        expect([...sortByRelevance(Int32Array.from(given), relevance)]).toEqual(expected);
+      }),
+      { numRuns: 400 },
     );
   });
 

@@ -9,7 +9,7 @@ import { describeKind, MAX_CANDIDATES, sanitizeCandidates, serverOrderIds } from
 import { readIdSet } from '../input/item';
 import { MESSAGES } from '../messages';
 import { diversityKeys } from './mmr';
-import { placeItems, relevanceOrder } from './placement';
+import { placeItems, relevanceOrder, sortByRelevance } from './placement';
 import { ENGINE_SETTINGS } from '../settings';
 import type { Rng } from '../util/rng';
 import type { Candidate, RankedItem, RerankOptions, RerankResult } from '../types';
@@ -232,18 +232,26 @@ function chooseExplored(
  * The relevance order after the chosen candidates' scores changed: a merge of the unchanged order
  * with the few changed ones, so exploration costs O(n + k log k) instead of another full sort.
  */
-function reorder(order: ArrayLike<number>, score: Float64Array, changed: Uint8Array, chosen: readonly number[]): number[] {
-  const before = (a: number, b: number): boolean => (score[a] as number) > (score[b] as number) || (score[a] === score[b] && a < b);
-  const moved = [...chosen].sort((a, b) => (before(a, b) ? -1 : 1));
-  const out: number[] = [];
+function reorder(order: ArrayLike<number>, score: Float64Array, changed: Uint8Array, chosen: readonly number[]): Int32Array {
+  // By score, highest first, ties by position: a stable sort of the positions in ascending order.
+  const moved = sortByRelevance(Int32Array.from(chosen).sort(), score);
+  const out = new Int32Array(order.length);
+  let k = 0;
   let j = 0;
   for (let r = 0; r < order.length; r++) {
     const i = order[r] as number;
     if (changed[i] === 1) continue;
-    while (j < moved.length && before(moved[j] as number, i)) out.push(moved[j++] as number);
-    out.push(i);
+    const si = score[i] as number;
+    // A moved candidate goes before `i` when its score is higher, or equal with an earlier position.
+    for (; j < moved.length; j++) {
+      const y = moved[j] as number;
+      const sy = score[y] as number;
+      if (!(sy > si || (sy === si && y < i))) break;
+      out[k++] = y;
+    }
+    out[k++] = i;
   }
-  while (j < moved.length) out.push(moved[j++] as number);
+  while (j < moved.length) out[k++] = moved[j++] as number;
   return out;
 }
 
