@@ -104,24 +104,33 @@ export function unpackCandidates(p: unknown): unknown[] | undefined {
     if (!Array.isArray(ids)) return undefined;
     const [tags, embedding, related] = lists;
     const at = [0, 0, 0];
-    return Array.from(ids, (id, i) => {
-      if (id === null) return null;
+    const n = ids.length;
+    const out = new Array<unknown>(n);
+    // Plain loops, one per list: this runs in the worker before every packed rerank.
+    for (let i = 0; i < n; i++) {
+      const id: unknown = ids[i];
+      if (id === null) {
+        out[i] = null;
+        continue;
+      }
       const c: Record<string, unknown> = { id };
-      FIELDS.forEach((key, j) => {
+      for (let j = 0; j < 7; j++) {
         const v = (fields[j] as unknown[])[i];
-        if (v !== undefined) c[key] = v;
-      });
+        if (v !== undefined) c[FIELDS[j] as string] = v;
+      }
       for (let j = 0; j < 3; j++) {
         let k = at[j] as number;
         const end = Math.min(Number(ends[3 * i + j]), (lists[j] as ArrayLike<unknown>).length);
-        if (k < end) {
-          const list: unknown[] = (c[LISTS[j] as string] = []);
-          for (; k < end; k++) list.push(j === 0 ? tags[k] : j === 1 ? embedding[k] : { id: related[k], score: related[++k] });
-          at[j] = k;
-        }
+        if (!(k < end)) continue;
+        const list: unknown[] = (c[LISTS[j] as string] = []);
+        if (j === 0) for (; k < end; k++) list.push(tags[k]);
+        else if (j === 1) for (; k < end; k++) list.push(embedding[k]);
+        else for (; k < end; k += 2) list.push({ id: related[k], score: related[k + 1] });
+        at[j] = k;
       }
-      return c;
-    });
+      out[i] = c;
+    }
+    return out;
   } catch {
     // Only a list that did not come from packCandidates gets here.
     return undefined;
