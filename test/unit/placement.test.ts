@@ -156,6 +156,35 @@ describe('relevanceOrder', () => {
   });
 });
 
+describe('diversityKeys', () => {
+  /** Groups are the distinct (path, brand) pairs, numbered in order of first appearance, each with its first item. */
+  function expectGroups(keys: DiversityKeys): void {
+    const number = new Map<string, number>();
+    const members: number[] = [];
+    for (let i = 0; i < keys.group.length; i++) {
+      const pair = `${keys.category[i]}|${keys.brand[i]}`;
+      if (!number.has(pair)) {
+        number.set(pair, number.size);
+        members.push(i);
+      }
+    }
+    expect([...keys.group]).toEqual(Array.from(keys.group, (_, i) => number.get(`${keys.category[i]}|${keys.brand[i]}`)));
+    expect(keys.groupCount).toBe(number.size);
+    expect([...keys.groupMember]).toEqual(members);
+  }
+
+  it('numbers (path, brand) groups by first appearance, through a table or, for many paths and brands, a map', () => {
+    const small = diversityKeys(Array.from({ length: 300 }, (_, i) => ({ id: `s${i}`, category: CATEGORIES[i % 8]!, ...(i % 5 === 0 ? {} : { brand: BRANDS[i % 4]! }) })));
+    expectGroups(small);
+    // 61 paths and 98 brands (with "none" each): past the table's size.
+    const large = diversityKeys(Array.from({ length: 3000 }, (_, i) => ({ id: `l${i}`, category: `c/${i % 60}`, brand: `b${(i * 7) % 97}` })));
+    expect(large.categoryCount * 98).toBeGreaterThan(4096);
+    expectGroups(large);
+    // Each path's similarity row is taken from its first item.
+    expect(small.categorySim).toBeDefined();
+  });
+});
+
 describe('similarity', () => {
   it('reads category similarity from the per-list table exactly as comparing prefixes gives it, and without a table past its size', () => {
     const few = ['a', 'a/b', 'a/b/c', 'A / B / d', 'e', '/', ''];

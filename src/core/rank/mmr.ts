@@ -39,6 +39,9 @@ export interface DiversityKeys {
   categorySim?: Float64Array | undefined;
 }
 
+/** Largest (path, brand) pair table {@link diversityKeys} numbers groups with; past it, a map. */
+const GROUP_TABLE_MAX = 4096;
+
 /** Most distinct category paths for which {@link diversityKeys} tabulates their similarities (64² numbers). */
 export const CATEGORY_TABLE_MAX = 64;
 
@@ -69,7 +72,6 @@ export function diversityKeys(candidates: readonly Candidate[]): DiversityKeys {
   const rawBrands = new Map<string, number>();
   // Lists repeat a handful of category strings, so each raw string is parsed once.
   const parsed = new Map<string, { prefixes: Int32Array; full: number }>();
-  const groupIds = new Map<number, number>();
   const categoryPrefixes: Int32Array[] = new Array<Int32Array>(n);
   const category = new Int32Array(n).fill(-1);
   const brand = new Int32Array(n).fill(-1);
@@ -94,14 +96,17 @@ export function diversityKeys(candidates: readonly Candidate[]): DiversityKeys {
         let full = -1;
         if (segments.length > 0) {
           full = fullIds.get(path) ?? -1;
-          if (full < 0) fullIds.set(path, (full = fullIds.size));
+          if (full < 0) {
+            // A path is new at the first item that has it (under any spelling): its member.
+            fullIds.set(path, (full = fullIds.size));
+            categoryMember.push(i);
+          }
         }
         entry = { prefixes, full };
         parsed.set(c.category, entry);
       }
       categoryPrefixes[i] = entry.prefixes;
       category[i] = entry.full;
-      if (entry.full >= 0 && categoryMember[entry.full] === undefined) categoryMember[entry.full] = i;
     }
     if (c?.brand !== undefined) {
       // Lists repeat a handful of brand spellings too: each raw string is normalised once.
@@ -117,14 +122,34 @@ export function diversityKeys(candidates: readonly Candidate[]): DiversityKeys {
       }
       brand[i] = id;
     }
-    // Both ids are < 2^21 (lists are capped far below that), so the pair packs into one number.
-    const pair = ((category[i] as number) + 1) * 2_097_152 + ((brand[i] as number) + 1);
-    let g = groupIds.get(pair);
-    if (g === undefined) {
-      groupIds.set(pair, (g = groupIds.size));
-      groupMember.push(i);
+  }
+  // Groups in order of first appearance: through a table of (path, brand) pairs when it is small,
+  // else a map (both ids are < 2^21, lists are capped far below that, so a pair packs into one number).
+  const paths = fullIds.size + 1;
+  const brands = brandIds.size + 1;
+  let groupCount = 0;
+  if (paths * brands <= GROUP_TABLE_MAX) {
+    const table = new Int32Array(paths * brands).fill(-1);
+    for (let i = 0; i < n; i++) {
+      const pair = ((category[i] as number) + 1) * brands + ((brand[i] as number) + 1);
+      let g = table[pair] as number;
+      if (g < 0) {
+        table[pair] = g = groupCount++;
+        groupMember.push(i);
+      }
+      group[i] = g;
     }
-    group[i] = g;
+  } else {
+    const groupIds = new Map<number, number>();
+    for (let i = 0; i < n; i++) {
+      const pair = ((category[i] as number) + 1) * 2_097_152 + ((brand[i] as number) + 1);
+      let g = groupIds.get(pair);
+      if (g === undefined) {
+        groupIds.set(pair, (g = groupCount++));
+        groupMember.push(i);
+      }
+      group[i] = g;
+    }
   }
   const keys: DiversityKeys = {
     categoryPrefixes,
@@ -132,7 +157,7 @@ export function diversityKeys(candidates: readonly Candidate[]): DiversityKeys {
     brand,
     categoryCount: fullIds.size,
     group,
-    groupCount: groupIds.size,
+    groupCount,
     groupMember: Int32Array.from(groupMember),
   };
   const m = fullIds.size;
