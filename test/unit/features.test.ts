@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FEATURE_DIM, FEATURE_INDEX, FEATURES, features } from '../../src/core/model/features';
+import { FEATURE_DOCS } from '../../src/core/model/feature-docs';
 import { applyEvents, emptyProfile, type Profile } from '../../src/core/profile/profile';
 import type { Candidate, ItemFeatures, StoredEvent } from '../../src/core/types';
 import { ev, HOUR, randomEvents, T0 } from './profile-helpers';
@@ -29,11 +30,12 @@ function expectAllFinite(X: Float32Array): void {
 }
 
 describe('feature schema', () => {
-  it('has FEATURE_DIM entries with unique names, each with a family and a doc', () => {
+  it('has FEATURE_DIM entries with unique names, each with a family and a meaning', () => {
+    expect(Object.keys(FEATURE_DOCS).sort()).toEqual(FEATURES.map((f) => f.name).sort());
     expect(FEATURES).toHaveLength(FEATURE_DIM);
     expect(new Set(FEATURES.map((f) => f.name)).size).toBe(FEATURE_DIM);
     for (const f of FEATURES) {
-      expect(f.doc.length).toBeGreaterThan(10);
+      expect(FEATURE_DOCS[f.name].length).toBeGreaterThan(10);
       expect(FEATURE_INDEX[f.name]).toBe(FEATURES.indexOf(f));
     }
   });

@@ -34,11 +34,10 @@ export const FEATURE_SCHEMA_VERSION = 5;
 /** Feature families, used to group contributions into human reasons. */
 export type FeatureFamily = 'category' | 'brand' | 'price' | 'tags' | 'item' | 'similar' | 'server' | 'context';
 
-/** One feature of the schema: its name, family and meaning. */
+/** One feature of the schema: its name and family (its meaning: `FEATURE_DOCS` in feature-docs.ts). */
 export interface FeatureSpec {
   name: string;
   family: FeatureFamily;
-  doc: string;
 }
 
 /**
@@ -46,37 +45,37 @@ export interface FeatureSpec {
  * so a misspelt slot is a type error rather than a silent `X[NaN]`.
  */
 export const FEATURES = [
-  { name: 'cat_long', family: 'category', doc: 'long-term (14 d) share of the candidate category, backing off up its path' },
-  { name: 'cat_short', family: 'category', doc: 'short-term (1 h) share of the candidate category' },
-  { name: 'cat_depth', family: 'category', doc: 'how specific the matched category level is (matched depth / path depth)' },
-  { name: 'cat_rank', family: 'category', doc: 'place of the candidate category (or a parent/child of it) among the shopper\'s recent categories, by event order (1 = the last one, ×0.8 per step back)' },
-  { name: 'cat_known', family: 'category', doc: '1 when the shopper has any affinity for the category (or a parent)' },
-  { name: 'brand_long', family: 'brand', doc: 'long-term share of the brand' },
-  { name: 'brand_short', family: 'brand', doc: 'short-term share of the brand' },
-  { name: 'price_fit', family: 'price', doc: 'fit of the price to the shopper\'s log-price band for the category (−1..1)' },
-  { name: 'price_below', family: 'price', doc: 'how far below the shopper\'s usual price the candidate is (0..1), for bargain hunters' },
-  { name: 'tag_mean', family: 'tags', doc: 'mean long-term share of the candidate tags / attributes' },
-  { name: 'tag_max', family: 'tags', doc: 'largest long-term share among the candidate tags' },
-  { name: 'tag_short', family: 'tags', doc: 'mean short-term share of the candidate tags' },
-  { name: 'tag_overlap', family: 'tags', doc: 'fraction of the candidate tags the shopper has interacted with' },
-  { name: 'item_seen', family: 'item', doc: 'attention the shopper gave this exact item: 1 for a click or stronger; for views only, their decayed weight over 1.5 (a tile impression ≈ 0.1, a product-page view 0.33–1 by dwell, repeats add up); 0 once bought when the item is known to be consumable or one-off' },
-  { name: 'item_recent', family: 'item', doc: 'recency of the last interaction with this item (1 now, halves every hour)' },
-  { name: 'item_day', family: 'item', doc: 'recency of the last interaction with this item (halves every day)' },
-  { name: 'item_rank', family: 'item', doc: 'place of the item among the shopper\'s 20 most recent items, by event order (1 = the last one, ×0.8 per step back)' },
-  { name: 'item_strength', family: 'item', doc: 'strongest past interaction with the item (view 1/6 … purchase 6/6); 0 once bought (consumable or one-off)' },
-  { name: 'item_weight', family: 'item', doc: 'decayed interaction weight with the item, squashed to 0..1' },
-  { name: 'bought_oneoff', family: 'item', doc: '1 when already bought and not known to be consumable (demote); 4 when the candidate says `consumable: false`, and then the other item-memory features are 0 (its memory no longer promotes it)' },
-  { name: 'bought_consumable', family: 'item', doc: 'a bought consumable coming due: 0 until 0.7 of the repurchase interval (the shopper\'s mean purchase interval, else 30 days) has passed since the last interaction, 1 from the full interval on' },
-  { name: 'emb_max', family: 'similar', doc: 'largest cosine similarity of the candidate embedding to a recent item\'s' },
-  { name: 'emb_mean', family: 'similar', doc: 'recency-weighted mean cosine similarity to recent items' },
-  { name: 'emb_last', family: 'similar', doc: 'cosine similarity to the most recent item with an embedding' },
-  { name: 'rel_sum', family: 'similar', doc: 'sum of the candidate\'s site-published related-item scores that point at the shopper\'s recent items, recency-weighted (×0.8 per step back), divided by 5 (its bound)' },
-  { name: 'rel_max', family: 'similar', doc: 'largest related-item score of the candidate pointing at one of the shopper\'s recent items' },
-  { name: 'rel_back', family: 'similar', doc: 'scores with which the related-items lists of the shopper\'s recent items point at the candidate, recency-weighted (×0.8 per step back), divided by 3' },
-  { name: 'server_rank', family: 'server', doc: 'server position, log-scaled: 1 at the top, 0 at the bottom' },
-  { name: 'ctx_new', family: 'context', doc: '1 for a shopper with little history (interacts with the rest through the FM)' },
-  { name: 'ctx_session', family: 'context', doc: 'activity in the last hour, squashed to 0..1' },
-  { name: 'ctx_hour', family: 'context', doc: 'share of the shopper\'s events at this hour of the day' },
+  { name: 'cat_long', family: 'category' },
+  { name: 'cat_short', family: 'category' },
+  { name: 'cat_depth', family: 'category' },
+  { name: 'cat_rank', family: 'category' },
+  { name: 'cat_known', family: 'category' },
+  { name: 'brand_long', family: 'brand' },
+  { name: 'brand_short', family: 'brand' },
+  { name: 'price_fit', family: 'price' },
+  { name: 'price_below', family: 'price' },
+  { name: 'tag_mean', family: 'tags' },
+  { name: 'tag_max', family: 'tags' },
+  { name: 'tag_short', family: 'tags' },
+  { name: 'tag_overlap', family: 'tags' },
+  { name: 'item_seen', family: 'item' },
+  { name: 'item_recent', family: 'item' },
+  { name: 'item_day', family: 'item' },
+  { name: 'item_rank', family: 'item' },
+  { name: 'item_strength', family: 'item' },
+  { name: 'item_weight', family: 'item' },
+  { name: 'bought_oneoff', family: 'item' },
+  { name: 'bought_consumable', family: 'item' },
+  { name: 'emb_max', family: 'similar' },
+  { name: 'emb_mean', family: 'similar' },
+  { name: 'emb_last', family: 'similar' },
+  { name: 'rel_sum', family: 'similar' },
+  { name: 'rel_max', family: 'similar' },
+  { name: 'rel_back', family: 'similar' },
+  { name: 'server_rank', family: 'server' },
+  { name: 'ctx_new', family: 'context' },
+  { name: 'ctx_session', family: 'context' },
+  { name: 'ctx_hour', family: 'context' },
 ] as const satisfies readonly FeatureSpec[];
 
 /** Name of one feature slot. */
