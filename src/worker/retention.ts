@@ -4,12 +4,22 @@
  * (`pz-chunks/retention-*.js`): the first answer never needs it. Both run in one readwrite
  * transaction, so a failure leaves the log as it was.
  */
+import { batchEvents, batchText } from '../core/input/stored';
 import type { StoredEvent } from '../core/types';
-import { COUNTS_KEY, type Counts, type EventBatch, type Store } from './store';
+import { type BatchRecord, COUNTS_KEY, type Counts, type Store } from './store';
 
 /** An event's time, NaN for a record that has none (such rows fall to age retention). */
 const tsOf = (e: unknown): number => (typeof e === 'object' && e !== null ? Number((e as StoredEvent).ts) : Number.NaN);
-const lengthOf = (events: unknown): number => (Array.isArray(events) ? events.length : 0);
+
+/**
+ * The record with only `keep` of its events, in the record's own form: a text record stays text (what
+ * was parsed from JSON writes back as JSON), an array record (schema 2) stays an array, which may hold
+ * values JSON cannot write.
+ */
+const withEvents = (record: BatchRecord, keep: unknown[]): BatchRecord => ({
+  ...record,
+  events: typeof record.events === 'string' ? batchText(keep.map((e) => JSON.stringify(e))) : keep,
+});
 
 /**
  * Enforces the retention limits: drops events older than `maxAgeMs` and, past `maxEvents`, the
@@ -20,24 +30,28 @@ export async function enforceRetention(store: Store, maxEvents: number, maxAgeMs
   const tx = store.db.transaction(['batches', 'meta'], 'readwrite');
   const batches = tx.objectStore('batches');
   // Records that are not batches are left alone (readers skip them): retention must never throw.
-  const all = (await batches.getAll()).filter((b) => Array.isArray(b.events));
+  const all: { b: BatchRecord; events: unknown[] }[] = [];
+  for (const b of await batches.getAll()) {
+    const events = batchEvents(b);
+    if (events) all.push({ b, events });
+  }
   const cutoff = now - maxAgeMs;
   // Only events that look stored (an id and a time) count and go; other rows stay where they are for
   // the readers to skip. The readers' full check would cost 7 µs an event here, on every pass.
   const isStoredEvent = (e: unknown) => typeof e === 'object' && e !== null && typeof (e as StoredEvent).id === 'string' && Number.isFinite((e as StoredEvent).ts);
   let total = 0;
   const counts: Counts = {};
-  for (const b of all) {
-    counts[b.id!] = b.events.length;
-    for (const e of b.events) if (isStoredEvent(e)) total++;
+  for (const { b, events } of all) {
+    counts[b.id!] = events.length;
+    for (const e of events) if (isStoredEvent(e)) total++;
   }
   let excess = Math.max(0, total - maxEvents);
   let dropped = 0;
   // Batches come back in key (insertion) order, which is oldest first.
-  for (const b of all) {
+  for (const { b, events } of all) {
     let seen = 0;
-    const keep = b.events.filter((e) => !isStoredEvent(e) || (seen++ >= excess && tsOf(e) >= cutoff));
-    const removed = b.events.length - keep.length;
+    const keep = events.filter((e) => !isStoredEvent(e) || (seen++ >= excess && tsOf(e) >= cutoff));
+    const removed = events.length - keep.length;
     if (removed === 0) {
       if (!(b.lastTs < cutoff) && excess === 0) break;
       continue;
@@ -46,7 +60,7 @@ export async function enforceRetention(store: Store, maxEvents: number, maxAgeMs
     dropped += removed;
     counts[b.id!] = keep.length;
     if (keep.length === 0) await batches.delete(b.id!);
-    else await batches.put({ ...b, events: keep });
+    else await batches.put(withEvents(b, keep));
   }
   await tx.objectStore('meta').put(counts, COUNTS_KEY);
   await tx.done;
@@ -66,14 +80,14 @@ export async function trimOldest(store: Store, maxEvents: number, atLeast = 0): 
   const v = await meta.get(COUNTS_KEY);
   const counts: Counts = v instanceof Object ? (v as Counts) : {};
   let total = 0;
-  for (const k of await batches.getAllKeys()) total += counts[k] ??= lengthOf((await batches.get(k))?.events);
+  for (const k of await batches.getAllKeys()) total += counts[k] ??= batchEvents(await batches.get(k))?.length ?? 0;
   const excess = Math.max(total - maxEvents, atLeast);
   let left = excess;
   let cursor = await batches.openCursor();
   while (cursor && left > 0) {
-    const events = (cursor.value as Partial<EventBatch> | undefined)?.events;
-    if (!Array.isArray(events) || events.length <= left) {
-      left -= lengthOf(events);
+    const events = batchEvents(cursor.value);
+    if (!events || events.length <= left) {
+      left -= events?.length ?? 0;
       delete counts[cursor.key];
       await cursor.delete();
     } else {
@@ -81,7 +95,7 @@ export async function trimOldest(store: Store, maxEvents: number, atLeast = 0): 
       left = 0;
       counts[cursor.key] = keep.length;
       // The front goes, so `lastTs` (the newest event's time) stands.
-      await cursor.update({ ...cursor.value, events: keep });
+      await cursor.update(withEvents(cursor.value, keep));
     }
     cursor = await cursor.continue();
   }

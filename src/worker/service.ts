@@ -26,7 +26,7 @@ import { type PackedCandidates, unpackCandidates } from '../core/input/packed';
 import { type PackedRerankResult, packResult } from '../core/rank/packed-result';
 import type { Impression, RerankOptions, RerankResult, StoredEvent } from '../core/types';
 import { BlockedError, ConsentError, ErasedError, InvalidEventError, describeError } from '../core/errors';
-import { reviveBatchEvents } from '../core/input/stored';
+import { batchText, reviveBatchEvents } from '../core/input/stored';
 import { BATCH_EVENTS, DEFAULT_DB_NAME, type EventBatch, SCHEMA_VERSION, type Store, type StoreCallbacks, deleteStore, openExistingStore, openStore } from './store';
 import { type TabMessage, type Tabs, openTabs } from './tabs';
 import { DAY_MS } from '../core/util/time';
@@ -149,6 +149,8 @@ export class PersonalizerService implements WorkerApi {
   engineOptions: EngineOptions = {};
   /** Accepted events not yet written (storage unavailable or full): in the profile, retried first on the next write. */
   unwritten: StoredEvent[] = [];
+  /** Each unwritten event's JSON text, written as it was ingested (the log stores text; see `batchText`). */
+  private unwrittenLines: string[] = [];
   /** Events in the log as far as this tab knows (its own writes and other tabs' messages since the last retention pass). */
   private logEstimate = 0;
   /** Events that happened before this time were erased (here or in another tab) and are not taken any more. */
@@ -636,7 +638,8 @@ export class PersonalizerService implements WorkerApi {
       ingested = resolve;
     });
     const text = typeof raw === 'string';
-    const run = this.tracksRunning++ === 0 ? this.trackInOrder(list, text, ingested, waiting) : before.then(() => this.trackInOrder(list, text, ingested, waiting));
+    // A call queued behind another starts in a task of its own, not in the one that ends the call before it.
+    const run = this.tracksRunning++ === 0 ? this.trackInOrder(list, text, ingested, waiting) : before.then(yieldTask).then(() => this.trackInOrder(list, text, ingested, waiting));
     run
       .catch(() => undefined)
       .finally(() => {
@@ -656,6 +659,7 @@ export class PersonalizerService implements WorkerApi {
     const now = this.now();
     const ack: TrackAck = { accepted: [], rejected: [], duplicates: 0, durable: true };
     const fresh: StoredEvent[] = [];
+    const freshLines: string[] = [];
     if (!this.writable) {
       // The page never sends events without consent; a stray one is refused, not kept.
       const refused = describeError(new ConsentError('consent', 'consent is not granted'));
@@ -691,11 +695,16 @@ export class PersonalizerService implements WorkerApi {
       }
       ack.accepted.push(r.event.id);
       if (r.duplicate) ack.duplicates++;
-      else fresh.push(r.event);
+      else {
+        fresh.push(r.event);
+        // Written as text here, inside the slice, rather than copied whole by IndexedDB in one task.
+        freshLines.push(JSON.stringify(r.event));
+      }
     }
     // Waiting events (an earlier write could not store them, or a write in progress does not hold them)
     // go first: the next write in the queue stores all of them.
     this.unwritten = this.unwritten.concat(fresh);
+    this.unwrittenLines = this.unwrittenLines.concat(freshLines);
     const written = this.unwritten.length ? this.serial(() => this.write()) : undefined;
     if (fresh.length) {
       this.engine.applyRemoved(this.removed);
@@ -716,6 +725,7 @@ export class PersonalizerService implements WorkerApi {
    */
   private async write(): Promise<boolean> {
     const batch = this.unwritten;
+    const lines = this.unwrittenLines;
     if (!batch.length) return true;
     const store = await this.openedStore();
     if (!store) {
@@ -725,25 +735,22 @@ export class PersonalizerService implements WorkerApi {
     try {
       let keys: number[];
       try {
-        keys = await store.appendEvents(batch);
+        keys = await store.appendEvents(batch, lines);
       } catch (err) {
         if (!isQuotaError(err)) throw err;
         const room = batch.length;
         const { trimOldest } = await import('./retention');
         const { dropped } = await this.tabs!.withLock('log', () => trimOldest(store, Number.POSITIVE_INFINITY, room));
         this.logEstimate = Math.max(0, this.logEstimate - dropped);
-        keys = await store.appendEvents(batch);
+        keys = await store.appendEvents(batch, lines);
       }
       // Events ingested while this write committed wait for the next one.
       this.unwritten = this.unwritten.slice(batch.length);
+      this.unwrittenLines = this.unwrittenLines.slice(batch.length);
       this.logEstimate += batch.length;
       for (const key of keys) this.applied.add(key);
-      // Other tabs hear of each record in a task of its own: copying a record of BATCH_EVENTS events
-      // to the channel takes about a millisecond, which a rerank asked meanwhile should not wait for.
-      for (let i = 0; i < keys.length; i++) {
-        if (i > 0) await yieldTask();
-        this.tabs?.post({ kind: 'events', key: keys[i]!, events: batch.slice(i * BATCH_EVENTS, (i + 1) * BATCH_EVENTS) });
-      }
+      // Other tabs hear of each record as the text it was stored as.
+      for (let i = 0; i < keys.length; i++) this.tabs?.post({ kind: 'events', key: keys[i]!, events: batchText(lines.slice(i * BATCH_EVENTS, (i + 1) * BATCH_EVENTS)) });
       // The batch is durable whatever retention does: a failed trim (or its file not loading) is tried
       // again after the next write.
       if (this.logEstimate > this.maxEvents) {
@@ -769,7 +776,11 @@ export class PersonalizerService implements WorkerApi {
 
   /** Unwritten events are bounded like the log: the oldest go first. */
   private capUnwritten(): void {
-    if (this.unwritten.length > this.maxEvents) this.unwritten.splice(0, this.unwritten.length - this.maxEvents);
+    const over = this.unwritten.length - this.maxEvents;
+    if (over > 0) {
+      this.unwritten.splice(0, over);
+      this.unwrittenLines.splice(0, over);
+    }
   }
 
   async rerank(candidates: unknown, options: RerankOptions): Promise<RerankResult> {
@@ -877,6 +888,7 @@ export class PersonalizerService implements WorkerApi {
     this.snapshotTimer = this.modelTimer = this.trainTimer = undefined;
     this.engine.reset(this.now());
     this.unwritten = [];
+    this.unwrittenLines = [];
     this.removed = [];
     this.last = undefined;
     this.applied.clear();

@@ -2,32 +2,40 @@
  * The IndexedDB schema and its numbered migrations, through `idb`. The only module that knows the
  * database layout. Native IndexedDB errors pass through with their DOMException names.
  *
- * Layout (version 2):
+ * Layout (version 3):
  * - `batches`: the event log, stored as batches of events (one record per flush: one write instead of
- *   one per event; NOTES.md measured 0.8 ms against 9.7 ms for 100 events). Key: auto-increment.
+ *   one per event; NOTES.md measured 0.8 ms against 9.7 ms for 100 events), each batch's events as
+ *   one JSON array text (version 2 wrote an array of objects; both are read). Key: auto-increment.
  * - `profile`: the profile snapshot (key `"current"`).
  * - `model`: the learner's state (key `"current"`).
  * - `meta`: small values (consent, schema notes).
  */
 import { type DBSchema, type IDBPDatabase, type IDBPTransaction, deleteDB, openDB, wrap } from 'idb';
-import { reviveBatchEvents } from '../core/input/stored';
+import { batchText, reviveBatchEvents } from '../core/input/stored';
 import { DEFAULT_DB_NAME } from '../core/settings';
 import type { StoredEvent } from '../core/types';
 
 export { DEFAULT_DB_NAME };
 
 /** Current schema version. Bump it and append a migration below; never edit an old one. */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /** Events per stored batch record, at most. */
 export const BATCH_EVENTS = 500;
 
-/** One stored batch of events. */
+/** One batch of events, as read back (validated). */
 export interface EventBatch {
   id?: number;
   /** Timestamp of the newest event in the batch, for age-based retention. */
   lastTs: number;
   events: StoredEvent[];
+}
+
+/** One batch of events as stored: `events` as JSON array text (version 2 records: an array). */
+export interface BatchRecord {
+  id?: number;
+  lastTs: number;
+  events: string | unknown[];
 }
 
 /** A versioned record, as every stored value is. */
@@ -40,7 +48,7 @@ export interface Versioned<T> {
 }
 
 interface PzSchemaV2 extends DBSchema {
-  batches: { key: number; value: EventBatch; indexes: { lastTs: number } };
+  batches: { key: number; value: BatchRecord; indexes: { lastTs: number } };
   profile: { key: string; value: Versioned<unknown> };
   model: { key: string; value: Versioned<unknown> };
   meta: { key: string; value: unknown };
@@ -88,6 +96,10 @@ const MIGRATIONS: ((db: AnyDb, tx: AnyTx) => Promise<void> | void)[] = [
     // A v1 profile snapshot was computed by the placeholder rule: drop it so it is rebuilt from the log.
     await tx.objectStore('profile').clear();
   },
+  // 2 → 3: new batches hold their events as JSON text. Old records are read as they are (nothing is
+  // rewritten); the version keeps workers that read only arrays (and would count a text as empty
+  // when trimming) away from the log.
+  () => undefined,
 ];
 
 /** What the shell hears about a connection's life. */
@@ -208,10 +220,11 @@ export class Store {
 
   /**
    * Appends events as batch records of at most {@link BATCH_EVENTS} each, in one transaction (each
-   * record is copied in its own task, so a rerank can run between them); resolves with their keys once
-   * the transaction has committed (durable).
+   * record in its own task, so a rerank can run between them); resolves with their keys once the
+   * transaction has committed (durable). `lines`: each event's JSON text, when the caller wrote them
+   * already (one per event, in order).
    */
-  async appendEvents(events: readonly StoredEvent[]): Promise<number[]> {
+  async appendEvents(events: readonly StoredEvent[], lines: readonly string[] = events.map((e) => JSON.stringify(e))): Promise<number[]> {
     const keys: number[] = [];
     if (events.length === 0) return keys;
     const tx = this.db.transaction(['batches', 'meta'], 'readwrite', { durability: 'strict' });
@@ -221,7 +234,7 @@ export class Store {
       const part = events.slice(at, at + BATCH_EVENTS);
       let lastTs = 0;
       for (const e of part) lastTs = Math.max(lastTs, e.ts);
-      const key = await tx.objectStore('batches').add({ lastTs, events: part });
+      const key = await tx.objectStore('batches').add({ lastTs, events: batchText(lines.slice(at, at + BATCH_EVENTS)) });
       keys.push(key);
       // Counted as written, so a trim need not read it back (a corrupt record is left to the trim).
       if (counts instanceof Object) (counts as Counts)[key] = part.length;

@@ -7,11 +7,11 @@
  * Both are feature-detected; without them a tab still works on its own.
  */
 import type { RemovedInterest } from '../core/privacy/interests';
-import type { StoredEvent } from '../core/types';
 
 /** Messages between tabs. */
 export type TabMessage =
-  | { kind: 'events'; key: number; events: StoredEvent[] }
+  /** A batch record's events (JSON array text; an array from a schema-2 worker), read like a stored row. */
+  | { kind: 'events'; key: number; events: string | unknown[] }
   /** Everything was deleted; events that happened before `at` (epoch ms) are not taken any more. */
   | { kind: 'erased'; at: number }
   | { kind: 'consent'; state: string }

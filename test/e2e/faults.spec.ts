@@ -51,7 +51,7 @@ const event = (id: string, ts = Date.now() - 60_000) => ({ id, type: 'view', ts,
 
 test('erase deletes a database at a newer schema version that the worker could not open (defect 1)', async ({ page }) => {
   const seen = watch(page);
-  await seed(page, 3, [{ lastTs: Date.now(), events: [event('from-a-newer-version')] }]);
+  await seed(page, 4, [{ lastTs: Date.now(), events: [event('from-a-newer-version')] }]);
   await page.goto('/test/faults.html');
   await pzReady(page);
   await page.evaluate(() => (window as unknown as { pz: Pz }).pz.erase());

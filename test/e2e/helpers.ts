@@ -9,7 +9,7 @@ export function watch(page: Page): { errors: string[]; requests: string[] } {
   return { errors, requests };
 }
 
-/** Reads every stored event from the personalizer's IndexedDB, in the page. */
+/** Reads every stored event from the personalizer's IndexedDB, in the page (a record's events are JSON text, or an array in a schema-2 record). */
 export function storedEvents(page: Page, dbName: string): Promise<{ id: string; type: string; item?: { id: string } }[]> {
   return page.evaluate(
     (name) =>
@@ -26,7 +26,7 @@ export function storedEvents(page: Page, dbName: string): Promise<{ id: string; 
           const tx = db.transaction('batches', 'readonly');
           const req = tx.objectStore('batches').getAll();
           req.onsuccess = () => {
-            const out = (req.result as { events: { id: string; type: string; ts: number }[] }[]).flatMap((b) => b.events);
+            const out = (req.result as { events: string | { id: string; type: string; ts: number }[] }[]).flatMap((b) => (typeof b.events === 'string' ? JSON.parse(b.events) : b.events));
             db.close();
             resolve(out);
           };

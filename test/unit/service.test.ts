@@ -6,7 +6,7 @@ import { FEATURE_SCHEMA_VERSION } from '../../src/core/model/features';
 import { cloneWeights } from '../../src/core/model/fm';
 import { toPriorFile } from '../../src/core/model/prior';
 import type { Profile } from '../../src/core/profile/profile';
-import { openStore, Store } from '../../src/worker/store';
+import { openStore, SCHEMA_VERSION, Store } from '../../src/worker/store';
 import { PersonalizerService, type ServiceDeps } from '../../src/worker/service';
 import { manualClock } from './manual-clock';
 import { T0 } from './profile-helpers';
@@ -271,7 +271,7 @@ async function putRawBatches(dbName: string, records: unknown[]): Promise<void> 
 describe('storage faults: never lose, never lie', () => {
   it('defect 1: erase deletes a database at a newer schema version (a rolled-back deploy) that the worker could not open', async () => {
     const dbName = freshDb();
-    const newer = await openDB(dbName, 3, { upgrade: (db) => void db.createObjectStore('batches', { keyPath: 'id', autoIncrement: true }) });
+    const newer = await openDB(dbName, SCHEMA_VERSION + 1, { upgrade: (db) => void db.createObjectStore('batches', { keyPath: 'id', autoIncrement: true }) });
     await newer.add('batches', { lastTs: T0, events: [{ id: 'kept-by-v3', type: 'view', ts: T0, item: { id: 'x' } }] });
     newer.close();
     const { svc } = service();
@@ -347,7 +347,7 @@ describe('storage faults: never lose, never lie', () => {
     const { svc } = service();
     await svc.init({ dbName, seed: 1 });
     await svc.track([view(1)]);
-    const newer = await openDB(dbName, 3);
+    const newer = await openDB(dbName, SCHEMA_VERSION + 1);
     newer.close();
     const ack = await svc.track([view(2)]);
     expect(ack).toMatchObject({ accepted: ['ev-2'], durable: false });

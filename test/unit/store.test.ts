@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { StoredEvent } from '../../src/core/types';
 import { BATCH_EVENTS, SCHEMA_VERSION, openStore } from '../../src/worker/store';
 import { enforceRetention, trimOldest } from '../../src/worker/retention';
+import { batchEvents, batchText, reviveBatchEvents } from '../../src/core/input/stored';
 
 let n = 0;
 const NOW = 1_800_000_000_000;
@@ -139,6 +140,53 @@ describe('store batch counts (retention as the log grows)', () => {
     expect((await store.readBatchesAfter(k3, NOW, new Set([k1]))).lastKey).toBeUndefined();
     expect((await store.readBatchesAfter(k1, NOW)).batches.map((b) => b.id)).toEqual([k2, k3]);
     store.close();
+  });
+});
+
+describe('batch records as JSON text (schema 3)', () => {
+  const ids = async (store: Awaited<ReturnType<typeof openStore>>) => (await store.readEvents(NOW)).map((e) => e.id);
+  it('writes each record\'s events as one JSON array text, from the texts the caller gives', async () => {
+    const store = await openStore(fresh());
+    const events = [ev(1), ev(2)];
+    await store.appendEvents(events, events.map((e) => JSON.stringify(e)));
+    const [record] = await store.db.getAll('batches');
+    expect(typeof record!.events).toBe('string');
+    expect(JSON.parse(record!.events as string)).toEqual(events);
+    store.close();
+  });
+
+  it('a schema-2 database opens at schema 3 with its array records read, trimmed and counted as they were', async () => {
+    const name = fresh();
+    const v2 = await openDB(name, 2, {
+      upgrade(db) {
+        db.createObjectStore('batches', { keyPath: 'id', autoIncrement: true }).createIndex('lastTs', 'lastTs');
+        for (const s of ['profile', 'model', 'meta']) db.createObjectStore(s);
+      },
+    });
+    await v2.add('batches', { lastTs: 0, events: [ev(1), ev(2), ev(3)] });
+    v2.close();
+    const store = await openStore(name);
+    expect(store.db.version).toBe(SCHEMA_VERSION);
+    await store.appendEvents([ev(4), ev(5), ev(6)]);
+    expect(await ids(store)).toEqual(['e1', 'e2', 'e3', 'e4', 'e5', 'e6']);
+    // Front trims keep each record's own form: the array stays an array, the text stays text.
+    expect(await trimOldest(store, 4)).toEqual({ dropped: 2, remaining: 4 });
+    expect((await store.db.getAll('batches')).map((r) => (Array.isArray(r.events) ? r.events.length : typeof r.events))).toEqual([1, 'string']);
+    expect(await enforceRetention(store, 2, 1e15, NOW)).toEqual({ dropped: 2, remaining: 2 });
+    const records = await store.db.getAll('batches');
+    expect(records.map((r) => typeof r.events)).toEqual(['string']);
+    expect(await ids(store)).toEqual(['e5', 'e6']);
+    store.close();
+  });
+
+  it('a text record that does not read as a JSON array is one quarantined row, never fatal', () => {
+    expect(batchEvents({ events: batchText(['{"id":"a"}', '{"id":"b"}']) })).toEqual([{ id: 'a' }, { id: 'b' }]);
+    expect(batchEvents({ events: [1] })).toEqual([1]);
+    expect(batchEvents({ events: '[{"id":' })).toBeUndefined();
+    expect(batchEvents({ events: '{"id":"a"}' })).toBeUndefined();
+    expect(batchEvents(null)).toBeUndefined();
+    expect(reviveBatchEvents({ events: '[{"id":' }, NOW)).toEqual({ events: [], quarantined: 1 });
+    expect(reviveBatchEvents({ events: batchText([JSON.stringify(ev(1)), 'null']) }, NOW)).toEqual({ events: [ev(1)], quarantined: 1 });
   });
 });
 
