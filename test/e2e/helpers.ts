@@ -9,7 +9,10 @@ export function watch(page: Page): { errors: string[]; requests: string[] } {
   return { errors, requests };
 }
 
-/** Reads every stored event from the personalizer's IndexedDB, in the page (a record's events are JSON text, or an array in a schema-2 record). */
+/**
+ * Reads every stored event from the personalizer's IndexedDB, in the page (a record's events are JSON
+ * text, or an array in a schema-2 record; a record that is neither holds none, as the worker reads it).
+ */
 export function storedEvents(page: Page, dbName: string): Promise<{ id: string; type: string; item?: { id: string } }[]> {
   return page.evaluate(
     (name) =>
@@ -26,7 +29,14 @@ export function storedEvents(page: Page, dbName: string): Promise<{ id: string; 
           const tx = db.transaction('batches', 'readonly');
           const req = tx.objectStore('batches').getAll();
           req.onsuccess = () => {
-            const out = (req.result as { events: string | { id: string; type: string; ts: number }[] }[]).flatMap((b) => (typeof b.events === 'string' ? JSON.parse(b.events) : b.events));
+            const out = (req.result as { events: string | { id: string; type: string; ts: number }[] }[]).flatMap((b) => {
+              try {
+                const list = typeof b.events === 'string' ? JSON.parse(b.events) : b.events;
+                return Array.isArray(list) ? list : [];
+              } catch {
+                return [];
+              }
+            });
             db.close();
             resolve(out);
           };
