@@ -32,8 +32,6 @@ import type { Candidate, EventType, Impression, RankedItem, RerankOptions, Reran
 export interface Learner {
   score(X: Float32Array, n: number): Float32Array;
   scoreSampled(X: Float32Array, n: number, rng: Rng, scale?: number): Float32Array;
-  /** Optional: {@link score} and {@link scoreSampled} in one call (one pass over X). */
-  scoreWithSample?(X: Float32Array, n: number, rng: Rng, scale?: number): [Float32Array, Float32Array];
   learn(pairs: readonly PairExample[]): number;
   /** Per-feature contributions to the score of one row (see `fmContributions`); `out` may be reused. */
   contributions(x: Float32Array, out?: Float32Array): Float32Array;
@@ -432,10 +430,8 @@ export class Engine {
         const rows = learner?.itemContributions ? this.tasteRowsFor(n) : undefined;
         scored = { cands: cands as Candidate[], X, taste: rows };
         const taste = learner?.scoreItems?.(cands, rows);
-        const scale = this.options.explorationScale ?? DEFAULT_EXPLORATION_SCALE;
-        const both = explore && learner?.scoreWithSample ? learner.scoreWithSample(X, n, r, scale) : undefined;
-        const scores = withTaste(both ? both[0] : learner ? learner.score(X, n) : fmScoreBatch(weights, X, n), taste);
-        const sampled = both ? withTaste(both[1], taste) : explore && learner ? withTaste(learner.scoreSampled(X, n, r, scale), taste) : undefined;
+        const scores = withTaste(learner ? learner.score(X, n) : fmScoreBatch(weights, X, n), taste);
+        const sampled = explore && learner ? withTaste(learner.scoreSampled(X, n, r, this.options.explorationScale ?? DEFAULT_EXPLORATION_SCALE), taste) : undefined;
         let settled: Uint8Array | undefined;
         if (sampled) {
           settled = new Uint8Array(n);

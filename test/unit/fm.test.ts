@@ -6,7 +6,6 @@ import {
   fmContributions,
   fmScore,
   fmScoreBatch,
-  fmScoreBatchPair,
   fmSgdStep,
   marginGrad,
   pairLossGrad,
@@ -53,13 +52,7 @@ describe('fm reference', () => {
       expect(fmScore(wt, X, 31 * 3, q8)).toBe(fmScore(padded, X, 31 * 3, q9));
       expect([...q8]).toEqual([...q9.subarray(0, 8)]);
       expect(fmScore(wt, X, 31 * 3)).toBeCloseTo(naiveScore(wt, X.subarray(31 * 3, 31 * 4)), 4);
-      // Two weight sets in one pass: each as fmScoreBatch scores it.
-      const other = randomWeights(31, 8, rng);
-      const [a, b] = fmScoreBatchPair(wt, other, X, 20);
-      expect([...a]).toEqual([...fmScoreBatch(wt, X, 20)]);
-      expect([...b]).toEqual([...fmScoreBatch(other, X, 20)]);
     }
-    expect(() => fmScoreBatchPair(randomWeights(31, 8, rng), randomWeights(31, 4, rng), new Float32Array(31), 1)).toThrow(RangeError);
   });
 
   test('fast score equals the pairwise definition', () => {

@@ -173,17 +173,6 @@ describe('regularisation toward the prior and the posterior', () => {
     const X = randomX(10, 8, rng);
     expect(r.scoreSampled(X, 10, createRng(5))).toEqual(fmScoreBatch(a, X, 10));
   });
-
-  test('scoreWithSample gives score and scoreSampled (the same draw) in one pass, bit for bit', () => {
-    const rng = createRng(25);
-    for (const k of [8, 3]) {
-      const r = make({ d: 31, k, prior: prior(randomWeights(31, k, rng)), priorVariance: 0.01, seed: 7 });
-      const X = randomX(40, 31, rng);
-      const [mean, sampled] = r.scoreWithSample(X, 40, createRng(9), 0.5);
-      expect([...mean]).toEqual([...r.score(X, 40)]);
-      expect([...sampled]).toEqual([...r.scoreSampled(X, 40, createRng(9), 0.5)]);
-    }
-  });
 });
 
 describe('persistence and hygiene', () => {

@@ -45,10 +45,6 @@ export class ShopperLearner {
     return this.fm.scoreSampled(X, n, rng, scale);
   }
 
-  scoreWithSample(X: Float32Array, n: number, rng: Rng, scale?: number): [Float32Array, Float32Array] {
-    return this.fm.scoreWithSample(X, n, rng, scale);
-  }
-
   learn(pairs: readonly PairExample[]): number {
     return this.fm.learn(pairs);
   }

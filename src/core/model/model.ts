@@ -14,7 +14,6 @@ import {
   cloneWeights,
   fmContributions,
   fmScoreBatch,
-  fmScoreBatchPair,
   marginGrad,
   sigmoid,
 } from './fm';
@@ -302,16 +301,6 @@ export class FmRanker {
     this.checkRows(X, n);
     this.draw ??= cloneWeights(this.plain);
     return fmScoreBatch(this.drawWeights(rng, scale, this.draw), X, n);
-  }
-
-  /**
-   * {@link score} and {@link scoreSampled} (one draw from `rng`) in one pass over X.
-   * @example const [mean, sampled] = ranker.scoreWithSample(X, 200, createRng(now));
-   */
-  scoreWithSample(X: Float32Array, n: number, rng: Rng, scale = 1): [Float32Array, Float32Array] {
-    this.checkRows(X, n);
-    this.draw ??= cloneWeights(this.plain);
-    return fmScoreBatchPair(this.plain, this.drawWeights(rng, scale, this.draw), X, n);
   }
 
   /**
