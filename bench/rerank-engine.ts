@@ -30,7 +30,7 @@ import type { Engine as EngineClass } from '../src/core/engine';
 import type { createLearner as CreateLearner } from '../src/core/model/learner';
 import type { createRng as CreateRng } from '../src/core/util/rng';
 import type { Candidate, RerankOptions, ShopperEvent } from '../src/core/types';
-import { benchCandidates, benchEvents } from './browser/fixtures';
+import { benchCandidates, benchEvents, messyCandidates } from './browser/fixtures';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -60,27 +60,6 @@ async function loadTree(root: string, name: string): Promise<Tree> {
 }
 
 const catalogue = benchCandidates(1000, 1);
-
-/** A list with everything the cleaner handles: duplicates, numeric ids, bad prices and tags, junk elements. */
-function messyList(): unknown[] {
-  const base = benchCandidates(120, 5) as unknown as Record<string, unknown>[];
-  const out: unknown[] = [];
-  base.forEach((c, i) => {
-    const x: Record<string, unknown> = { ...c };
-    if (i % 7 === 0) x.price = 'abc';
-    if (i % 11 === 0) x.tags = ['  Matte ', 'matte', 7, 'VEGAN'];
-    if (i % 13 === 0) x.category = ` ${String(c.category).toUpperCase()} / `;
-    if (i % 17 === 0) delete x.category;
-    if (i % 19 === 0) x.id = i;
-    if (i % 23 === 0) x.embedding = [1, Number.NaN];
-    if (i % 29 === 0) x.brand = '';
-    if (i % 31 === 0) x.extra = { nested: true };
-    out.push(x);
-    if (i % 9 === 0) out.push({ ...x, title: 'duplicate' });
-    if (i % 37 === 0) out.push(null, 'junk', { id: '' });
-  });
-  return out;
-}
 
 const clicked = (list: readonly Candidate[], listId: string, picks: readonly number[], ts: number): ShopperEvent[] =>
   picks.map((k, j) => {
@@ -125,7 +104,7 @@ const LISTS: [string, () => unknown][] = [
   ['first 200', () => structuredClone(catalogue.slice(0, 200))],
   ['all 1000', () => structuredClone(catalogue)],
   ['unseen 200', () => benchCandidates(200, 7)],
-  ['messy', messyList],
+  ['messy', () => messyCandidates()],
   ['frozen 200', (() => {
     const frozen = catalogue.slice(200, 400).map((c) => Object.freeze({ ...c }));
     return () => frozen;

@@ -80,3 +80,28 @@ export function benchEvents(candidates: readonly Candidate[], count: number, now
   }
   return out;
 }
+
+/**
+ * A list with everything the cleaner handles, the same every call: duplicates, numeric ids, bad prices,
+ * messy tags and categories, bad embeddings, junk elements. `moreBadTags` go into the messy tag lists too.
+ * @example const list = messyCandidates();
+ */
+export function messyCandidates(moreBadTags: readonly unknown[] = []): unknown[] {
+  const base = benchCandidates(120, 5) as unknown as Record<string, unknown>[];
+  const out: unknown[] = [];
+  base.forEach((c, i) => {
+    const x: Record<string, unknown> = { ...c };
+    if (i % 7 === 0) x.price = 'abc';
+    if (i % 11 === 0) x.tags = ['  Matte ', 'matte', 7, 'VEGAN', ...moreBadTags];
+    if (i % 13 === 0) x.category = ` ${String(c.category).toUpperCase()} / `;
+    if (i % 17 === 0) delete x.category;
+    if (i % 19 === 0) x.id = i;
+    if (i % 23 === 0) x.embedding = [1, Number.NaN];
+    if (i % 29 === 0) x.brand = '';
+    if (i % 31 === 0) x.extra = { nested: true };
+    out.push(x);
+    if (i % 9 === 0) out.push({ ...x, title: 'duplicate' });
+    if (i % 37 === 0) out.push(null, 'junk', { id: '' });
+  });
+  return out;
+}

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { benchCandidates, benchEvents } from '../../bench/browser/fixtures';
+import { benchCandidates, benchEvents, messyCandidates } from '../../bench/browser/fixtures';
 import { Engine } from '../../src/core/engine';
 import { sanitizeCandidates } from '../../src/core/input/candidates';
 import { MAX_PACKED_ARRAY, type PackedCandidates, packCandidates, unpackCandidates } from '../../src/core/input/packed';
@@ -26,24 +26,9 @@ function expectSameCleaning(list: unknown[]): void {
   expect(sanitizeCandidates(acrossTheBoundary(list), undefined, undefined, true)).toStrictEqual(expected);
 }
 
-/** The bench's messy list (bench/rerank-engine.ts) and more: every way an element or a field can be wrong. */
+/** The bench's messy list (`messyCandidates`) and more: every way an element or a field can be wrong. */
 function messyList(): unknown[] {
-  const base = benchCandidates(120, 5) as unknown as Record<string, unknown>[];
-  const out: unknown[] = [];
-  base.forEach((c, i) => {
-    const x: Record<string, unknown> = { ...c };
-    if (i % 7 === 0) x.price = 'abc';
-    if (i % 11 === 0) x.tags = ['  Matte ', 'matte', 7, 'VEGAN', null, '', ' '];
-    if (i % 13 === 0) x.category = ` ${String(c.category).toUpperCase()} / `;
-    if (i % 17 === 0) delete x.category;
-    if (i % 19 === 0) x.id = i;
-    if (i % 23 === 0) x.embedding = [1, Number.NaN];
-    if (i % 29 === 0) x.brand = '';
-    if (i % 31 === 0) x.extra = { nested: true };
-    out.push(x);
-    if (i % 9 === 0) out.push({ ...x, title: 'duplicate' });
-    if (i % 37 === 0) out.push(null, 'junk', { id: '' });
-  });
+  const out = messyCandidates([null, '', ' ']);
   const inherited = Object.create({ category: 'inherited/never', price: 1 }) as Record<string, unknown>;
   inherited.id = 'inherits';
   const getter = {
