@@ -804,10 +804,14 @@ export class PersonalizerService implements WorkerApi {
     }
   }
 
-  /** {@link rerank} of a packed list, answered packed; a list that is not one gets an empty server order saying so. */
+  /**
+   * {@link rerank} of a packed list, answered packed. Rejects with a `TypeError` for what is not a packed
+   * list: only the page holds the list then, so it answers with its server order.
+   */
   async rerankPacked(candidates: PackedCandidates, options: RerankOptions): Promise<PackedRerankResult> {
     const list = unpackCandidates(candidates);
-    return packResult(list ? await this.rerank(list, options) : serverOrder([], 0, 'packed candidates could not be read', 0));
+    if (!list) throw new TypeError('packed candidates could not be read');
+    return packResult(await this.rerank(list, options));
   }
 
   async impression(impression: Impression): Promise<void> {

@@ -119,3 +119,18 @@ test('a packed rerank returns what the object path returns, for the bench list a
   expect(compared.find((c) => c.name === 'messy plain')!.packed.items.map((i) => i.id)).toEqual(expect.arrayContaining(['42', 'frozen', 'getter', 'emb65', 'flags']));
   expect(seen.errors).toEqual([]);
 });
+
+test('a packed list the worker cannot read gets the page\'s own server order, saying why', async ({ page }) => {
+  await page.goto('/test/packed.html');
+  await pzReady(page);
+  const answer = await page.evaluate(async () => {
+    const w = window as unknown as { pz: { rerank(c: unknown, o?: unknown): Promise<Result> }; __pzSpoilPacked: boolean; __pzCalls: string[] };
+    w.__pzSpoilPacked = true;
+    const calls = w.__pzCalls.length;
+    const result = await w.pz.rerank([{ id: 'a', price: 3 }, { id: 'b' }, { id: 'c' }], { limit: 2 });
+    return { result, calls: w.__pzCalls.slice(calls) };
+  });
+  expect(answer.calls).toEqual(['rerankPacked']);
+  expect(answer.result.items).toEqual([expect.objectContaining({ id: 'a', from: 0, to: 0 }), expect.objectContaining({ id: 'b', from: 1, to: 1 })]);
+  expect(answer.result.fellBack).toContain('packed candidates could not be read');
+});

@@ -42,11 +42,10 @@ describe('PersonalizerService.rerankPacked', () => {
     }
   });
 
-  it('answers what is not a packed list with an empty server order saying so', async () => {
+  it('rejects what is not a packed list, so the page answers with its own server order', async () => {
     const svc = await shopper();
     for (const bad of [undefined, [{ id: 'a' }], { ids: 'ab' }]) {
-      const answer = unpackResult(await svc.rerankPacked(bad as never, {}));
-      expect(answer).toStrictEqual({ items: [], fellBack: 'packed candidates could not be read', tookMs: 0 });
+      await expect(svc.rerankPacked(bad as never, {})).rejects.toThrow(new TypeError('packed candidates could not be read'));
     }
   });
 });
