@@ -6,7 +6,7 @@
  */
 
 /** Every error name, listed once. */
-export const ERROR_NAMES = Object.freeze([
+export const ERROR_NAMES = /* @__PURE__ */ Object.freeze([
   'InvalidEventError',
   'InvalidDeclaredError',
   'InvalidProfileError',

@@ -87,15 +87,16 @@ export const FEATURE_DIM = FEATURES.length;
 /** The feature families in the order the schema first lists them: the index family sums use. */
 export const FEATURE_FAMILIES: readonly FeatureFamily[] = [...new Set(FEATURES.map((f) => f.family))];
 
+/** Each key's position in `keys`, frozen. */
+function positions<K extends string>(keys: readonly K[]): Readonly<Record<K, number>> {
+  return Object.freeze(Object.fromEntries(keys.map((k, i) => [k, i])) as Record<K, number>);
+}
+
 /** Index of each feature family in {@link FEATURE_FAMILIES}. */
-export const FAMILY_INDEX: Readonly<Record<FeatureFamily, number>> = Object.freeze(
-  Object.fromEntries(FEATURE_FAMILIES.map((f, k) => [f, k])) as Record<FeatureFamily, number>,
-);
+export const FAMILY_INDEX = /* @__PURE__ */ positions(FEATURE_FAMILIES);
 
 /** Index of each feature by name. */
-export const FEATURE_INDEX: Readonly<Record<FeatureName, number>> = Object.freeze(
-  Object.fromEntries(FEATURES.map((f, i) => [f.name, i])) as Record<FeatureName, number>,
-);
+export const FEATURE_INDEX = /* @__PURE__ */ positions(FEATURES.map((f) => f.name));
 
 const F = FEATURE_INDEX;
 const CLICK_RANK = STRONGEST_TYPES.indexOf('click');
