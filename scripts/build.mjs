@@ -3,11 +3,12 @@
 // the script-tag loader pz.js (IIFE, no tfjs, no idb), the module worker pz-worker.js (+ lazy chunks),
 // and the npm library (dist/lib: ESM + .d.ts).
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
 import { writeIntegrity } from './integrity.mjs';
+import { terserPass } from './terser-pass.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const r = (p) => resolve(root, p);
@@ -116,6 +117,14 @@ const workerBuild = async (outDir, fileName) => {
 };
 await workerBuild(r('dist'), 'pz-worker.js');
 
+/** The shipped scripts of a build: the files in `dir` named by `names` and every file of its pz-chunks/. */
+const shipped = (dir, names) =>
+  [...names, ...readdirSync(resolve(dir, 'pz-chunks')).filter((f) => f.endsWith('.js')).map((f) => `pz-chunks/${f}`)].map((f) => ({
+    file: resolve(dir, f),
+    module: f !== 'pz.js',
+  }));
+await terserPass(shipped(r('dist'), ['pz.js', 'pz-panel.js', 'pz-widget.js', 'pz-worker.js']));
+
 // 4. npm library: ESM entries (client API and pure core), the worker beside them, and declarations.
 await build({
   ...quiet,
@@ -132,6 +141,7 @@ await build({
   },
 });
 await workerBuild(r('dist/lib'), 'pz-worker.js');
+await terserPass(shipped(r('dist/lib'), ['pz-worker.js']));
 mkdirSync(r('dist/lib/types'), { recursive: true });
 execFileSync(process.execPath, [r('node_modules/typescript/bin/tsc'), '-p', r('tsconfig.build.json')], { stdio: 'inherit' });
 copyFileSync(r('README.md'), r('dist/lib/README.md'));
