@@ -201,7 +201,7 @@ export async function main(argv: readonly string[], err: (s: string) => void = (
         if (tty) err(`\r\x1b[K  ${name.padEnd(22)} ${pct === undefined ? '[ working … ]' : bar(pct)} ${s.toFixed(0)} s`);
       },
       end: (st) => {
-        err(`${tty ? '\r\x1b[K' : ''}  ${st.name.padEnd(22)} done in ${st.seconds.toFixed(1)} s (peak RSS ${st.peakRssMb.toFixed(0)} MB, heap ${st.peakHeapMb.toFixed(0)} MB)\n`);
+        err(`${tty ? '\r\x1b[K' : ''}  ${st.name.padEnd(22)} ${st.failed ? 'failed after' : 'done in'} ${st.seconds.toFixed(1)} s (peak RSS ${st.peakRssMb.toFixed(0)} MB, heap ${st.peakHeapMb.toFixed(0)} MB)\n`);
       },
     },
   });

@@ -14,7 +14,7 @@ import { priorExamples } from '../../src/site/prior-examples';
 import { logShopper, NEGATIVES_PER_STEP, PAIR_WEIGHTS, subsample } from '../../src/site/prior-lists';
 import { pairwiseAccuracy } from '../../src/site/prior-publish';
 import { buildItemKnowledge, type PublishedItemKnowledge, publishItemKnowledge } from '../../src/site/item-knowledge';
-import { buildSite, compareKnowledge, fitPurchaseIntent, guessFormat, InputError, openEngine, readEvents, sqlParameterNames, sqlStatements, StepRunner } from '../../src/site/pipeline';
+import { buildSite, compareKnowledge, fitPurchaseIntent, guessFormat, InputError, openEngine, readEvents, sqlParameterNames, sqlStatements, StepRunner, type StepStats } from '../../src/site/pipeline';
 import { loadJsonlLog } from '../../src/site/logs/jsonl';
 import { fitPropensity, intentPoints } from '../../src/site/propensity-fit';
 import { fitSegments, fuzzyCMeans, segmentFeatureNames, segmentPoints, ShopperSegmentReplay } from '../../src/site/segments-fit';
@@ -460,5 +460,19 @@ describe('npm run site', () => {
     await expect(main(['build', '--events', 'x.csv', '--out', tmp, '--format', 'xml'])).rejects.toThrow(/--format/);
     await expect(main(['build', '--events', 'x.csv', '--out', tmp, '--max-intent-days', '0'])).rejects.toThrow(/--max-intent-days/);
     await expect(main(['build', '--events', 'x.csv', '--out', tmp, '--transition-buckets', '0'])).rejects.toThrow(/--transition-buckets/);
+  });
+});
+
+describe('StepRunner', () => {
+  it('marks a step that threw as failed, passes its error on, and a step that returned as not failed', async () => {
+    const ended: StepStats[] = [];
+    const runner = new StepRunner({ end: (s) => ended.push(s) });
+    expect(await runner.run('fine', () => 7)).toBe(7);
+    await expect(runner.run('broken', () => Promise.reject(new Error('disk full')))).rejects.toThrow('disk full');
+    expect(ended.map((s) => [s.name, s.failed])).toEqual([
+      ['fine', undefined],
+      ['broken', true],
+    ]);
+    expect(runner.stats).toEqual(ended);
   });
 });

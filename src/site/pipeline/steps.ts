@@ -15,6 +15,8 @@ export interface StepStats {
   peakHeapMb: number;
   /** Peak memory of ArrayBuffers and other external allocations, MB. */
   peakExternalMb: number;
+  /** The step threw (its error goes on to the caller); the figures cover it up to then. */
+  failed?: true;
 }
 
 /** Progress callbacks of a run. */
@@ -65,8 +67,11 @@ export class StepRunner {
     sample();
     this.current = sample;
     const timer = setInterval(sample, 50);
+    let failed = true;
     try {
-      return await fn();
+      const result = await fn();
+      failed = false;
+      return result;
     } finally {
       clearInterval(timer);
       sample();
@@ -78,6 +83,7 @@ export class StepRunner {
         peakRssMb: peakRss / MB,
         peakHeapMb: peakHeap / MB,
         peakExternalMb: peakExternal / MB,
+        ...(failed ? { failed: true as const } : {}),
       };
       this.stats.push(stats);
       this.listener.end?.(stats);
