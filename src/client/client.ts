@@ -573,23 +573,36 @@ export function createClient(options: ClientOptions, early?: EarlyStart): Client
       if (consent !== 'granted') return fallback(`consent ${consent}`);
       if (paused) return fallback('paused');
       if (dead) return fallback(dead);
+      let answer: Promise<RerankResult> | undefined;
       try {
-        if (!status) await withDeadline(start(), readyTimeoutMs, 'worker start');
+        // Values declared while storage was off reach a starting worker before the first rerank does.
+        if (!status && localDeclared.size) await withDeadline(start(), readyTimeoutMs, 'worker start');
+        // Not ready yet: the call is still posted now, behind init on the one channel, so the worker
+        // answers it the moment it is ready instead of a round trip to the page later.
+        const starting = status ? undefined : start();
         // Events tracked before this call go first (one channel, in order): the rerank sees them,
         // up to one batch; a larger burst follows it.
         drain(1);
         const merged: RerankOptions = { personalization: options.personalization, budgetMs, ...opts };
-        const deadline = (merged.budgetMs ?? budgetMs) + MESSAGING_SLACK_MS;
         // Packed when it can be (columns, typed arrays transferred both ways); else as objects.
         const packed = packCandidates(candidates);
-        const result = packed
-          ? unpackResult(await call('rerankPacked', [transfer(packed, [packed.lists[1].buffer]), merged], deadline))
-          : await call('rerank', [candidates, merged], deadline);
+        answer = packed
+          ? call('rerankPacked', [transfer(packed, [packed.lists[1].buffer]), merged], Number.POSITIVE_INFINITY).then(unpackResult)
+          : call('rerank', [candidates, merged], Number.POSITIVE_INFINITY);
+        answer.catch(() => undefined);
+        if (starting) await withDeadline(starting, readyTimeoutMs, 'worker start');
+        const result = await withDeadline(answer, (merged.budgetMs ?? budgetMs) + MESSAGING_SLACK_MS, 'rerank');
         emit('reranked', { slot: opts.slot, result });
         return result;
       } catch (err) {
         fail('rerank', err);
-        return fallback(errorText(err));
+        const shown = fallback(errorText(err));
+        // A personalized answer that comes after all is told what the page showed instead, so that the
+        // shopper's clicks in the slot teach the learner from the order they saw.
+        answer?.then((late) => {
+          if (late.listId && !late.fellBack) client.impression({ listId: late.listId, slot: opts.slot ?? 'default', ids: shown.items.map((i) => i.id), ts: Date.now() });
+        }, () => undefined);
+        return shown;
       }
     },
     impression(impression) {
