@@ -16,6 +16,11 @@
  * 5. Over the whole run: long animation frames (≥ 50 ms) in which the library's page-side files ran,
  *    by script source URL (Long Animation Frames API), and those its own scripts made long.
  *
+ * `--only ingest [--reps N]` runs parts 3 and 4 alone, N times (default 5), each in a fresh browser context
+ * (fresh IndexedDB) with the same shopper and 230 warm-up reranks before it, and prints each repetition and
+ * the pooled figures (bench/results/quick/ingest.json): cheap enough to alternate two builds. `--dist DIR`
+ * serves the built bundles of another tree (e.g. `--dist /work/main/dist`) for such A/B runs.
+ *
  * Pages are served by scripts/static-files.mjs (compression, ETags, cache headers, the strict CSP),
  * cross-origin isolated so performance.now() has 5 µs resolution. Needs a built dist/.
  */
@@ -24,7 +29,7 @@ import { createServer } from 'node:http';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Page, chromium } from '@playwright/test';
+import { type Browser, type Page, chromium } from '@playwright/test';
 // @ts-expect-error: plain ESM helper without types
 import { CHROMIUM_ARGS, findBrowser } from '../scripts/find-browser.mjs';
 // @ts-expect-error: plain ESM helper without types
@@ -36,11 +41,21 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const quick = process.argv.includes('--quick');
 const ITERS = quick ? 200 : 1000;
 const WARMUP = quick ? 30 : 100;
+/** Warm-up reranks of each size before the ingest in `--only ingest`: as many as `--quick` runs (round trips and their warm-up). */
+const QUICK_WARMUP = 230;
 /** `--navs N`: navigations per kind (warm, cold, and the floor's), for comparing start-up alone with less noise. */
 const navsArg = process.argv.indexOf('--navs');
 const NAVS = navsArg >= 0 ? Math.max(1, Number(process.argv[navsArg + 1]) || 1) : quick ? 3 : 20;
 const BURST = 10_000;
 const INGEST = 5_000;
+/** `--only ingest`: just the reranks during an ingest and the 10,000-event loop, `--reps N` times. */
+const onlyArg = process.argv.indexOf('--only');
+const ONLY = onlyArg >= 0 ? process.argv[onlyArg + 1] : undefined;
+const repsArg = process.argv.indexOf('--reps');
+const REPS = repsArg >= 0 ? Math.max(1, Number(process.argv[repsArg + 1]) || 1) : 5;
+/** `--dist DIR`: the built bundles to serve (default this tree's dist/). */
+const distArg = process.argv.indexOf('--dist');
+const DIST = distArg >= 0 ? resolve(process.argv[distArg + 1] ?? '') : join(root, 'dist');
 
 /** Median and 99th percentile (nearest rank) of a sample. */
 function stats(xs: number[]): { p50: number; p99: number; n: number } {
@@ -51,7 +66,7 @@ function stats(xs: number[]): { p50: number; p99: number; n: number } {
 const round = (x: number) => Math.round(x * 1000) / 1000;
 
 function startServer(): Promise<{ url: string; close(): Promise<void> }> {
-  const dist = join(root, 'dist');
+  const dist = DIST;
   const pages = join(root, 'bench/browser');
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
@@ -203,8 +218,172 @@ async function roundTrips(page: Page, candidates: Candidate[]): Promise<{ pz: nu
   );
 }
 
+/**
+ * Part 3: reranks of 200 asked one after another while {@link INGEST} events are tracked in one loop,
+ * until all are acknowledged. The events reach the page in a call of their own: the protocol message
+ * that carries them (2.5 MB) is decoded in the page's task after the function has run, which would
+ * otherwise count as the first rerank's wait. `tag` keeps event ids apart between repetitions.
+ */
+async function ingestWithReranks(page: Page, catalogue: Candidate[], tag = '') {
+  await page.evaluate((evs) => {
+    (window as unknown as { __ingest: unknown[] }).__ingest = evs;
+  }, benchEvents(catalogue, INGEST, Date.now(), 1, 5).map((e, i) => ({ ...e, id: `ingest-${tag}${i}` })));
+  return page.evaluate(
+    async ({ list }) => {
+      const pz = (window as unknown as W).pz;
+      const evs = (window as unknown as { __ingest: unknown[] }).__ingest;
+      let acked = 0;
+      const off = pz.on('tracked', (a) => {
+        acked += (a as { accepted: unknown[] }).accepted.length;
+      });
+      const t0 = performance.now();
+      for (const e of evs) pz.track(e);
+      const lat: number[] = [];
+      const took: number[] = [];
+      const asked: number[] = [];
+      let fellBack = 0;
+      while (acked < evs.length && performance.now() - t0 < 60_000) {
+        const t = performance.now();
+        const r = await pz.rerank(list, { slot: 'during-ingest' });
+        lat.push(performance.now() - t);
+        took.push(r.tookMs);
+        asked.push(t - t0);
+        if (r.fellBack) fellBack++;
+      }
+      off();
+      const r1 = (x: number) => Math.round(x * 10) / 10;
+      // The three slowest: place in the sequence, when asked (ms into the burst), round trip and time inside the engine (ms).
+      const slowest = lat
+        .map((x, i) => ({ at: i, askedMs: r1(asked[i] ?? 0), ms: r1(x), engineMs: r1(took[i] ?? 0) }))
+        .sort((a, b) => b.ms - a.ms)
+        .slice(0, 3);
+      return { lat, fellBack, ingestMs: performance.now() - t0, acked, slowest };
+    },
+    { list: catalogue.slice(0, 200) },
+  );
+}
+
+/** Part 4: `track()` cost per call, and {@link BURST} calls in one loop until every event is acknowledged. */
+function trackBurst(page: Page, tag = '') {
+  return page.evaluate(
+    async ({ n, tag }) => {
+      const pz = (window as unknown as W).pz;
+      let acked = 0;
+      let durable = true;
+      const off = pz.on('tracked', (a) => {
+        acked += (a as { accepted: unknown[] }).accepted.length;
+        durable &&= (a as { durable: boolean }).durable;
+      });
+      const per: number[] = [];
+      const t0 = performance.now();
+      for (let i = 0; i < n; i++) {
+        const t = performance.now();
+        pz.track({ id: `burst-${tag}${i}`, type: 'view', item: { id: `b${i % 500}`, category: 'home/kitchen' }, ts: Date.now() - (n - i) * 2000 });
+        per.push(performance.now() - t);
+      }
+      const loopMs = performance.now() - t0;
+      while (acked < n && performance.now() - t0 < 120_000) await new Promise((r) => setTimeout(r, 5));
+      off();
+      return { per, loopMs, ackMs: performance.now() - t0, acked, durable };
+    },
+    { n: BURST, tag },
+  );
+}
+
+/** Opens the shop page (`shop`: its URL) and gives it the bench's shopper: 300 past events, stored. */
+async function openShopper(page: Page, shop: string, catalogue: Candidate[]): Promise<void> {
+  await page.goto(shop);
+  await page.waitForFunction(() => typeof (window as unknown as W).pz?.rerank === 'function');
+  await page.evaluate(async (evs) => {
+    const pz = (window as unknown as W).pz;
+    for (const e of evs) pz.track(e);
+    await pz.flush();
+  }, benchEvents(catalogue.slice(0, 200), 300, Date.now()) as ShopperEvent[]);
+}
+
+/** Waits (up to 10 s) until the learner is attached and has nothing queued, as before the round trips. */
+async function learnerIdle(page: Page): Promise<void> {
+  await page.evaluate(async () => {
+    const pz = (window as unknown as W).pz;
+    for (let i = 0; i < 100; i++) {
+      const v = (await pz.profile()) as { model?: { learning?: boolean; pendingExamples?: number } } | undefined;
+      if (v?.model?.learning && v.model.pendingExamples === 0) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  });
+}
+
+/**
+ * `--only ingest`: parts 3 and 4, {@link REPS} times, each in a fresh context (fresh storage) after the
+ * shopper's history, the learner's start and {@link QUICK_WARMUP} reranks of 200 and of 1,000 (as many
+ * as `--quick` runs before its ingest, so the hot path is compiled).
+ */
+async function onlyIngest(browser: Browser, url: string, catalogue: Candidate[]): Promise<void> {
+  type Rep = { ingest: Awaited<ReturnType<typeof ingestWithReranks>>; burst: Awaited<ReturnType<typeof trackBurst>>; load1: number };
+  const reps: Rep[] = [];
+  for (let k = 0; k < REPS; k++) {
+    const context = await browser.newContext();
+    await context.addInitScript('globalThis.__name = (f) => f;');
+    const page = await context.newPage();
+    await openShopper(page, `${url}/bench/shop.html`, catalogue);
+    await learnerIdle(page);
+    await page.evaluate(
+      async ({ small, large, n }) => {
+        const pz = (window as unknown as W).pz;
+        for (let i = 0; i < n; i++) await pz.rerank(small, { slot: 'bench' });
+        for (let i = 0; i < n; i++) await pz.rerank(large, { slot: 'bench' });
+      },
+      { small: catalogue.slice(0, 200), large: catalogue, n: QUICK_WARMUP },
+    );
+    const ingest = await ingestWithReranks(page, catalogue, `${k}-`);
+    const burst = await trackBurst(page, `${k}-`);
+    await context.close();
+    const rep = { ingest, burst, load1: round(loadavg()[0] ?? 0) };
+    reps.push(rep);
+    const s = stats(ingest.lat);
+    const rate = Math.round((burst.acked / burst.ackMs) * 1000);
+    console.log(
+      `rep ${k + 1}: during the ingest p50 ${s.p50} / p99 ${s.p99} ms over ${s.n}, ${ingest.fellBack} fell back, ingest ${Math.round(ingest.ingestMs)} ms; ` +
+        `slowest ${ingest.slowest.map((x) => `${x.ms} (#${x.at} at ${x.askedMs} ms, engine ${x.engineMs})`).join(', ')}; ` +
+        `10,000 track(): ${burst.acked} acked at ${rate}/s, per call p50 / p99 ${stats(burst.per).p50} / ${stats(burst.per).p99} ms; load ${rep.load1}`,
+    );
+  }
+  const all = reps.flatMap((r) => r.ingest.lat);
+  const p99s = reps.map((r) => stats(r.ingest.lat).p99);
+  const rates = reps.map((r) => Math.round((r.burst.acked / r.burst.ackMs) * 1000));
+  const result = {
+    date: new Date().toISOString(),
+    dist: DIST,
+    machine: { cpus: cpus().length, load1: reps.map((r) => r.load1) },
+    duringIngest: {
+      pooled: stats(all),
+      p99PerRep: p99s,
+      medianP99: stats(p99s).p50,
+      fellBack: reps.reduce((n, r) => n + r.ingest.fellBack, 0),
+      acked: reps.map((r) => r.ingest.acked),
+    },
+    track: {
+      perCallMs: stats(reps.flatMap((r) => r.burst.per)),
+      eventsPerSecond: rates,
+      medianEventsPerSecond: stats(rates).p50,
+      acked: reps.map((r) => r.burst.acked),
+      durable: reps.every((r) => r.burst.durable),
+    },
+  };
+  const outDir = join(root, 'bench/results/quick');
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(join(outDir, 'ingest.json'), `${JSON.stringify(result, null, 2)}\n`);
+  const d = result.duringIngest;
+  console.log(
+    `\n${REPS} ingests (${DIST}): reranks pooled p50 ${d.pooled.p50} / p99 ${d.pooled.p99} ms over ${d.pooled.n}; p99 per rep ${p99s.join(' ')} (median ${d.medianP99}); ` +
+      `${d.fellBack} fell back; 10,000 track(): ${result.track.acked.join(' ')} acked, ${rates.join(' ')} events/s (median ${result.track.medianEventsPerSecond}), ` +
+      `per call p50 / p99 ${result.track.perCallMs.p50} / ${result.track.perCallMs.p99} ms; load ${result.machine.load1.join(' ')}\nwrote ${join(outDir, 'ingest.json')}`,
+  );
+}
+
 async function main(): Promise<void> {
-  if (!resolveFile(join(root, 'dist'), '/pz.js')) throw new Error('no dist/: run `node scripts/build.mjs` first');
+  if (!resolveFile(DIST, '/pz.js')) throw new Error(`no ${DIST}/pz.js: run \`node scripts/build.mjs\` first`);
+  if (ONLY !== undefined && ONLY !== 'ingest') throw new Error(`--only ${ONLY}: only \`--only ingest\` is known`);
   const found = await findBrowser();
   // Eager memory measurement: measureUserAgentSpecificMemory() answers at once instead of at the next GC.
   const browser = await chromium.launch({
@@ -212,6 +391,15 @@ async function main(): Promise<void> {
     args: [...CHROMIUM_ARGS, '--enable-blink-features=ForceEagerMeasureMemory', '--js-flags=--expose-gc'],
   });
   const server = await startServer();
+  if (ONLY === 'ingest') {
+    try {
+      await onlyIngest(browser, server.url, benchCandidates(1000, 1));
+    } finally {
+      await browser.close();
+      await server.close();
+    }
+    return;
+  }
   const context = await browser.newContext();
   // tsx keeps function names with a `__name` helper that the page does not have.
   await context.addInitScript('globalThis.__name = (f) => f;');
@@ -220,17 +408,10 @@ async function main(): Promise<void> {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   const shop = `${server.url}/bench/shop.html`;
-  const now = Date.now();
   const catalogue = benchCandidates(1000, 1);
 
   // A shopper with history: 300 events on the first visit.
-  await page.goto(shop);
-  await page.waitForFunction(() => typeof (window as unknown as W).pz?.rerank === 'function');
-  await page.evaluate(async (evs) => {
-    const pz = (window as unknown as W).pz;
-    for (const e of evs) pz.track(e);
-    await pz.flush();
-  }, benchEvents(catalogue.slice(0, 200), 300, now) as ShopperEvent[]);
+  await openShopper(page, shop, catalogue);
 
   // 1. Navigation → first personalized rerank.
   // The floor: the same page with a worker that only opens IndexedDB and reads one record (floor.html).
@@ -251,54 +432,13 @@ async function main(): Promise<void> {
   }
 
   // 2. Round trips against the echo baseline (the learner attached first, so no training runs meanwhile).
-  await page.evaluate(async () => {
-    const pz = (window as unknown as W).pz;
-    for (let i = 0; i < 100; i++) {
-      const v = (await pz.profile()) as { model?: { learning?: boolean; pendingExamples?: number } } | undefined;
-      if (v?.model?.learning && v.model.pendingExamples === 0) return;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  });
+  await learnerIdle(page);
   await page.evaluate(await packingScript());
   const rt200 = await roundTrips(page, catalogue.slice(0, 200));
   const rt1000 = await roundTrips(page, catalogue);
 
-  // 3. Reranks during a 5,000-event ingest. The events reach the page in a call of their own: the
-  // protocol message that carries them (2.5 MB) is decoded in the page's task after the function
-  // has run, which would otherwise count as the first rerank's wait.
-  await page.evaluate((evs) => {
-    (window as unknown as { __ingest: unknown[] }).__ingest = evs;
-  }, benchEvents(catalogue, INGEST, Date.now(), 1, 5).map((e, i) => ({ ...e, id: `ingest-${i}` })));
-  const ingest = await page.evaluate(
-    async ({ list }) => {
-      const pz = (window as unknown as W).pz;
-      const evs = (window as unknown as { __ingest: unknown[] }).__ingest;
-      let acked = 0;
-      const off = pz.on('tracked', (a) => {
-        acked += (a as { accepted: unknown[] }).accepted.length;
-      });
-      const t0 = performance.now();
-      for (const e of evs) pz.track(e);
-      const lat: number[] = [];
-      const took: number[] = [];
-      let fellBack = 0;
-      while (acked < evs.length && performance.now() - t0 < 60_000) {
-        const t = performance.now();
-        const r = await pz.rerank(list, { slot: 'during-ingest' });
-        lat.push(performance.now() - t);
-        took.push(r.tookMs);
-        if (r.fellBack) fellBack++;
-      }
-      off();
-      // The three slowest: place in the sequence, round trip and time inside the engine (ms).
-      const slowest = lat
-        .map((x, i) => ({ at: i, ms: Math.round(x * 10) / 10, engineMs: Math.round((took[i] ?? 0) * 10) / 10 }))
-        .sort((a, b) => b.ms - a.ms)
-        .slice(0, 3);
-      return { lat, fellBack, ingestMs: performance.now() - t0, acked, slowest };
-    },
-    { list: catalogue.slice(0, 200) },
-  );
+  // 3. Reranks during a 5,000-event ingest.
+  const ingest = await ingestWithReranks(page, catalogue);
 
   // Worker heap after the 5,000 events (this page's cross-origin isolation allows the measurement).
   const workerHeap = await page.evaluate(async () => {
@@ -313,26 +453,7 @@ async function main(): Promise<void> {
   });
 
   // 4. track(): cost per call, and a 10,000-event loop until every event is acknowledged.
-  const burst = await page.evaluate(async (n) => {
-    const pz = (window as unknown as W).pz;
-    let acked = 0;
-    let durable = true;
-    const off = pz.on('tracked', (a) => {
-      acked += (a as { accepted: unknown[] }).accepted.length;
-      durable &&= (a as { durable: boolean }).durable;
-    });
-    const per: number[] = [];
-    const t0 = performance.now();
-    for (let i = 0; i < n; i++) {
-      const t = performance.now();
-      pz.track({ id: `burst-${i}`, type: 'view', item: { id: `b${i % 500}`, category: 'home/kitchen' }, ts: Date.now() - (n - i) * 2000 });
-      per.push(performance.now() - t);
-    }
-    const loopMs = performance.now() - t0;
-    while (acked < n && performance.now() - t0 < 120_000) await new Promise((r) => setTimeout(r, 5));
-    off();
-    return { per, loopMs, ackMs: performance.now() - t0, acked, durable };
-  }, BURST);
+  const burst = await trackBurst(page);
   await countFrames(page);
 
   await context.close();
