@@ -57,8 +57,14 @@ function trackList(raw: unknown): unknown[] {
   if (typeof raw === 'string') return raw === '' ? [] : raw.split('\n', TRACK_MAX);
   return Array.isArray(raw) ? raw.slice(0, TRACK_MAX) : [raw];
 }
-/** Longest stretch of ingest or training work before the worker yields, so a waiting rerank runs. */
+/** Longest stretch of training work before the worker yields, so a waiting rerank runs. */
 const SLICE_MS = 2;
+/**
+ * Longest stretch of ingest before the worker yields: a rerank asked during a burst waits for the rest
+ * of the slice under way. Training keeps {@link SLICE_MS}, since its slices are paced by timers (4 ms
+ * apart once nested), where a shorter slice would learn more slowly, not just yield more often.
+ */
+const INGEST_SLICE_MS = 1;
 /** Examples per learning step inside a training slice. */
 const TRAIN_STEP = 8;
 /** Training starts only after this long without a new track call (a burst is stored first, then learnt from). */
@@ -670,7 +676,7 @@ export class PersonalizerService implements WorkerApi {
     }
     let sliceStart = performance.now();
     for (let index = 0; index < list.length; index++) {
-      if (performance.now() - sliceStart > SLICE_MS) {
+      if (performance.now() - sliceStart > INGEST_SLICE_MS) {
         await yieldTask();
         sliceStart = performance.now();
       }
