@@ -580,9 +580,10 @@ export function createClient(options: ClientOptions, early?: EarlyStart): Client
         // Not ready yet: the call is still posted now, behind init on the one channel, so the worker
         // answers it the moment it is ready instead of a round trip to the page later.
         const starting = status ? undefined : start();
-        // Events tracked before this call go first (one channel, in order): the rerank sees them,
-        // up to one batch; a larger burst follows it.
-        drain(1);
+        // Events tracked before this call go first (one channel, in order) when they fit in one batch,
+        // so the rerank sees them. More are a burst, already handed over one batch per task: the rerank
+        // goes ahead of the rest rather than after the page wrote out one more batch.
+        if (outbox.length <= BATCH_MAX) drain(1);
         const merged: RerankOptions = { personalization: options.personalization, budgetMs, ...opts };
         // Packed when it can be (columns, typed arrays transferred both ways); else as objects.
         const packed = packCandidates(candidates);
