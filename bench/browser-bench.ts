@@ -10,7 +10,11 @@
  * 2. `await pz.rerank(n)` for n = 200 and 1,000 against two same-shape no-op round trips to an echo
  *    worker: candidate objects in and result objects back (structured clones), and the packed form
  *    `pz.rerank` sends (packed on the page with the client's own code, typed arrays transferred, the
- *    packed result unpacked on the page).
+ *    packed result unpacked on the page). Under those, the platform's floor: the list packed once
+ *    beforehand, its columns posted with the embeddings transferred and a packed-result-shaped answer
+ *    posted back (the ids it was sent, positions transferred), with a bare `postMessage` and one
+ *    standing listener; the same through comlink (`wrap` on the page, `expose` in a module worker);
+ *    and a bare `postMessage` round trip of an empty call.
  * 3. Reranks asked while a 5,000-event burst is ingested: latency and fallbacks.
  * 4. `track()`: time per call, and 10,000 calls in one loop → events acknowledged as durable per second.
  * 5. Over the whole run: long animation frames (≥ 50 ms) in which the library's page-side files ran,
@@ -24,9 +28,9 @@
  * Pages are served by scripts/static-files.mjs (compression, ETags, cache headers, the strict CSP),
  * cross-origin isolated so performance.now() has 5 µs resolution. Needs a built dist/.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { cpus, loadavg } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type Page, chromium } from '@playwright/test';
@@ -65,12 +69,13 @@ function stats(xs: number[]): { p50: number; p99: number; n: number } {
 }
 const round = (x: number) => Math.round(x * 1000) / 1000;
 
-function startServer(): Promise<{ url: string; close(): Promise<void> }> {
+/** Serves the build at `/` (dist/, or `--dist`) and bench/browser/ at `/bench/`; `built` maps further `/bench/` paths to files built for the run. */
+function startServer(built: Record<string, string> = {}): Promise<{ url: string; close(): Promise<void> }> {
   const dist = DIST;
   const pages = join(root, 'bench/browser');
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
-    const file = path.startsWith('/bench/') ? resolveFile(pages, path.slice('/bench/'.length)) : resolveFile(dist, path);
+    const file = built[path] ?? (path.startsWith('/bench/') ? resolveFile(pages, path.slice('/bench/'.length)) : resolveFile(dist, path));
     if (!file || (path.startsWith('/bench/') && !/\.(html|js)$/.test(file))) {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
       return;
@@ -152,24 +157,40 @@ async function navigate(page: Page, url: string): Promise<{ firstRerankMs: numbe
  * `__pzPacking`, so the packed echo packs and unpacks exactly as `pz.rerank` does.
  */
 async function packingScript(): Promise<string> {
+  return benchBundle('bench/browser/packing.ts', 'iife');
+}
+
+/** A file of bench/browser/ built (minified, one file) as an IIFE defining `__pzPacking`, or as an ES module. */
+async function benchBundle(entry: string, format: 'iife' | 'es'): Promise<string> {
   const { build } = await import('vite');
   const out = await build({
     configFile: false,
     logLevel: 'silent',
-    build: { write: false, minify: true, target: 'es2020', lib: { entry: join(root, 'bench/browser/packing.ts'), formats: ['iife'], name: '__pzPacking' } },
+    build: { write: false, minify: true, target: 'es2020', lib: { entry: join(root, entry), formats: [format], name: '__pzPacking' } },
   });
   const chunk = (Array.isArray(out) ? out[0] : out) as { output: { type: string; code?: string }[] };
   const code = chunk.output.find((o) => o.type === 'chunk')?.code;
-  if (!code) throw new Error('bench/browser/packing.ts did not build');
+  if (!code) throw new Error(`${entry} did not build`);
   return code;
 }
 
+/** bench/browser/comlink-echo-worker.ts built as a module worker into a temporary file, for the server's `built` map. */
+async function comlinkEchoWorker(): Promise<Record<string, string>> {
+  const file = join(mkdtempSync(join(tmpdir(), 'pz-bench-')), 'comlink-echo-worker.js');
+  writeFileSync(file, await benchBundle('bench/browser/comlink-echo-worker.ts', 'es'));
+  return { '/bench/comlink-echo-worker.js': file };
+}
+
 type Packing = {
-  packCandidates(list: unknown): ({ lists: [unknown, Float64Array, unknown] } & object) | undefined;
+  packCandidates(list: unknown): ({ ids: unknown[]; fields: unknown[][]; ends: number[]; lists: [unknown, Float64Array, unknown] } & object) | undefined;
   unpackResult(r: unknown): unknown;
+  wrap(w: Worker): { rerankPacked(p: unknown, o: unknown): Promise<unknown> };
+  transfer<T>(v: T, t: Transferable[]): T;
 };
 
-async function roundTrips(page: Page, candidates: Candidate[]): Promise<{ pz: number[]; echo: number[]; packedEcho: number[]; inWorker: number[]; fellBack: number }> {
+type RoundTrips = { pz: number[]; echo: number[]; packedEcho: number[]; floor: number[]; comlinkFloor: number[]; nothing: number[]; inWorker: number[]; fellBack: number };
+
+async function roundTrips(page: Page, candidates: Candidate[]): Promise<RoundTrips> {
   return page.evaluate(
     async ({ list, iters, warmup }) => {
       const pz = (window as unknown as W).pz;
@@ -192,8 +213,25 @@ async function roundTrips(page: Page, candidates: Candidate[]): Promise<{ pz: nu
         if (!packed) throw new Error('the bench list did not pack');
         return packing.unpackResult((await echoCall('rerankPacked', packed, [packed.lists[1].buffer])).r);
       };
-      const out = { pz: [] as number[], echo: [] as number[], packedEcho: [] as number[], inWorker: [] as number[], fellBack: 0 };
-      // Interleaved, so all three see the same machine state.
+      // The floor: a worker of its own with one standing listener, the list packed once beforehand and
+      // a fresh copy of its embeddings made before each timed call (the last one was transferred).
+      const packedOnce = packing.packCandidates(list);
+      if (!packedOnce) throw new Error('the bench list did not pack');
+      const bare = new Worker('/bench/echo-worker.js');
+      let answered: (r: unknown) => void = () => undefined;
+      bare.onmessage = (ev: MessageEvent<{ r?: unknown }>) => answered(ev.data.r);
+      const bareCall = (m: string, a: unknown[], transfer: Transferable[]) =>
+        new Promise<unknown>((done) => {
+          answered = done;
+          bare.postMessage({ i: ++seq, m, a }, transfer);
+        });
+      const freshPacked = () => {
+        const [tags, embedding, related] = packedOnce.lists;
+        return { ids: packedOnce.ids, fields: packedOnce.fields, ends: packedOnce.ends, lists: [tags, embedding.slice(), related] as const };
+      };
+      const viaComlink = packing.wrap(new Worker('/bench/comlink-echo-worker.js', { type: 'module' }));
+      const out: RoundTrips = { pz: [], echo: [], packedEcho: [], floor: [], comlinkFloor: [], nothing: [], inWorker: [], fellBack: 0 };
+      // Interleaved, so all of them see the same machine state.
       for (let k = 0; k < warmup + iters; k++) {
         let t = performance.now();
         const r = await pz.rerank(list, { slot: 'bench' });
@@ -204,14 +242,29 @@ async function roundTrips(page: Page, candidates: Candidate[]): Promise<{ pz: nu
         t = performance.now();
         await packedEchoCall(list);
         const c = performance.now() - t;
+        let p = freshPacked();
+        t = performance.now();
+        await bareCall('floor', [p, { slot: 'bench' }], [p.lists[1].buffer]);
+        const d = performance.now() - t;
+        p = freshPacked();
+        t = performance.now();
+        await viaComlink.rerankPacked(packing.transfer(p, [p.lists[1].buffer]), { slot: 'bench' });
+        const e = performance.now() - t;
+        t = performance.now();
+        await bareCall('nothing', [], []);
+        const f = performance.now() - t;
         if (k < warmup) continue;
         out.pz.push(a);
         out.echo.push(b);
         out.packedEcho.push(c);
+        out.floor.push(d);
+        out.comlinkFloor.push(e);
+        out.nothing.push(f);
         out.inWorker.push((r as unknown as { tookMs: number }).tookMs);
         if (r.fellBack) out.fellBack++;
       }
       echo.terminate();
+      bare.terminate();
       return out;
     },
     { list: candidates, iters: ITERS, warmup: WARMUP },
@@ -390,7 +443,7 @@ async function main(): Promise<void> {
     executablePath: found.executablePath,
     args: [...CHROMIUM_ARGS, '--enable-blink-features=ForceEagerMeasureMemory', '--js-flags=--expose-gc'],
   });
-  const server = await startServer();
+  const server = await startServer(ONLY === 'ingest' ? {} : await comlinkEchoWorker());
   if (ONLY === 'ingest') {
     try {
       await onlyIngest(browser, server.url, benchCandidates(1000, 1));
@@ -461,14 +514,21 @@ async function main(): Promise<void> {
   await server.close();
 
   const med = (xs: number[]) => stats(xs).p50;
-  /** `ratio`: to the object echo (the same-shape structured clone); `packedRatio`: to the packed echo. */
-  const roundTripResult = (rt: Awaited<ReturnType<typeof roundTrips>>) => ({
+  /**
+   * `ratio`: to the object echo (the same-shape structured clone); `packedRatio`: to the packed echo;
+   * `floorRatio`: to the platform's floor (the packed payload over a bare postMessage).
+   */
+  const roundTripResult = (rt: RoundTrips) => ({
     pz: stats(rt.pz),
     echo: stats(rt.echo),
     packedEcho: stats(rt.packedEcho),
+    floor: stats(rt.floor),
+    comlinkFloor: stats(rt.comlinkFloor),
+    nothing: stats(rt.nothing),
     inWorker: stats(rt.inWorker),
     ratio: round(med(rt.pz) / med(rt.echo)),
     packedRatio: round(med(rt.pz) / med(rt.packedEcho)),
+    floorRatio: round(med(rt.pz) / med(rt.floor)),
     fellBack: rt.fellBack,
   });
   const result = {
@@ -516,6 +576,11 @@ async function main(): Promise<void> {
       `\`await pz.rerank(${n})\` (ms, p50 / p99)`,
       `${r.pz.p50} / ${r.pz.p99}`,
       `object echo ${r.echo.p50} / ${r.echo.p99} (ratio ${r.ratio}); packed echo ${r.packedEcho.p50} / ${r.packedEcho.p99} (ratio ${r.packedRatio}); engine in the worker ${r.inWorker.p50} / ${r.inWorker.p99}`,
+    ]),
+    ...([['200', result.rerank200], ['1000', result.rerank1000]] as const).map(([n, r]): [string, string, string] => [
+      `the platform's floor: the packed ${n} over a bare \`postMessage\`, packed beforehand (ms, p50 / p99)`,
+      `${r.floor.p50} / ${r.floor.p99}`,
+      `through comlink ${r.comlinkFloor.p50} / ${r.comlinkFloor.p99}; an empty call ${r.nothing.p50} / ${r.nothing.p99}; pz.rerank / floor ${r.floorRatio}`,
     ]),
     ['rerank(200) during a 5,000-event ingest (ms, p50 / p99)', `${result.duringIngest.rerank.p50} / ${result.duringIngest.rerank.p99}`, `${result.duringIngest.fellBack}/${result.duringIngest.rerank.n} fell back; ingest ${result.duringIngest.ingestMs} ms`],
     ['worker heap after the 5,000-event ingest (MB)', `${result.workerHeapMB ?? 'n/a'}`, 'measureUserAgentSpecificMemory, pz-worker.js scope'],
