@@ -26,11 +26,16 @@ export interface PackedRerankResult {
  */
 export function packResult({ items, ...rest }: RerankResult): PackedRerankResult {
   const p: PackedRerankResult = { ids: [], numbers: new Float64Array(3 * items.length), reasons: [], ...rest };
-  items.forEach((item, k) => {
-    p.ids.push(item.id);
-    p.numbers.set([item.score, item.from, item.to], 3 * k);
-    if (item.reason !== undefined) p.reasons[k] = item.reason;
-  });
+  const { ids, numbers, reasons } = p;
+  // Written in place: this runs in the worker after every packed rerank.
+  for (let k = 0; k < items.length; k++) {
+    const item = items[k] as RankedItem;
+    ids.push(item.id);
+    numbers[3 * k] = item.score;
+    numbers[3 * k + 1] = item.from;
+    numbers[3 * k + 2] = item.to;
+    if (item.reason !== undefined) reasons[k] = item.reason;
+  }
   return p;
 }
 
