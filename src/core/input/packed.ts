@@ -113,7 +113,10 @@ export function unpackCandidates(p: unknown): unknown[] | undefined {
         out[i] = null;
         continue;
       }
-      const c: Record<string, unknown> = { id };
+      // An empty literal has room for four properties in the object itself; `{ id }` has room for one,
+      // and every field added after it regrows a separate property store.
+      const c: Record<string, unknown> = {};
+      c.id = id;
       for (let j = 0; j < 7; j++) {
         const v = (fields[j] as unknown[])[i];
         if (v !== undefined) c[FIELDS[j] as string] = v;
@@ -122,10 +125,18 @@ export function unpackCandidates(p: unknown): unknown[] | undefined {
         let k = at[j] as number;
         const end = Math.min(Number(ends[3 * i + j]), (lists[j] as ArrayLike<unknown>).length);
         if (!(k < end)) continue;
-        const list: unknown[] = (c[LISTS[j] as string] = []);
-        if (j === 0) for (; k < end; k++) list.push(tags[k]);
-        else if (j === 1) for (; k < end; k++) list.push(embedding[k]);
-        else for (; k < end; k += 2) list.push({ id: related[k], score: related[k + 1] });
+        // Tags as one slice and related at their length (pushing onto an empty list reserves room for
+        // 17); the generic slice reads any array-like by index, as a loop would.
+        if (j === 0) {
+          c.tags = [].slice.call(tags, k, end);
+          k = end;
+        } else if (j === 1) {
+          const list: number[] = (c.embedding = []);
+          for (; k < end; k++) list.push(embedding[k] as number);
+        } else {
+          const list = (c.related = new Array<unknown>((end - k + 1) >> 1));
+          for (let m = 0; k < end; k += 2) list[m++] = { id: related[k], score: related[k + 1] };
+        }
         at[j] = k;
       }
       out[i] = c;
