@@ -26,8 +26,8 @@ import { type PackedCandidates, unpackCandidates } from '../core/input/packed';
 import { type PackedRerankResult, packResult } from '../core/rank/packed-result';
 import type { Impression, RerankOptions, RerankResult, StoredEvent } from '../core/types';
 import { BlockedError, ConsentError, ErasedError, InvalidEventError, describeError } from '../core/errors';
-import { batchText, reviveBatchEvents } from '../core/input/stored';
-import { BATCH_EVENTS, DEFAULT_DB_NAME, type EventBatch, SCHEMA_VERSION, type Store, type StoreCallbacks, deleteStore, openExistingStore, openStore } from './store';
+import { reviveBatchEvents } from '../core/input/stored';
+import { DEFAULT_DB_NAME, type EventBatch, SCHEMA_VERSION, type Store, type StoreCallbacks, deleteStore, openExistingStore, openStore, recordTexts } from './store';
 import { type TabMessage, type Tabs, openTabs } from './tabs';
 import { DAY_MS } from '../core/util/time';
 import { ENGINE_SETTINGS } from '../core/settings';
@@ -155,7 +155,7 @@ export class PersonalizerService implements WorkerApi {
   engineOptions: EngineOptions = {};
   /** Accepted events not yet written (storage unavailable or full): in the profile, retried first on the next write. */
   unwritten: StoredEvent[] = [];
-  /** Each unwritten event's JSON text, written as it was ingested (the log stores text; see `batchText`). */
+  /** Each unwritten event's JSON text, written as it was ingested (the log stores text; see `recordTexts`). */
   private unwrittenLines: string[] = [];
   /** Events in the log as far as this tab knows (its own writes and other tabs' messages since the last retention pass). */
   private logEstimate = 0;
@@ -742,24 +742,25 @@ export class PersonalizerService implements WorkerApi {
       return false;
     }
     try {
+      // Each record's text, written once: stored, and told to the other tabs as it was stored.
+      const texts = recordTexts(lines);
       let keys: number[];
       try {
-        keys = await store.appendEvents(batch, lines);
+        keys = await store.appendEvents(batch, texts);
       } catch (err) {
         if (!isQuotaError(err)) throw err;
         const room = batch.length;
         const { trimOldest } = await import('./retention');
         const { dropped } = await this.tabs!.withLock('log', () => trimOldest(store, Number.POSITIVE_INFINITY, room));
         this.logEstimate = Math.max(0, this.logEstimate - dropped);
-        keys = await store.appendEvents(batch, lines);
+        keys = await store.appendEvents(batch, texts);
       }
       // Events ingested while this write committed wait for the next one.
       this.unwritten = this.unwritten.slice(batch.length);
       this.unwrittenLines = this.unwrittenLines.slice(batch.length);
       this.logEstimate += batch.length;
       for (const key of keys) this.applied.add(key);
-      // Other tabs hear of each record as the text it was stored as.
-      for (let i = 0; i < keys.length; i++) this.tabs?.post({ kind: 'events', key: keys[i]!, events: batchText(lines.slice(i * BATCH_EVENTS, (i + 1) * BATCH_EVENTS)) });
+      for (let i = 0; i < keys.length; i++) this.tabs?.post({ kind: 'events', key: keys[i]!, events: texts[i]! });
       // The batch is durable whatever retention does: a failed trim (or its file not loading) is tried
       // again after the next write.
       if (this.logEstimate > this.maxEvents) {

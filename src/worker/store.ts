@@ -23,6 +23,16 @@ export const SCHEMA_VERSION = 3;
 /** Events per stored batch record, at most. */
 export const BATCH_EVENTS = 500;
 
+/**
+ * The `events` texts of the records that events with these JSON texts (one per event, in order) are
+ * stored as: at most {@link BATCH_EVENTS} a record.
+ */
+export function recordTexts(lines: readonly string[]): string[] {
+  const texts: string[] = [];
+  for (let at = 0; at < lines.length; at += BATCH_EVENTS) texts.push(batchText(lines.slice(at, at + BATCH_EVENTS)));
+  return texts;
+}
+
 /** One batch of events, as read back (validated). */
 export interface EventBatch {
   id?: number;
@@ -221,10 +231,10 @@ export class Store {
   /**
    * Appends events as batch records of at most {@link BATCH_EVENTS} each, in one transaction (each
    * record in its own task, so a rerank can run between them); resolves with their keys once the
-   * transaction has committed (durable). `lines`: each event's JSON text, when the caller wrote them
-   * already (one per event, in order).
+   * transaction has committed (durable). `texts`: each record's events as {@link recordTexts} writes
+   * them, when the caller has them already (it also tells other tabs of the records in these words).
    */
-  async appendEvents(events: readonly StoredEvent[], lines: readonly string[] = events.map((e) => JSON.stringify(e))): Promise<number[]> {
+  async appendEvents(events: readonly StoredEvent[], texts: readonly string[] = recordTexts(events.map((e) => JSON.stringify(e)))): Promise<number[]> {
     const keys: number[] = [];
     if (events.length === 0) return keys;
     const tx = this.db.transaction(['batches', 'meta'], 'readwrite', { durability: 'strict' });
@@ -234,7 +244,7 @@ export class Store {
       const part = events.slice(at, at + BATCH_EVENTS);
       let lastTs = 0;
       for (const e of part) lastTs = Math.max(lastTs, e.ts);
-      const key = await tx.objectStore('batches').add({ lastTs, events: batchText(lines.slice(at, at + BATCH_EVENTS)) });
+      const key = await tx.objectStore('batches').add({ lastTs, events: texts[at / BATCH_EVENTS]! });
       keys.push(key);
       // Counted as written, so a trim need not read it back (a corrupt record is left to the trim).
       if (counts instanceof Object) (counts as Counts)[key] = part.length;

@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto';
 import { openDB } from 'idb';
 import { describe, expect, it } from 'vitest';
 import type { StoredEvent } from '../../src/core/types';
-import { BATCH_EVENTS, SCHEMA_VERSION, openStore } from '../../src/worker/store';
+import { BATCH_EVENTS, SCHEMA_VERSION, openStore, recordTexts } from '../../src/worker/store';
 import { enforceRetention, trimOldest } from '../../src/worker/retention';
 import { batchEvents, batchText, reviveBatchEvents } from '../../src/core/input/stored';
 
@@ -148,7 +148,7 @@ describe('batch records as JSON text (schema 3)', () => {
   it('writes each record\'s events as one JSON array text, from the texts the caller gives', async () => {
     const store = await openStore(fresh());
     const events = [ev(1), ev(2)];
-    await store.appendEvents(events, events.map((e) => JSON.stringify(e)));
+    await store.appendEvents(events, recordTexts(events.map((e) => JSON.stringify(e))));
     const [record] = await store.db.getAll('batches');
     expect(typeof record!.events).toBe('string');
     expect(JSON.parse(record!.events as string)).toEqual(events);
