@@ -93,9 +93,13 @@ describe("the worker's lazily loaded paths", () => {
     const events = (from: number) => Array.from({ length: 4 }, (_, i) => ({ id: `ev-${from + i}`, type: 'view', item: { id: `i${from + i}`, category: 'home/kitchen' } }));
     expect((await svc.track(events(0))).durable).toBe(true);
     expect(attempts).not.toHaveBeenCalled();
+    // Each write past the limit tries the trim once; a track call's events may reach storage in more
+    // than one write (ingest runs in time slices), so the calls are counted, not their writes.
     expect((await svc.track(events(4))).durable).toBe(true); // 8 > 5: the trim is tried, and fails
+    const tried = attempts.mock.calls.length;
+    expect(tried).toBeGreaterThanOrEqual(1);
     expect((await svc.track(events(8))).durable).toBe(true); // and tried again
-    expect(attempts).toHaveBeenCalledTimes(2);
+    expect(attempts.mock.calls.length).toBeGreaterThan(tried);
     const store = await openStore(dbName);
     expect((await store.readEvents(T0)).length).toBe(12);
     store.close();
