@@ -6,7 +6,8 @@
  */
 import { batchEvents, batchText } from '../core/input/stored';
 import type { StoredEvent } from '../core/types';
-import { type BatchRecord, COUNTS_KEY, type Counts, type Store } from './store';
+import { COUNTS_KEY } from './meta-keys';
+import type { BatchRecord, Counts, Store } from './store';
 
 /** An event's time, NaN for a record that has none (such rows fall to age retention). */
 const tsOf = (e: unknown): number => (typeof e === 'object' && e !== null ? Number((e as StoredEvent).ts) : Number.NaN);

@@ -28,6 +28,7 @@ import type { Impression, RerankOptions, RerankResult, StoredEvent } from '../co
 import { BlockedError, ConsentError, ErasedError, InvalidEventError, describeError } from '../core/errors';
 import { reviveBatchEvents } from '../core/input/stored';
 import { DEFAULT_DB_NAME, type EventBatch, SCHEMA_VERSION, type Store, type StoreCallbacks, deleteStore, openExistingStore, openStore, recordTexts } from './store';
+import { REMOVED_KEY } from './meta-keys';
 import { type TabMessage, type Tabs, openTabs } from './tabs';
 import { DAY_MS } from '../core/util/time';
 import { ENGINE_SETTINGS } from '../core/settings';
@@ -48,8 +49,6 @@ const DEFAULT_MAX_AGE_DAYS = 90;
  * pays one pass over the log per few hundred events instead of one per write.
  */
 const RETENTION_SLACK = 0.05;
-/** `meta` key of the removed interests. */
-const REMOVED_KEY = 'removed-interests';
 /** Most events one track call takes (the page sends at most 500 per call). */
 const TRACK_MAX = 1000;
 /** A track call's events: an array (at most {@link TRACK_MAX}), or one JSON line per event. */

@@ -13,6 +13,7 @@
 import { type DBSchema, type IDBPDatabase, type IDBPTransaction, deleteDB, openDB, wrap } from 'idb';
 import { batchText, reviveBatchEvents } from '../core/input/stored';
 import { DEFAULT_DB_NAME } from '../core/settings';
+import { COUNTS_KEY } from './meta-keys';
 import type { StoredEvent } from '../core/types';
 
 export { DEFAULT_DB_NAME };
@@ -64,12 +65,6 @@ interface PzSchemaV2 extends DBSchema {
   meta: { key: string; value: unknown };
 }
 
-/**
- * `meta` key of the events each batch holds (batch key → count), recorded by the full retention pass
- * and kept by every write and trim, so retention as the log grows reads no events
- * (`trimOldest` in retention.ts); a batch missing from it is counted (read once) when next needed.
- */
-export const COUNTS_KEY = 'batch-counts';
 export type Counts = Record<number, number>;
 type AnyTx = IDBPTransaction<unknown, string[], 'versionchange'>;
 type AnyDb = IDBPDatabase<unknown>;
