@@ -62,8 +62,8 @@ await pageBundle('src/client/widget-entry.ts', 'pz-widget.js', 'es');
 // 3. Module worker: one minified ES module with no static imports (nothing to fetch before it runs),
 // and lazy files in pz-chunks/ with content-hashed names: the tfjs learner, the reporter, the profile
 // view (segments, propensities: read when the panel or an export asks), the reader of the site's
-// files (only when the site names one), log retention (after ready) and the readouts (export,
-// explainLast, requests). None of them is needed before the first answer. Each
+// files (only when the site names one), log retention (after ready), the readouts (export,
+// explainLast, requests) and the shopper's corrections (removing and restoring interests). None of them is needed before the first answer. Each
 // lazy file is self-contained (it repeats the few small modules it shares with the worker), so loading
 // it never re-imports the worker file, whatever URL or name the site gives that.
 const LAZY = [
@@ -73,6 +73,7 @@ const LAZY = [
   { name: 'site-files', entry: 'src/worker/site-files.ts', from: './site-files' },
   { name: 'retention', entry: 'src/worker/retention.ts', from: './retention' },
   { name: 'readouts', entry: 'src/worker/readouts.ts', from: './readouts' },
+  { name: 'corrections', entry: 'src/worker/corrections.ts', from: './corrections' },
 ];
 const esModule = (input, outDir, entryFileNames, plugins = []) =>
   build({

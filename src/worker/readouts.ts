@@ -1,11 +1,12 @@
 /**
  * What the shopper (or the site's privacy panel) reads out of the worker, none of it needed before
- * the first answer: `exportData()`, `explainLast()` and `requests()`. A lazily loaded file of the
+ * the first answer: `exportData()`, `explainLast()`, `requests()` and `profile()`. A lazily loaded file of the
  * worker (`pz-chunks/readouts-*.js`), imported the first time one of them is asked, whenever that is
  * (first of all included); the service's methods of the same names hand over to these.
  */
 import type { ExportBundle, LastRerank, WorkerRequest } from '../core/api';
 import { StorageUnavailableError } from '../core/errors';
+import { priceBand } from '../core/profile/accessors';
 import { plain } from './plain';
 import type { PersonalizerService } from './service';
 
@@ -36,6 +37,15 @@ export async function exportData(s: PersonalizerService): Promise<ExportBundle> 
     events: [...events, ...s.unwritten],
     model: s.ranker ? s.ranker.exportState() : { weights: 'site prior / built-in (no personal learning yet)' },
   };
+}
+
+/** The profile as the privacy panel shows it: the view, the removed interests and the typical price range. */
+export async function profile(s: PersonalizerService): Promise<unknown> {
+  await s.initPromise;
+  const band = priceBand(s.engine.profile);
+  // The typical price range (one spread either side of the log-price mean), for the panel.
+  const prices = band ? { low: Math.exp(band.mean - band.sd), high: Math.exp(band.mean + band.sd) } : undefined;
+  return plain({ ...(await s.view()), removedInterests: s.removed, ...(prices ? { priceBand: prices } : {}) });
 }
 
 /** "Why these items": the last personalized rerank, each item with where it came from and why. */

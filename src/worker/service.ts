@@ -8,18 +8,10 @@
  * once, whether it wrote it, heard of it on the BroadcastChannel, or read it while catching up.
  */
 import type { ExportBundle, Explanation, LastRerank, ReportStatus, TrackAck, WorkerApi, WorkerConfig, WorkerRequest, WorkerStatus } from '../core/api';
-import {
-  type InterestKind,
-  interestKey,
-  readRemoved,
-  type RemovedInterest,
-  withoutRemoved,
-  withRemoved,
-} from '../core/privacy/interests';
+import { type InterestKind, readRemoved, type RemovedInterest } from '../core/privacy/interests';
 import { Engine, type EngineOptions, type Learner } from '../core/engine';
 import { FEATURE_SCHEMA_VERSION } from '../core/model/features';
 import type { FmWeights } from '../core/model/fm';
-import { priceBand } from '../core/profile/accessors';
 import { createRng, type Rng } from '../core/util/rng';
 import { serverOrder } from '../core/rank/server-order';
 import { type PackedCandidates, unpackCandidates } from '../core/input/packed';
@@ -32,7 +24,6 @@ import { REMOVED_KEY } from './meta-keys';
 import { type TabMessage, type Tabs, openTabs } from './tabs';
 import { DAY_MS } from '../core/util/time';
 import { ENGINE_SETTINGS } from '../core/settings';
-import { plain } from './plain';
 import { RequestLog } from './request-log';
 import type { SiteFiles } from './site-files';
 
@@ -147,7 +138,7 @@ export class PersonalizerService implements WorkerApi {
   storageError: string | undefined;
   /** Stored records and events that could not be read back (skipped, counted, never fatal). */
   private quarantined = 0;
-  private tabs: Tabs | undefined;
+  tabs: Tabs | undefined;
   engine = new Engine();
   config: WorkerConfig = {};
   private dbName = DEFAULT_DB_NAME;
@@ -458,7 +449,7 @@ export class PersonalizerService implements WorkerApi {
   }
 
   /** Runs a storage write after the ones before it; a failure does not stop the queue. */
-  private serial<T>(fn: () => Promise<T>): Promise<T> {
+  serial<T>(fn: () => Promise<T>): Promise<T> {
     const run = this.writes.then(fn, fn);
     this.writes = run.catch(() => undefined);
     return run;
@@ -536,8 +527,7 @@ export class PersonalizerService implements WorkerApi {
       this.reporter?.stop();
       this.restartLearner();
     } else if (m.kind === 'interests') {
-      this.removed = readRemoved(m.removed);
-      this.engine.applyRemoved(this.removed);
+      this.applyRemoved(readRemoved(m.removed));
     }
   }
 
@@ -595,7 +585,7 @@ export class PersonalizerService implements WorkerApi {
     }, delay);
   }
 
-  private scheduleSnapshot(): void {
+  scheduleSnapshot(): void {
     if (this.snapshotTimer !== undefined || !this.writable) return;
     this.snapshotTimer = this.timers.setTimeout(() => {
       this.snapshotTimer = undefined;
@@ -828,11 +818,7 @@ export class PersonalizerService implements WorkerApi {
   }
 
   async profile(): Promise<unknown> {
-    await this.initPromise;
-    const band = priceBand(this.engine.profile);
-    // The typical price range (one spread either side of the log-price mean), for the panel.
-    const prices = band ? { low: Math.exp(band.mean - band.sd), high: Math.exp(band.mean + band.sd) } : undefined;
-    return plain({ ...(await this.view()), removedInterests: this.removed, ...(prices ? { priceBand: prices } : {}) });
+    return (await import('./readouts')).profile(this);
   }
 
   /** The profile as the shopper sees it; its module (segments, propensities) loads on first use. */
@@ -857,37 +843,17 @@ export class PersonalizerService implements WorkerApi {
   }
 
   async removeInterest(kind: InterestKind, raw: string): Promise<boolean> {
-    await this.initPromise;
-    const key = interestKey(kind, raw);
-    if (key === undefined) return false;
-    await this.saveRemoved(withRemoved(this.removed, kind, key, this.now()));
-    return true;
+    return (await import('./corrections')).removeInterest(this, kind, raw);
   }
 
   async restoreInterest(kind: InterestKind, raw: string): Promise<boolean> {
-    await this.initPromise;
-    const key = interestKey(kind, raw);
-    if (key === undefined || !this.removed.some((r) => r.kind === kind && r.key === key)) return false;
-    await this.saveRemoved(withoutRemoved(this.removed, kind, key));
-    return true;
+    return (await import('./corrections')).restoreInterest(this, kind, raw);
   }
 
-  /** Stores the list (when consent allows), applies it here and tells the other tabs. */
-  private async saveRemoved(list: RemovedInterest[]): Promise<void> {
+  /** The removed interests from now on: held here and applied to the profile. */
+  applyRemoved(list: RemovedInterest[]): void {
     this.removed = list;
     this.engine.applyRemoved(list);
-    if (this.writable) {
-      // In the write queue, so an erase never overtakes it (nor it an erase).
-      await this.serial(async () => {
-        const store = await this.openedStore();
-        await store?.putMeta(REMOVED_KEY, list);
-      }).catch((err: unknown) => {
-        // Still removed for this page; storage failures are reported like any other.
-        this.storageError = describeError(err);
-      });
-      this.scheduleSnapshot();
-    }
-    this.tabs?.post({ kind: 'interests', removed: list });
   }
 
   async exportData(): Promise<ExportBundle> {

@@ -172,9 +172,13 @@ test('removing an interest changes the next rerank and survives a reload', async
   await expect(page.locator('#panel [part~="removed"]')).toContainText('Beauty › Lipstick');
   await expect(page.locator('#panel [part~="interests"]')).not.toContainText('Lipstick');
   expect((await order(page)).ids[0]).toBe('c-pot');
+  const corrections = (requests: { url: string }[] | undefined) => requests?.some((r) => /\/pz-chunks\/corrections-[\w-]+\.js$/.test(r.url)) === true;
+  expect(corrections(await api(page, (pz) => pz.requests()))).toBe(true);
   await page.reload();
   await clickItems(page); // new lipstick clicks do not bring it back
   expect((await order(page)).ids[0]).toBe('c-pot');
+  // The stored removal is applied at start: the corrections' own file is fetched only to change the list.
+  expect(corrections(await api(page, (pz) => pz.requests()))).toBe(false);
   await expect(page.locator('#panel [part~="interests"]')).not.toContainText('Lipstick');
   // Restoring lets new events count again.
   await page.getByRole('button', { name: 'Restore Beauty › Lipstick' }).click();

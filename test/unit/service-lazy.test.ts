@@ -4,7 +4,7 @@ import type { PersonalizerService } from '../../src/worker/service';
 import { manualClock } from './manual-clock';
 import { T0 } from './profile-helpers';
 
-// The worker's lazily imported files (site-files, retention, readouts, reports) are ordinary dynamic
+// The worker's lazily imported files (site-files, retention, readouts, corrections, reports) are ordinary dynamic
 // imports of the sources here; the built chunks are exercised in Chromium (test/e2e/worker-lazy.spec.ts).
 let n = 0;
 const freshDb = () => `pz-service-lazy-${n++}-${T0}`;
@@ -22,6 +22,7 @@ afterEach(() => {
   for (const s of started.splice(0)) s.close();
   vi.doUnmock('../../src/worker/site-files');
   vi.doUnmock('../../src/worker/retention');
+  vi.doUnmock('../../src/worker/corrections');
   vi.resetModules();
 });
 
@@ -103,5 +104,36 @@ describe("the worker's lazily loaded paths", () => {
     const store = await openStore(dbName);
     expect((await store.readEvents(T0)).length).toBe(12);
     store.close();
+  });
+  it('removeInterest and restoreInterest answer from their own file; a stored removal applies at the next start', async () => {
+    const dbName = freshDb();
+    const kitchen = { id: 'ev-k', type: 'view', item: { id: 'b', category: 'home/kitchen' } };
+    const first = await service();
+    await first.svc.init({ dbName, seed: 1 });
+    await first.svc.track([kitchen]);
+    expect(await first.svc.removeInterest('category', 'home/kitchen')).toBe(true);
+    expect(await first.svc.removeInterest('category', '')).toBe(false);
+    await first.svc.idle();
+    first.svc.close();
+
+    const { svc } = await service();
+    await svc.init({ dbName, seed: 1 });
+    const removed = (p: unknown) => (p as { removedInterests: { kind: string; key: string }[] }).removedInterests.map((r) => `${r.kind}:${r.key}`);
+    expect(removed(await svc.profile())).toEqual(['category:home/kitchen']);
+    expect(await svc.restoreInterest('category', 'home/kitchen')).toBe(true);
+    expect(removed(await svc.profile())).toEqual([]);
+    expect(await svc.restoreInterest('category', 'home/kitchen')).toBe(false);
+  });
+
+  it('when the corrections file does not load, removeInterest rejects and nothing is removed', async () => {
+    vi.resetModules();
+    vi.doMock('../../src/worker/corrections', () => {
+      throw new Error('the chunk did not load');
+    });
+    const { svc } = await service();
+    await svc.init({ dbName: freshDb(), seed: 1 });
+    await expect(svc.removeInterest('category', 'home/kitchen')).rejects.toThrow();
+    expect((await svc.profile()) as { removedInterests: unknown[] }).toMatchObject({ removedInterests: [] });
+    expect((await svc.rerank(list, {})).fellBack).toBe(false);
   });
 });
