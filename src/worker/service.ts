@@ -17,7 +17,7 @@ import { serverOrder } from '../core/rank/server-order';
 import { type PackedCandidates, unpackCandidates } from '../core/input/packed';
 import { type PackedRerankResult, packResult } from '../core/rank/packed-result';
 import type { Impression, RerankOptions, RerankResult, StoredEvent } from '../core/types';
-import { BlockedError, ConsentError, ErasedError, InvalidEventError, describeError } from '../core/errors';
+import { BlockedError, ConsentError, ErasedError, InvalidEventError, UsageError, describeError } from '../core/errors';
 import { reviveBatchEvents } from '../core/input/stored';
 import { DEFAULT_DB_NAME, type EventBatch, SCHEMA_VERSION, type Store, type StoreCallbacks, deleteStore, openExistingStore, openStore, recordTexts } from './store';
 import { REMOVED_KEY } from './meta-keys';
@@ -40,12 +40,15 @@ const DEFAULT_MAX_AGE_DAYS = 90;
  * pays one pass over the log per few hundred events instead of one per write.
  */
 const RETENTION_SLACK = 0.05;
-/** Most events one track call takes (the page sends at most 500 per call). */
+/**
+ * Most events one track call ingests (the page sends at most 500 per call); those past it are each
+ * rejected with a {@link UsageError}, so the caller hears of every one.
+ */
 const TRACK_MAX = 1000;
-/** A track call's events: an array (at most {@link TRACK_MAX}), or one JSON line per event. */
+/** A track call's events: an array, or one JSON line per event. */
 function trackList(raw: unknown): unknown[] {
-  if (typeof raw === 'string') return raw === '' ? [] : raw.split('\n', TRACK_MAX);
-  return Array.isArray(raw) ? raw.slice(0, TRACK_MAX) : [raw];
+  if (typeof raw === 'string') return raw === '' ? [] : raw.split('\n');
+  return Array.isArray(raw) ? raw : [raw];
 }
 /** Longest stretch of training work before the worker yields, so a waiting rerank runs. */
 const SLICE_MS = 2;
@@ -664,6 +667,7 @@ export class PersonalizerService implements WorkerApi {
       return { ...ack, durable: false, rejected: list.map((_, index) => ({ index, error: refused })) };
     }
     let sliceStart = performance.now();
+    let tooMany: string | undefined;
     for (let index = 0; index < list.length; index++) {
       if (performance.now() - sliceStart > INGEST_SLICE_MS) {
         await yieldTask();
@@ -672,6 +676,11 @@ export class PersonalizerService implements WorkerApi {
       // The events behind this one in the burst, before it leaves the count.
       const behind = --this.eventsWaiting;
       waiting.left--;
+      if (index >= TRACK_MAX) {
+        tooMany ??= describeError(new UsageError('events', `a track call takes at most ${TRACK_MAX} events`));
+        ack.rejected.push({ index, error: tooMany });
+        continue;
+      }
       let input = list[index];
       if (text) {
         try {

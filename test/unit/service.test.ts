@@ -87,6 +87,22 @@ describe('PersonalizerService', () => {
     expect(await eventCount(svc)).toBe(2);
   });
 
+  it('a track call past 1,000 events ingests the first 1,000 and rejects each one after them, as an array or as JSON lines', async () => {
+    const { svc } = service();
+    await svc.init({ dbName: freshDb(), seed: 1 });
+    const events = Array.from({ length: 1003 }, (_, i) => view(i));
+    const asArray = await svc.track(events);
+    expect(asArray.accepted).toHaveLength(1000);
+    expect(asArray.rejected.map((r) => r.index)).toEqual([1000, 1001, 1002]);
+    expect(asArray.rejected[0]!.error).toBe('UsageError: a track call takes at most 1000 events');
+    expect(asArray.durable).toBe(true);
+    const more = Array.from({ length: 1002 }, (_, i) => JSON.stringify(view(2000 + i)));
+    const asLines = await svc.track(more.join('\n'));
+    expect(asLines.accepted).toHaveLength(1000);
+    expect(asLines.rejected.map((r) => r.index)).toEqual([1000, 1001]);
+    expect(await eventCount(svc)).toBe(2000);
+  });
+
   it('a second tab on the same database sees the events after init, and new ones as they come', async () => {
     const dbName = freshDb();
     const a = service().svc;
