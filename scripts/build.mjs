@@ -8,6 +8,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
 import { writeIntegrity } from './integrity.mjs';
+import { kitPlugin } from './kit-plugin.mjs';
 import { terserPass } from './terser-pass.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -36,10 +37,11 @@ const OWN_PROMISE = 'var Promise = (async () => {})().constructor;';
 // queue, the worker's early start), the client file it imports at once (pz-chunks/client-[hash].js:
 // client, capture, slots) and the two elements' own files, imported the first time their tag is in
 // the page.
-const pageBuild = (entry, output, extra = {}) =>
+const pageBuild = (entry, output, extra = {}, plugins = []) =>
   build({
     ...quiet,
     publicDir: false,
+    plugins,
     define: { ...define, ...extra },
     build: {
       outDir: r('dist'),
@@ -52,7 +54,7 @@ const pageBuild = (entry, output, extra = {}) =>
     },
   });
 const pageBundle = (entry, fileName, format) => pageBuild(entry, { format, entryFileNames: fileName, name: '__pzLoader' });
-const clientOut = await pageBuild('src/client/script-client.ts', { format: 'es', entryFileNames: 'pz-chunks/client-[hash].js' });
+const clientOut = await pageBuild('src/client/script-client.ts', { format: 'es', entryFileNames: 'pz-chunks/client-[hash].js' }, {}, [kitPlugin(r('src/client/kit.ts'))]);
 const clientFile = (Array.isArray(clientOut) ? clientOut[0] : clientOut).output.filter((c) => c.type === 'chunk');
 if (clientFile.length !== 1) throw new Error(`the client file must be one file; got ${clientFile.map((c) => c.fileName).join(', ')}`);
 await pageBuild('src/client/loader.ts', { format: 'iife', entryFileNames: 'pz.js', name: '__pzLoader' }, { __PZ_CLIENT_FILE__: JSON.stringify(clientFile[0].fileName) });

@@ -22,6 +22,7 @@ import { readChoices } from './choice-memory';
 import { deferPersonalizer } from './deferred';
 import { beginEarly } from './early-start';
 import { INSTANCE_KEY, unsafeGlobalName } from './global-name';
+import { kit } from './kit';
 import type { Personalizer } from './personalizer';
 import { type LoaderStart, numberAttribute } from './script-attributes';
 import { resolveUrl, scriptBase } from './script-url';
@@ -62,7 +63,7 @@ function boot(): void {
     api = deferred.api;
     w[INSTANCE_KEY] = api;
     import(/* @vite-ignore */ new URL(__PZ_CLIENT_FILE__, base).href)
-      .then((m: typeof import('./script-client')) => m.startFromScript(start, early, deferred))
+      .then((m: typeof import('./script-client')) => m.startFromScript(start, early, deferred, kit()))
       .catch((err: unknown) => {
         early.takeEvents();
         early.worker?.terminate();

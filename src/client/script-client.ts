@@ -6,16 +6,18 @@
  */
 import { type Deferred, handOver } from './deferred';
 import type { EarlyStart } from './early-start';
+import { type Kit, useKit } from './kit';
 import { loadElementsWhenUsed } from './lazy-elements';
 import { type Personalizer, createPersonalizer } from './personalizer';
 import { type LoaderStart, scriptOptions } from './script-attributes';
 
 /**
- * Creates the personalizer from what the loader read and the tag's other attributes, adopting what
- * the loader started, hands the stand-in's waiting calls over to it, and loads each element's own file
+ * Creates the personalizer from what the loader read and the tag's other attributes, with the loader's
+ * shared functions ({@link Kit}), adopting what the loader started, hands the stand-in's waiting calls over to it, and loads each element's own file
  * (beside `pz.js`) the first time its tag is in the page.
  */
-export function startFromScript(start: LoaderStart, early: EarlyStart, standIn: Deferred): Personalizer {
+export function startFromScript(start: LoaderStart, early: EarlyStart, standIn: Deferred, shared: Kit): Personalizer {
+  useKit(shared);
   const options = scriptOptions(start);
   const base = start.base;
   const pz = createPersonalizer(options, early);
