@@ -61,7 +61,11 @@ export function packCandidates(list: unknown): PackedCandidates | undefined {
     const ids: unknown[] = [];
     const fields: unknown[][] = [[], [], [], [], [], [], []];
     const ends: number[] = [];
-    const lists: unknown[][] = [[], [], []];
+    const tags: string[] = [];
+    const related: unknown[] = [];
+    // The embeddings go straight into a typed array, grown by doubling (`e` entries used).
+    let embedding = new Float64Array(0);
+    let e = 0;
     for (let i = 0; i < n; i++) {
       const raw: unknown = list[i];
       ids.push(null);
@@ -72,19 +76,24 @@ export function packCandidates(list: unknown): PackedCandidates | undefined {
           const v = own(raw, LISTS[j] as string);
           if (!Array.isArray(v)) continue;
           if (v.length > MAX_PACKED_ARRAY) return undefined;
-          const out = lists[j] as unknown[];
+          if (j === 1 && e + v.length > embedding.length) {
+            const grown = new Float64Array(2 * (e + v.length));
+            grown.set(embedding);
+            embedding = grown;
+          }
           // Read by index, as the cleaner reads them (a sparse list's holes are undefined).
           for (let k = 0; k < v.length; k++) {
             const x: unknown = v[k];
-            if (j === 0) typeof x === 'string' && out.push(x);
-            else if (j === 1) out.push(typeof x === 'number' ? x : Number.NaN);
-            else if (isRecord(x)) out.push(primitive(own(x, 'id')), primitive(own(x, 'score')));
+            if (j === 0) typeof x === 'string' && tags.push(x);
+            else if (j === 1) embedding[e++] = typeof x === 'number' ? x : Number.NaN;
+            else if (isRecord(x)) related.push(primitive(own(x, 'id')), primitive(own(x, 'score')));
           }
         }
       }
-      for (let j = 0; j < 3; j++) ends.push((lists[j] as unknown[]).length);
+      ends.push(tags.length, e, related.length);
     }
-    return { ids, fields, ends, lists: [lists[0] as string[], new Float64Array(lists[1] as number[]), lists[2] as unknown[]] };
+    // A view of the entries used: transferring its buffer moves the spare room too, copying nothing.
+    return { ids, fields, ends, lists: [tags, embedding.subarray(0, e), related] };
   } catch {
     // A throwing getter, a proxy, a replaced built-in: the list goes as objects, as it always could.
     return undefined;
