@@ -183,11 +183,21 @@ describe('packCandidates / unpackCandidates', () => {
     expect(unpackCandidates({ ...good, lists: undefined })).toBeUndefined();
     expect(unpackCandidates({ ...good, ids: 'ac' })).toBeUndefined();
     expect(unpackCandidates({ ...good, fields: undefined })).toBeUndefined();
+    // Tags and a brand refer to the table of strings: without one, nothing can be read.
+    expect(unpackCandidates({ ...good, strings: undefined })).toBeUndefined();
+    expect(good.strings).toStrictEqual(['x', 'y', 'B']);
     const max = 2 ** 31 - 1;
     expect(unpackCandidates({ ...good, ends: new Array(9).fill(max) })).toEqual(goodRows);
     expect(unpackCandidates({ ...good, ends: ['x', {}, 2] })).toEqual([{ id: 'a', related: [{ id: 'b', score: 0.5 }] }, { id: 'c', brand: 'B' }, null]);
     // Whatever a hostile page puts in, the cleaner still decides what counts.
-    const odd = unpackCandidates({ ...good, ids: [{ id: 'x' }, 'c'], fields: [[5], [{}, 'B'], [], [-1, Number.POSITIVE_INFINITY], [], ['yes'], []], lists: [['t'], [Number.NaN], [{}, 2]] });
+    // Places outside the table, or not places at all, read as absent or as the non-string they find.
+    const odd = unpackCandidates({
+      ...good,
+      ids: [{ id: 'x' }, 'c'],
+      strings: ['B', 7],
+      fields: [[5, 1], [{}, 0], [], [-1, Number.POSITIVE_INFINITY], [], ['yes'], []],
+      lists: [['t', -1], [Number.NaN], [{}, 2]],
+    });
     expect(sanitizeCandidates(odd)).toStrictEqual({ ok: true, candidates: [{ id: 'c', brand: 'B' }], dropped: [{ index: 0, reason: 'invalid-id' }] });
   });
 });
