@@ -153,6 +153,40 @@ async function navigate(page: Page, url: string): Promise<{ firstRerankMs: numbe
 }
 
 /**
+ * On the demo shop's pages (served at `/`), records their first rerank the way bench/browser/shop-page.js
+ * does on the bench's page: the first `pz:reranked` of any slot, in `window.__shop`. An init script.
+ */
+function watchDemoRerank(): void {
+  if (location.pathname !== '/') return;
+  const shop: { firstRerank: number | null; fellBack: false | string | null } = { firstRerank: null, fellBack: null };
+  (window as unknown as { __shop: typeof shop }).__shop = shop;
+  document.addEventListener('pz:reranked', (ev) => {
+    if (shop.firstRerank !== null) return;
+    shop.firstRerank = performance.now();
+    shop.fellBack = (ev as CustomEvent<{ result: { fellBack: false | string } }>).detail.result.fellBack;
+  });
+}
+
+/**
+ * A shopper with history on the demo shop (its own database): views and clicks of 60 of its products,
+ * read from the catalogue the demo serves.
+ */
+async function openDemoShopper(page: Page, demo: string): Promise<void> {
+  await page.goto(demo);
+  await page.waitForFunction(() => typeof (window as unknown as W).pz?.rerank === 'function');
+  await page.evaluate(async () => {
+    const pz = (window as unknown as W).pz;
+    const products = (await (await fetch('/catalog/products.json')).json()) as { id: number; category: string; brand: string; price: number }[];
+    const t = Date.now() - 3_600_000;
+    products.slice(0, 60).forEach((p, i) => {
+      const item = { id: String(p.id), category: p.category, brand: p.brand, price: p.price };
+      pz.track({ type: i % 3 === 0 ? 'click' : 'view', item, ts: t + i * 1000 } as ShopperEvent);
+    });
+    await pz.flush();
+  });
+}
+
+/**
  * The client's packing code (bench/browser/packing.ts) built for the page as a script defining
  * `__pzPacking`, so the packed echo packs and unpacks exactly as `pz.rerank` does.
  */
@@ -457,13 +491,16 @@ async function main(): Promise<void> {
   // tsx keeps function names with a `__name` helper that the page does not have.
   await context.addInitScript('globalThis.__name = (f) => f;');
   await context.addInitScript(watchLibraryFrames);
+  await context.addInitScript(watchDemoRerank);
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   const shop = `${server.url}/bench/shop.html`;
   const catalogue = benchCandidates(1000, 1);
 
-  // A shopper with history: 300 events on the first visit.
+  // A shopper with history: 300 events on the first visit; and on the demo shop, 60 events.
+  const demo = `${server.url}/`;
+  await openDemoShopper(page, demo);
   await openShopper(page, shop, catalogue);
 
   // 1. Navigation → first personalized rerank.
@@ -472,10 +509,17 @@ async function main(): Promise<void> {
   const cold: Awaited<ReturnType<typeof navigate>>[] = [];
   const floorWarm: Awaited<ReturnType<typeof navigate>>[] = [];
   const floorCold: Awaited<ReturnType<typeof navigate>>[] = [];
+  // The demo shop's home page: a page as heavy as a real storefront's (100 products with photos, the
+  // demo's own script fetching its lists), where the page's load is not that of a bench page.
+  const demoWarm: Awaited<ReturnType<typeof navigate>>[] = [];
+  const demoCold: Awaited<ReturnType<typeof navigate>>[] = [];
   const floor = `${server.url}/bench/floor.html`;
   const cdp = await context.newCDPSession(page);
   await navigate(page, floor); // writes the floor's record
   for (let i = 0; i < NAVS; i++) {
+    demoWarm.push(await navigate(page, demo));
+    await cdp.send('Network.clearBrowserCache');
+    demoCold.push(await navigate(page, demo));
     floorWarm.push(await navigate(page, floor));
     warm.push(await navigate(page, shop));
     await cdp.send('Network.clearBrowserCache');
@@ -543,6 +587,11 @@ async function main(): Promise<void> {
         warm: { firstReplyMs: stats(floorWarm.map((r) => r.firstRerankMs)), loadMs: stats(floorWarm.map((r) => r.loadMs)) },
         cold: { firstReplyMs: stats(floorCold.map((r) => r.firstRerankMs)), loadMs: stats(floorCold.map((r) => r.loadMs)) },
       },
+      demo: {
+        warm: { firstRerankMs: stats(demoWarm.map((r) => r.firstRerankMs)), loadMs: stats(demoWarm.map((r) => r.loadMs)), fellBack: demoWarm.filter((r) => r.fellBack).length, n: demoWarm.length },
+        cold: { firstRerankMs: stats(demoCold.map((r) => r.firstRerankMs)), loadMs: stats(demoCold.map((r) => r.loadMs)), fellBack: demoCold.filter((r) => r.fellBack).length, n: demoCold.length },
+        coldRatioToLoad: round(med(demoCold.map((r) => r.firstRerankMs)) / med(demoCold.map((r) => r.loadMs))),
+      },
     },
     rerank200: roundTripResult(rt200),
     rerank1000: roundTripResult(rt1000),
@@ -571,6 +620,11 @@ async function main(): Promise<void> {
       'the floor: navigation → first answer of a bare module worker that reads one IndexedDB record (ms, p50 warm / cold)',
       `${n.floor.warm.firstReplyMs.p50} / ${n.floor.cold.firstReplyMs.p50}`,
       `load ${n.floor.warm.loadMs.p50} / ${n.floor.cold.loadMs.p50}; cold ratio ${round(n.floor.cold.firstReplyMs.p50 / n.floor.cold.loadMs.p50)}`,
+    ],
+    [
+      "the demo shop's home page (100 products with photos): navigation → first personalized rerank (ms, p50 warm / cold)",
+      `${n.demo.warm.firstRerankMs.p50} / ${n.demo.cold.firstRerankMs.p50}`,
+      `load ${n.demo.warm.loadMs.p50} / ${n.demo.cold.loadMs.p50}; cold ratio ${n.demo.coldRatioToLoad}; ${n.demo.warm.fellBack + n.demo.cold.fellBack}/${n.demo.warm.n + n.demo.cold.n} fell back`,
     ],
     ...([['200', result.rerank200], ['1000', result.rerank1000]] as const).map(([n, r]): [string, string, string] => [
       `\`await pz.rerank(${n})\` (ms, p50 / p99)`,
