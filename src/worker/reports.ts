@@ -207,6 +207,7 @@ export async function startReporter(s: PersonalizerService, url: string): Promis
     facts: async (from, to) => {
       const store = await s.openedStore();
       const events = store ? await store.readEvents(s.now()) : [];
+      await s.profileFiles; // the site's purchase-intent model, when it publishes one
       const now = s.now();
       return {
         categories: s.engine.profile.categories.long,

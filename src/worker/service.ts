@@ -25,7 +25,7 @@ import { type TabMessage, type Tabs, openTabs } from './tabs';
 import { DAY_MS } from '../core/util/time';
 import { ENGINE_SETTINGS } from '../core/settings';
 import { RequestLog } from './request-log';
-import type { SiteFiles } from './site-files';
+import type { RankingFiles } from './site-files';
 
 const PROFILE_RECORD_VERSION = 1;
 const SNAPSHOT_DELAY_MS = 500;
@@ -146,6 +146,8 @@ export class PersonalizerService implements WorkerApi {
   config: WorkerConfig = {};
   private dbName = DEFAULT_DB_NAME;
   engineOptions: EngineOptions = {};
+  /** Settles once the segment file and the purchase-intent model are read into {@link engineOptions} (undefined: the site names no file). */
+  profileFiles: Promise<void> | undefined;
   /** Accepted events not yet written (storage unavailable or full): in the profile, retried first on the next write. */
   unwritten: StoredEvent[] = [];
   /** Each unwritten event's JSON text, written as it was ingested (the log stores text; see `recordTexts`). */
@@ -256,17 +258,17 @@ export class PersonalizerService implements WorkerApi {
             return undefined;
           })
         : undefined;
-    const [prior, segments, translations] = await Promise.all([
-      config.priorUrl ? this.fetchJson(config.priorUrl).catch((e) => ({ error: describeError(e) })) : undefined,
-      config.segmentsUrl ? this.fetchJson(config.segmentsUrl).catch((e) => ({ error: describeError(e) })) : undefined,
-      config.messagesUrl ? this.fetchJson(config.messagesUrl).catch((e) => ({ error: describeError(e) })) : undefined,
-    ]);
-    const site: SiteFiles = (await files)?.readSiteFiles(prior, segments, translations, config) ?? {};
-    if (site.prior) {
-      this.priorWeights = site.prior.weights;
-      this.priorVersion = site.prior.version;
+    const fetched = (url: string | undefined) => (url ? this.fetchJson(url).catch((e) => ({ error: describeError(e) })) : undefined);
+    const priorFile = fetched(config.priorUrl);
+    const segmentFile = fetched(config.segmentsUrl);
+    // Every answer depends on the prior (it scores) and the messages (they word the reasons): `ready` waits for them.
+    const [prior, translations] = await Promise.all([priorFile, fetched(config.messagesUrl)]);
+    const ranking: RankingFiles = (config.priorUrl || config.messagesUrl ? (await files)?.readRankingFiles(prior, translations, config) : undefined) ?? {};
+    if (ranking.prior) {
+      this.priorWeights = ranking.prior.weights;
+      this.priorVersion = ranking.prior.version;
     }
-    const { segments: segmentConfig, intentModel, messages } = site;
+    const { messages } = ranking;
     this.engineOptions = {
       profile: {
         ...(config.halfLifeDays ? { halfLifeMs: config.halfLifeDays * DAY_MS } : {}),
@@ -274,11 +276,19 @@ export class PersonalizerService implements WorkerApi {
       },
       ...(config.personalization !== undefined ? { personalization: config.personalization } : {}),
       ...(this.priorWeights ? { weights: this.priorWeights } : {}),
-      ...(segmentConfig ? { segments: segmentConfig } : {}),
-      ...(intentModel ? { intentModel } : {}),
       ...(messages ? { messages } : {}),
     };
     this.engine = new Engine(this.engineOptions, this.now());
+    // The segment file and the purchase-intent model only describe the profile (panel, export,
+    // reports), which no rerank reads: `ready` does not wait for them, and the readers of the profile do.
+    const options = this.engineOptions;
+    this.profileFiles = files
+      ?.then(async (m) => {
+        const read = m?.readProfileFiles(await segmentFile, prior, config);
+        if (read?.segments) options.segments = read.segments;
+        if (read?.intentModel) options.intentModel = read.intentModel;
+      })
+      .catch(() => undefined);
 
     this.tabs = openTabs(this.dbName, (m) => this.onTabMessage(m));
     // Private modes, full disks, blocked storage: keep working in memory; later writes try again.
@@ -833,6 +843,7 @@ export class PersonalizerService implements WorkerApi {
   /** The profile as the shopper sees it; its module (segments, propensities) loads on first use. */
   async view(): Promise<import('../core/profile/view').ProfileView> {
     const { describeProfile } = await import('../core/profile/view');
+    await this.profileFiles;
     const e = this.engine;
     return describeProfile(e.profile, this.now(), e.options, { learning: e.hasLearner(), pendingExamples: e.pendingExamples() });
   }

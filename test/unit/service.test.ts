@@ -209,6 +209,31 @@ describe('PersonalizerService', () => {
     expect(shown.segments.propensity.segments.map((x) => x.name)).toContain('likely-to-buy');
   });
 
+  it('answers ready and reranks before the segment file arrives; the profile waits for it and uses it', async () => {
+    // A segment file that publishes an intent model of "likely to buy" for everyone.
+    const intent = { version: 'pz-propensity-2', features: ['open_cart'], intercept: 5, weights: [0] };
+    const file = { propensity: { purchaseIntent: intent } };
+    let send!: (v: unknown) => void;
+    const arrives = new Promise((resolve) => {
+      send = resolve;
+    });
+    const fetchJson = vi.fn(async () => JSON.parse(JSON.stringify(await arrives)));
+    const { svc } = service({ fetchJson });
+    expect(await svc.init({ dbName: freshDb(), seed: 1, segmentsUrl: '/segments.json' })).toMatchObject({ ready: true });
+    expect(fetchJson).toHaveBeenCalledWith('/segments.json');
+    await svc.track([view(1)]);
+    expect((await svc.rerank([{ id: 'a', category: 'garden/tools' }, { id: 'b' }], { slot: 's' })).fellBack).toBe(false);
+    let read = false;
+    const shown = svc.profile().then((p) => {
+      read = true;
+      return p as { propensities: { purchaseIntent: number } };
+    });
+    await new Promise((done) => setTimeout(done, 20));
+    expect(read).toBe(false);
+    send(file);
+    expect((await shown).propensities.purchaseIntent).toBeGreaterThan(0.99);
+  });
+
   it('ignores a malformed purchase-intent model and keeps the built-in one', async () => {
     const file = { ...toPriorFile({ version: 'site-prior-9', featureSchemaVersion: FEATURE_SCHEMA_VERSION, weights: DEFAULT_WEIGHTS }), propensity: { purchaseIntent: { features: ['no-such-feature'], intercept: 5, weights: [1] } } };
     const { svc } = service({ fetchJson: async () => JSON.parse(JSON.stringify(file)) });
