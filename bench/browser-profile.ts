@@ -8,7 +8,7 @@
  * - `rerank N`: 400 `pz.rerank` of N candidates in a row (after 50 warm-up calls).
  * - `ingest`: reranks of 200 while 5,000 events are ingested.
  * - `burst`: 10,000 `track()` in one loop until all are acknowledged, after a 5,000-event ingest.
- * - `start [--cold]`: the timeline of one navigation up to the slot's first personalized rerank (see
+ * - `start [--cold] [--demo]`: the timeline of one navigation up to the slot's first personalized rerank (see
  *   {@link startTimeline}).
  * - `heap`: the worker's heap in use (after a forced collection) at each stage: ready, learner loaded,
  *   50 reranks, a 5,000-event ingest, training caught up.
@@ -31,6 +31,7 @@ import { type Browser, type CDPSession, type Page, chromium } from '@playwright/
 import { CHROMIUM_ARGS, findBrowser } from '../scripts/find-browser.mjs';
 // @ts-expect-error: plain ESM helper without types
 import { listenLocal, resolveFile, sendFile } from '../scripts/static-files.mjs';
+import { openDemoShopper, watchDemoRerank } from './browser/demo-page';
 import { benchCandidates, benchEvents } from './browser/fixtures';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -359,7 +360,13 @@ async function main(): Promise<void> {
     if (mode === 'start') {
       await trackAll(history);
       await waitForLearner(page);
-      await startTimeline(browser, page, cdp, `${srv.url}/bench/shop.html`, process.argv.includes('--cold'));
+      // `--demo`: the demo shop's home page (its own shopper, 60 events there) instead of the bench's page.
+      const demo = process.argv.includes('--demo');
+      if (demo) {
+        await context.addInitScript(watchDemoRerank);
+        await openDemoShopper(page, `${srv.url}/`);
+      }
+      await startTimeline(browser, page, cdp, demo ? `${srv.url}/` : `${srv.url}/bench/shop.html`, process.argv.includes('--cold'));
       return;
     }
     if (mode === 'heap') {
