@@ -11,7 +11,8 @@
  *
  * Each run is a fresh child process (`--max-semi-space-size=8`, about the worker's young generation);
  * with `--ref=DIR` (another source tree with a `node_modules`) the two trees' runs alternate.
- * `--hold-events`: also hold each call's event objects until its write, as the worker's `unwritten` does.
+ * `--hold-events`: also hold each call's event objects until its write, as the worker did before it
+ * kept only their texts.
  * Run: `npx tsx bench/ingest-gc.ts [--runs N] [--ref=DIR] [--hold-events]`.
  */
 import { execFileSync } from 'node:child_process';

@@ -5,6 +5,7 @@
  * (first of all included); the service's methods of the same names hand over to these.
  */
 import type { ExportBundle, LastRerank, WorkerRequest } from '../core/api';
+import type { StoredEvent } from '../core/types';
 import { StorageUnavailableError } from '../core/errors';
 import { priceBand } from '../core/profile/accessors';
 import { plain } from './plain';
@@ -34,7 +35,7 @@ export async function exportData(s: PersonalizerService): Promise<ExportBundle> 
     removedInterests: s.removed.slice(),
     profile: plain(view.profile),
     segments: plain({ ...view.segments, propensities: view.propensities }),
-    events: [...events, ...s.unwritten],
+    events: [...events, ...s.unwrittenLines.map((line) => JSON.parse(line) as StoredEvent)],
     model: s.ranker ? s.ranker.exportState() : { weights: 'site prior / built-in (no personal learning yet)' },
   };
 }

@@ -16,7 +16,7 @@ import { createRng, type Rng } from '../core/util/rng';
 import { serverOrder } from '../core/rank/server-order';
 import { type PackedCandidates, unpackCandidates } from '../core/input/packed';
 import { type PackedRerankResult, packResult } from '../core/rank/packed-result';
-import type { Impression, RerankOptions, RerankResult, StoredEvent } from '../core/types';
+import type { Impression, RerankOptions, RerankResult } from '../core/types';
 import { BlockedError, ConsentError, ErasedError, InvalidEventError, UsageError, describeError } from '../core/errors';
 import { reviveBatchEvents } from '../core/input/stored';
 import { DEFAULT_DB_NAME, type EventBatch, SCHEMA_VERSION, type Store, type StoreCallbacks, deleteStore, openExistingStore, openStore, recordTexts } from './store';
@@ -148,10 +148,15 @@ export class PersonalizerService implements WorkerApi {
   engineOptions: EngineOptions = {};
   /** Settles once the segment file and the purchase-intent model are read into {@link engineOptions} (undefined: the site names no file). */
   profileFiles: Promise<void> | undefined;
-  /** Accepted events not yet written (storage unavailable or full): in the profile, retried first on the next write. */
-  unwritten: StoredEvent[] = [];
-  /** Each unwritten event's JSON text, written as it was ingested (the log stores text; see `recordTexts`). */
-  private unwrittenLines: string[] = [];
+  /**
+   * Accepted events not yet written (storage unavailable or full, or a write under way), each as the
+   * JSON text written as it was ingested (the log stores text; see `recordTexts`): in the profile,
+   * retried first on the next write. The event objects are not kept: a burst waiting for its write
+   * holds one string per event for the young generation's collections to copy, not each event's objects.
+   */
+  unwrittenLines: string[] = [];
+  /** Each unwritten event's timestamp, beside {@link unwrittenLines} (a record keeps its newest). */
+  private unwrittenTs: number[] = [];
   /** Events in the log as far as this tab knows (its own writes and other tabs' messages since the last retention pass). */
   private logEstimate = 0;
   /** Events that happened before this time were erased (here or in another tab) and are not taken any more. */
@@ -371,7 +376,7 @@ export class PersonalizerService implements WorkerApi {
         const removed = store.getMeta(REMOVED_KEY);
         removed.catch(() => undefined);
         // A snapshot is the profile of the log up to `upTo`; it only fits a profile holding nothing else.
-        if (this.engine.profile.eventCount === 0 && this.unwritten.length === 0) await this.restoreSnapshot(store);
+        if (this.engine.profile.eventCount === 0 && this.unwrittenLines.length === 0) await this.restoreSnapshot(store);
         this.removed = readRemoved(await removed);
       }
       await this.catchUp(false);
@@ -610,7 +615,7 @@ export class PersonalizerService implements WorkerApi {
 
   private async saveSnapshot(): Promise<void> {
     // A snapshot holding events the log does not would disagree with it after a reload: wait for them.
-    if (this.unwritten.length > 0 || this.deleted) return;
+    if (this.unwrittenLines.length > 0 || this.deleted) return;
     const store = await this.openedStore();
     if (!store) return;
     await this.tabs!.withLock('snapshot', async () => {
@@ -669,7 +674,7 @@ export class PersonalizerService implements WorkerApi {
     await this.initPromise;
     const now = this.now();
     const ack: TrackAck = { accepted: [], rejected: [], duplicates: 0, durable: true };
-    const fresh: StoredEvent[] = [];
+    const freshTs: number[] = [];
     const freshLines: string[] = [];
     if (!this.writable) {
       // The page never sends events without consent; a stray one is refused, not kept.
@@ -713,17 +718,17 @@ export class PersonalizerService implements WorkerApi {
       ack.accepted.push(r.event.id);
       if (r.duplicate) ack.duplicates++;
       else {
-        fresh.push(r.event);
+        freshTs.push(r.event.ts);
         // Written as text here, inside the slice, rather than copied whole by IndexedDB in one task.
         freshLines.push(JSON.stringify(r.event));
       }
     }
     // Waiting events (an earlier write could not store them, or a write in progress does not hold them)
     // go first: the next write in the queue stores all of them.
-    this.unwritten = this.unwritten.concat(fresh);
+    this.unwrittenTs = this.unwrittenTs.concat(freshTs);
     this.unwrittenLines = this.unwrittenLines.concat(freshLines);
-    const written = this.unwritten.length ? this.serial(() => this.write()) : undefined;
-    if (fresh.length) {
+    const written = this.unwrittenLines.length ? this.serial(() => this.write()) : undefined;
+    if (freshLines.length) {
       this.engine.applyRemoved(this.removed);
       this.scheduleSnapshot();
       if (this.engine.hasLearner()) this.scheduleTrain(TRAIN_WAIT_MS);
@@ -741,9 +746,9 @@ export class PersonalizerService implements WorkerApi {
    * all are durable.
    */
   private async write(): Promise<boolean> {
-    const batch = this.unwritten;
+    const times = this.unwrittenTs;
     const lines = this.unwrittenLines;
-    if (!batch.length) return true;
+    if (!lines.length) return true;
     const store = await this.openedStore();
     if (!store) {
       this.capUnwritten();
@@ -754,19 +759,19 @@ export class PersonalizerService implements WorkerApi {
       const texts = recordTexts(lines);
       let keys: number[];
       try {
-        keys = await store.appendEvents(batch, texts);
+        keys = await store.appendEvents(times, texts);
       } catch (err) {
         if (!isQuotaError(err)) throw err;
-        const room = batch.length;
+        const room = lines.length;
         const { trimOldest } = await import('./retention');
         const { dropped } = await this.tabs!.withLock('log', () => trimOldest(store, Number.POSITIVE_INFINITY, room));
         this.logEstimate = Math.max(0, this.logEstimate - dropped);
-        keys = await store.appendEvents(batch, texts);
+        keys = await store.appendEvents(times, texts);
       }
       // Events ingested while this write committed wait for the next one.
-      this.unwritten = this.unwritten.slice(batch.length);
-      this.unwrittenLines = this.unwrittenLines.slice(batch.length);
-      this.logEstimate += batch.length;
+      this.unwrittenTs = this.unwrittenTs.slice(lines.length);
+      this.unwrittenLines = this.unwrittenLines.slice(lines.length);
+      this.logEstimate += lines.length;
       for (const key of keys) this.applied.add(key);
       for (let i = 0; i < keys.length; i++) this.tabs?.post({ kind: 'events', key: keys[i]!, events: texts[i]! });
       // The batch is durable whatever retention does: a failed trim (or its file not loading) is tried
@@ -794,9 +799,9 @@ export class PersonalizerService implements WorkerApi {
 
   /** Unwritten events are bounded like the log: the oldest go first. */
   private capUnwritten(): void {
-    const over = this.unwritten.length - this.maxEvents;
+    const over = this.unwrittenLines.length - this.maxEvents;
     if (over > 0) {
-      this.unwritten.splice(0, over);
+      this.unwrittenTs.splice(0, over);
       this.unwrittenLines.splice(0, over);
     }
   }
@@ -886,7 +891,7 @@ export class PersonalizerService implements WorkerApi {
     for (const t of [this.snapshotTimer, this.modelTimer, this.trainTimer]) if (t !== undefined) this.timers.clearTimeout(t);
     this.snapshotTimer = this.modelTimer = this.trainTimer = undefined;
     this.engine.reset(this.now());
-    this.unwritten = [];
+    this.unwrittenTs = [];
     this.unwrittenLines = [];
     this.removed = [];
     this.last = undefined;

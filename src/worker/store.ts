@@ -226,19 +226,21 @@ export class Store {
   /**
    * Appends events as batch records of at most {@link BATCH_EVENTS} each, in one transaction (each
    * record in its own task, so a rerank can run between them); resolves with their keys once the
-   * transaction has committed (durable). `texts`: each record's events as {@link recordTexts} writes
-   * them, when the caller has them already (it also tells other tabs of the records in these words).
+   * transaction has committed (durable). `times`: each event's timestamp, in order; `texts`: each
+   * record's events as {@link recordTexts} writes them (the caller tells other tabs of the records in
+   * these words), so the events need not be kept as objects until they are written.
+   * @example await store.appendEvents(events.map((e) => e.ts), recordTexts(events.map((e) => JSON.stringify(e))));
    */
-  async appendEvents(events: readonly StoredEvent[], texts: readonly string[] = recordTexts(events.map((e) => JSON.stringify(e)))): Promise<number[]> {
+  async appendEvents(times: readonly number[], texts: readonly string[]): Promise<number[]> {
     const keys: number[] = [];
-    if (events.length === 0) return keys;
+    if (times.length === 0) return keys;
     const tx = this.db.transaction(['batches', 'meta'], 'readwrite', { durability: 'strict' });
     const meta = tx.objectStore('meta');
     const counts = await meta.get(COUNTS_KEY);
-    for (let at = 0; at < events.length; at += BATCH_EVENTS) {
-      const part = events.slice(at, at + BATCH_EVENTS);
+    for (let at = 0; at < times.length; at += BATCH_EVENTS) {
+      const part = times.slice(at, at + BATCH_EVENTS);
       let lastTs = 0;
-      for (const e of part) lastTs = Math.max(lastTs, e.ts);
+      for (const ts of part) lastTs = Math.max(lastTs, ts);
       const key = await tx.objectStore('batches').add({ lastTs, events: texts[at / BATCH_EVENTS]! });
       keys.push(key);
       // Counted as written, so a trim need not read it back (a corrupt record is left to the trim).

@@ -5,6 +5,7 @@ import type { StoredEvent } from '../../src/core/types';
 import { BATCH_EVENTS, SCHEMA_VERSION, openStore, recordTexts } from '../../src/worker/store';
 import { enforceRetention, trimOldest } from '../../src/worker/retention';
 import { batchEvents, batchText, reviveBatchEvents } from '../../src/core/input/stored';
+import { appendEvents } from './store-helpers';
 
 let n = 0;
 const NOW = 1_800_000_000_000;
@@ -27,8 +28,8 @@ describe('store', () => {
 
   it('round-trips events in batches, profile, model and meta records', async () => {
     const store = await openStore(fresh());
-    await store.appendEvents([ev(2), ev(1)]);
-    await store.appendEvents([ev(3)]);
+    await appendEvents(store, [ev(2), ev(1)]);
+    await appendEvents(store, [ev(3)]);
     expect((await store.readEvents(NOW)).map((e) => e.id)).toEqual(['e1', 'e2', 'e3']);
     expect(await store.readEvents(NOW)).toHaveLength(3);
     await store.putProfile({ v: 3, value: { a: 1 }, savedAt: 5 });
@@ -72,7 +73,7 @@ describe('store', () => {
     const store = await openStore(fresh());
     const t0 = 1_700_000_000_000;
     const day = 86_400_000;
-    for (let b = 0; b < 10; b++) await store.appendEvents(Array.from({ length: 10 }, (_, i) => ev(b * 10 + i, t0 + (b * 10 + i) * day)));
+    for (let b = 0; b < 10; b++) await appendEvents(store, Array.from({ length: 10 }, (_, i) => ev(b * 10 + i, t0 + (b * 10 + i) * day)));
     // Age: keep events from the last 50 days before now = t0 + 99 days.
     expect(await enforceRetention(store, 1000, 50 * day, t0 + 99 * day)).toEqual({ dropped: 49, remaining: 51 });
     expect(await enforceRetention(store, 20, 1000 * day, t0 + 99 * day)).toEqual({ dropped: 31, remaining: 20 });
@@ -90,9 +91,9 @@ describe('store batch counts (retention as the log grows)', () => {
     const store = await openStore(fresh());
     // A full pass (start-up retention) records the counts; every write adds its own.
     expect(await enforceRetention(store, 1000, 1e15, NOW)).toEqual({ dropped: 0, remaining: 0 });
-    await store.appendEvents(batch(0, 4));
-    const k2 = (await store.appendEvents(batch(4, 3)))[0]!;
-    await store.appendEvents(batch(7, 3));
+    await appendEvents(store, batch(0, 4));
+    const k2 = (await appendEvents(store, batch(4, 3)))[0]!;
+    await appendEvents(store, batch(7, 3));
     // 10 events in batches of 4, 3, 3: down to 5 drops the first batch whole and one of the second.
     expect(await trimOldest(store, 5)).toEqual({ dropped: 5, remaining: 5 });
     expect(await ids(store)).toEqual(['e5', 'e6', 'e7', 'e8', 'e9']);
@@ -110,7 +111,7 @@ describe('store batch counts (retention as the log grows)', () => {
   it('a write of more than BATCH_EVENTS events is stored as several records in one transaction, all counted', async () => {
     const store = await openStore(fresh());
     expect(await enforceRetention(store, 1e6, 1e15, NOW)).toEqual({ dropped: 0, remaining: 0 });
-    const keys = await store.appendEvents(batch(0, BATCH_EVENTS * 2 + 1));
+    const keys = await appendEvents(store, batch(0, BATCH_EVENTS * 2 + 1));
     expect(keys).toHaveLength(3);
     const read = await store.readBatchesAfter(undefined, NOW);
     expect(read.batches.map((b) => b.events.length)).toEqual([BATCH_EVENTS, BATCH_EVENTS, 1]);
@@ -123,7 +124,7 @@ describe('store batch counts (retention as the log grows)', () => {
     const store = await openStore(fresh());
     await store.db.add('batches', { lastTs: 0, events: batch(0, 3) });
     await store.db.add('batches', { lastTs: 0, events: batch(3, 2) });
-    await store.appendEvents(batch(5, 2));
+    await appendEvents(store, batch(5, 2));
     expect(await trimOldest(store, 3)).toEqual({ dropped: 4, remaining: 3 });
     expect(await ids(store)).toEqual(['e4', 'e5', 'e6']);
     store.close();
@@ -131,9 +132,9 @@ describe('store batch counts (retention as the log grows)', () => {
 
   it('readBatchesAfter does not read batches the caller already applied, and says the newest key', async () => {
     const store = await openStore(fresh());
-    const k1 = (await store.appendEvents(batch(0, 2)))[0]!;
-    const k2 = (await store.appendEvents(batch(2, 2)))[0]!;
-    const k3 = (await store.appendEvents(batch(4, 1)))[0]!;
+    const k1 = (await appendEvents(store, batch(0, 2)))[0]!;
+    const k2 = (await appendEvents(store, batch(2, 2)))[0]!;
+    const k3 = (await appendEvents(store, batch(4, 1)))[0]!;
     const read = await store.readBatchesAfter(undefined, NOW, new Set([k1, k3]));
     expect(read.batches.map((b) => b.id)).toEqual([k2]);
     expect(read.lastKey).toBe(k3);
@@ -148,7 +149,7 @@ describe('batch records as JSON text (schema 3)', () => {
   it('writes each record\'s events as one JSON array text, from the texts the caller gives', async () => {
     const store = await openStore(fresh());
     const events = [ev(1), ev(2)];
-    await store.appendEvents(events, recordTexts(events.map((e) => JSON.stringify(e))));
+    await store.appendEvents(events.map((e) => e.ts), recordTexts(events.map((e) => JSON.stringify(e))));
     const [record] = await store.db.getAll('batches');
     expect(typeof record!.events).toBe('string');
     expect(JSON.parse(record!.events as string)).toEqual(events);
@@ -167,7 +168,7 @@ describe('batch records as JSON text (schema 3)', () => {
     v2.close();
     const store = await openStore(name);
     expect(store.db.version).toBe(SCHEMA_VERSION);
-    await store.appendEvents([ev(4), ev(5), ev(6)]);
+    await appendEvents(store, [ev(4), ev(5), ev(6)]);
     expect(await ids(store)).toEqual(['e1', 'e2', 'e3', 'e4', 'e5', 'e6']);
     // Front trims keep each record's own form: the array stays an array, the text stays text.
     expect(await trimOldest(store, 4)).toEqual({ dropped: 2, remaining: 4 });
@@ -203,8 +204,8 @@ describe('store upgrades from an empty version-1 database', () => {
 describe('store faults', () => {
   it('trimOldest(Infinity, n) (room on a full disk) removes exactly n of the oldest events, whole batches first', async () => {
     const store = await openStore(fresh());
-    await store.appendEvents([ev(1), ev(2), ev(3)]);
-    await store.appendEvents([ev(4), ev(5)]);
+    await appendEvents(store, [ev(1), ev(2), ev(3)]);
+    await appendEvents(store, [ev(4), ev(5)]);
     expect(await trimOldest(store, Number.POSITIVE_INFINITY, 4)).toEqual({ dropped: 4, remaining: 1 });
     expect((await store.readEvents(NOW)).map((e) => e.id)).toEqual(['e5']);
     expect((await trimOldest(store, Number.POSITIVE_INFINITY, 10)).dropped).toBe(1);
@@ -215,7 +216,7 @@ describe('store faults', () => {
   it('readers skip and count unreadable rows; retention neither throws on them nor counts them', async () => {
     const name = fresh();
     const store = await openStore(name);
-    await store.appendEvents([ev(1), ev(2)]);
+    await appendEvents(store, [ev(1), ev(2)]);
     await store.db.add('batches', { lastTs: 0, events: 'junk' } as never);
     await store.db.add('batches', { lastTs: 0, events: [null, { type: 'view' }, ev(3)] } as never);
     const read = await store.readBatchesAfter(undefined, NOW);
