@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { FEATURE_DIM, FEATURE_INDEX, FEATURES, features } from '../../src/core/model/features';
 import { FEATURE_DOCS } from '../../src/core/model/feature-docs';
-import { applyEvents, emptyProfile, type Profile } from '../../src/core/profile/profile';
+import { applyEventMut, applyEvents, cloneProfile, emptyProfile, type Profile } from '../../src/core/profile/profile';
+import { applyRemovedInterests } from '../../src/core/privacy/interests';
 import type { Candidate, ItemFeatures, StoredEvent } from '../../src/core/types';
 import { ev, HOUR, randomEvents, T0 } from './profile-helpers';
 
@@ -15,6 +16,9 @@ function row(profile: Profile, candidates: readonly Candidate[], i: number, now:
   for (const f of FEATURES) out[f.name] = X[i * FEATURE_DIM + F[f.name]!]!;
   return out;
 }
+
+/** The top level of the profile's most recent category. */
+const categoryOf = (p: Profile): string => p.recentCategories[0]!.split('/')[0]!;
 
 const profileOf = (events: readonly StoredEvent[], now: number): Profile => applyEvents(emptyProfile(T0), events, now);
 
@@ -317,6 +321,42 @@ describe('features', () => {
       const got = X.subarray(i * FEATURE_DIM, (i + 1) * FEATURE_DIM);
       for (let j = 0; j < FEATURE_DIM; j++) if (j !== server) expect(got[j], `row ${i} ${FEATURES[j]!.name}`).toBe(alone[j]);
     });
+  });
+
+  it('reads the per-profile tables of a profile that changed as a fresh copy of it would (never a stale table)', () => {
+    const p = busy();
+    let now = p.lastTs! + HOUR;
+    const others = randomEvents(40, 5, { start: T0 - 2 * DAY }).filter((e) => e.item);
+    // Every other event's item carries a related list pointing at the other items.
+    const events = randomEvents(60, 9, { start: now }).map((e, i) =>
+      e.item && i % 2 === 0 ? { ...e, item: { ...e.item, related: [1, 2, 3].map((j) => ({ id: others[(i * 7 + j) % others.length]!.item!.id, score: j / 4 })) } } : e,
+    );
+    // Candidates that hit every table: recent items, their related lists, recent categories, embeddings.
+    const list: Candidate[] = [...events, ...others].filter((e) => e.item).map((e) => ({ ...e.item! }));
+    // An uncached computation: a copy of the profile is a new object, with no tables built for it yet.
+    const expectFresh = (why: string): void => {
+      const got = Array.from(features(p, list, { now }));
+      expect(got, why).toEqual(Array.from(features(cloneProfile(p), list, { now })));
+    };
+    features(p, list, { now });
+    expectFresh('unchanged');
+    for (const e of events.slice(0, 30)) {
+      applyEventMut(p, e, e.ts);
+      now = e.ts + 1000;
+      expectFresh(`after ${e.type} of ${e.item?.id}`);
+    }
+    // Edits made outside the reducer, in place.
+    p.recent.reverse();
+    expectFresh('recent items reordered in place');
+    p.recentCategories.splice(1, 1);
+    expectFresh('a recent category removed in place');
+    const related = p.recentRelated[0]!;
+    p.recentRelated[0] = [related[0], related[1].slice(1), related[2].slice(1)];
+    expectFresh('a recent related list replaced');
+    p.embeddings[0] = [p.embeddings[0]![0], p.embeddings[0]![1].map((x) => -x)];
+    expectFresh('a recent embedding replaced');
+    applyRemovedInterests(p, [{ kind: 'category', key: categoryOf(p), at: now }]);
+    expectFresh('a removed category interest');
   });
 
   it('reuses an output buffer and clears stale values', () => {

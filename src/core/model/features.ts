@@ -5,7 +5,8 @@
  * learner from the prior and replays the retained event log).
  *
  * Every feature is bounded (roughly [-1, 1] or [0, 1]) and missing candidate fields give 0 (neutral),
- * never NaN. Per-list work (profile totals, recent embeddings, context) is done once per call.
+ * never NaN. Per-list work (profile totals, context) is done once per call; what the profile's recent
+ * lists give (recent items, categories, related lists, embeddings) once per state of those lists.
  */
 import {
   affinityTotals,
@@ -190,6 +191,68 @@ function norm(e: readonly number[]): number {
   return n;
 }
 
+/**
+ * What the features read of the profile's recent lists, the same for every candidate and every call
+ * until those lists change (built by {@link recentTables}): recent categories by event order, every
+ * level of each path, key → 0.8^(steps back); what the recent items' own related lists point at,
+ * candidate key → recency-weighted score; recent items by event order, key → 0.8^(steps back), and
+ * the same as two parallel arrays; the recent embeddings' norms and recency weights (0.7^r), and the
+ * weights' sum.
+ */
+type RecentTables = readonly [
+  catRank: ReadonlyMap<string, number>,
+  relatedBack: ReadonlyMap<string, number>,
+  recentRank: ReadonlyMap<string, number>,
+  recentKeys: readonly string[],
+  recentWeights: readonly number[],
+  recentNorms: readonly number[],
+  recentW: readonly number[],
+  recentWsum: number,
+];
+
+/** Each profile's tables as last built, with the entries they were built from (see {@link recentTables}). */
+const tablesOf = new WeakMap<Profile, readonly [from: readonly unknown[], tables: RecentTables]>();
+
+/**
+ * The per-profile lookup tables ({@link RecentTables}): the ones last built for this profile when
+ * every entry they read is the same, else new ones. The entries are compared by reference: recent
+ * items and categories one by one (the profile edits those lists in place), related lists and
+ * embeddings by array (the profile replaces those, never edits them).
+ */
+function recentTables(profile: Profile): RecentTables {
+  const recent = profile.embeddings;
+  // 0 between the lists, which hold only strings and arrays, so no entry moves from one to the other unseen.
+  const from: unknown[] = [...profile.recent, 0, ...profile.recentCategories, 0];
+  for (const r of profile.recentRelated) from.push(r[1], r[2]);
+  for (const r of recent) from.push(0, r[1]);
+  const cached = tablesOf.get(profile);
+  if (cached !== undefined && cached[0].length === from.length && cached[0].every((x, i) => x === from[i])) return cached[1];
+  const catRank = new Map<string, number>();
+  profile.recentCategories.forEach((path, k) => {
+    for (const key of categoryKeys(path)) if (!catRank.has(key)) catRank.set(key, 0.8 ** k);
+  });
+  const relatedBack = new Map<string, number>();
+  profile.recentRelated.forEach(([, ids, scores], k) => {
+    const w = 0.8 ** k;
+    for (let j = 0; j < ids.length; j++) relatedBack.set(ids[j]!, (relatedBack.get(ids[j]!) ?? 0) + w * (scores[j] ?? 0));
+  });
+  const recentRank = new Map<string, number>();
+  const recentKeys: string[] = [];
+  const recentWeights: number[] = [];
+  profile.recent.forEach((key, k) => {
+    if (recentRank.has(key)) return;
+    recentRank.set(key, 0.8 ** k);
+    recentKeys.push(key);
+    recentWeights.push(0.8 ** k);
+  });
+  const recentW = recent.map((_, r) => 0.7 ** r);
+  let recentWsum = 0;
+  for (const w of recentW) recentWsum += w;
+  const t: RecentTables = [catRank, relatedBack, recentRank, recentKeys, recentWeights, recent.map(([, e]) => norm(e)), recentW, recentWsum];
+  tablesOf.set(profile, [from, t]);
+  return t;
+}
+
 /** Number of `/`-separated segments of a category path, empty ones included (`split('/').length`). */
 function segments(path: string): number {
   let n = 1;
@@ -268,27 +331,7 @@ export function features(
   const globalBand = priceBand(profile);
   const intervals = profile.purchases.intervalCount;
   const repurchaseMs = intervals > 0 ? Math.max(DAY_MS, profile.purchases.intervalSum / intervals) : DEFAULT_REPURCHASE_MS;
-  // Recent categories by event order, every level of each path: key → 0.8^(steps back).
-  const catRank = new Map<string, number>();
-  profile.recentCategories.forEach((path, k) => {
-    for (const key of categoryKeys(path)) if (!catRank.has(key)) catRank.set(key, 0.8 ** k);
-  });
-  // What the recent items' own related lists point at: candidate key → recency-weighted score.
-  const relatedBack = new Map<string, number>();
-  profile.recentRelated.forEach(([, ids, scores], k) => {
-    const w = 0.8 ** k;
-    for (let j = 0; j < ids.length; j++) relatedBack.set(ids[j]!, (relatedBack.get(ids[j]!) ?? 0) + w * (scores[j] ?? 0));
-  });
-  // Recent items by event order: key → 0.8^(steps back), and the same as two parallel arrays.
-  const recentRank = new Map<string, number>();
-  const recentKeys: string[] = [];
-  const recentWeights: number[] = [];
-  profile.recent.forEach((key, k) => {
-    if (recentRank.has(key)) return;
-    recentRank.set(key, 0.8 ** k);
-    recentKeys.push(key);
-    recentWeights.push(0.8 ** k);
-  });
+  const [catRank, relatedBack, recentRank, recentKeys, recentWeights, recentNorms, recentW, recentWsum] = recentTables(profile);
   const logN = Math.log1p(n);
   // Lookup tables filled as the list is read: each distinct category, brand and tag once per call.
   const categories = new Map<string, CategoryRow>();
@@ -301,11 +344,6 @@ export function features(
   const tagScratch: TagAffinity = { sum: 0, mean: 0, max: 0, matched: 0 };
   const memScratch = {} as ItemMemory;
   const memoryFactor = longFactor(profile, now);
-  // The recent embeddings' norms and recency weights, the same for every candidate.
-  const recentNorms = recent.map(([, e]) => norm(e));
-  const recentW = recent.map((_, r) => 0.7 ** r);
-  let recentWsum = 0;
-  for (const w of recentW) recentWsum += w;
 
   for (let i = 0; i < n; i++) {
     const c = candidates[i]!;
