@@ -421,7 +421,8 @@ export class Engine {
     };
     let scored: { cands: Candidate[]; X: Float32Array; taste?: Float64Array | undefined } | undefined;
     const learner = this.learner;
-    const weights = this.scoringWeights();
+    // Read only without a learner (the learner's own weights() is a copy).
+    const weights = this.weights;
     const profile = this.profile;
     const scorer: PersonalScorer = {
       score: (cands, r, explore) => {
