@@ -108,8 +108,6 @@ export interface TasteState {
 }
 
 const FAMILY_OF_PREFIX: Record<string, TasteFamily> = { i: 'item', b: 'brand', c: 'category', t: 'tags' };
-/** Token prefix → the slot of the feature family a reason speaks of (in {@link FEATURE_FAMILIES}). */
-const REASON_SLOT: Record<string, number> = { i: FAMILY_INDEX.item, b: FAMILY_INDEX.brand, c: FAMILY_INDEX.category, t: FAMILY_INDEX.tags };
 const MAX_TAGS = 32;
 /** Most extra forgetting one surprising list can add, in lists (past it everything is forgotten anyway). */
 const MAX_EXTRA_LISTS = 50;
@@ -154,6 +152,19 @@ function collectTokens(c: Candidate, out: string[]): string[] {
   }
   return out;
 }
+
+/**
+ * What one scoring pass looked up, by the raw strings a list repeats: the means of the weights of a
+ * brand's token and of a category's level tokens (those the model holds, in token order), and each
+ * tag's token with its weight's mean (undefined: no weight). Valid while the model does not change.
+ */
+interface Lookups {
+  brands: Map<string, readonly number[]>;
+  categories: Map<string, readonly number[]>;
+  tags: Map<string, readonly [token: string | undefined, mean: number | undefined]>;
+}
+
+const lookups = (): Lookups => ({ brands: new Map(), categories: new Map(), tags: new Map() });
 
 /** The unit-length embedding of an item, or undefined when it has none (or a zero one). */
 function unitEmbedding(c: Candidate, dim: number): Float64Array | undefined {
@@ -294,7 +305,8 @@ export class TasteModel {
     byFamily?.fill(0, 0, cands.length * f);
     // Nothing learnt yet (no list with an action): every score is 0.
     if (this.tokens.size === 0 && this.embMean.length === 0 && this.dense[Z] === 0 && this.dense[Z2] === 0) return out;
-    for (let i = 0; i < cands.length; i++) out[i] = this.scoreOne(cands[i]!, byFamily, i * f);
+    const seen = lookups();
+    for (let i = 0; i < cands.length; i++) out[i] = this.scoreOne(cands[i]!, byFamily, i * f, seen);
     return out;
   }
 
@@ -303,26 +315,59 @@ export class TasteModel {
    * by {@link FEATURE_FAMILIES}; zeros by default, so each family is its own terms summed in order).
    */
   contributions(c: Candidate, out: Float64Array = new Float64Array(FEATURE_FAMILIES.length)): Float64Array {
-    this.scoreOne(c, out, 0);
+    this.scoreOne(c, out, 0, lookups());
     return out;
   }
 
   /**
    * One item's residual score: its attributes' weights in token order, its embedding's and its price
-   * terms. With `byFamily`, each term is also added into `byFamily[at + family slot]`.
+   * terms. With `byFamily`, each term is also added into `byFamily[at + family slot]`. `seen` holds
+   * what this call already looked up for the raw brand, category and tag strings (see {@link Lookups}).
    */
-  private scoreOne(c: Candidate, byFamily: Float64Array | undefined, at: number): number {
-    const tokens = this.scratch;
-    tokens.length = 0;
-    collectTokens(c, tokens);
+  private scoreOne(c: Candidate, byFamily: Float64Array | undefined, at: number, seen: Lookups): number {
     let s = 0;
-    for (let j = 0; j < tokens.length; j++) {
-      const t = tokens[j]!;
-      const w = this.weightOf(t);
-      if (!w) continue;
+    const w = this.weightOf(itemToken(c.id));
+    if (w) {
       const m = this.meanNow(w);
       s += m;
-      if (byFamily) byFamily[at + REASON_SLOT[t[0]!]!]! += m;
+      if (byFamily) byFamily[at + FAMILY_INDEX.item]! += m;
+    }
+    if (c.brand) {
+      let means = seen.brands.get(c.brand);
+      if (means === undefined) seen.brands.set(c.brand, (means = this.means([brandToken(c.brand)])));
+      for (let j = 0; j < means.length; j++) {
+        s += means[j]!;
+        if (byFamily) byFamily[at + FAMILY_INDEX.brand]! += means[j]!;
+      }
+    }
+    if (c.category) {
+      let means = seen.categories.get(c.category);
+      if (means === undefined) seen.categories.set(c.category, (means = this.means(categoryTokens(c.category))));
+      for (let j = 0; j < means.length; j++) {
+        s += means[j]!;
+        if (byFamily) byFamily[at + FAMILY_INDEX.category]! += means[j]!;
+      }
+    }
+    if (c.tags) {
+      // Each distinct tag token once, as tasteTokens lists them.
+      const tokens = this.scratch;
+      tokens.length = 0;
+      const n = Math.min(c.tags.length, MAX_TAGS);
+      for (let i = 0; i < n; i++) {
+        const raw = c.tags[i]!;
+        let tag = seen.tags.get(raw);
+        if (tag === undefined) {
+          const k = tagToken(raw);
+          const tw = k ? this.weightOf(k) : undefined;
+          seen.tags.set(raw, (tag = [k, tw ? this.meanNow(tw) : undefined]));
+        }
+        const [k, m] = tag;
+        if (!k || tokens.indexOf(k) >= 0) continue;
+        tokens.push(k);
+        if (m === undefined) continue;
+        s += m;
+        if (byFamily) byFamily[at + FAMILY_INDEX.tags]! += m;
+      }
     }
     if (this.embMean.length) {
       const e = this.embeddingScore(c);
@@ -332,6 +377,16 @@ export class TasteModel {
     const p = this.priceScore(c);
     if (byFamily) byFamily[at + FAMILY_INDEX.price]! += p;
     return s + p;
+  }
+
+  /** The means now of the weights the model holds for `tokens` (in order; tokens without one are left out). */
+  private means(tokens: readonly (string | undefined)[]): number[] {
+    const out: number[] = [];
+    for (const t of tokens) {
+      const w = t ? this.weightOf(t) : undefined;
+      if (w) out.push(this.meanNow(w));
+    }
+    return out;
   }
 
   /** The weight of a token the model may use (none for an interest the shopper removed). */
