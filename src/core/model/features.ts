@@ -177,20 +177,6 @@ function relatedIndex(related: readonly RelatedItem[], recentCount: number): Map
   return index;
 }
 
-/** Euclidean norm of each recent embedding (the profile replaces an embedding, never edits it). */
-const norms = new WeakMap<readonly number[], number>();
-
-function norm(e: readonly number[]): number {
-  let n = norms.get(e);
-  if (n === undefined) {
-    n = 0;
-    for (const x of e) n += x * x;
-    n = Math.sqrt(n);
-    norms.set(e, n);
-  }
-  return n;
-}
-
 /**
  * What the features read of the profile's recent lists, the same for every candidate and every call
  * until those lists change (built by {@link recentTables}): recent categories by event order, every
@@ -248,7 +234,7 @@ function recentTables(profile: Profile): RecentTables {
   const recentW = recent.map((_, r) => 0.7 ** r);
   let recentWsum = 0;
   for (const w of recentW) recentWsum += w;
-  const t: RecentTables = [catRank, relatedBack, recentRank, recentKeys, recentWeights, recent.map(([, e]) => norm(e)), recentW, recentWsum];
+  const t: RecentTables = [catRank, relatedBack, recentRank, recentKeys, recentWeights, recent.map(([, e]) => Math.sqrt(e.reduce((n, x) => n + x * x, 0))), recentW, recentWsum];
   tablesOf.set(profile, [from, t]);
   return t;
 }
