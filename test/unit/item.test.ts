@@ -164,6 +164,9 @@ describe('isCleanItem: an item already in the reader\'s form', () => {
       { ...clean, price: null },
       { ...clean, price: undefined },
       { ...clean, extra: 1 },
+      { ...clean, related: [{ id: 'b' }] },
+      { ...clean, related: [{ id: 'b', score: 0.5, extra: 1 }] },
+      { ...clean, related: [{ id: 'b', extra: 0.5 }] },
       JSON.parse('{"id": "a", "__proto__": {"pinned": true}}'),
       Object.assign(Object.create({ pinned: true }), { id: 'a' }),
       Object.assign(Object.create(null), { id: 'a' }),
@@ -171,6 +174,20 @@ describe('isCleanItem: an item already in the reader\'s form', () => {
     ]) {
       expect(isCleanItem(almost, true)).toBe(false);
     }
+    expect(isCleanItem({ ...clean, related: [{ score: 0.5, id: 'b' }] }, true)).toBe(true);
+  });
+
+  it('vouches for nothing while Object.prototype has an enumerable key of its own (the reader copies then)', () => {
+    const clean = { id: 'a', related: [{ id: 'b', score: 0.5 }] };
+    const proto = Object.prototype as Record<string, unknown>;
+    try {
+      proto.polluted = 1;
+      expect(isCleanItem(clean, true)).toBe(false);
+      expect(isCleanItem({ id: 'a' }, true)).toBe(false);
+    } finally {
+      delete proto.polluted;
+    }
+    expect(isCleanItem(clean, true)).toBe(true);
   });
 });
 

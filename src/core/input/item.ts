@@ -311,8 +311,11 @@ function isCleanId(v: unknown): v is string {
 /** A plain object whose own keys are exactly `id` and `score`, as {@link readRelated} builds them. */
 function isCleanRelated(r: unknown): boolean {
   if (typeof r !== 'object' || r === null || Object.getPrototypeOf(r) !== Object.prototype) return false;
-  const keys = Object.keys(r);
-  if (keys.length !== 2 || !((keys[0] === 'id' && keys[1] === 'score') || (keys[0] === 'score' && keys[1] === 'id'))) return false;
+  // A for-in over a plain object lists its own enumerable keys, as Object.keys does, without an array
+  // of them (and any key an edited Object.prototype adds only makes the entry not clean).
+  let keys = 0;
+  for (const key in r) if (++keys > 2 || (key !== 'id' && key !== 'score')) return false;
+  if (keys !== 2) return false;
   const { id, score } = r as { id?: unknown; score?: unknown };
   return isCleanId(id) && typeof score === 'number' && score > 0 && score <= 1;
 }
@@ -331,11 +334,11 @@ export function isCleanItem(raw: unknown, flags: boolean): raw is Candidate {
   if (!isRecord(raw) || Object.getPrototypeOf(raw) !== Object.prototype) return false;
   const item = raw as Partial<Record<keyof Candidate, unknown>>;
   let hasId = false;
-  // Own enumerable keys: the only ones a structured clone has. Each is read by name once known to be
-  // own (a named read costs less than one by a computed key).
-  const keys = Object.keys(raw);
-  for (let k = 0; k < keys.length; k++) {
-    switch (keys[k]) {
+  // Own enumerable keys: the only ones a structured clone has (a for-in lists them without an array of
+  // them; a key an edited Object.prototype adds is unknown, so not clean). Each is read by name once
+  // known to be own (a named read costs less than one by a computed key).
+  for (const key in raw) {
+    switch (key) {
       case 'id':
         if (!isCleanId(item.id)) return false;
         hasId = true;
