@@ -130,7 +130,7 @@ function trimList(list: ShownList): void {
   const used = new Set<number>();
   for (let k = 0; k < shown.length; k++) {
     const i = shown[k]!;
-    for (let j = 0, a = i * d, b = k * d; j < d; j++) X[b + j] = from[a + j]!;
+    X.set(from.subarray(i * d, i * d + d), k * d);
     if (list.used.has(i)) used.add(k);
   }
   list.candidates = shown.map((i) => list.candidates[i]!);
