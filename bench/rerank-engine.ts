@@ -11,9 +11,10 @@
  *    trees, the hashes must match: a faster engine that ranks differently is not this bench's goal.
  *    `--hashes` prints one hash per case, to find the first that differs.
  * 2. **Speed.** The browser benchmark's shopper (300 events, learner attached) reranks the first 200
- *    and all 1,000 candidates of its catalogue, each call on a fresh structured clone passed as owned
- *    (as the worker receives and passes it), with the learner trained between calls as the worker
- *    does; p50 / p99 of the whole `Engine.rerank` call (wall clock; and the process's CPU time per
+ *    and all 1,000 candidates of its catalogue, each call on a fresh list as the worker receives it:
+ *    packed by the tree's own `packCandidates`, structured-cloned and unpacked by its `unpackCandidates`
+ *    (`--objects`: a structured clone of the objects, as a list that could not be packed arrives), passed
+ *    as owned, with the learner trained between calls as the worker does; p50 / p99 of the whole `Engine.rerank` call (wall clock; and the process's CPU time per
  *    call, which other jobs on a shared machine inflate less, though it counts the collector's helper
  *    threads too).
  *
@@ -36,6 +37,7 @@ const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const printHashes = args.includes('--hashes');
 const checkOnly = args.includes('--check');
+const asObjects = args.includes('--objects');
 const refArg = args.find((a) => a.startsWith('--ref='));
 const here = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const NOW = Date.UTC(2026, 10, 30, 12);
@@ -48,6 +50,8 @@ interface Tree {
   createLearner: typeof CreateLearner;
   createRng: typeof CreateRng;
   featureSchemaVersion: number;
+  /** A list as the tree's worker receives it (see the speed part above). */
+  arrive: (list: readonly Candidate[]) => unknown;
 }
 
 async function loadTree(root: string, name: string): Promise<Tree> {
@@ -56,7 +60,15 @@ async function loadTree(root: string, name: string): Promise<Tree> {
   const learner = (await import(url('src/core/model/learner.ts'))) as typeof import('../src/core/model/learner');
   const rng = (await import(url('src/core/util/rng.ts'))) as typeof import('../src/core/util/rng');
   const features = (await import(url('src/core/model/features.ts'))) as typeof import('../src/core/model/features');
-  return { name, Engine: engine.Engine, createLearner: learner.createLearner, createRng: rng.createRng, featureSchemaVersion: features.FEATURE_SCHEMA_VERSION };
+  const packed = (await import(url('src/core/input/packed.ts'))) as typeof import('../src/core/input/packed');
+  const arrive = asObjects
+    ? (list: readonly Candidate[]) => structuredClone(list)
+    : (list: readonly Candidate[]) => {
+        const p = packed.packCandidates(list);
+        if (!p) throw new Error(`${name}: the bench list could not be packed`);
+        return packed.unpackCandidates(structuredClone(p));
+      };
+  return { name, Engine: engine.Engine, createLearner: learner.createLearner, createRng: rng.createRng, featureSchemaVersion: features.FEATURE_SCHEMA_VERSION, arrive };
 }
 
 const catalogue = benchCandidates(1000, 1);
@@ -160,7 +172,7 @@ function speed(trees: Tree[], n: number): Map<string, { wall: { p50: number; p99
   });
   for (let i = 0; i < WARMUP + ITERS; i++) {
     for (const x of i % 2 === 0 ? engines : [...engines].reverse()) {
-      const input = structuredClone(list);
+      const input = x.t.arrive(list);
       const c0 = process.cpuUsage();
       const t0 = performance.now();
       x.e.rerank(input, { slot: 'bench' }, x.rng, NOW, () => performance.now(), true);
@@ -179,7 +191,7 @@ function speed(trees: Tree[], n: number): Map<string, { wall: { p50: number; p99
 async function main(): Promise<void> {
   const trees = [await loadTree(here, 'this tree')];
   if (refArg) trees.push(await loadTree(resolve(refArg.slice('--ref='.length)), 'ref'));
-  console.log(`rerank-engine bench: Node ${process.version}, ${quick ? 'quick' : 'full'} run, load ${loadavg()[0]!.toFixed(1)}`);
+  console.log(`rerank-engine bench: Node ${process.version}, ${quick ? 'quick' : 'full'} run, lists ${asObjects ? 'as structured-cloned objects' : 'packed and unpacked'}, load ${loadavg()[0]!.toFixed(1)}`);
   const hashes = trees.map((t) => {
     const d = determinism(t);
     console.log(`determinism (${t.name}): ${d.cases.length} cases, hash ${d.all}`);
