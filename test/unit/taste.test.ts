@@ -29,6 +29,39 @@ describe('taste model', () => {
     ]);
   });
 
+  it('scores each item by exactly the tokens tasteTokens lists, in its order, family by family', () => {
+    // A model holding a weight for some of the tokens the list below has, each mean a distinct value.
+    const held = ['i:a', 'i:c', 'b:acme', 'b:globex', 'c:home', 'c:home/kitchen', 'c:beauty/lips', 't:matte', 't:red', 't:t3', 't:t40'];
+    const state = { v: 2, lists: 4, clock: 4, tokens: held.map((t, k) => [t, 0.1 * (k + 1) + 1 / (k + 3), 1, 4]), embMean: [], embVar: [], embLists: 4, dense: [0, 0, 0], denseVar: [1, 1, 1], denseLists: 4, priceCentre: null };
+    const m = TasteModel.fromState(state, TASTE_SETTINGS);
+    const means = new Map(state.tokens.map(([t, mean]) => [t as string, mean as number]));
+    const many = Array.from({ length: 45 }, (_, k) => `t${k}`);
+    const list: Candidate[] = [
+      { id: 'a', brand: ' Acme ', category: 'home/kitchen', tags: ['matte', 'Matte', 'red', 'MATTE '] },
+      { id: 'b', brand: 'acme', category: 'home/kitchen/pans', tags: ['red', 'blue'] },
+      { id: 'c', brand: 'Globex', category: 'beauty/lips', tags: many },
+      { id: 'd', category: 'home', tags: [...many].reverse() },
+      { id: 'e' },
+    ];
+    const f = FEATURE_FAMILIES.length;
+    const slot: Record<string, number> = { i: FAMILY_INDEX.item, b: FAMILY_INDEX.brand, c: FAMILY_INDEX.category, t: FAMILY_INDEX.tags };
+    const rows = new Float64Array(list.length * f);
+    const scores = m.score(list, rows);
+    list.forEach((c, i) => {
+      const want = new Float64Array(f);
+      let sum = 0;
+      for (const t of tasteTokens(c)) {
+        const mean = means.get(t);
+        if (mean === undefined) continue;
+        sum += mean;
+        want[slot[t[0]!]!]! += mean;
+      }
+      expect([...m.contributions(c)]).toEqual([...want]);
+      expect([...rows.subarray(i * f, i * f + f)]).toEqual([...want]);
+      expect(scores[i]).toBe(Math.fround(sum));
+    });
+  });
+
   it('a fresh model scores every item 0, so attaching it changes no order', () => {
     const m = new TasteModel(TASTE_SETTINGS);
     expect([...m.score([item('a', ['x']), item('b', ['y'])])]).toEqual([0, 0]);

@@ -130,14 +130,15 @@ const tagToken = memo((tag) => {
   return k ? `t:${k}` : undefined;
 });
 
-/** Attribute keys of an item, each with its family's prefix (`i:` item, `b:` brand, `c:` category level, `t:` tag). */
+/**
+ * Attribute keys of an item, each with its family's prefix (`i:` item, `b:` brand, `c:` category
+ * level, `t:` tag): the item's, its brand's, its category's levels, then its first {@link MAX_TAGS}
+ * tags' without repeats. Scoring (`scoreOne`) walks the same tokens in the same order by the raw
+ * strings they come from, to look each string up once per list: a change here goes there too
+ * (`taste.test.ts` checks the two agree).
+ */
 export function tasteTokens(c: Candidate): readonly string[] {
-  return collectTokens(c, []);
-}
-
-/** {@link tasteTokens} appended to `out` (an empty array; scoring passes one it reuses). */
-function collectTokens(c: Candidate, out: string[]): string[] {
-  out.push(itemToken(c.id));
+  const out: string[] = [itemToken(c.id)];
   const b = c.brand ? brandToken(c.brand) : undefined;
   if (b) out.push(b);
   if (c.category) for (const k of categoryTokens(c.category)) out.push(k);
@@ -320,8 +321,8 @@ export class TasteModel {
   }
 
   /**
-   * One item's residual score: its attributes' weights in token order, its embedding's and its price
-   * terms. With `byFamily`, each term is also added into `byFamily[at + family slot]`. `seen` holds
+   * One item's residual score: its attributes' weights in {@link tasteTokens} order, its embedding's
+   * and its price terms. With `byFamily`, each term is also added into `byFamily[at + family slot]`. `seen` holds
    * what this call already looked up for the raw brand, category and tag strings (see {@link Lookups}).
    */
   private scoreOne(c: Candidate, byFamily: Float64Array | undefined, at: number, seen: Lookups): number {
@@ -349,7 +350,7 @@ export class TasteModel {
       }
     }
     if (c.tags) {
-      // Each distinct tag token once, as tasteTokens lists them.
+      // Each distinct tag token of the first MAX_TAGS once, as tasteTokens lists them.
       const tokens = this.scratch;
       tokens.length = 0;
       const n = Math.min(c.tags.length, MAX_TAGS);
