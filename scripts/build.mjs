@@ -65,9 +65,10 @@ await pageBundle('src/client/widget-entry.ts', 'pz-widget.js', 'es');
 // and lazy files in pz-chunks/ with content-hashed names: the tfjs learner, the reporter, the profile
 // view (segments, propensities: read when the panel or an export asks), the reader of the site's
 // files (only when the site names one), log retention (after ready), the readouts (export,
-// explainLast, requests) and the shopper's corrections (removing and restoring interests). None of them is needed before the first answer. Each
-// lazy file is self-contained (it repeats the few small modules it shares with the worker), so loading
-// it never re-imports the worker file, whatever URL or name the site gives that.
+// explainLast, requests, profile) and the shopper's corrections (removing and restoring interests).
+// None of them is needed before the first answer. Each lazy file is self-contained (it repeats the few
+// small modules it shares with the worker), so loading it never re-imports the worker file, whatever
+// URL or name the site gives that.
 const LAZY = [
   { name: 'learner', entry: 'src/core/model/learner.ts', from: '../core/model/learner' },
   { name: 'reports', entry: 'src/worker/reports.ts', from: './reports' },
