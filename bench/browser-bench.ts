@@ -15,12 +15,14 @@
  *    posted back (the ids it was sent, positions transferred), with a bare `postMessage` and one
  *    standing listener; the same through comlink (`wrap` on the page, `expose` in a module worker);
  *    and a bare `postMessage` round trip of an empty call.
- * 3. Reranks asked while a 5,000-event burst is ingested: latency and fallbacks.
+ * 3. Reranks asked while a 5,000-event burst is ingested: latency and fallbacks. Before it, the platform's
+ *    floor for that row: the same events stored durably by a bare worker (bench/browser/ingest-floor-worker.js)
+ *    while the page asks the floor round trip of 200 meanwhile.
  * 4. `track()`: time per call, and 10,000 calls in one loop → events acknowledged as durable per second.
  * 5. Over the whole run: long animation frames (≥ 50 ms) in which the library's page-side files ran,
  *    by script source URL (Long Animation Frames API), and those its own scripts made long.
  *
- * `--only ingest [--reps N]` runs parts 3 and 4 alone, N times (default 5), each in a fresh browser context
+ * `--only ingest [--reps N]` runs parts 3 (with its floor) and 4 alone, N times (default 5), each in a fresh browser context
  * (fresh IndexedDB) with the same shopper and 230 warm-up reranks before it, and prints each repetition and
  * the pooled figures (bench/results/quick/ingest.json): cheap enough to alternate two builds. `--dist DIR`
  * serves the built bundles of another tree (e.g. `--dist /work/main/dist`) for such A/B runs.
@@ -279,9 +281,7 @@ async function roundTrips(page: Page, candidates: Candidate[]): Promise<RoundTri
  * otherwise count as the first rerank's wait. `tag` keeps event ids apart between repetitions.
  */
 async function ingestWithReranks(page: Page, catalogue: Candidate[], tag = '') {
-  await page.evaluate((evs) => {
-    (window as unknown as { __ingest: unknown[] }).__ingest = evs;
-  }, benchEvents(catalogue, INGEST, Date.now(), 1, 5).map((e, i) => ({ ...e, id: `ingest-${tag}${i}` })));
+  await loadIngest(page, catalogue, tag);
   return page.evaluate(
     async ({ list }) => {
       const pz = (window as unknown as W).pz;
@@ -314,6 +314,77 @@ async function ingestWithReranks(page: Page, catalogue: Candidate[], tag = '') {
       return { lat, fellBack, ingestMs: performance.now() - t0, acked, slowest };
     },
     { list: catalogue.slice(0, 200) },
+  );
+}
+
+/** Puts the {@link INGEST} events on the page as `__ingest`, in a call of their own (see {@link ingestWithReranks}). */
+async function loadIngest(page: Page, catalogue: Candidate[], tag: string): Promise<void> {
+  await page.evaluate((evs) => {
+    (window as unknown as { __ingest: unknown[] }).__ingest = evs;
+  }, benchEvents(catalogue, INGEST, Date.now(), 1, 5).map((e, i) => ({ ...e, id: `ingest-${tag}${i}` })));
+}
+
+/**
+ * Part 3's floor: the same events and round trips with no library code (bench/browser/ingest-floor-worker.js).
+ * The page writes the events as JSON lines, 500 per call, the first call at once and one more per task
+ * (as the client drains), to a worker that parses and stores each call in one strict transaction and
+ * acknowledges it when it commits; meanwhile it asks the platform's floor round trip of 200 (the list
+ * packed beforehand, its embeddings transferred; see {@link roundTrips}) one after another until every
+ * event is acknowledged. The pz worker is idle meanwhile. Its p99 is what this machine gives any
+ * worker that ingests durably while it answers.
+ */
+async function ingestFloor(page: Page, catalogue: Candidate[], tag = ''): Promise<{ lat: number[]; ingestMs: number; acked: number }> {
+  await loadIngest(page, catalogue, `floor-${tag}`);
+  return page.evaluate(
+    async ({ list, batch }) => {
+      const packing = (window as unknown as { __pzPacking: Packing }).__pzPacking;
+      const evs = (window as unknown as { __ingest: unknown[] }).__ingest;
+      const packedOnce = packing.packCandidates(list);
+      if (!packedOnce) throw new Error('the bench list did not pack');
+      const w = new Worker('/bench/ingest-floor-worker.js');
+      let seq = 0;
+      let acked = 0;
+      let answered: (r: unknown) => void = () => undefined;
+      const ready = new Promise((done) => {
+        answered = done;
+      });
+      w.onmessage = (ev: MessageEvent<{ r?: { accepted?: number } }>) => {
+        if (ev.data.r?.accepted === undefined) answered(ev.data.r);
+        else acked += ev.data.r.accepted;
+      };
+      await ready;
+      const t0 = performance.now();
+      let at = 0;
+      const send = () => {
+        const lines = evs.slice(at, at + batch).map((e) => JSON.stringify(e));
+        at += batch;
+        w.postMessage({ i: ++seq, m: 'track', a: [lines.join('\n')] });
+        if (at >= evs.length) return;
+        const ch = new MessageChannel();
+        ch.port1.onmessage = () => {
+          ch.port1.close();
+          send();
+        };
+        ch.port2.postMessage(0);
+      };
+      send();
+      const lat: number[] = [];
+      while (acked < evs.length && performance.now() - t0 < 60_000) {
+        const [tags, embedding, related] = packedOnce.lists;
+        const copy = embedding.slice();
+        const p = { ids: packedOnce.ids, fields: packedOnce.fields, ends: packedOnce.ends, lists: [tags, copy, related] };
+        const t = performance.now();
+        await new Promise<unknown>((done) => {
+          answered = done;
+          w.postMessage({ i: ++seq, m: 'floor', a: [p, { slot: 'floor' }] }, [copy.buffer]);
+        });
+        lat.push(performance.now() - t);
+      }
+      const ingestMs = performance.now() - t0;
+      w.terminate();
+      return { lat, ingestMs, acked };
+    },
+    { list: catalogue.slice(0, 200), batch: 500 },
   );
 }
 
@@ -373,8 +444,14 @@ async function learnerIdle(page: Page): Promise<void> {
  * as `--quick` runs before its ingest, so the hot path is compiled).
  */
 async function onlyIngest(browser: Browser, url: string, catalogue: Candidate[]): Promise<void> {
-  type Rep = { ingest: Awaited<ReturnType<typeof ingestWithReranks>>; burst: Awaited<ReturnType<typeof trackBurst>>; load1: number };
+  type Rep = {
+    floor: Awaited<ReturnType<typeof ingestFloor>>;
+    ingest: Awaited<ReturnType<typeof ingestWithReranks>>;
+    burst: Awaited<ReturnType<typeof trackBurst>>;
+    load1: number;
+  };
   const reps: Rep[] = [];
+  const packing = await packingScript();
   for (let k = 0; k < REPS; k++) {
     const context = await browser.newContext();
     await context.addInitScript('globalThis.__name = (f) => f;');
@@ -389,21 +466,26 @@ async function onlyIngest(browser: Browser, url: string, catalogue: Candidate[])
       },
       { small: catalogue.slice(0, 200), large: catalogue, n: QUICK_WARMUP },
     );
+    await page.evaluate(packing);
+    const floor = await ingestFloor(page, catalogue, `${k}-`);
     const ingest = await ingestWithReranks(page, catalogue, `${k}-`);
     const burst = await trackBurst(page, `${k}-`);
     await context.close();
-    const rep = { ingest, burst, load1: round(loadavg()[0] ?? 0) };
+    const rep = { floor, ingest, burst, load1: round(loadavg()[0] ?? 0) };
     reps.push(rep);
     const s = stats(ingest.lat);
+    const f = stats(floor.lat);
     const rate = Math.round((burst.acked / burst.ackMs) * 1000);
     console.log(
-      `rep ${k + 1}: during the ingest p50 ${s.p50} / p99 ${s.p99} ms over ${s.n}, ${ingest.fellBack} fell back, ingest ${Math.round(ingest.ingestMs)} ms; ` +
+      `rep ${k + 1}: floor during its ingest p50 ${f.p50} / p99 ${f.p99} ms over ${f.n}, ingest ${Math.round(floor.ingestMs)} ms; ` +
+        `during the ingest p50 ${s.p50} / p99 ${s.p99} ms over ${s.n}, ${ingest.fellBack} fell back, ingest ${Math.round(ingest.ingestMs)} ms; ` +
         `slowest ${ingest.slowest.map((x) => `${x.ms} (#${x.at} at ${x.askedMs} ms, engine ${x.engineMs})`).join(', ')}; ` +
         `10,000 track(): ${burst.acked} acked at ${rate}/s, per call p50 / p99 ${stats(burst.per).p50} / ${stats(burst.per).p99} ms; load ${rep.load1}`,
     );
   }
   const all = reps.flatMap((r) => r.ingest.lat);
   const p99s = reps.map((r) => stats(r.ingest.lat).p99);
+  const floorP99s = reps.map((r) => stats(r.floor.lat).p99);
   const rates = reps.map((r) => Math.round((r.burst.acked / r.burst.ackMs) * 1000));
   const result = {
     date: new Date().toISOString(),
@@ -415,6 +497,7 @@ async function onlyIngest(browser: Browser, url: string, catalogue: Candidate[])
       medianP99: stats(p99s).p50,
       fellBack: reps.reduce((n, r) => n + r.ingest.fellBack, 0),
       acked: reps.map((r) => r.ingest.acked),
+      floor: { pooled: stats(reps.flatMap((r) => r.floor.lat)), p99PerRep: floorP99s, medianP99: stats(floorP99s).p50 },
     },
     track: {
       perCallMs: stats(reps.flatMap((r) => r.burst.per)),
@@ -430,7 +513,8 @@ async function onlyIngest(browser: Browser, url: string, catalogue: Candidate[])
   const d = result.duringIngest;
   console.log(
     `\n${REPS} ingests (${DIST}): reranks pooled p50 ${d.pooled.p50} / p99 ${d.pooled.p99} ms over ${d.pooled.n}; p99 per rep ${p99s.join(' ')} (median ${d.medianP99}); ` +
-      `${d.fellBack} fell back; 10,000 track(): ${result.track.acked.join(' ')} acked, ${rates.join(' ')} events/s (median ${result.track.medianEventsPerSecond}), ` +
+      `${d.fellBack} fell back; the floor pooled p50 ${d.floor.pooled.p50} / p99 ${d.floor.pooled.p99} over ${d.floor.pooled.n}, p99 per rep ${floorP99s.join(' ')} (median ${d.floor.medianP99}); ` +
+      `10,000 track(): ${result.track.acked.join(' ')} acked, ${rates.join(' ')} events/s (median ${result.track.medianEventsPerSecond}), ` +
       `per call p50 / p99 ${result.track.perCallMs.p50} / ${result.track.perCallMs.p99} ms; load ${result.machine.load1.join(' ')}\nwrote ${join(outDir, 'ingest.json')}`,
   );
 }
@@ -501,7 +585,8 @@ async function main(): Promise<void> {
   const rt200 = await roundTrips(page, catalogue.slice(0, 200));
   const rt1000 = await roundTrips(page, catalogue);
 
-  // 3. Reranks during a 5,000-event ingest.
+  // 3. Reranks during a 5,000-event ingest, after the floor's own ingest (the pz worker idle meanwhile).
+  const ingestFloorRun = await ingestFloor(page, catalogue);
   const ingest = await ingestWithReranks(page, catalogue);
 
   // Worker heap after the 5,000 events (this page's cross-origin isolation allows the measurement).
@@ -562,7 +647,15 @@ async function main(): Promise<void> {
     },
     rerank200: roundTripResult(rt200),
     rerank1000: roundTripResult(rt1000),
-    duringIngest: { rerank: stats(ingest.lat), slowest: ingest.slowest, fellBack: ingest.fellBack, ingestMs: round(ingest.ingestMs), events: INGEST, acked: ingest.acked },
+    duringIngest: {
+      rerank: stats(ingest.lat),
+      slowest: ingest.slowest,
+      fellBack: ingest.fellBack,
+      ingestMs: round(ingest.ingestMs),
+      events: INGEST,
+      acked: ingest.acked,
+      floor: { roundTrip: stats(ingestFloorRun.lat), ingestMs: round(ingestFloorRun.ingestMs), acked: ingestFloorRun.acked },
+    },
     workerHeapMB: workerHeap === null ? null : round(workerHeap / 1048576),
     track: {
       perCallMs: stats(burst.per),
@@ -604,6 +697,11 @@ async function main(): Promise<void> {
       `through comlink ${r.comlinkFloor.p50} / ${r.comlinkFloor.p99}; an empty call ${r.nothing.p50} / ${r.nothing.p99}; pz.rerank / floor ${r.floorRatio}`,
     ]),
     ['rerank(200) during a 5,000-event ingest (ms, p50 / p99)', `${result.duringIngest.rerank.p50} / ${result.duringIngest.rerank.p99}`, `${result.duringIngest.fellBack}/${result.duringIngest.rerank.n} fell back; ingest ${result.duringIngest.ingestMs} ms`],
+    [
+      "the platform's floor: the floor round trip of 200 while a bare worker stores the same 5,000 events (ms, p50 / p99)",
+      `${result.duringIngest.floor.roundTrip.p50} / ${result.duringIngest.floor.roundTrip.p99}`,
+      `over ${result.duringIngest.floor.roundTrip.n}; its ingest ${result.duringIngest.floor.ingestMs} ms, ${result.duringIngest.floor.acked} acknowledged`,
+    ],
     ['worker heap after the 5,000-event ingest (MB)', `${result.workerHeapMB ?? 'n/a'}`, 'measureUserAgentSpecificMemory, pz-worker.js scope'],
     ['`track()` per call (ms, p50 / p99)', `${result.track.perCallMs.p50} / ${result.track.perCallMs.p99}`, `10,000 in one loop: ${result.track.loopMs} ms`],
     ['10,000 `track()` → acknowledged as durable', `${result.track.acked}`, `${result.track.eventsPerSecond} events/s`],
