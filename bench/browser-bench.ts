@@ -26,6 +26,8 @@
  * (fresh IndexedDB) with the same shopper and 230 warm-up reranks before it, and prints each repetition and
  * the pooled figures (bench/results/quick/ingest.json): cheap enough to alternate two builds. `--dist DIR`
  * serves the built bundles of another tree (e.g. `--dist /work/main/dist`) for such A/B runs.
+ * `--only rerank` runs part 2 alone (both sizes, with their baselines; bench/results/quick/rerank.json), also
+ * with `--dist`.
  *
  * Pages are served by scripts/static-files.mjs (compression, ETags, cache headers, the strict CSP),
  * cross-origin isolated so performance.now() has 5 µs resolution. Needs a built dist/.
@@ -40,6 +42,7 @@ import { type Browser, type Page, chromium } from '@playwright/test';
 import { CHROMIUM_ARGS, findBrowser } from '../scripts/find-browser.mjs';
 // @ts-expect-error: plain ESM helper without types
 import { listenLocal, resolveFile, sendFile } from '../scripts/static-files.mjs';
+import type { PackedCandidates } from '../src/core/input/packed';
 import type { Candidate, ShopperEvent } from '../src/core/types';
 import { openDemoShopper, watchDemoRerank } from './browser/demo-page';
 import { benchCandidates, benchEvents } from './browser/fixtures';
@@ -70,6 +73,8 @@ function stats(xs: number[]): { p50: number; p99: number; n: number } {
   const at = (q: number) => s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))] ?? Number.NaN;
   return { p50: round(at(0.5)), p99: round(at(0.99)), n: s.length };
 }
+
+const med = (xs: number[]): number => stats(xs).p50;
 const round = (x: number) => Math.round(x * 1000) / 1000;
 
 /** Serves the build at `/` (dist/, or `--dist`) and bench/browser/ at `/bench/`; `built` maps further `/bench/` paths to files built for the run. */
@@ -185,7 +190,8 @@ async function comlinkEchoWorker(): Promise<Record<string, string>> {
 }
 
 type Packing = {
-  packCandidates(list: unknown): ({ ids: unknown[]; fields: unknown[][]; ends: number[]; lists: [unknown, Float64Array, unknown] } & object) | undefined;
+  packCandidates(list: unknown): PackedCandidates | undefined;
+  copyPacked(p: PackedCandidates): PackedCandidates;
   unpackResult(r: unknown): unknown;
   wrap(w: Worker): { rerankPacked(p: unknown, o: unknown): Promise<unknown> };
   transfer<T>(v: T, t: Transferable[]): T;
@@ -228,10 +234,6 @@ async function roundTrips(page: Page, candidates: Candidate[]): Promise<RoundTri
           answered = done;
           bare.postMessage({ i: ++seq, m, a }, transfer);
         });
-      const freshPacked = () => {
-        const [tags, embedding, related] = packedOnce.lists;
-        return { ids: packedOnce.ids, fields: packedOnce.fields, ends: packedOnce.ends, lists: [tags, embedding.slice(), related] as const };
-      };
       const viaComlink = packing.wrap(new Worker('/bench/comlink-echo-worker.js', { type: 'module' }));
       const out: RoundTrips = { pz: [], echo: [], packedEcho: [], floor: [], comlinkFloor: [], nothing: [], inWorker: [], fellBack: 0 };
       // Interleaved, so all of them see the same machine state.
@@ -245,11 +247,11 @@ async function roundTrips(page: Page, candidates: Candidate[]): Promise<RoundTri
         t = performance.now();
         await packedEchoCall(list);
         const c = performance.now() - t;
-        let p = freshPacked();
+        let p = packing.copyPacked(packedOnce);
         t = performance.now();
         await bareCall('floor', [p, { slot: 'bench' }], [p.lists[1].buffer]);
         const d = performance.now() - t;
-        p = freshPacked();
+        p = packing.copyPacked(packedOnce);
         t = performance.now();
         await viaComlink.rerankPacked(packing.transfer(p, [p.lists[1].buffer]), { slot: 'bench' });
         const e = performance.now() - t;
@@ -370,13 +372,11 @@ async function ingestFloor(page: Page, catalogue: Candidate[], tag = ''): Promis
       send();
       const lat: number[] = [];
       while (acked < evs.length && performance.now() - t0 < 60_000) {
-        const [tags, embedding, related] = packedOnce.lists;
-        const copy = embedding.slice();
-        const p = { ids: packedOnce.ids, fields: packedOnce.fields, ends: packedOnce.ends, lists: [tags, copy, related] };
+        const p = packing.copyPacked(packedOnce);
         const t = performance.now();
         await new Promise<unknown>((done) => {
           answered = done;
-          w.postMessage({ i: ++seq, m: 'floor', a: [p, { slot: 'floor' }] }, [copy.buffer]);
+          w.postMessage({ i: ++seq, m: 'floor', a: [p, { slot: 'floor' }] }, [p.lists[1].buffer]);
         });
         lat.push(performance.now() - t);
       }
@@ -519,9 +519,55 @@ async function onlyIngest(browser: Browser, url: string, catalogue: Candidate[])
   );
 }
 
+/**
+ * `ratio`: to the object echo (the same-shape structured clone); `packedRatio`: to the packed echo;
+ * `floorRatio`: to the platform's floor (the packed payload over a bare postMessage).
+ */
+function roundTripResult(rt: RoundTrips) {
+  return {
+    pz: stats(rt.pz),
+    echo: stats(rt.echo),
+    packedEcho: stats(rt.packedEcho),
+    floor: stats(rt.floor),
+    comlinkFloor: stats(rt.comlinkFloor),
+    nothing: stats(rt.nothing),
+    inWorker: stats(rt.inWorker),
+    ratio: round(med(rt.pz) / med(rt.echo)),
+    packedRatio: round(med(rt.pz) / med(rt.packedEcho)),
+    floorRatio: round(med(rt.pz) / med(rt.floor)),
+    fellBack: rt.fellBack,
+  };
+}
+
+/**
+ * `--only rerank`: part 2 alone (round trips of 200 and 1,000 with their baselines, {@link ITERS} each after
+ * {@link WARMUP}), in a fresh context with the same shopper; prints one line per size and writes
+ * bench/results/quick/rerank.json. With `--dist`, cheap enough to alternate two builds.
+ */
+async function onlyRerank(browser: Browser, url: string, catalogue: Candidate[]): Promise<void> {
+  const context = await browser.newContext();
+  await context.addInitScript('globalThis.__name = (f) => f;');
+  const page = await context.newPage();
+  await openShopper(page, `${url}/bench/shop.html`, catalogue);
+  await learnerIdle(page);
+  await page.evaluate(await packingScript());
+  const result: Record<string, ReturnType<typeof roundTripResult>> = {};
+  for (const n of [200, 1000]) {
+    const r = (result[`rerank${n}`] = roundTripResult(await roundTrips(page, catalogue.slice(0, n))));
+    console.log(
+      `rerank(${n}) (${DIST}): pz ${r.pz.p50} / ${r.pz.p99}; engine ${r.inWorker.p50}; packed echo ${r.packedEcho.p50}; floor ${r.floor.p50} / ${r.floor.p99}; ` +
+        `comlink floor ${r.comlinkFloor.p50}; object echo ${r.echo.p50}; ${r.fellBack} fell back; load ${round(loadavg()[0] ?? 0)}`,
+    );
+  }
+  await context.close();
+  const outDir = join(root, 'bench/results/quick');
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(join(outDir, 'rerank.json'), `${JSON.stringify({ date: new Date().toISOString(), dist: DIST, ...result }, null, 2)}\n`);
+}
+
 async function main(): Promise<void> {
   if (!resolveFile(DIST, '/pz.js')) throw new Error(`no ${DIST}/pz.js: run \`node scripts/build.mjs\` first`);
-  if (ONLY !== undefined && ONLY !== 'ingest') throw new Error(`--only ${ONLY}: only \`--only ingest\` is known`);
+  if (ONLY !== undefined && ONLY !== 'ingest' && ONLY !== 'rerank') throw new Error(`--only ${ONLY}: \`--only ingest\` and \`--only rerank\` are known`);
   const found = await findBrowser();
   // Eager memory measurement: measureUserAgentSpecificMemory() answers at once instead of at the next GC.
   const browser = await chromium.launch({
@@ -529,9 +575,9 @@ async function main(): Promise<void> {
     args: [...CHROMIUM_ARGS, '--enable-blink-features=ForceEagerMeasureMemory', '--js-flags=--expose-gc'],
   });
   const server = await startServer(ONLY === 'ingest' ? {} : await comlinkEchoWorker());
-  if (ONLY === 'ingest') {
+  if (ONLY !== undefined) {
     try {
-      await onlyIngest(browser, server.url, benchCandidates(1000, 1));
+      await (ONLY === 'ingest' ? onlyIngest : onlyRerank)(browser, server.url, benchCandidates(1000, 1));
     } finally {
       await browser.close();
       await server.close();
@@ -609,24 +655,6 @@ async function main(): Promise<void> {
   await browser.close();
   await server.close();
 
-  const med = (xs: number[]) => stats(xs).p50;
-  /**
-   * `ratio`: to the object echo (the same-shape structured clone); `packedRatio`: to the packed echo;
-   * `floorRatio`: to the platform's floor (the packed payload over a bare postMessage).
-   */
-  const roundTripResult = (rt: RoundTrips) => ({
-    pz: stats(rt.pz),
-    echo: stats(rt.echo),
-    packedEcho: stats(rt.packedEcho),
-    floor: stats(rt.floor),
-    comlinkFloor: stats(rt.comlinkFloor),
-    nothing: stats(rt.nothing),
-    inWorker: stats(rt.inWorker),
-    ratio: round(med(rt.pz) / med(rt.echo)),
-    packedRatio: round(med(rt.pz) / med(rt.packedEcho)),
-    floorRatio: round(med(rt.pz) / med(rt.floor)),
-    fellBack: rt.fellBack,
-  });
   const result = {
     date: new Date().toISOString(),
     quick,
