@@ -36,7 +36,10 @@ const OWN_PROMISE = 'var Promise = (async () => {})().constructor;';
 // 2. Page-side files: the script-tag loader pz.js (one classic script: configuration, the command
 // queue, the worker's early start), the client file it imports at once (pz-chunks/client-[hash].js:
 // client, capture, slots) and the two elements' own files, imported the first time their tag is in
-// the page.
+// the page. The files pz.js and its client file load have content-hashed names (cached for good,
+// never revalidated: no round trip to the server before they run); the fixed names (pz-worker.js,
+// pz-widget.js, pz-panel.js) are the same code for sites that name a file themselves (`data-worker`,
+// the npm API, a direct import).
 const pageBuild = (entry, output, extra = {}, plugins = []) =>
   build({
     ...quiet,
@@ -53,13 +56,22 @@ const pageBuild = (entry, output, extra = {}, plugins = []) =>
       rolldownOptions: { input: r(entry), preserveEntrySignatures: 'strict', optimization: { inlineConst: { mode: 'all', pass: 3 } }, output: { intro: OWN_PROMISE, ...output } },
     },
   });
-const pageBundle = (entry, fileName, format) => pageBuild(entry, { format, entryFileNames: fileName, name: '__pzLoader' });
-const clientOut = await pageBuild('src/client/script-client.ts', { format: 'es', entryFileNames: 'pz-chunks/client-[hash].js' }, {}, [kitPlugin(r('src/client/kit.ts'))]);
-const clientFile = (Array.isArray(clientOut) ? clientOut[0] : clientOut).output.filter((c) => c.type === 'chunk');
-if (clientFile.length !== 1) throw new Error(`the client file must be one file; got ${clientFile.map((c) => c.fileName).join(', ')}`);
-await pageBuild('src/client/loader.ts', { format: 'iife', entryFileNames: 'pz.js', name: '__pzLoader' }, { __PZ_CLIENT_FILE__: JSON.stringify(clientFile[0].fileName) });
-await pageBundle('src/client/panel-entry.ts', 'pz-panel.js', 'es');
-await pageBundle('src/client/widget-entry.ts', 'pz-widget.js', 'es');
+/** The name of the one file a build wrote (it fails the build when there are more). */
+const oneFile = (out, what) => {
+  const files = (Array.isArray(out) ? out[0] : out).output.filter((c) => c.type === 'chunk');
+  if (files.length !== 1) throw new Error(`${what} must be one file; got ${files.map((c) => c.fileName).join(', ')}`);
+  return files[0].fileName;
+};
+/** An element's file at its fixed name and at a hashed one; the hashed name. */
+const elementFile = async (entry, name) => {
+  await pageBuild(entry, { format: 'es', entryFileNames: `${name}.js` });
+  return oneFile(await pageBuild(entry, { format: 'es', entryFileNames: `pz-chunks/${name}-[hash].js` }), name);
+};
+const elementFiles = { __PZ_WIDGET_FILE__: JSON.stringify(await elementFile('src/client/widget-entry.ts', 'pz-widget')), __PZ_PANEL_FILE__: JSON.stringify(await elementFile('src/client/panel-entry.ts', 'pz-panel')) };
+const clientFile = oneFile(
+  await pageBuild('src/client/script-client.ts', { format: 'es', entryFileNames: 'pz-chunks/client-[hash].js' }, elementFiles, [kitPlugin(r('src/client/kit.ts'))]),
+  'the client file',
+);
 
 // 3. Module worker: one minified ES module with no static imports (nothing to fetch before it runs),
 // and lazy files in pz-chunks/ with content-hashed names: the tfjs learner, the reporter, the profile
@@ -100,14 +112,25 @@ const esModule = (input, outDir, entryFileNames, plugins = []) =>
   });
 /** The file name each lazy import of the worker points at, from that file's build. */
 const lazyFile = (output) => (Array.isArray(output) ? output[0] : output).output.find((c) => c.type === 'chunk' && c.isEntry).fileName;
-const workerBuild = async (outDir, fileName) => {
+/**
+ * Builds the lazy files into `outDir`/pz-chunks/, then the worker under each of `fileNames` (its lazy
+ * imports relative to where that name puts it); returns the names written.
+ */
+const workerBuild = async (outDir, fileNames) => {
   const files = {};
   for (const l of LAZY) files[l.from] = lazyFile(await esModule(r(l.entry), outDir, `pz-chunks/${l.name}-[hash].js`));
+  const written = [];
+  for (const fileName of fileNames) written.push(await workerFile(outDir, fileName, files));
+  return written;
+};
+const workerFile = async (outDir, fileName, files) => {
+  const inChunks = fileName.startsWith('pz-chunks/');
   const lazyImports = {
     name: 'pz-lazy-chunks',
     enforce: 'pre',
     resolveDynamicImport(source, importer) {
-      if (typeof source === 'string' && importer?.startsWith(r('src/worker/')) && files[source]) return { id: `./${files[source]}`, external: true };
+      if (typeof source === 'string' && importer?.startsWith(r('src/worker/')) && files[source])
+        return { id: `./${inChunks ? files[source].slice('pz-chunks/'.length) : files[source]}`, external: true };
       return null;
     },
   };
@@ -115,11 +138,16 @@ const workerBuild = async (outDir, fileName) => {
   // looks for `document` and so never preloads anything in a worker; built as the worker it is, the
   // imports stay plain (https://github.com/vitejs/vite/issues/18551).
   const asWorker = { name: 'pz-worker-build', configResolved: (config) => Object.assign(config, { isWorker: true }) };
-  const out = await esModule(r('src/worker/index.ts'), outDir, fileName, [lazyImports, asWorker]);
-  const chunks = (Array.isArray(out) ? out[0] : out).output.filter((c) => c.type === 'chunk');
-  if (chunks.length !== 1) throw new Error(`the worker must be one file; got ${chunks.map((c) => c.fileName).join(', ')}`);
+  return oneFile(await esModule(r('src/worker/index.ts'), outDir, fileName, [lazyImports, asWorker]), 'the worker');
 };
-await workerBuild(r('dist'), 'pz-worker.js');
+const [, workerHashed] = await workerBuild(r('dist'), ['pz-worker.js', 'pz-chunks/pz-worker-[hash].js']);
+
+// The loader last: it names the client file and the worker it starts.
+await pageBuild(
+  'src/client/loader.ts',
+  { format: 'iife', entryFileNames: 'pz.js', name: '__pzLoader' },
+  { __PZ_CLIENT_FILE__: JSON.stringify(clientFile), __PZ_WORKER_FILE__: JSON.stringify(workerHashed) },
+);
 
 /** The shipped scripts of a build: the files in `dir` named by `names` and every file of its pz-chunks/. */
 const shipped = (dir, names) =>
@@ -144,7 +172,7 @@ await build({
     rolldownOptions: { external: [/^@tensorflow\//, 'idb'] },
   },
 });
-await workerBuild(r('dist/lib'), 'pz-worker.js');
+await workerBuild(r('dist/lib'), ['pz-worker.js']);
 await terserPass(shipped(r('dist/lib'), ['pz-worker.js']));
 mkdirSync(r('dist/lib/types'), { recursive: true });
 execFileSync(process.execPath, [r('node_modules/typescript/bin/tsc'), '-p', r('tsconfig.build.json')], { stdio: 'inherit' });

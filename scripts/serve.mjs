@@ -6,7 +6,10 @@
 // hashed chunk names cached forever, and a strict Content-Security-Policy on every HTML page, so the
 // demo and the tests prove that the personalizer runs under one.
 // Test-only routes (with --tests): /__slow/<file>?ms=N delays a dist file by N ms (files it loads
-// relative to itself, such as pz.js's client file and elements, come from /__slow/ too, undelayed).
+// relative to itself, such as pz.js's client file and elements, come from /__slow/ too, undelayed);
+// /__seen/<key>/<file> serves a dist file and notes its path under <key> (so do the files it loads
+// relative to itself), and /__seen/<key> answers the paths noted since the last ask, as JSON, and
+// forgets them: what a page asked the server for, cache hits left out.
 import { createServer } from 'node:http';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +22,9 @@ const withTests = args.includes('--tests');
 const dist = join(root, 'dist');
 const pages = join(root, 'test/e2e/pages');
 
+/** `/__seen/` keys → the paths asked under them since the last read. */
+const seen = new Map();
+
 const server = createServer((req, res) => {
   const url = new URL(req.url ?? '/', 'http://localhost');
   let path = url.pathname;
@@ -26,6 +32,17 @@ const server = createServer((req, res) => {
   if (withTests && path.startsWith('/__slow/')) {
     delay = Number(url.searchParams.get('ms') ?? 0);
     path = path.slice('/__slow'.length);
+  }
+  const noted = withTests ? /^\/__seen\/([\w-]+)(\/.*)?$/.exec(path) : null;
+  if (noted) {
+    const [, key, rest] = noted;
+    if (!rest) {
+      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(seen.get(key) ?? []));
+      seen.delete(key);
+      return;
+    }
+    seen.set(key, [...(seen.get(key) ?? []), rest]);
+    path = rest;
   }
   const file = withTests && path.startsWith('/test/') ? resolveFile(pages, path.slice(6)) : resolveFile(dist, path);
   if (!file) {

@@ -10,8 +10,8 @@
  * Relative `data-worker`, `data-prior` and `data-segments` resolve against the script's own URL. It
  * never throws into the page.
  *
- * Attributes (see `script-attributes.ts`): `data-worker` (worker URL; default `pz-worker.js` beside
- * this script), `data-global` (global name, default `pz`), `data-personalization` (0..1),
+ * Attributes (see `script-attributes.ts`): `data-worker` (worker URL; default the build's
+ * `pz-chunks/pz-worker-[hash].js` beside this script, the same code as `pz-worker.js`), `data-global` (global name, default `pz`), `data-personalization` (0..1),
  * `data-consent` (granted | pending | denied), `data-prior`, `data-segments`, `data-messages`
  * (same-origin JSON URLs), `data-db`, `data-budget-ms`, `data-ready-timeout-ms`, `data-report` (locally
  * private reports endpoint), `data-debug`.
@@ -31,6 +31,11 @@ import { startingState } from './starting-state';
 
 /** The client file's name under this script's URL, content-hashed at build time. */
 declare const __PZ_CLIENT_FILE__: string;
+/**
+ * The worker's name under this script's URL, content-hashed at build time (`pz-chunks/pz-worker-[hash].js`):
+ * cached for good, so a page whose cache holds it starts the worker without asking the server first.
+ */
+declare const __PZ_WORKER_FILE__: string;
 
 function boot(): void {
   const script = document.currentScript as HTMLScriptElement | null;
@@ -51,7 +56,7 @@ function boot(): void {
     const start: LoaderStart = {
       data: { ...d },
       base,
-      workerUrl: resolveUrl(d.worker || 'pz-worker.js', base) ?? new URL('pz-worker.js', base).href,
+      workerUrl: resolveUrl(d.worker || __PZ_WORKER_FILE__, base) ?? new URL(__PZ_WORKER_FILE__, base).href,
       consent: parseConsent(d.consent),
       dbName: d.db || DEFAULT_DB_NAME,
       readyTimeoutMs: numberAttribute(d.readyTimeoutMs),

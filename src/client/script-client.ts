@@ -12,9 +12,16 @@ import { type Personalizer, createPersonalizer } from './personalizer';
 import { type LoaderStart, scriptOptions } from './script-attributes';
 
 /**
+ * The elements' files under `pz.js`'s URL, content-hashed at build time (`pz-chunks/pz-widget-[hash].js`,
+ * `pz-chunks/pz-panel-[hash].js`; the same code as `pz-widget.js` and `pz-panel.js`): cached for good.
+ */
+declare const __PZ_WIDGET_FILE__: string;
+declare const __PZ_PANEL_FILE__: string;
+
+/**
  * Creates the personalizer from what the loader read and the tag's other attributes, with the loader's
  * shared functions ({@link Kit}), adopting what the loader started, hands the stand-in's waiting calls over to it, and loads each element's own file
- * (beside `pz.js`) the first time its tag is in the page.
+ * (under `pz.js`'s URL) the first time its tag is in the page.
  */
 export function startFromScript(start: LoaderStart, early: EarlyStart, standIn: Deferred, shared: Kit): Personalizer {
   useKit(shared);
@@ -27,12 +34,12 @@ export function startFromScript(start: LoaderStart, early: EarlyStart, standIn: 
     [
       {
         tag: 'pz-recommendations',
-        url: new URL('pz-widget.js', base).href,
+        url: new URL(__PZ_WIDGET_FILE__, base).href,
         define: (m, p) => (m as typeof import('./widget-entry')).registerWidget(p, { debug }),
       },
       {
         tag: 'pz-privacy-panel',
-        url: new URL('pz-panel.js', base).href,
+        url: new URL(__PZ_PANEL_FILE__, base).href,
         define: (m, p) => (m as typeof import('./panel-entry')).definePanel(p),
       },
     ],

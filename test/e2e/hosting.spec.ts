@@ -23,3 +23,30 @@ test('files are served as a production host would: compressed, ETag and 304, has
   const html = await page.goto('/test/blank.html');
   expect(html?.headers()['content-security-policy']).toContain("script-src 'self'");
 });
+
+test('a page whose cache holds them starts the worker and loads its files without asking the server', async ({ page, request }) => {
+  /** The paths the page asked the server for since the last call (dist paths, as /__seen/cached/ noted them). */
+  const asked = async () => (await (await request.get('/__seen/cached')).json()) as string[];
+  const hashed = (paths: string[]) => paths.map((p) => p.replace(/-[\w-]{8}\.js$/, '-[hash].js'));
+  await asked();
+  const visit = async () => {
+    await page.goto('/test/cached.html');
+    await expect(page.locator('#recs')).toHaveAttribute('data-pz-state', 'ready');
+    const r = await page.evaluate(() =>
+      (window as unknown as { pz: { rerank(c: unknown, o: unknown): Promise<{ fellBack: unknown }> } }).pz.rerank([{ id: 'a' }, { id: 'b' }], { slot: 'cached' }),
+    );
+    expect(r.fellBack).toBe(false);
+  };
+  await visit();
+  // pz.js names hashed files: the client file, the worker and the widget's file, each served immutable.
+  const first = await asked();
+  expect(hashed(first)).toEqual(expect.arrayContaining(['/pz.js', '/pz-chunks/client-[hash].js', '/pz-chunks/pz-worker-[hash].js', '/pz-chunks/pz-widget-[hash].js']));
+  for (const p of first.filter((f) => /^\/pz-chunks\/(client|pz-worker|pz-widget)-/.test(f))) {
+    expect((await request.get(p)).headers()['cache-control'], p).toBe('public, max-age=31536000, immutable');
+  }
+  await page.goto('/test/blank.html');
+  await visit();
+  // The next page revalidates pz.js alone (no-cache: a deploy reaches the next page view); what it
+  // names comes from the cache, with no round trip to the server before the worker starts.
+  expect(await asked()).toEqual(['/pz.js']);
+});

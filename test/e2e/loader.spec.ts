@@ -31,7 +31,7 @@ async function holdClientFile(page: Page, then: 'continue' | 'abort'): Promise<{
 test('pz.js starts the worker before its client file arrives; clicks, searches and calls made meanwhile are kept with the time they happened', async ({ page }) => {
   const seen = watch(page);
   const { release, asked: clientAsked } = await holdClientFile(page, 'continue');
-  const workerAsked = page.waitForRequest(/\/pz-worker\.js$/);
+  const workerAsked = page.waitForRequest(/\/pz-chunks\/pz-worker-[\w-]+\.js$/);
   await page.goto('/test/loader.html');
   await workerAsked; // while the client file is held: the two load side by side
   await expect.poll(clientAsked).toBe(true);
