@@ -6,8 +6,9 @@ import { extname, join, normalize } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { storedEvents } from './helpers';
 
-// "Any static host": the README's deployment list copied to a fresh folder without a single .map file,
-// served by a plain file server that sets only content-type (no CSP, no cache or CORS headers).
+// "Any static host": the README's deployment list (pz.js and pz-chunks/; a page with only the tag never
+// asks for the fixed-name copies) copied to a fresh folder without a single .map file, served by a plain
+// file server that sets only content-type (no CSP, no cache or CORS headers).
 const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.json': 'application/json', '.svg': 'image/svg+xml' };
 let server: Server;
 let dir: string;
@@ -15,7 +16,7 @@ let origin: string;
 
 test.beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'pz-static-'));
-  for (const f of ['pz.js', 'pz-worker.js', 'pz-widget.js', 'pz-panel.js']) copyFileSync(join('dist', f), join(dir, f));
+  copyFileSync(join('dist', 'pz.js'), join(dir, 'pz.js'));
   mkdirSync(join(dir, 'pz-chunks'));
   for (const f of readdirSync('dist/pz-chunks').filter((f) => !f.endsWith('.map'))) copyFileSync(join('dist/pz-chunks', f), join(dir, 'pz-chunks', f));
   copyFileSync('test/e2e/pages/widget-recs.json', join(dir, 'recs.json'));
