@@ -9,7 +9,7 @@
 import type { Client } from './client';
 import { ITEM_SELECTOR, itemFromElement } from './item-from-element';
 import type { Candidate, RerankResult } from '../core/types';
-import { watchSeen } from './seen';
+import { seenBeforeWatching, watchSeen } from './seen';
 
 export const SLOT_SELECTOR = '[data-pz-rerank]';
 
@@ -77,7 +77,10 @@ export function applyOrder(container: HTMLElement, result: RerankResult): HTMLEl
 
 /**
  * Watches the document for slots: reranks each one when its items are present and again whenever
- * the site replaces them. Returns a function that stops watching.
+ * the site replaces them. A slot that was already in the page when watching began and that the shopper
+ * has likely seen ({@link seenBeforeWatching}: the library started late) keeps the order it shows: its
+ * first rerank asks for personalization 0, and a fallback is not followed by a late rerank. Returns a
+ * function that stops watching.
  */
 export function watchSlots(client: Client, root: ParentNode = document): () => void {
   const signatures = new WeakMap<Element, string>();
@@ -93,7 +96,10 @@ export function watchSlots(client: Client, root: ParentNode = document): () => v
       .sort()
       .join('\u0001');
 
-  async function rerankSlot(container: HTMLElement): Promise<void> {
+  /** Slots kept in the order the shopper had already seen when watching began (until the site replaces their items). */
+  const held = new WeakMap<Element, string>();
+
+  async function rerankSlot(container: HTMLElement, atStart = false): Promise<void> {
     if (busy.has(container)) return;
     const items = slotItems(container);
     if (items.length === 0) return;
@@ -101,11 +107,13 @@ export function watchSlots(client: Client, root: ParentNode = document): () => v
     if (signatures.get(container) === sig) return;
     signatures.set(container, sig);
     busy.add(container);
+    if (atStart && seenBeforeWatching(container)) held.set(container, sig);
+    const hold = held.get(container) === sig;
     if (!watches.has(container)) watches.set(container, watchSeen(container));
     try {
       const candidates = items.map(itemFromElement).filter((c): c is Candidate => c !== undefined);
       const slot = container.dataset.pzRerank || 'default';
-      const strength = container.dataset.pzPersonalization;
+      const strength = hold ? '0' : container.dataset.pzPersonalization;
       const result = await client.rerank(candidates, {
         slot,
         ...(strength !== undefined ? { personalization: Number(strength) } : {}),
@@ -121,7 +129,7 @@ export function watchSlots(client: Client, root: ParentNode = document): () => v
       const ids = shown.map((el) => el.dataset.pzItem ?? '');
       if (listId) client.impression({ listId, slot, ids, ts: Date.now() });
       container.dispatchEvent(new CustomEvent('pz:reranked', { bubbles: true, detail: { slot, result } }));
-      if (result.fellBack && lateDone.get(container) !== sig && !/^(consent|paused)/.test(result.fellBack)) rerankLate(container, sig);
+      if (result.fellBack && !hold && lateDone.get(container) !== sig && !/^(consent|paused)/.test(result.fellBack)) rerankLate(container, sig);
       else {
         watches.get(container)?.stop();
         watches.delete(container);
@@ -152,12 +160,12 @@ export function watchSlots(client: Client, root: ParentNode = document): () => v
     );
   }
 
-  const scan = () => {
+  const scan = (atStart = false) => {
     for (const el of Array.from(root.querySelectorAll<HTMLElement>(SLOT_SELECTOR))) {
-      rerankSlot(el).catch(() => undefined);
+      rerankSlot(el, atStart).catch(() => undefined);
     }
   };
-  scan();
+  scan(true);
   if (typeof MutationObserver === 'undefined') return () => undefined;
   let queued = false;
   const observer = new MutationObserver(() => {

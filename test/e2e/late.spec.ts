@@ -21,6 +21,28 @@ test('a slot that fell back is reranked when the worker is ready, unless the sho
   await expect(page.locator('#top')).toHaveAttribute('data-pz-fell-back', /worker start timed out/);
 });
 
+test('a slot the shopper has been looking at since before pz.js arrived keeps its order; one below the fold is personalized', async ({ page }) => {
+  const order = (id: string) => page.locator(`#${id} [data-pz-item]`).evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.pzItem));
+  // A shopper who likes lipstick (first visit), then the next page, where pz.js comes 1.2 s after the paint.
+  await page.goto('/test/late-script.html');
+  await pzReady(page);
+  await page.evaluate(async () => {
+    const pz = (window as unknown as { pz: { track(e: unknown): void; flush(): Promise<unknown> } }).pz;
+    for (let i = 0; i < 12; i++) pz.track({ type: i % 3 ? 'click' : 'add_to_cart', item: { id: `l${i}`, category: 'beauty/lipstick', price: 12 } });
+    await pz.flush();
+  });
+  await page.reload();
+  await expect(page.locator('#top')).toHaveAttribute('data-pz-ready', '');
+  await expect(page.locator('#below')).toHaveAttribute('data-pz-ready', '');
+  // The slot below the fold was never on screen: personalized, lipstick first.
+  await expect.poll(() => order('below')).toEqual(['b2', 'b1']);
+  // The slot in view had been showing for over a second: its tiles stay where the shopper saw them,
+  // and no late rerank moves them afterwards.
+  expect(await order('top')).toEqual(['t1', 't2']);
+  await expect(page.locator('#top')).not.toHaveAttribute('data-pz-fell-back');
+  expect((await reranks(page)).top).toEqual(['personal']);
+});
+
 type Post = { at: number; method: string; arg: unknown };
 /** Records every call the page posts to a worker (comlink's method path, an impression's argument) and when each answer arrives. */
 function recordWorkerCalls(): void {
