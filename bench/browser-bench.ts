@@ -8,7 +8,8 @@
  *    page's own `load` event and against the platform's floor: the same page whose async script starts
  *    a bare module worker that opens IndexedDB, reads one profile-sized record and answers. And the warm
  *    navigations again with every request 100 ms away (Chromium's network emulation), where each file
- *    the page revalidates costs a round trip.
+ *    the page revalidates costs a round trip, also with `pz.js` served stale-while-revalidate, and cold
+ *    (with the floor page cold beside them).
  * 2. `await pz.rerank(n)` for n = 200 and 1,000 against two same-shape no-op round trips to an echo
  *    worker: candidate objects in and result objects back (structured clones), and the packed form
  *    `pz.rerank` sends (packed on the page with the client's own code, typed arrays transferred, the
@@ -640,6 +641,8 @@ async function main(): Promise<void> {
   // And with pz.js served stale-while-revalidate (shop-swr.html loads it from /swr/).
   const overRtt: Awaited<ReturnType<typeof navigate>>[] = [];
   const overRttSwr: Awaited<ReturnType<typeof navigate>>[] = [];
+  const overRttCold: Awaited<ReturnType<typeof navigate>>[] = [];
+  const overRttFloorCold: Awaited<ReturnType<typeof navigate>>[] = [];
   const shopSwr = `${server.url}/bench/shop-swr.html`;
   await navigate(page, shopSwr); // caches its pz.js
   await cdp.send('Network.enable');
@@ -647,6 +650,10 @@ async function main(): Promise<void> {
   for (let i = 0; i < Math.min(NAVS, 10); i++) {
     overRtt.push(await navigate(page, shop));
     overRttSwr.push(await navigate(page, shopSwr));
+    await cdp.send('Network.clearBrowserCache');
+    overRttFloorCold.push(await navigate(page, floor));
+    await cdp.send('Network.clearBrowserCache');
+    overRttCold.push(await navigate(page, shop));
   }
   await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
 
@@ -694,6 +701,14 @@ async function main(): Promise<void> {
         loadMs: stats(overRtt.map((r) => r.loadMs)),
         fellBack: overRtt.filter((r) => r.fellBack).length,
         n: overRtt.length,
+        cold: {
+          firstRerankMs: stats(overRttCold.map((r) => r.firstRerankMs)),
+          loadMs: stats(overRttCold.map((r) => r.loadMs)),
+          fellBack: overRttCold.filter((r) => r.fellBack).length,
+          n: overRttCold.length,
+          ratioToLoad: round(med(overRttCold.map((r) => r.firstRerankMs)) / med(overRttCold.map((r) => r.loadMs))),
+          floor: { firstReplyMs: stats(overRttFloorCold.map((r) => r.firstRerankMs)), loadMs: stats(overRttFloorCold.map((r) => r.loadMs)) },
+        },
         swr: {
           firstRerankMs: stats(overRttSwr.map((r) => r.firstRerankMs)),
           loadMs: stats(overRttSwr.map((r) => r.loadMs)),
@@ -746,6 +761,11 @@ async function main(): Promise<void> {
       `navigation → first personalized rerank, warm cache, every request ${RTT_MS} ms away (emulated; ms, p50 / p99)`,
       `${n.overRtt.firstRerankMs.p50} / ${n.overRtt.firstRerankMs.p99}`,
       `load ${n.overRtt.loadMs.p50}; ${n.overRtt.fellBack}/${n.overRtt.n} fell back`,
+    ],
+    [
+      `the same on a cold cache (ms, p50 / p99)`,
+      `${n.overRtt.cold.firstRerankMs.p50} / ${n.overRtt.cold.firstRerankMs.p99}`,
+      `load ${n.overRtt.cold.loadMs.p50} (ratio ${n.overRtt.cold.ratioToLoad}); the floor's first answer ${n.overRtt.cold.floor.firstReplyMs.p50} (load ${n.overRtt.cold.floor.loadMs.p50}); ${n.overRtt.cold.fellBack}/${n.overRtt.cold.n} fell back`,
     ],
     [
       `the same with \`pz.js\` served \`max-age=0, stale-while-revalidate\` (ms, p50 / p99)`,
