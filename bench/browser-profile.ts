@@ -5,7 +5,7 @@
  * `Target.sendMessageToTarget`), written to bench/results/quick/worker.cpuprofile (open it in Chrome's
  * DevTools) and summarised: total time per function, and the longest stretches of work without a break.
  *
- * - `rerank N`: 400 `pz.rerank` of N candidates in a row (after 50 warm-up calls).
+ * - `rerank N [--calls=K]`: K (default 400) `pz.rerank` of N candidates in a row (after 50 warm-up calls).
  * - `ingest`: reranks of 200 while 5,000 events are ingested.
  * - `burst`: 10,000 `track()` in one loop until all are acknowledged, after a 5,000-event ingest.
  * - `start [--cold] [--demo]`: the timeline of one navigation up to the slot's first personalized rerank (see
@@ -18,7 +18,11 @@
  * of the measured part (bench/results/quick/trace.json, open it in DevTools' Performance panel) and list
  * (for `ingest`, every task of the burst's first 100 ms, then)
  * the tasks of 5 ms or more on the worker and page threads, with what ran inside them, then the worker's
- * longest tasks by CPU time with the JS functions sampled inside each.
+ * longest tasks by CPU time with the JS functions sampled inside each; for `rerank`, also the reranks by their
+ * place after the worker's last mark-compact (V8's full collection), see {@link afterMarkCompact}.
+ * `--no-profile`: no CPU profile (with `--trace`: the trace alone). The sampling profiler changes what
+ * it measures here: with it on, the first rerank after a mark-compact took 1.8 ms of CPU against 1.0
+ * for the others; without it, about 4 against 0.95 (200 candidates, load 2).
  *
  * Needs a built dist/ (`node scripts/build.mjs`; set `minify: false` in its worker build for readable names).
  */
@@ -153,6 +157,46 @@ function workInside(events: TraceEvent[], task: TraceEvent, minUs: number): stri
     });
 }
 
+/**
+ * The worker's messages (`HandlePostMessage`, one per rerank in `rerank N`) by their place after the
+ * worker's last mark-compact (`V8.GC_MARK_COMPACTOR`; 1 = the first message handled after it): how many
+ * mark-compacts ran, the median wall and thread CPU ms at each place, and how many of the 10 slowest
+ * messages by CPU came first after one.
+ */
+function afterMarkCompact(events: TraceEvent[], threads: Map<string, string>): void {
+  const key = (e: TraceEvent) => `${e.pid}:${e.tid}`;
+  const handled = new Map<string, TraceEvent[]>();
+  for (const e of events) {
+    if (e.ph !== 'X' || e.name !== 'HandlePostMessage' || !/DedicatedWorker/.test(threads.get(key(e)) ?? '')) continue;
+    handled.set(key(e), [...(handled.get(key(e)) ?? []), e]);
+  }
+  // pz-worker.js is the worker that handles the most messages.
+  const [thread, messages] = [...handled].sort((a, b) => b[1].length - a[1].length)[0] ?? ['', []];
+  const marks = events.filter((e) => e.ph === 'X' && e.name === 'V8.GC_MARK_COMPACTOR' && key(e) === thread).map((e) => e.ts).sort((a, b) => a - b);
+  const places: { place: number; wall: number; cpu: number }[] = [];
+  let m = 0;
+  let since = 0;
+  for (const h of messages.sort((a, b) => a.ts - b.ts)) {
+    if (m < marks.length && marks[m]! <= h.ts) {
+      while (m < marks.length && marks[m]! <= h.ts) m++;
+      since = 0;
+    }
+    since++;
+    if (m > 0) places.push({ place: since, wall: h.dur! / 1000, cpu: (h.tdur ?? h.dur!) / 1000 });
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1] ?? Number.NaN;
+  const at = (test: (p: number) => boolean) => places.filter((p) => test(p.place));
+  const row = (label: string, xs: typeof places) =>
+    `${label.padStart(8)}: ${String(xs.length).padStart(4)} messages, wall ${median(xs.map((x) => x.wall)).toFixed(2)} ms, CPU ${median(xs.map((x) => x.cpu)).toFixed(2)} ms`;
+  console.log(`
+the worker's messages by place after its last mark-compact (${marks.length} mark-compacts; medians):`);
+  for (const k of [1, 2, 3]) console.log(row(String(k), at((p) => p === k)));
+  console.log(row('4-10', at((p) => p >= 4 && p <= 10)));
+  console.log(row('> 10', at((p) => p > 10)));
+  const slowest = [...places].sort((a, b) => b.cpu - a.cpu).slice(0, 10);
+  console.log(`  of the 10 slowest by CPU, ${slowest.filter((p) => p.place === 1).length} came first after a mark-compact (CPU ${slowest.map((p) => p.cpu.toFixed(1)).join(', ')} ms)`);
+}
+
 /** Tasks of at least 5 ms on the worker and page threads, in time order, with the work inside each. */
 function summariseTrace(events: TraceEvent[], profile: CpuProfile): void {
   const threads = new Map<string, string>();
@@ -201,6 +245,7 @@ function summariseTrace(events: TraceEvent[], profile: CpuProfile): void {
     }
     return [...ms].sort((a, b) => b[1] - a[1]).slice(0, 6).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ');
   };
+  if (mode === 'rerank') afterMarkCompact(events, threads);
   const total = work.reduce((a, e) => a + cpu(e), 0);
   console.log(`\nworker tasks: ${work.length}, ${total.toFixed(0)} ms of CPU; ${work.filter((e) => cpu(e) >= 4).length} of 4 ms or more; the longest by CPU (ms CPU / wall: trace events; JS functions sampled):`);
   for (const task of work.slice(0, 10)) {
@@ -398,28 +443,32 @@ async function main(): Promise<void> {
       for (let k = 0; k < 50; k++) await (window as unknown as W).pz.rerank(list, { slot: 'warm-up' });
     }, catalogue.slice(0, 200));
     const tracing = process.argv.includes('--trace');
-    if (tracing) await browser.startTracing(page, { categories: ['toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'blink.user_timing'] });
-    await profiled('Profiler.enable');
-    await profiled('Profiler.setSamplingInterval', { interval: 100 });
-    await profiled('Profiler.start');
+    if (tracing) await browser.startTracing(page, { categories: ['toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'disabled-by-default-v8.gc', 'blink.user_timing'] });
+    const profiling = !process.argv.includes('--no-profile');
+    if (profiling) {
+      await profiled('Profiler.enable');
+      await profiled('Profiler.setSamplingInterval', { interval: 100 });
+      await profiled('Profiler.start');
+    }
     let out: unknown;
     if (mode === 'rerank') {
+      const calls = Number(process.argv.find((a) => a.startsWith('--calls='))?.slice('--calls='.length) ?? 400);
       out = await page.evaluate(
-        async (list) => {
+        async ([list, calls]) => {
           const pz = (window as unknown as W).pz;
           for (let k = 0; k < 50; k++) await pz.rerank(list, { slot: 'profile' });
           const rt: number[] = [];
           const took: number[] = [];
-          for (let k = 0; k < 400; k++) {
+          for (let k = 0; k < calls; k++) {
             const t = performance.now();
             const r = await pz.rerank(list, { slot: 'profile' });
             rt.push(performance.now() - t);
             took.push(r.tookMs);
           }
-          const med = (xs: number[]) => xs.sort((a, b) => a - b)[xs.length >> 1];
-          return { roundTripP50: med(rt), engineP50: med(took) };
+          const at = (xs: number[], q: number) => xs.sort((a, b) => a - b)[Math.ceil(q * xs.length) - 1];
+          return { roundTripP50: at(rt, 0.5), roundTripP99: at(rt, 0.99), engineP50: at(took, 0.5), engineP99: at(took, 0.99) };
         },
-        catalogue.slice(0, Number(arg)),
+        [catalogue.slice(0, Number(arg)), calls] as const,
       );
     } else if (mode === 'ingest' || mode === 'burst') {
       // The events reach the page first, in a call of their own (as in bench:browser).
@@ -468,7 +517,8 @@ async function main(): Promise<void> {
         { list: catalogue.slice(0, 200), burst: mode === 'burst' },
       );
     } else throw new Error(`unknown mode ${mode}: rerank N | ingest | burst | heap | start`);
-    const { profile } = (await profiled('Profiler.stop')) as { profile: CpuProfile };
+    const none: CpuProfile = { nodes: [], startTime: 0, samples: [], timeDeltas: [] };
+    const { profile } = profiling ? ((await profiled('Profiler.stop')) as { profile: CpuProfile }) : { profile: none };
     const dir = join(root, 'bench/results/quick');
     mkdirSync(dir, { recursive: true });
     if (tracing) {
@@ -476,10 +526,12 @@ async function main(): Promise<void> {
       writeFileSync(join(dir, 'trace.json'), trace);
       summariseTrace((JSON.parse(trace) as { traceEvents: TraceEvent[] }).traceEvents, profile);
     }
-    writeFileSync(join(dir, 'worker.cpuprofile'), JSON.stringify(profile));
     console.log(out);
-    summarise(profile);
-    console.log(`\nwrote ${join(dir, 'worker.cpuprofile')}`);
+    if (profiling) {
+      writeFileSync(join(dir, 'worker.cpuprofile'), JSON.stringify(profile));
+      summarise(profile);
+      console.log(`\nwrote ${join(dir, 'worker.cpuprofile')}`);
+    }
   } finally {
     await browser.close();
     await srv.close();
