@@ -238,16 +238,16 @@ export class Engine {
   ingestRaw(input: unknown, now: number, learn = true): IngestResult {
     const v = validateEvent(input, now);
     if (!v.ok) return { ok: false, error: String(v.error) };
-    const r = this.ingest(v.event, now, learn);
-    return { ...r, warnings: v.warnings };
+    return this.ingest(v.event, now, learn, v.warnings);
   }
 
   /**
    * Ingests a clean event: feedback first (features as the shopper saw them), then the profile.
    * `learn: false` for events replayed from storage or from other tabs (already learned from there),
    * and for the older events of a long burst ({@link ENGINE_SETTINGS.burstLearnWindow}).
+   * @param warnings what validating the event reported, returned with the result
    */
-  ingest(event: StoredEvent, now: number, learn = true): { ok: true; event: StoredEvent; duplicate: boolean; pairs: number; warnings: string[] } {
+  ingest(event: StoredEvent, now: number, learn = true, warnings: string[] = []): { ok: true; event: StoredEvent; duplicate: boolean; pairs: number; warnings: string[] } {
     const before = this.profile.duplicates;
     const weight = (this.options.feedbackWeights ?? FEEDBACK)[event.type];
     const willLearn = learn && (this.options.learn ?? true) && weight !== undefined && event.item !== undefined;
@@ -256,7 +256,7 @@ export class Engine {
     const feedback = willLearn ? this.feedbackPairs(event, weight!, now) : undefined;
     applyEventMut(this.profile, event, now, this.options.profile);
     const duplicate = this.profile.duplicates !== before;
-    if (duplicate) return { ok: true, event, duplicate, pairs: 0, warnings: [] };
+    if (duplicate) return { ok: true, event, duplicate, pairs: 0, warnings };
     // Items the shopper looked at are the "recent candidates" later feedback without a list is
     // compared with (what they saw and did not go for).
     if (event.type === 'view' && event.item) this.addToPool([event.item]);
@@ -270,7 +270,7 @@ export class Engine {
       if (this.pending.length > cap + (cap >> 2)) this.pending.splice(0, this.pending.length - cap);
     }
     if (feedback?.late) this.queueOutcome(feedback.late);
-    return { ok: true, event, duplicate, pairs, warnings: [] };
+    return { ok: true, event, duplicate, pairs, warnings };
   }
 
   /**
