@@ -84,8 +84,8 @@ const round = (x: number) => Math.round(x * 1000) / 1000;
 
 /**
  * Serves the build at `/` (dist/, or `--dist`) and bench/browser/ at `/bench/`; `built` maps further `/bench/` paths to files built for the run.
- * Under `/swr/` it serves the build again with `pz.js` cached `max-age=0, stale-while-revalidate` (a week):
- * the hosting a site may choose to run a cached `pz.js` at once and fetch the next one meanwhile.
+ * Under `/swr/` it serves all of that again, with `pz.js` cached `max-age=0, stale-while-revalidate` (a
+ * week): the hosting a site may choose to run a cached `pz.js` at once and fetch the next one meanwhile.
  */
 function startServer(built: Record<string, string> = {}): Promise<{ url: string; close(): Promise<void> }> {
   const dist = DIST;
@@ -638,12 +638,12 @@ async function main(): Promise<void> {
   }
   // Over a network: the same warm navigations with every request delayed by an emulated round trip,
   // where each file the page must revalidate costs one before it can run.
-  // And with pz.js served stale-while-revalidate (shop-swr.html loads it from /swr/).
+  // And with pz.js served stale-while-revalidate: the same page under /swr/, whose relative loader URL is /swr/pz.js.
   const overRtt: Awaited<ReturnType<typeof navigate>>[] = [];
   const overRttSwr: Awaited<ReturnType<typeof navigate>>[] = [];
   const overRttCold: Awaited<ReturnType<typeof navigate>>[] = [];
   const overRttFloorCold: Awaited<ReturnType<typeof navigate>>[] = [];
-  const shopSwr = `${server.url}/bench/shop-swr.html`;
+  const shopSwr = `${server.url}/swr/bench/shop.html`;
   await navigate(page, shopSwr); // caches its pz.js
   await cdp.send('Network.enable');
   await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: RTT_MS, downloadThroughput: -1, uploadThroughput: -1 });

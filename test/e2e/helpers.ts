@@ -56,6 +56,21 @@ export async function pzReady(page: Page, global = 'pz'): Promise<void> {
 }
 
 /**
+ * Opens `url` and, once `window.pz` is there, records a shopper who likes lipstick (clicks and carts on
+ * twelve `beauty/lipstick` items) and waits until the events are stored: the history a test's next page
+ * view is personalized from.
+ */
+export async function lipstickShopper(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await pzReady(page);
+  await page.evaluate(async () => {
+    const pz = (window as unknown as { pz: { track(e: unknown): void; flush(): Promise<unknown> } }).pz;
+    for (let i = 0; i < 12; i++) pz.track({ type: i % 3 ? 'click' : 'add_to_cart', item: { id: `l${i}`, category: 'beauty/lipstick', price: 12 } });
+    await pz.flush();
+  });
+}
+
+/**
  * Resolves after the page has rendered `n` more frames: what an absence check (no layout shift, no
  * second worker) waits for, instead of a fixed sleep.
  */

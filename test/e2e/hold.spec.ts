@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
-import { pzReady } from './helpers';
+import { lipstickShopper } from './helpers';
 
 /** Records, every frame from the start, the slot's computed visibility, whether it is marked ready, and its order. */
 function watchSlotFrames(): void {
@@ -25,13 +25,7 @@ test('the README snippet: a slot is first shown in the order the device gave it,
   for (const rule of css) expect(readme).toContain(rule);
 
   // A shopper who likes lipstick.
-  await page.goto('/test/hold.html');
-  await pzReady(page);
-  await page.evaluate(async () => {
-    const pz = (window as unknown as { pz: { track(e: unknown): void; flush(): Promise<unknown> } }).pz;
-    for (let i = 0; i < 12; i++) pz.track({ type: i % 3 ? 'click' : 'add_to_cart', item: { id: `l${i}`, category: 'beauty/lipstick', price: 12 } });
-    await pz.flush();
-  });
+  await lipstickShopper(page, '/test/hold.html');
   await page.addInitScript(watchSlotFrames);
   await page.reload();
   await expect(page.locator('#slot')).toHaveAttribute('data-pz-ready', '');

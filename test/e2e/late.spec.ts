@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { pzReady } from './helpers';
+import { lipstickShopper, pzReady } from './helpers';
 
 type Reranks = { top: string[]; below: string[] };
 const reranks = (page: import('@playwright/test').Page) => page.evaluate(() => (window as unknown as { __reranks: Reranks }).__reranks);
@@ -24,13 +24,7 @@ test('a slot that fell back is reranked when the worker is ready, unless the sho
 test('a slot the shopper has been looking at since before pz.js arrived keeps its order; one below the fold is personalized', async ({ page }) => {
   const order = (id: string) => page.locator(`#${id} [data-pz-item]`).evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.pzItem));
   // A shopper who likes lipstick (first visit), then the next page, where pz.js comes 1.2 s after the paint.
-  await page.goto('/test/late-script.html');
-  await pzReady(page);
-  await page.evaluate(async () => {
-    const pz = (window as unknown as { pz: { track(e: unknown): void; flush(): Promise<unknown> } }).pz;
-    for (let i = 0; i < 12; i++) pz.track({ type: i % 3 ? 'click' : 'add_to_cart', item: { id: `l${i}`, category: 'beauty/lipstick', price: 12 } });
-    await pz.flush();
-  });
+  await lipstickShopper(page, '/test/late-script.html');
   await page.reload();
   await expect(page.locator('#top')).toHaveAttribute('data-pz-ready', '');
   await expect(page.locator('#below')).toHaveAttribute('data-pz-ready', '');
