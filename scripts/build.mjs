@@ -3,7 +3,7 @@
 // the script-tag loader pz.js (IIFE, no tfjs, no idb), the module worker pz-worker.js (+ lazy chunks),
 // and the npm library (dist/lib: ESM + .d.ts).
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
@@ -148,6 +148,13 @@ await pageBuild(
   { format: 'iife', entryFileNames: 'pz.js', name: '__pzLoader' },
   { __PZ_CLIENT_FILE__: JSON.stringify(clientFile), __PZ_WORKER_FILE__: JSON.stringify(workerHashed) },
 );
+
+// The lines a site puts in its pages' <head> (dist/pz-head.html, for a build served at the site's root):
+// the worker and the client file preloaded beside pz.js, so on a first visit they are fetched at the same
+// time as pz.js instead of after it has run (one round trip less before the first personalized rerank),
+// and pz.js at high priority, which the preloads would otherwise hold back.
+const preloads = `<link rel="modulepreload" href="/${workerHashed}">\n<link rel="modulepreload" href="/${clientFile}">\n`;
+writeFileSync(r('dist/pz-head.html'), `${preloads}<script async fetchpriority="high" src="/pz.js"></script>\n`);
 
 /** The shipped scripts of a build: the files in `dir` named by `names` and every file of its pz-chunks/. */
 const shipped = (dir, names) =>

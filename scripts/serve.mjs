@@ -9,8 +9,11 @@
 // relative to itself, such as pz.js's client file and elements, come from /__slow/ too, undelayed);
 // /__seen/<key>/<file> serves a dist file and notes its path under <key> (so do the files it loads
 // relative to itself), and /__seen/<key> answers the paths noted since the last ask, as JSON, and
-// forgets them: what a page asked the server for, cache hits left out.
+// forgets them: what a page asked the server for, cache hits left out. The two combine as
+// /__seen/<key>/__slow/<file>?ms=N (noted when asked, then delayed). /__head/<key>?ms=N is a page whose
+// <head> is the build's dist/pz-head.html with its URLs under /__seen/<key>/__slow/ and pz.js N ms late.
 import { createServer } from 'node:http';
+import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CSP, resolveFile, sendFile } from './static-files.mjs';
@@ -28,10 +31,16 @@ const seen = new Map();
 const server = createServer((req, res) => {
   const url = new URL(req.url ?? '/', 'http://localhost');
   let path = url.pathname;
-  let delay = 0;
-  if (withTests && path.startsWith('/__slow/')) {
-    delay = Number(url.searchParams.get('ms') ?? 0);
-    path = path.slice('/__slow'.length);
+  const head = withTests ? /^\/__head\/([\w-]+)$/.exec(path) : null;
+  if (head) {
+    const [, key] = head;
+    const lines = readFileSync(join(dist, 'pz-head.html'), 'utf8')
+      .replaceAll('="/', `="/__seen/${key}/__slow/`)
+      .replace('/pz.js"', `/pz.js?ms=${Number(url.searchParams.get('ms') ?? 0)}" data-db="pz-e2e-${key}"`);
+    const body = '<ul data-pz-rerank="head"><li data-pz-item="a">A</li><li data-pz-item="b">B</li></ul>';
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-security-policy': CSP });
+    res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>The build's head lines</title><link rel="icon" href="data:,">\n${lines}</head><body>${body}</body></html>`);
+    return;
   }
   const noted = withTests ? /^\/__seen\/([\w-]+)(\/.*)?$/.exec(path) : null;
   if (noted) {
@@ -43,6 +52,11 @@ const server = createServer((req, res) => {
     }
     seen.set(key, [...(seen.get(key) ?? []), rest]);
     path = rest;
+  }
+  let delay = 0;
+  if (withTests && path.startsWith('/__slow/')) {
+    delay = Number(url.searchParams.get('ms') ?? 0);
+    path = path.slice('/__slow'.length);
   }
   const file = withTests && path.startsWith('/test/') ? resolveFile(pages, path.slice(6)) : resolveFile(dist, path);
   if (!file) {
