@@ -3,7 +3,7 @@
 // the script-tag loader pz.js (IIFE, no tfjs, no idb), the module worker pz-worker.js (+ lazy chunks),
 // and the npm library (dist/lib: ESM + .d.ts).
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
@@ -155,6 +155,11 @@ await pageBuild(
 // and pz.js at high priority, which the preloads would otherwise hold back.
 const preloads = `<link rel="modulepreload" href="/${workerHashed}">\n<link rel="modulepreload" href="/${clientFile}">\n`;
 writeFileSync(r('dist/pz-head.html'), `${preloads}<script async fetchpriority="high" src="/pz.js"></script>\n`);
+// The demo shop's page has them too, its own attributes kept on the tag.
+const demoPage = readFileSync(r('dist/index.html'), 'utf8');
+const demoTag = '<script async src="/pz.js"';
+if (!demoPage.includes(demoTag)) throw new Error(`dist/index.html has no ${demoTag}>`);
+writeFileSync(r('dist/index.html'), demoPage.replace(demoTag, `${preloads.trim().replaceAll('\n', '\n  ')}\n  <script async fetchpriority="high" src="/pz.js"`));
 
 /** The shipped scripts of a build: the files in `dir` named by `names` and every file of its pz-chunks/. */
 const shipped = (dir, names) =>
