@@ -18,7 +18,8 @@
  *    call, which other jobs on a shared machine inflate less, though it counts the collector's helper
  *    threads too).
  *
- * `--check`: determinism only (with `--ref`, exits 1 when the two trees differ).
+ * `--check`: determinism only (with `--ref`, exits 1 when the two trees differ). `--options=JSON`: rerank
+ * options for the speed part (`--options='{"exploration":0,"diversity":0}'`: the engine without those stages).
  * `--ref=DIR`: a second source tree (e.g. `git worktree add /tmp/ref main`, with a `node_modules`
  * link) run in the same process, interleaved call by call with this one, so both see the same machine.
  */
@@ -39,6 +40,8 @@ const printHashes = args.includes('--hashes');
 const checkOnly = args.includes('--check');
 const asObjects = args.includes('--objects');
 const refArg = args.find((a) => a.startsWith('--ref='));
+/** `--options=JSON`: rerank options for the speed part (e.g. `{"exploration":0}`), to time the engine without a stage. */
+const speedOptions = JSON.parse(args.find((a) => a.startsWith('--options='))?.slice('--options='.length) ?? '{}') as RerankOptions;
 const here = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const NOW = Date.UTC(2026, 10, 30, 12);
 const ITERS = quick ? 300 : 2000;
@@ -175,7 +178,7 @@ function speed(trees: Tree[], n: number): Map<string, { wall: { p50: number; p99
       const input = x.t.arrive(list);
       const c0 = process.cpuUsage();
       const t0 = performance.now();
-      x.e.rerank(input, { slot: 'bench' }, x.rng, NOW, () => performance.now(), true);
+      x.e.rerank(input, { ...speedOptions, slot: 'bench' }, x.rng, NOW, () => performance.now(), true);
       const ms = performance.now() - t0;
       const c = process.cpuUsage(c0);
       x.e.train(256);
@@ -191,7 +194,7 @@ function speed(trees: Tree[], n: number): Map<string, { wall: { p50: number; p99
 async function main(): Promise<void> {
   const trees = [await loadTree(here, 'this tree')];
   if (refArg) trees.push(await loadTree(resolve(refArg.slice('--ref='.length)), 'ref'));
-  console.log(`rerank-engine bench: Node ${process.version}, ${quick ? 'quick' : 'full'} run, lists ${asObjects ? 'as structured-cloned objects' : 'packed and unpacked'}, load ${loadavg()[0]!.toFixed(1)}`);
+  console.log(`rerank-engine bench: Node ${process.version}, ${quick ? 'quick' : 'full'} run, lists ${asObjects ? 'as structured-cloned objects' : 'packed and unpacked'}, options ${JSON.stringify(speedOptions)}, load ${loadavg()[0]!.toFixed(1)}`);
   const hashes = trees.map((t) => {
     const d = determinism(t);
     console.log(`determinism (${t.name}): ${d.cases.length} cases, hash ${d.all}`);
