@@ -27,7 +27,7 @@ test("the build's <head> lines fetch the worker and the client file while pz.js 
   await expect.poll(poll).toEqual(expect.arrayContaining(['/__slow/pz-chunks/pz-worker-[hash].js', '/__slow/pz-chunks/client-[hash].js']));
   expect(await page.evaluate(() => 'pz' in window)).toBe(false);
   // Then pz.js runs: its worker and client file are the preloaded ones, and the worker answers.
-  await expect(page.locator('[data-pz-rerank]')).toHaveAttribute('data-pz-ready', '');
+  await expect(page.locator('[data-pz-rerank]')).toHaveAttribute('data-pz-ready', '', { timeout: 15_000 });
   const r = await page.evaluate(() =>
     (window as unknown as { pz: { rerank(c: unknown, o: unknown): Promise<{ fellBack: unknown }> } }).pz.rerank([{ id: 'a' }, { id: 'b' }], { slot: 'head' }),
   );
