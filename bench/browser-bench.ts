@@ -195,6 +195,9 @@ async function navigate(page: Page, url: string): Promise<{ firstRerankMs: numbe
   });
 }
 
+/** Navigations of one kind, as {@link navigate} measures them. */
+type Navs = Awaited<ReturnType<typeof navigate>>[];
+
 /**
  * The client's packing code (bench/browser/packing.ts) built for the page as a script defining
  * `__pzPacking`, so the packed echo packs and unpacks exactly as `pz.rerank` does.
@@ -637,17 +640,17 @@ async function main(): Promise<void> {
 
   // 1. Navigation → first personalized rerank.
   // The floor: the same page with a worker that only opens IndexedDB and reads one record (floor.html).
-  const warm: Awaited<ReturnType<typeof navigate>>[] = [];
-  const cold: Awaited<ReturnType<typeof navigate>>[] = [];
-  const floorWarm: Awaited<ReturnType<typeof navigate>>[] = [];
-  const floorCold: Awaited<ReturnType<typeof navigate>>[] = [];
+  const warm: Navs = [];
+  const cold: Navs = [];
+  const floorWarm: Navs = [];
+  const floorCold: Navs = [];
   // The demo shop's home page: a page as heavy as a real storefront's (100 products with photos, the
   // demo's own script fetching its lists), where the page's load is not that of a bench page.
-  const demoWarm: Awaited<ReturnType<typeof navigate>>[] = [];
-  const demoCold: Awaited<ReturnType<typeof navigate>>[] = [];
+  const demoWarm: Navs = [];
+  const demoCold: Navs = [];
   // The shop page with the build's <head> lines instead of its loader tag (see startServer).
-  const headWarm: Awaited<ReturnType<typeof navigate>>[] = [];
-  const headCold: Awaited<ReturnType<typeof navigate>>[] = [];
+  const headWarm: Navs = [];
+  const headCold: Navs = [];
   const shopHead = `${server.url}/head/bench/shop.html`;
   const floor = `${server.url}/bench/floor.html`;
   const cdp = await context.newCDPSession(page);
@@ -655,7 +658,7 @@ async function main(): Promise<void> {
   // Each page cold (HTTP cache cleared; IndexedDB kept), then warm: the page of a shopper coming back, its
   // files cached by the cold navigation and the one after it (which V8's code cache needs; unmeasured).
   // The shop page last: the next steps use it.
-  const coldThenWarm = async (url: string, coldRuns: Awaited<ReturnType<typeof navigate>>[], warmRuns: Awaited<ReturnType<typeof navigate>>[]) => {
+  const coldThenWarm = async (url: string, coldRuns: Navs, warmRuns: Navs) => {
     await cdp.send('Network.clearBrowserCache');
     coldRuns.push(await navigate(page, url));
     await navigate(page, url);
@@ -670,12 +673,12 @@ async function main(): Promise<void> {
   // Over a network: the same warm navigations with every request delayed by an emulated round trip,
   // where each file the page must revalidate costs one before it can run.
   // And with pz.js served stale-while-revalidate: the same page under /swr/, whose relative loader URL is /swr/pz.js.
-  const overRtt: Awaited<ReturnType<typeof navigate>>[] = [];
-  const overRttSwr: Awaited<ReturnType<typeof navigate>>[] = [];
-  const overRttCold: Awaited<ReturnType<typeof navigate>>[] = [];
-  const overRttFloorCold: Awaited<ReturnType<typeof navigate>>[] = [];
-  const overRttColdHead: Awaited<ReturnType<typeof navigate>>[] = [];
-  const overRttFloorColdHead: Awaited<ReturnType<typeof navigate>>[] = [];
+  const overRtt: Navs = [];
+  const overRttSwr: Navs = [];
+  const overRttCold: Navs = [];
+  const overRttFloorCold: Navs = [];
+  const overRttColdHead: Navs = [];
+  const overRttFloorColdHead: Navs = [];
   const shopSwr = `${server.url}/swr/bench/shop.html`;
   await navigate(page, shopSwr); // caches its pz.js
   await cdp.send('Network.enable');
@@ -727,56 +730,35 @@ async function main(): Promise<void> {
   await browser.close();
   await server.close();
 
+  /** A row of navigations: first personalized rerank and page `load` (p50 / p99), how many fell back, of how many. */
+  const navStats = (runs: Navs) => ({
+    firstRerankMs: stats(runs.map((r) => r.firstRerankMs)),
+    loadMs: stats(runs.map((r) => r.loadMs)),
+    fellBack: runs.filter((r) => r.fellBack).length,
+    n: runs.length,
+  });
+  /** The floor page's navigations: its worker's first answer and the page's `load`. */
+  const floorStats = (runs: Navs) => ({ firstReplyMs: stats(runs.map((r) => r.firstRerankMs)), loadMs: stats(runs.map((r) => r.loadMs)) });
+  /** Median first rerank over median `load`. */
+  const ratioToLoad = (runs: Navs) => round(med(runs.map((r) => r.firstRerankMs)) / med(runs.map((r) => r.loadMs)));
   const result = {
     date: new Date().toISOString(),
     quick,
     machine: { cpus: cpus().length, load1: round(loadavg()[0] ?? 0) },
     navigation: {
-      warm: { firstRerankMs: stats(warm.map((r) => r.firstRerankMs)), loadMs: stats(warm.map((r) => r.loadMs)), fellBack: warm.filter((r) => r.fellBack).length, n: warm.length },
-      cold: { firstRerankMs: stats(cold.map((r) => r.firstRerankMs)), loadMs: stats(cold.map((r) => r.loadMs)), fellBack: cold.filter((r) => r.fellBack).length, n: cold.length },
-      coldRatioToLoad: round(med(cold.map((r) => r.firstRerankMs)) / med(cold.map((r) => r.loadMs))),
-      head: {
-        warm: { firstRerankMs: stats(headWarm.map((r) => r.firstRerankMs)), loadMs: stats(headWarm.map((r) => r.loadMs)), fellBack: headWarm.filter((r) => r.fellBack).length, n: headWarm.length },
-        cold: { firstRerankMs: stats(headCold.map((r) => r.firstRerankMs)), loadMs: stats(headCold.map((r) => r.loadMs)), fellBack: headCold.filter((r) => r.fellBack).length, n: headCold.length },
-      },
+      warm: navStats(warm),
+      cold: navStats(cold),
+      coldRatioToLoad: ratioToLoad(cold),
+      head: { warm: navStats(headWarm), cold: navStats(headCold) },
       overRtt: {
         rttMs: RTT_MS,
-        firstRerankMs: stats(overRtt.map((r) => r.firstRerankMs)),
-        loadMs: stats(overRtt.map((r) => r.loadMs)),
-        fellBack: overRtt.filter((r) => r.fellBack).length,
-        n: overRtt.length,
-        cold: {
-          firstRerankMs: stats(overRttCold.map((r) => r.firstRerankMs)),
-          loadMs: stats(overRttCold.map((r) => r.loadMs)),
-          fellBack: overRttCold.filter((r) => r.fellBack).length,
-          n: overRttCold.length,
-          ratioToLoad: round(med(overRttCold.map((r) => r.firstRerankMs)) / med(overRttCold.map((r) => r.loadMs))),
-          floor: { firstReplyMs: stats(overRttFloorCold.map((r) => r.firstRerankMs)), loadMs: stats(overRttFloorCold.map((r) => r.loadMs)) },
-        },
-        coldHead: {
-          firstRerankMs: stats(overRttColdHead.map((r) => r.firstRerankMs)),
-          loadMs: stats(overRttColdHead.map((r) => r.loadMs)),
-          fellBack: overRttColdHead.filter((r) => r.fellBack).length,
-          n: overRttColdHead.length,
-          ratioToLoad: round(med(overRttColdHead.map((r) => r.firstRerankMs)) / med(overRttColdHead.map((r) => r.loadMs))),
-          floor: { firstReplyMs: stats(overRttFloorColdHead.map((r) => r.firstRerankMs)), loadMs: stats(overRttFloorColdHead.map((r) => r.loadMs)) },
-        },
-        swr: {
-          firstRerankMs: stats(overRttSwr.map((r) => r.firstRerankMs)),
-          loadMs: stats(overRttSwr.map((r) => r.loadMs)),
-          fellBack: overRttSwr.filter((r) => r.fellBack).length,
-          n: overRttSwr.length,
-        },
+        ...navStats(overRtt),
+        cold: { ...navStats(overRttCold), ratioToLoad: ratioToLoad(overRttCold), floor: floorStats(overRttFloorCold) },
+        coldHead: { ...navStats(overRttColdHead), ratioToLoad: ratioToLoad(overRttColdHead), floor: floorStats(overRttFloorColdHead) },
+        swr: navStats(overRttSwr),
       },
-      floor: {
-        warm: { firstReplyMs: stats(floorWarm.map((r) => r.firstRerankMs)), loadMs: stats(floorWarm.map((r) => r.loadMs)) },
-        cold: { firstReplyMs: stats(floorCold.map((r) => r.firstRerankMs)), loadMs: stats(floorCold.map((r) => r.loadMs)) },
-      },
-      demo: {
-        warm: { firstRerankMs: stats(demoWarm.map((r) => r.firstRerankMs)), loadMs: stats(demoWarm.map((r) => r.loadMs)), fellBack: demoWarm.filter((r) => r.fellBack).length, n: demoWarm.length },
-        cold: { firstRerankMs: stats(demoCold.map((r) => r.firstRerankMs)), loadMs: stats(demoCold.map((r) => r.loadMs)), fellBack: demoCold.filter((r) => r.fellBack).length, n: demoCold.length },
-        coldRatioToLoad: round(med(demoCold.map((r) => r.firstRerankMs)) / med(demoCold.map((r) => r.loadMs))),
-      },
+      floor: { warm: floorStats(floorWarm), cold: floorStats(floorCold) },
+      demo: { warm: navStats(demoWarm), cold: navStats(demoCold), coldRatioToLoad: ratioToLoad(demoCold) },
     },
     rerank200: roundTripResult(rt200),
     rerank1000: roundTripResult(rt1000),
