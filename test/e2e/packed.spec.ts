@@ -123,6 +123,8 @@ test('a packed rerank returns what the object path returns, for the bench list a
 test('a packed list the worker cannot read gets the page\'s own server order, saying why', async ({ page }) => {
   await page.goto('/test/packed.html');
   await pzReady(page);
+  // `pz.rerank` is there before the client file has posted `init`; count only the calls after it.
+  await page.waitForFunction(() => (window as unknown as { __pzCalls: string[] }).__pzCalls.includes('init'));
   const answer = await page.evaluate(async () => {
     const w = window as unknown as { pz: { rerank(c: unknown, o?: unknown): Promise<Result> }; __pzSpoilPacked: boolean; __pzCalls: string[] };
     w.__pzSpoilPacked = true;
