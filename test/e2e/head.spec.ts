@@ -1,20 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
-
-/** Paths with their content hash as `[hash]`. */
-const hashed = (paths: string[]) => paths.map((p) => p.replace(/-[\w-]{8}\.js/g, '-[hash].js'));
+import { seenPaths, withHashPlaceholders } from './helpers';
 
 test("the README gives the build's <head> lines", () => {
   const lines = readFileSync('dist/pz-head.html', 'utf8');
-  expect(readFileSync('README.md', 'utf8')).toContain(hashed([lines])[0]);
+  expect(readFileSync('README.md', 'utf8')).toContain(withHashPlaceholders(lines));
 });
 
 test("the build's <head> lines fetch the worker and the client file while pz.js is on its way, once each", async ({ page, request }) => {
   const asked: string[] = [];
-  /** Everything the page has asked the server for so far (the server forgets what it told). */
+  /** Everything the page has asked the server for so far. */
   const poll = async () => {
-    asked.push(...((await (await request.get('/__seen/head')).json()) as string[]));
-    return hashed(asked);
+    asked.push(...(await seenPaths(request, 'head')));
+    return asked.map(withHashPlaceholders);
   };
   await poll();
   asked.length = 0;

@@ -1,4 +1,4 @@
-import type { Page } from '@playwright/test';
+import type { APIRequestContext, Page } from '@playwright/test';
 
 /** Collects page errors and every request URL, to assert zero errors and no request leaving the origin. */
 export function watch(page: Page): { errors: string[]; requests: string[] } {
@@ -53,6 +53,17 @@ export async function pzReady(page: Page, global = 'pz'): Promise<void> {
     const pz = (window as unknown as Record<string, { rerank?: unknown }>)[g];
     return !!pz && typeof pz.rerank === 'function';
   }, global);
+}
+
+/** `text` with the build's content hashes in file names written `[hash]` (`client-AbCd12_-.js` → `client-[hash].js`). */
+export const withHashPlaceholders = (text: string): string => text.replace(/-[\w-]{8}\.js/g, '-[hash].js');
+
+/**
+ * The dist paths the page asked the test server for under `/__seen/<key>/` since the last call (the
+ * server forgets them once told; cache hits are not asked).
+ */
+export async function seenPaths(request: APIRequestContext, key: string): Promise<string[]> {
+  return (await (await request.get(`/__seen/${key}`)).json()) as string[];
 }
 
 /**
